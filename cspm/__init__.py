@@ -1,0 +1,3 @@
+"""cspm: a Customer Success portfolio manager."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""`python -m cspm` is the command line."""
+
+from cspm.cli import main
+
+raise SystemExit(main())

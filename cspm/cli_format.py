@@ -1,0 +1,156 @@
+"""Turning service results into text for the terminal: aligned tables, JSON, CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+ACCOUNT_JSON_COLUMNS = [
+    "key",
+    "external_id",
+    "name",
+    "owner",
+    "industry",
+    "region",
+    "country",
+    "plan",
+    "arr",
+    "mrr",
+    "potential_arr",
+    "currency",
+    "seats_purchased",
+    "seats_active",
+    "mau",
+    "health_score",
+    "nps",
+    "csat",
+    "contract_start",
+    "renewal_date",
+    "churn_date",
+    "last_interaction",
+    "last_qbr",
+    "last_login",
+    "open_tickets",
+    "unpaid_invoices",
+    "status",
+    "is_reference",
+    "tier",
+    "tier_source",
+    "tier_reason",
+    "lifecycle_stage",
+    "stage_reason",
+    "imported_tier",
+    "imported_lifecycle_stage",
+]
+
+
+def _json_value(v: Any) -> Any:
+    if v is None or v is pd.NaT or v is pd.NA:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, pd.Timestamp | dt.datetime):
+        return v.date().isoformat()
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    if isinstance(v, np.generic):
+        return _json_value(v.item())
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
+    return v
+
+
+def frame_records(
+    frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS
+) -> list[dict[str, Any]]:
+    """JSON-safe dicts (ISO dates, null for missing) of the given columns, in frame order."""
+    cols = [c for c in columns if c in frame.columns]
+    extra = [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
+    arrays = {c: frame[c].astype(object).to_numpy() for c in [*cols, *extra]}
+    out = []
+    for i in range(len(frame)):
+        out.append({c: _json_value(arrays[c][i]) for c in arrays})
+    return out
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.2f}"
+    if isinstance(v, list):
+        return ", ".join(map(str, v))
+    return str(v)
+
+
+def format_records(records: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> str:
+    if fmt == "json":
+        safe = [{k: _json_value(v) for k, v in r.items()} for r in records]
+        return json.dumps(safe, indent=2, ensure_ascii=False)
+    if fmt == "csv":
+        buf = io.StringIO()
+        cols = list(records[0]) if records else list(table_columns)
+        writer = csv.DictWriter(buf, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for r in records:
+            writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        return buf.getvalue()
+    return text_table(records, table_columns)
+
+
+def text_table(records: list[dict[str, Any]], columns: Sequence[str]) -> str:
+    if not records:
+        return "(none)"
+    header = [c.replace("_", " ") for c in columns]
+    rows = [[_cell(r.get(c)) for c in columns] for r in records]
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
+    widths = [min(w, 40) for w in widths]
+
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c[:w].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    out = [line(header), line(["-" * w for w in widths])]
+    out.extend(line(r) for r in rows)
+    out.append(f"({len(records)} rows)")
+    return "\n".join(out)
+
+
+def import_summary_text(result: Any) -> str:
+    """The import summary a person reads: counts, moves, then every problem."""
+    verb = {"imported": "Imported", "dry_run": "Dry run of", "refused": "Did not import"}
+    lines = [
+        f"{verb[result.status]} {result.file}"
+        + (f" (sheet '{result.sheet}')" if result.sheet else "")
+        + f", as of {result.as_of.isoformat()}; header on row {result.header_row}.",
+        f"  rows {result.rows_total}: new {result.new}, updated {result.updated}, "
+        f"unchanged {result.unchanged}, rejected {result.rejected}, warnings {result.warnings}",
+    ]
+    if result.status == "dry_run":
+        lines.append("  (dry run: nothing was written)")
+    tiers = [m for m in result.moves if m.what == "tier"]
+    stages = [m for m in result.moves if m.what == "lifecycle_stage"]
+    for title, moves in (("tier", tiers), ("stage", stages)):
+        if moves:
+            lines.append(f"  {len(moves)} account(s) changed {title}:")
+            for m in moves[:20]:
+                lines.append(f"    {m.name or m.key}: {m.before} -> {m.after}")
+            if len(moves) > 20:
+                lines.append(f"    ... and {len(moves) - 20} more")
+    if result.problems:
+        lines.append("Problems:")
+        for p in result.problems[:200]:
+            raw = f" [{p.value}]" if p.value and p.row is not None and p.column else ""
+            lines.append(f"  {p.severity}: {p.sentence()}{raw}")
+        if len(result.problems) > 200:
+            lines.append(f"  ... and {len(result.problems) - 200} more (use --format json)")
+    return "\n".join(lines)

@@ -1,0 +1,299 @@
+"""The canonical account fields cspm understands, their value types and header synonyms.
+
+Everything that reads, parses, stores, filters or shows account data agrees on this one list,
+so adding a field is a change here (plus a migration), not a hunt through the code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class FieldType(StrEnum):
+    """How a field's raw cells are parsed and how it compares in rules."""
+
+    TEXT = "text"
+    MONEY = "money"  # currency amounts: "$1,250.00", "1.2k", "(1,000)", "45.000,00 €"
+    NUMBER = "number"  # plain numbers, counts; a "%" value is read on the field's percent scale
+    DATE = "date"
+    BOOL = "bool"
+    SCORE = "score"  # 0-100 score; also accepts Green/Yellow/Amber/Red words and "85%"
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One canonical field.
+
+    percent_scale: what "100%" means for this field (100 for a 0-100 score, 1 for a fraction).
+    synonyms: header texts (already normalised by `normalise_header`) that map to this field.
+    """
+
+    name: str
+    type: FieldType
+    label: str
+    synonyms: tuple[str, ...] = ()
+    percent_scale: float = 100.0
+
+
+def normalise_header(text: object) -> str:
+    """Lower-case, accent-free, punctuation-free header text, for synonym matching.
+
+    "Acct #" -> "acct #", "ARR (converted)" -> "arr converted", "Renewal_Date" -> "renewal date".
+    The "#" survives because CRMs use it to mean "number/ID".
+    """
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
+    s = s.lower().replace("_", " ")
+    s = re.sub(r"[^a-z0-9#%]+", " ", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def _f(
+    name: str,
+    ftype: FieldType,
+    label: str,
+    *synonyms: str,
+    percent_scale: float = 100.0,
+) -> FieldSpec:
+    names = {normalise_header(name), normalise_header(label)}
+    names.update(normalise_header(s) for s in synonyms)
+    return FieldSpec(name, ftype, label, tuple(sorted(names)), percent_scale)
+
+
+T, M, N, D, B, S = (
+    FieldType.TEXT,
+    FieldType.MONEY,
+    FieldType.NUMBER,
+    FieldType.DATE,
+    FieldType.BOOL,
+    FieldType.SCORE,
+)
+
+CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
+    _f(
+        "external_id",
+        T,
+        "Account ID",
+        "Record ID",
+        "Acct #",
+        "Acct ID",
+        "Account #",
+        "Account Number",
+        "Customer ID",
+        "Company ID",
+        "Client ID",
+        "ID",
+        "Salesforce ID",
+        "SFDC ID",
+        "Account 18 Digit ID",
+        "Account ID 18",
+        "CRM ID",
+        "HubSpot ID",
+        "Customer Number",
+        "Customer #",
+    ),
+    _f(
+        "name",
+        T,
+        "Account Name",
+        "Company name",
+        "Company",
+        "Customer",
+        "Customer Name",
+        "Account",
+        "Client",
+        "Client Name",
+        "Organization",
+        "Organisation",
+        "Organization Name",
+        "Name",
+    ),
+    _f(
+        "owner",
+        T,
+        "Owner",
+        "Account Owner",
+        "CSM",
+        "Customer Success Manager",
+        "CS Owner",
+        "CSM Name",
+        "Account Manager",
+        "Assigned CSM",
+        "Company owner",
+        "Owner Name",
+    ),
+    _f("industry", T, "Industry", "Vertical", "Sector"),
+    _f("region", T, "Region", "Territory", "Geo", "Sales Region"),
+    _f("country", T, "Country", "Billing Country", "Country/Region", "Shipping Country"),
+    _f("plan", T, "Plan", "Product", "Edition", "Package", "Subscription Plan", "Pricing Plan"),
+    _f(
+        "arr",
+        M,
+        "ARR",
+        "Annual Recurring Revenue",
+        "ARR (converted)",
+        "Annual Revenue",
+        "Contract Value",
+        "ACV",
+        "Annual Contract Value",
+        "Total ARR",
+        "Current ARR",
+    ),
+    _f("mrr", M, "MRR", "Monthly Recurring Revenue", "MRR (converted)", "Monthly Revenue"),
+    _f(
+        "potential_arr",
+        M,
+        "Potential ARR",
+        "Expansion ARR",
+        "Upsell Potential",
+        "Expansion Potential",
+        "Whitespace",
+        "Potential Revenue",
+    ),
+    _f("currency", T, "Currency", "Currency Code", "Account Currency"),
+    _f(
+        "seats_purchased",
+        N,
+        "Seats Purchased",
+        "Licenses",
+        "Licences",
+        "Seats",
+        "Licensed Seats",
+        "Purchased Seats",
+        "Total Seats",
+        "Licenses Purchased",
+    ),
+    _f(
+        "seats_active",
+        N,
+        "Active Seats",
+        "Seats Active",
+        "Active Users",
+        "Seats Used",
+        "Licenses Used",
+        "Active Licenses",
+        "Used Seats",
+    ),
+    _f("mau", N, "MAU", "Monthly Active Users", "Monthly Actives"),
+    _f(
+        "health_score",
+        S,
+        "Health Score",
+        "Health",
+        "Customer Health",
+        "Health Status",
+        "Account Health",
+        "CS Health",
+        "Overall Health",
+    ),
+    _f("nps", N, "NPS", "NPS Score", "Net Promoter Score", "Last NPS"),
+    _f("csat", N, "CSAT", "CSAT Score", "Customer Satisfaction"),
+    _f(
+        "contract_start",
+        D,
+        "Contract Start",
+        "Contract Start Date",
+        "Start Date",
+        "Customer Since",
+        "Subscription Start",
+        "Close Date",
+        "Became a Customer Date",
+        "Go Live Date",
+        "Onboarding Date",
+    ),
+    _f(
+        "renewal_date",
+        D,
+        "Renewal Date",
+        "Contract End Date",
+        "Subscription End",
+        "Contract End",
+        "End Date",
+        "Next Renewal",
+        "Renewal",
+        "Subscription End Date",
+        "Expiration Date",
+    ),
+    _f(
+        "churn_date",
+        D,
+        "Churn Date",
+        "Churned Date",
+        "Cancellation Date",
+        "Cancelled Date",
+        "Canceled Date",
+        "Date Churned",
+    ),
+    _f(
+        "last_interaction",
+        D,
+        "Last Interaction",
+        "Last Activity",
+        "Last Activity Date",
+        "Last Contacted",
+        "Last Touch",
+        "Last Touchpoint",
+        "Last Contact Date",
+        "Last Engagement Date",
+        "Last Meeting",
+    ),
+    _f("last_qbr", D, "Last QBR", "Last QBR Date", "Last Business Review", "Last EBR"),
+    _f("last_login", D, "Last Login", "Last Login Date", "Last Seen", "Last Active"),
+    _f(
+        "open_tickets",
+        N,
+        "Open Tickets",
+        "Open Cases",
+        "Support Tickets",
+        "Open Support Tickets",
+        "Tickets",
+    ),
+    _f(
+        "unpaid_invoices",
+        M,
+        "Unpaid Invoices",
+        "Overdue Invoices",
+        "Outstanding Invoices",
+        "Past Due Invoices",
+        "Unpaid Amount",
+        "Overdue Amount",
+        "AR Overdue",
+    ),
+    _f("status", T, "Status", "Account Status", "Customer Status", "Type", "Account Type"),
+    _f(
+        "lifecycle_stage",
+        T,
+        "Lifecycle Stage",
+        "Stage",
+        "Customer Stage",
+        "Journey Stage",
+        "Lifecycle",
+    ),
+    _f("tier", T, "Tier", "Segment", "Customer Tier", "Account Tier", "Account Segment"),
+    _f(
+        "is_reference",
+        B,
+        "Reference",
+        "Is Reference",
+        "Reference Customer",
+        "Reference Account",
+        "Referenceable",
+    ),
+)
+
+FIELDS: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS}
+FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+
+# Fields whose values are dates / numbers, in canonical order; storage builds typed columns
+# from these lists, so they must stay in step with FIELDS.
+DATE_FIELDS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS if f.type == D)
+NUMERIC_FIELDS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS if f.type in (M, N, S))
+BOOL_FIELDS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS if f.type == B)
+TEXT_FIELDS: tuple[str, ...] = tuple(f.name for f in CANONICAL_FIELDS if f.type == T)
+
+MISSING_TOKENS: frozenset[str] = frozenset(
+    {"", "n/a", "-", "--", "#n/a", "tbd", "none", "null", "nan", "#value!", "#ref!"}
+)
+"""Cell texts (casefolded, trimmed) that mean 'no value', never an error."""

@@ -1,0 +1,232 @@
+"""From a mapped table to an ImportPlan: parsed typed columns, account keys, and every problem.
+
+Validation never raises for row-level trouble: a row without ID or name, or a second row with a
+key already seen, is rejected; a value that cannot be read becomes missing with a warning. Each
+problem names the sheet's own row number (as Excel shows it), the column and the raw text, so a
+CSM can find it in the file. Whether rejected rows block the import is the caller's decision.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import BadInputError
+from .fields import FIELDS, FieldType
+from .header import Table
+from .mapping import ColumnMapping
+from .parsing import infer_type, parse_column
+from .settings import Settings
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input; row/column/value are None when not about one cell."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+    severity: Severity
+
+    def sentence(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        return prefix + self.message
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class ImportPlan:
+    """What an import would write: valid rows only, typed, keyed.
+
+    frame: index 0..n-1; columns "key", "source_row", every carried canonical field and every
+    custom field (typed by parsing). `carried` lists canonical fields the file had (including
+    arr when derived from mrr); `custom_types` the kept unmapped columns and their types.
+    """
+
+    frame: pd.DataFrame
+    carried: list[str]
+    custom_types: dict[str, FieldType]
+    rows_total: int
+    rejected_rows: list[int] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+def account_key(
+    external_id: pd.Series | None, name: pd.Series | None, index: pd.Index
+) -> pd.Series:
+    """Trimmed external_id text, else the casefolded name with whitespace collapsed, else None."""
+
+    def clean(s: pd.Series | None) -> pd.Series:
+        if s is None:
+            return pd.Series(None, index=index, dtype=object)
+        t = s.astype(object).where(s.notna(), None)
+        t = pd.Series(t, index=index, dtype=object).map(lambda v: v if isinstance(v, str) else None)
+        return t
+
+    ext = clean(external_id)
+    ext_s = ext.astype("str").str.strip()
+    ext_ok = ext.notna() & (ext_s != "")
+    nm = clean(name)
+    nm_s = nm.astype("str").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
+    nm_ok = nm.notna() & (nm_s != "")
+    key = pd.Series(None, index=index, dtype=object)
+    key = key.mask(nm_ok, nm_s.astype(object))
+    key = key.mask(ext_ok, ext_s.astype(object))
+    return key
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
+
+
+def _invalid_problems(
+    raw: pd.Series, invalid: pd.Series, rows: np.ndarray, header: str, what: str
+) -> list[Problem]:
+    if not invalid.any():
+        return []
+    positions = np.flatnonzero(invalid.to_numpy(dtype=bool))
+    values = raw.to_numpy(dtype=object)[positions]
+    return [
+        Problem(
+            int(rows[p]),
+            header,
+            _cell_text(v),
+            f"could not read '{_cell_text(v)}' as {what}; left empty",
+            "warning",
+        )
+        for p, v in zip(positions, values, strict=True)
+    ]
+
+
+_WHAT = {
+    FieldType.MONEY: "an amount",
+    FieldType.NUMBER: "a number",
+    FieldType.SCORE: "a score from 0 to 100",
+    FieldType.DATE: "a date",
+    FieldType.BOOL: "yes/no",
+    FieldType.TEXT: "text",
+}
+
+
+def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> ImportPlan:
+    """Parse, key and validate every row of `table` (vectorised per column).
+
+    Raises BadInputError only for file-level trouble: no column identifies accounts.
+    """
+    fields_at = mapping.field_columns()
+    if "external_id" not in fields_at and "name" not in fields_at:
+        shown = ", ".join(f"'{h}'" for h in table.headers[:8])
+        raise BadInputError(
+            f"No column identifies the accounts: none of the headers ({shown}) is an account "
+            "ID or account name; map one of them to external_id or name."
+        )
+    data = table.data.reset_index(drop=True)
+    rows = np.asarray(table.row_numbers, dtype=np.int64)
+    index = data.index
+    problems: list[Problem] = []
+    out: dict[str, pd.Series] = {}
+
+    for fname, header in fields_at.items():
+        spec = FIELDS[fname]
+        parsed = parse_column(
+            data[header],
+            spec.type,
+            percent_scale=spec.percent_scale,
+            date_order=settings.date_order,
+        )
+        out[fname] = parsed.values.reset_index(drop=True)
+        problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
+        problems.extend(
+            _invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[spec.type])
+        )
+
+    custom_types: dict[str, FieldType] = {}
+    for cname, header in mapping.custom_columns().items():
+        ftype = infer_type(data[header])
+        parsed = parse_column(data[header], ftype, date_order=settings.date_order)
+        custom_types[cname] = ftype
+        out[cname] = parsed.values.reset_index(drop=True)
+        problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
+        problems.extend(_invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[ftype]))
+
+    carried = [f for f in FIELDS if f in out]
+    if "mrr" in out:
+        from_mrr = out["mrr"] * 12
+        if "arr" in out:
+            out["arr"] = out["arr"].fillna(from_mrr)
+        else:
+            out["arr"] = from_mrr
+            carried = [f for f in FIELDS if f in out]
+
+    key = account_key(out.get("external_id"), out.get("name"), index)
+    no_key = key.isna().to_numpy()
+    dup = key.duplicated(keep="first").to_numpy() & ~no_key
+    for p in np.flatnonzero(no_key):
+        problems.append(
+            Problem(
+                int(rows[p]),
+                None,
+                None,
+                "rejected: the row has neither an account ID nor a name",
+                "error",
+            )
+        )
+    if dup.any():
+        first_pos = (
+            pd.Series(np.arange(len(key)), index=index).groupby(key.to_numpy()).transform("min")
+        )
+        for p in np.flatnonzero(dup):
+            first_row = int(rows[int(first_pos.iloc[p])])
+            problems.append(
+                Problem(
+                    int(rows[p]),
+                    None,
+                    str(key.iloc[p]),
+                    f"rejected: duplicate of row {first_row} (same account '{key.iloc[p]}')",
+                    "error",
+                )
+            )
+    keep = ~(no_key | dup)
+    frame = pd.DataFrame(out, index=index)
+    frame.insert(0, "source_row", rows)
+    frame.insert(0, "key", key)
+    frame = frame.loc[keep].reset_index(drop=True)
+    rejected = sorted(int(r) for r in rows[~keep])
+    problems.sort(key=lambda p: (p.row is not None, p.row or 0, p.severity != "error"))
+    return ImportPlan(
+        frame=frame,
+        carried=carried,
+        custom_types=custom_types,
+        rows_total=len(data),
+        rejected_rows=rejected,
+        problems=problems,
+    )

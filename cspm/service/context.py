@@ -1,0 +1,29 @@
+"""The application context: built once at start-up and handed to windows and commands.
+
+It holds the open database and the clock ("today", which `--today` moves without touching data).
+Services are plain functions taking the context, so there is no global state to reach for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from cspm.storage.db import Database, open_database, resolve_url
+
+
+@dataclass
+class AppContext:
+    db: Database
+    today: dt.date = field(default_factory=dt.date.today)
+
+    @classmethod
+    def open(
+        cls, db: str | None = None, *, demo: bool = False, today: dt.date | None = None
+    ) -> AppContext:
+        """Open (and migrate) the database named by --db / CSPM_DB / the default location."""
+        database = open_database(resolve_url(db, demo=demo))
+        return cls(database, today or dt.date.today())
+
+    def close(self) -> None:
+        self.db.dispose()

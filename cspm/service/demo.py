@@ -1,0 +1,110 @@
+"""`cspm demo`: a generated, realistic portfolio with months of history, in its own database.
+
+Each generated monthly snapshot goes through the same import pipeline as a real file (header,
+mapping, parsing, validation, one transaction per snapshot), so the demo also exercises it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sqlalchemy.engine import make_url
+
+from cspm.core.demo import generate_demo
+from cspm.core.errors import BadInputError
+from cspm.core.reading import RawSheet
+from cspm.storage import accounts_repo
+from cspm.storage.db import resolve_url
+
+from .context import AppContext
+from .imports import ImportOptions, apply_prepared, prepare_raw
+from .portfolio import load_portfolio
+from .progress import Progress, no_progress
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    url: str
+    accounts: int
+    snapshots: int
+    tiers: dict[str, int]
+    stages: dict[str, int]
+
+    def text(self) -> str:
+        tiers = ", ".join(f"{k} {v}" for k, v in self.tiers.items())
+        stages = ", ".join(f"{k} {v}" for k, v in self.stages.items())
+        return (
+            f"Demo portfolio: {self.accounts} accounts, {self.snapshots} monthly snapshots, "
+            f"in {make_url(self.url).render_as_string(hide_password=True)}\n"
+            f"  tiers: {tiers}\n  stages: {stages}\n"
+            "Try: cspm --demo accounts --tier Enterprise"
+        )
+
+
+def _raw_from_frame(frame: pd.DataFrame, as_of: dt.date) -> RawSheet:
+    header = pd.DataFrame([list(frame.columns)], columns=range(frame.shape[1]), dtype=object)
+    body = pd.DataFrame(frame.astype(object).to_numpy(), columns=range(frame.shape[1]))
+    body = body.where(pd.notna(body), None)
+    cells = pd.concat([header, body], ignore_index=True)
+    return RawSheet(
+        path=Path(f"demo-{as_of.isoformat()}.xlsx"),
+        sheet="Accounts",
+        sheet_names=["Accounts"],
+        cells=cells,
+        row_numbers=np.arange(1, len(cells) + 1, dtype=np.int64),
+    )
+
+
+def _fresh_demo_file(url: str) -> None:
+    db_path = make_url(url).database
+    if db_path:
+        for suffix in ("", "-wal", "-shm"):
+            Path(db_path + suffix).unlink(missing_ok=True)
+
+
+def load_demo(
+    db: str | None = None,
+    *,
+    accounts: int = 300,
+    today: dt.date | None = None,
+    progress: Progress = no_progress,
+) -> DemoSummary:
+    """Build the demo database. The default demo file is recreated each time; a database named
+    with --db must be empty, so a real portfolio is never mixed with generated accounts."""
+    today = today or dt.date.today()
+    url = resolve_url(db, demo=True)
+    if db is None:
+        _fresh_demo_file(url)
+    ctx = AppContext.open(url, today=today)
+    try:
+        with ctx.db.session() as s:
+            if accounts_repo.account_count(s):
+                raise BadInputError(
+                    f"{ctx.db.display_name} already holds accounts; the demo goes into an empty "
+                    "database (leave out --db to use the demo's own file)."
+                )
+        snapshots = generate_demo(accounts, today)
+        for i, snap in enumerate(snapshots):
+            progress(i / len(snapshots), f"Loading snapshot of {snap.as_of.isoformat()}")
+            raw = _raw_from_frame(snap.frame, snap.as_of)
+            digest = hashlib.sha256(snap.frame.to_csv().encode()).hexdigest()
+            options = ImportOptions(as_of=snap.as_of)
+            prepared = prepare_raw(ctx, raw, options, digest)
+            result = apply_prepared(ctx, prepared, options)
+            if result.status != "imported":
+                raise RuntimeError(f"demo snapshot {snap.as_of} was refused: {result.problems[:3]}")
+        frame = load_portfolio(ctx).frame
+        return DemoSummary(
+            url=url,
+            accounts=len(frame),
+            snapshots=len(snapshots),
+            tiers=frame["tier"].value_counts().to_dict(),
+            stages=frame["lifecycle_stage"].value_counts().to_dict(),
+        )
+    finally:
+        ctx.close()

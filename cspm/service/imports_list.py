@@ -1,0 +1,13 @@
+"""Past imports, for the Imports view and `cspm imports`."""
+
+from __future__ import annotations
+
+from cspm.storage import imports_repo
+
+from .context import AppContext
+
+
+def list_imports(ctx: AppContext) -> list[imports_repo.ImportInfo]:
+    """Every import record, newest load first."""
+    with ctx.db.session() as s:
+        return imports_repo.all_imports(s)

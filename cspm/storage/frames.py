@@ -1,0 +1,68 @@
+"""Converting between typed pandas frames and database parameter rows, column-wise.
+
+The import writes 100,000 rows at a time, so conversion works per column on numpy arrays
+(missing -> None, datetime64 -> date) instead of per cell, and results are built into frames
+with the same dtypes the core expects (float64, datetime64[ns], object text, boolean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cspm.core.fields import BOOL_FIELDS, DATE_FIELDS, FIELD_NAMES, NUMERIC_FIELDS
+
+
+def column_to_python(s: pd.Series) -> np.ndarray:
+    """An object array of plain Python values with None for every kind of missing."""
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        out = np.array(s.dt.date.to_numpy(dtype=object), dtype=object)
+        out[s.isna().to_numpy()] = None
+        return out
+    if pd.api.types.is_bool_dtype(s.dtype) or str(s.dtype) == "boolean":
+        vals = s.astype(object).to_numpy(dtype=object)
+        mask = s.isna().to_numpy()
+        out = np.array([bool(v) for v in np.where(mask, False, vals)], dtype=object)
+        out[mask] = None
+        return out
+    if pd.api.types.is_numeric_dtype(s.dtype):
+        vals = s.to_numpy(dtype=float)
+        out = vals.astype(object)
+        out[np.isnan(vals)] = None
+        return out
+    vals = s.to_numpy(dtype=object)
+    mask = s.isna().to_numpy()
+    out = vals.copy()
+    out[mask] = None
+    return out
+
+
+def frame_to_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """Parameter dicts for Core executemany, one per row, for the given columns."""
+    arrays = [column_to_python(frame[c]) for c in columns]
+    return [dict(zip(columns, vals, strict=True)) for vals in zip(*arrays, strict=True)]
+
+
+def typed_account_frame(records: list[Any], columns: Sequence[str]) -> pd.DataFrame:
+    """A frame from DB rows with the core's dtypes for every canonical field present."""
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    for c in frame.columns:
+        if c in DATE_FIELDS or c == "as_of":
+            frame[c] = pd.to_datetime(frame[c], errors="coerce").astype("datetime64[ns]")
+        elif c in NUMERIC_FIELDS:
+            frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
+        elif c in BOOL_FIELDS:
+            frame[c] = frame[c].astype("boolean")
+        elif c in FIELD_NAMES:
+            frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
+    return frame
+
+
+def values_equal(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Element-wise equality treating missing == missing (for 'unchanged' detection)."""
+    x, y = column_to_python(a), column_to_python(b)
+    eq = np.fromiter((u == v for u, v in zip(x, y, strict=True)), dtype=bool, count=len(x))
+    return pd.Series(eq, index=a.index)

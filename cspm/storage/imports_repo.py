@@ -1,0 +1,91 @@
+"""Import records: what was loaded, when, with which mapping, and what it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import ImportRecord
+
+
+@dataclass(frozen=True)
+class ImportInfo:
+    """A plain copy of an import record for the service and the views (never an ORM row)."""
+
+    id: int
+    file_name: str
+    sheet: str | None
+    as_of: dt.date
+    started_at: dt.datetime
+    finished_at: dt.datetime | None
+    status: str
+    rows_total: int
+    new_count: int
+    updated_count: int
+    unchanged_count: int
+    rejected_count: int
+    warning_count: int
+    carried_fields: list[str]
+
+
+def _info(r: ImportRecord) -> ImportInfo:
+    return ImportInfo(
+        r.id,
+        r.file_name,
+        r.sheet,
+        r.as_of,
+        r.started_at,
+        r.finished_at,
+        r.status,
+        r.rows_total,
+        r.new_count,
+        r.updated_count,
+        r.unchanged_count,
+        r.rejected_count,
+        r.warning_count,
+        list(r.carried_fields or []),
+    )
+
+
+def create_import(session: Session, **values: Any) -> ImportRecord:
+    record = ImportRecord(**values)
+    session.add(record)
+    session.flush()
+    return record
+
+
+def committed_imports(session: Session) -> list[ImportInfo]:
+    """Committed imports, oldest first by as-of date then load order."""
+    q = (
+        select(ImportRecord)
+        .where(ImportRecord.status == "committed")
+        .order_by(ImportRecord.as_of, ImportRecord.id)
+    )
+    return [_info(r) for r in session.scalars(q)]
+
+
+def all_imports(session: Session) -> list[ImportInfo]:
+    """Every import record, newest load first (for the Imports list)."""
+    return [
+        _info(r) for r in session.scalars(select(ImportRecord).order_by(ImportRecord.id.desc()))
+    ]
+
+
+def latest_as_of(session: Session) -> dt.date | None:
+    q = select(func.max(ImportRecord.as_of)).where(ImportRecord.status == "committed")
+    return session.scalar(q)
+
+
+def get_import(session: Session, import_id: int) -> ImportRecord | None:
+    return session.get(ImportRecord, import_id)
+
+
+def carried_by_import(session: Session) -> dict[int, list[str]]:
+    q = select(ImportRecord.id, ImportRecord.carried_fields).where(
+        ImportRecord.status == "committed"
+    )
+    return {int(i): list(c or []) for i, c in session.execute(q).all()}

@@ -1,0 +1,19 @@
+"""ORM models, one per module; importing this package registers them all on Base.metadata."""
+
+from .account import Account
+from .base import Base
+from .import_record import ImportRecord
+from .profile import MappingProfile
+from .setting import SettingRow
+from .snapshot import AccountSnapshot
+from .tier_override import TierOverride
+
+__all__ = [
+    "Account",
+    "AccountSnapshot",
+    "Base",
+    "ImportRecord",
+    "MappingProfile",
+    "SettingRow",
+    "TierOverride",
+]

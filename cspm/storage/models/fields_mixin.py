@@ -1,0 +1,47 @@
+"""Typed columns for every canonical account field, shared by current state and snapshots.
+
+Kept explicit (not generated from `cspm.core.fields`) so the ORM and migrations read plainly;
+`tests/storage/test_schema.py` checks the two lists stay in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Float, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+
+class AccountFieldsMixin:
+    external_id: Mapped[str | None] = mapped_column(String(255))
+    name: Mapped[str | None] = mapped_column(String(500))
+    owner: Mapped[str | None] = mapped_column(String(255))
+    industry: Mapped[str | None] = mapped_column(String(255))
+    region: Mapped[str | None] = mapped_column(String(255))
+    country: Mapped[str | None] = mapped_column(String(255))
+    plan: Mapped[str | None] = mapped_column(String(255))
+    arr: Mapped[float | None] = mapped_column(Float)
+    mrr: Mapped[float | None] = mapped_column(Float)
+    potential_arr: Mapped[float | None] = mapped_column(Float)
+    currency: Mapped[str | None] = mapped_column(String(16))
+    seats_purchased: Mapped[float | None] = mapped_column(Float)
+    seats_active: Mapped[float | None] = mapped_column(Float)
+    mau: Mapped[float | None] = mapped_column(Float)
+    health_score: Mapped[float | None] = mapped_column(Float)
+    nps: Mapped[float | None] = mapped_column(Float)
+    csat: Mapped[float | None] = mapped_column(Float)
+    contract_start: Mapped[dt.date | None] = mapped_column(Date)
+    renewal_date: Mapped[dt.date | None] = mapped_column(Date)
+    churn_date: Mapped[dt.date | None] = mapped_column(Date)
+    last_interaction: Mapped[dt.date | None] = mapped_column(Date)
+    last_qbr: Mapped[dt.date | None] = mapped_column(Date)
+    last_login: Mapped[dt.date | None] = mapped_column(Date)
+    open_tickets: Mapped[float | None] = mapped_column(Float)
+    unpaid_invoices: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(255))
+    lifecycle_stage: Mapped[str | None] = mapped_column(String(255))
+    tier: Mapped[str | None] = mapped_column(String(255))
+    is_reference: Mapped[bool | None] = mapped_column(Boolean)
+    # Unmapped columns the file carried: {"Product Line": "Analytics", ...}
+    custom: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,0 +1,64 @@
+"""Settings, mapping profiles and tier overrides: small tables read and written whole."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from cspm.core.settings import Settings
+
+from .models import MappingProfile, SettingRow, TierOverride
+
+APP_KEY = "app"
+
+
+def load_settings(session: Session) -> Settings:
+    row = session.get(SettingRow, APP_KEY)
+    return Settings.from_dict(row.value if row else None)
+
+
+def save_settings(session: Session, settings: Settings) -> None:
+    row = session.get(SettingRow, APP_KEY)
+    if row is None:
+        session.add(SettingRow(key=APP_KEY, value=settings.to_dict()))
+    else:
+        row.value = settings.to_dict()
+
+
+def load_profiles(session: Session) -> dict[str, dict[str, str]]:
+    return {p.name: dict(p.mapping) for p in session.scalars(select(MappingProfile))}
+
+
+def save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
+    row = session.scalar(select(MappingProfile).where(MappingProfile.name == name))
+    now = dt.datetime.now()
+    if row is None:
+        session.add(MappingProfile(name=name, mapping=mapping, updated_at=now))
+    else:
+        row.mapping = mapping
+        row.updated_at = now
+
+
+def load_overrides(session: Session) -> pd.DataFrame:
+    """account_key -> tier, reason."""
+    rows = session.execute(
+        select(TierOverride.account_key, TierOverride.tier, TierOverride.reason)
+    ).all()
+    return pd.DataFrame(rows, columns=["key", "tier", "reason"]).set_index("key")
+
+
+def set_override(session: Session, key: str, tier: str | None, reason: str = "") -> None:
+    """Set (or with tier None, clear) the manual tier of an account."""
+    row = session.get(TierOverride, key)
+    if tier is None:
+        if row is not None:
+            session.delete(row)
+        return
+    now = dt.datetime.now()
+    if row is None:
+        session.add(TierOverride(account_key=key, tier=tier, reason=reason, updated_at=now))
+    else:
+        row.tier, row.reason, row.updated_at = tier, reason, now
