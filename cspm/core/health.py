@@ -1,0 +1,199 @@
+"""Account health: a configurable weighted score 0-100 from whatever signals an account has.
+
+Each signal maps to a 0-100 component by a piecewise-linear curve (flat beyond its end points):
+
+- seat_utilization (seats_active / seats_purchased): 0% -> 0, 80% or more -> 100. Using 80% of
+  seats is already healthy; over-use is not penalised.
+- mau_trend (MAU change in % vs the latest snapshot on or before today - 30 days): -50% or worse
+  -> 0, flat -> 70, +20% or better -> 100. Stable usage is decent, growth is what earns 100.
+- nps (the account's latest 0-10 answer): 0 -> 0, 6 -> 40, 8 -> 75, 10 -> 100 (detractors
+  low, passives middling, promoters high).
+- open_tickets: 0 -> 100, 2 -> 80, 5 -> 40, 10 or more -> 0.
+- interaction (days since last interaction): up to 14 -> 100, 30 -> 70, 60 -> 30, 90+ -> 0.
+- unpaid_invoices (amount): none -> 100; some, relative to ARR: a sliver -> 60, 25% of ARR or
+  more -> 0; some with no ARR to compare against -> 30.
+
+The score is the weighted mean over the components the account HAS: a missing signal drops out
+and the remaining weights renormalise (an account without NPS is not punished for it); no
+signal at all gives NaN. Weights can differ per tier (SMB accounts are not judged on
+interaction recency by default). An imported health score that is not blank wins over the
+computed one unless `prefer_imported` is off, because the CRM's score may know things the
+spreadsheet does not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from datetime import date, datetime
+from types import MappingProxyType
+
+import numpy as np
+import pandas as pd
+
+from cspm.core.rules.history import (
+    DAY,
+    SnapshotIndex,
+    as_datetime64,
+    as_float,
+    pct_change,
+    seat_fraction,
+    to_day,
+)
+
+
+@dataclass(frozen=True)
+class HealthWeights:
+    """Relative weight of each component; 0 ignores a signal. They need not sum to 1."""
+
+    seat_utilization: float = 0.25
+    mau_trend: float = 0.20
+    nps: float = 0.15
+    open_tickets: float = 0.15
+    interaction: float = 0.15
+    unpaid_invoices: float = 0.10
+
+
+COMPONENTS: tuple[str, ...] = tuple(f.name for f in fields(HealthWeights))
+
+
+def _default_tier_weights() -> Mapping[str, HealthWeights]:
+    # Enterprise: relationship signals count more; SMB: low-touch, so recency is ignored.
+    return MappingProxyType(
+        {
+            "Enterprise": HealthWeights(interaction=0.25, nps=0.20, mau_trend=0.15),
+            "SMB": HealthWeights(interaction=0.0),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class HealthConfig:
+    """How health is computed; tiers not named in `tier_weights` use `weights`."""
+
+    weights: HealthWeights = HealthWeights()
+    tier_weights: Mapping[str, HealthWeights] = field(default_factory=_default_tier_weights)
+    prefer_imported: bool = True
+    mau_trend_days: float = 30
+
+
+# (x points, component points) of each curve, x ascending; np.interp holds the ends flat.
+CURVES: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
+    "seat_utilization": ((0.0, 0.8), (0.0, 100.0)),
+    "mau_trend": ((-50.0, 0.0, 20.0), (0.0, 70.0, 100.0)),
+    "nps": ((0.0, 6.0, 8.0, 10.0), (0.0, 40.0, 75.0, 100.0)),
+    "open_tickets": ((0.0, 2.0, 5.0, 10.0), (100.0, 80.0, 40.0, 0.0)),
+    "interaction": ((14.0, 30.0, 60.0, 90.0), (100.0, 70.0, 30.0, 0.0)),
+}
+UNPAID_SHARE_CURVE = ((0.0, 0.25), (60.0, 0.0))
+UNPAID_WITHOUT_ARR = 30.0
+
+
+def _col(portfolio: pd.DataFrame, name: str) -> np.ndarray:
+    if name not in portfolio.columns:
+        return np.full(len(portfolio), np.nan)
+    return as_float(portfolio[name])
+
+
+def _curve(name: str, x: np.ndarray) -> np.ndarray:
+    xp, fp = CURVES[name]
+    return np.interp(x, xp, fp)  # NaN in, NaN out: a missing signal stays missing
+
+
+def _unpaid(unpaid: np.ndarray, arr: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.interp(unpaid / arr, *UNPAID_SHARE_CURVE)
+    some = np.where(arr > 0, share, UNPAID_WITHOUT_ARR)
+    return np.where(np.isnan(unpaid), np.nan, np.where(unpaid > 0, some, 100.0))
+
+
+def health_components(
+    portfolio: pd.DataFrame,
+    history: pd.DataFrame | None,
+    today: date | datetime | pd.Timestamp,
+    config: HealthConfig | None = None,
+) -> pd.DataFrame:
+    """Each component 0-100 (NaN where the account lacks the signal), one column each."""
+    config = config or HealthConfig()
+    day = to_day(today)
+    snapshots = SnapshotIndex(history, portfolio.index, day)
+    mau_old = snapshots.baseline("mau", config.mau_trend_days, day)
+    if "last_interaction" in portfolio.columns:
+        since = (day.to_datetime64() - as_datetime64(portfolio["last_interaction"])) / DAY
+    else:
+        since = np.full(len(portfolio), np.nan)
+    data = {
+        "seat_utilization": _curve(
+            "seat_utilization",
+            seat_fraction(_col(portfolio, "seats_active"), _col(portfolio, "seats_purchased")),
+        ),
+        "mau_trend": _curve("mau_trend", pct_change(mau_old, _col(portfolio, "mau"))),
+        "nps": _curve("nps", _col(portfolio, "nps")),
+        "open_tickets": _curve("open_tickets", _col(portfolio, "open_tickets")),
+        "interaction": _curve("interaction", since),
+        "unpaid_invoices": _unpaid(_col(portfolio, "unpaid_invoices"), _col(portfolio, "arr")),
+    }
+    return pd.DataFrame(data, index=portfolio.index, columns=list(COMPONENTS))
+
+
+def _weight_matrix(portfolio: pd.DataFrame, config: HealthConfig) -> np.ndarray:
+    """Per account, the weights of its tier (rows) per component (columns)."""
+    base = np.array([getattr(config.weights, c) for c in COMPONENTS], dtype=float)
+    weights = np.tile(base, (len(portfolio), 1))
+    if config.tier_weights and "tier" in portfolio.columns:
+        tiers = portfolio["tier"].astype("str").str.strip().str.casefold()
+        for tier, tw in config.tier_weights.items():
+            rows = (tiers == tier.strip().casefold()).to_numpy(dtype=bool, na_value=False)
+            weights[rows] = [getattr(tw, c) for c in COMPONENTS]
+    return weights
+
+
+def compute_health(
+    portfolio: pd.DataFrame,
+    history: pd.DataFrame | None,
+    today: date | datetime | pd.Timestamp,
+    config: HealthConfig | None = None,
+) -> pd.DataFrame:
+    """Effective health per account with its source and the breakdown behind it.
+
+    Columns: health_score (effective), health_source ("imported" | "computed" | "none"),
+    health_computed, and health_<component> for each component (0-100, NaN when missing).
+    """
+    config = config or HealthConfig()
+    parts = health_components(portfolio, history, today, config)
+    values = parts.to_numpy(dtype=float)
+    weights = np.where(np.isnan(values), 0.0, _weight_matrix(portfolio, config))
+    total = weights.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        computed = np.where(
+            total > 0, (np.nan_to_num(values) * weights).sum(axis=1) / total, np.nan
+        )
+    imported = _col(portfolio, "health_score")
+    use_imported = ~np.isnan(imported) if config.prefer_imported else np.zeros(len(values), bool)
+    effective = np.where(use_imported, imported, computed)
+    source = np.where(use_imported, "imported", np.where(np.isnan(computed), "none", "computed"))
+    if not config.prefer_imported:
+        # Nothing computable, but an imported score exists: still better than nothing.
+        fallback = np.isnan(computed) & ~np.isnan(imported)
+        effective = np.where(fallback, imported, effective)
+        source = np.where(fallback, "imported", source)
+    out = pd.DataFrame(
+        {
+            "health_score": effective,
+            "health_source": pd.array(source, dtype="str"),
+            "health_computed": computed,
+        },
+        index=portfolio.index,
+    )
+    for name in COMPONENTS:
+        out[f"health_{name}"] = parts[name]
+    return out
+
+
+def health_band(score: pd.Series, red_below: float = 50, green_from: float = 75) -> pd.Series:
+    """ "red" below red_below, "green" from green_from up, "yellow" between; None when missing."""
+    v = as_float(score)
+    band = np.where(v < red_below, "red", np.where(v >= green_from, "green", "yellow"))
+    out = band.astype(object)
+    out[np.isnan(v)] = None
+    return pd.Series(out, index=score.index, dtype=object, name="health_band")

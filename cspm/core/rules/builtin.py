@@ -1,0 +1,92 @@
+"""The segments every CSM starts with, written in the rule language itself.
+
+They are data, not code: the UI offers them as editable templates and the service stores them
+like user segments, so a built-in can be changed or shared the same way as any other.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cspm.core.fields import FieldType
+from cspm.core.rules.language import parse_rule
+from cspm.core.rules.nodes import Rule
+
+BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    (
+        "New this week",
+        "Contract started in the last 7 days: say hello and book the kick-off.",
+        {"field": "contract_start", "op": "within_last_days", "value": 7},
+    ),
+    (
+        "Onboarding",
+        "Accounts in the Onboarding lifecycle stage.",
+        {"field": "lifecycle_stage", "op": "=", "value": "Onboarding"},
+    ),
+    (
+        "Renewal in next 90 days",
+        "Renewal date within the next 90 days.",
+        {"field": "renewal_date", "op": "within_next_days", "value": 90},
+    ),
+    (
+        "Expansion potential",
+        "Nearly all seats used, usage growing 20%+ in 30 days, or a promoter (NPS 9-10).",
+        {
+            "any": [
+                {"field": "seat_utilization", "op": ">=", "value": 0.95},
+                {"field": "mau", "op": "rose_by_pct", "value": 20, "since_days": 30},
+                {"field": "nps", "op": ">=", "value": 9},
+            ]
+        },
+    ),
+    (
+        "At risk",
+        "Health below 50, or health dropped 15+ points in 30 days.",
+        {
+            "any": [
+                {"field": "health_score", "op": "<", "value": 50},
+                {"field": "health_score", "op": "dropped_by", "value": 15, "since_days": 30},
+            ]
+        },
+    ),
+    (
+        "No interaction in 30+ days",
+        "No logged interaction in the last 30 days (or never).",
+        {"field": "last_interaction", "op": "older_than_days", "value": 30},
+    ),
+    (
+        "Churned in last 60 days",
+        "Churned accounts whose churn date is within the last 60 days: win-back window.",
+        {
+            "all": [
+                {"field": "lifecycle_stage", "op": "=", "value": "Churned"},
+                {"field": "churn_date", "op": "within_last_days", "value": 60},
+            ]
+        },
+    ),
+    (
+        "Unpaid invoices",
+        "Accounts with an unpaid invoice amount.",
+        {"field": "unpaid_invoices", "op": ">", "value": 0},
+    ),
+    (
+        "No QBR in 120 days",
+        "Enterprise and Mid-Market accounts without a QBR in 120 days (or ever).",
+        {
+            "all": [
+                {"field": "last_qbr", "op": "older_than_days", "value": 120},
+                {"field": "tier", "op": "in", "value": ["Enterprise", "Mid-Market"]},
+            ]
+        },
+    ),
+    (
+        "Low adoption",
+        "Fewer than half of the purchased seats are active.",
+        {"field": "seat_utilization", "op": "<", "value": 0.5},
+    ),
+)
+
+
+def builtin_rules(catalog: dict[str, FieldType]) -> dict[str, Rule]:
+    """The built-in segments parsed against a catalogue, by name, in library order."""
+    return {name: parse_rule(obj, catalog) for name, _desc, obj in BUILTIN_SEGMENTS}
