@@ -49,6 +49,7 @@ ACCOUNT_JSON_COLUMNS = [
     "stage_reason",
     "imported_tier",
     "imported_lifecycle_stage",
+    "segments",
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from cspm.storage.db import Database, open_database, resolve_url
 
@@ -16,6 +17,8 @@ from cspm.storage.db import Database, open_database, resolve_url
 class AppContext:
     db: Database
     today: dt.date = field(default_factory=dt.date.today)
+    # Computed results keyed by (data revision, today); see cspm.storage.revision.
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def open(
@@ -23,7 +26,11 @@ class AppContext:
     ) -> AppContext:
         """Open (and migrate) the database named by --db / CSPM_DB / the default location."""
         database = open_database(resolve_url(db, demo=demo))
-        return cls(database, today or dt.date.today())
+        ctx = cls(database, today or dt.date.today())
+        from .segments import ensure_builtin_segments
+
+        ensure_builtin_segments(ctx)
+        return ctx
 
     def close(self) -> None:
         self.db.dispose()

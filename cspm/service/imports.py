@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cspm.core.analysis import analyse
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
 from cspm.core.header import Table, extract_table
@@ -24,10 +25,10 @@ from cspm.core.mapping import ColumnMapping, auto_map, profile_fits
 from cspm.core.plan import ImportPlan, Problem, build_plan
 from cspm.core.reading import RawSheet, read_raw
 from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, settings_repo
+from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
-from .portfolio import classify
+from .portfolio import classify_states
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
 MAX_STORED_PROBLEMS = 2_000
@@ -298,6 +299,10 @@ def _write(
 
     progress(0.7, "Writing snapshots")
     snaps = incoming.assign(import_id=record.id, as_of=pd.Timestamp(as_of))
+    if "health_score" not in carried:
+        snaps["health_score"] = _effective_health(
+            s, existing, incoming, carried, settings, overrides, as_of, latest is not None
+        )
     accounts_repo.insert_snapshots(s, snaps)
     check(cancelled)
 
@@ -324,6 +329,49 @@ def _write(
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
+    revision.bump(s)
+
+
+def _effective_health(
+    s: Any,
+    existing: pd.DataFrame,
+    incoming: pd.DataFrame,
+    carried: list[str],
+    settings: Any,
+    overrides: pd.DataFrame,
+    as_of: dt.date,
+    has_history: bool,
+) -> np.ndarray:
+    """The health score of each file row as of the file's date, for its snapshot.
+
+    When the file carries no health column, the snapshot keeps the computed score, so "health
+    dropped by 15 since 30 days ago" compares like with like. Derivation of current state
+    ignores it (health_score is not among the carried fields).
+    """
+    by_id = existing.set_index("key", drop=False) if len(existing) else existing
+    before = by_id.reindex(incoming["key"].to_numpy()) if len(by_id) else None
+    file_state = incoming.set_index("key", drop=False)
+    if before is not None:
+        file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
+        file_state["key"] = file_state.index
+    history = accounts_repo.load_history(s, until=as_of) if has_history else None
+    tiers, notes = _override_series(file_state, overrides)
+    analysed = analyse(
+        file_state.reset_index(drop=True),
+        history,
+        settings,
+        as_of,
+        override_tiers=tiers,
+        override_notes=notes,
+    )
+    return analysed.frame["health_score"].to_numpy(dtype=float)
+
+
+def _override_series(state: pd.DataFrame, overrides: pd.DataFrame) -> tuple[Any, Any]:
+    if not len(overrides):
+        return None, None
+    keys = pd.Series(state["key"].to_numpy(), index=state["key"].to_numpy())
+    return keys.map(overrides["tier"]), keys.map(overrides["reason"])
 
 
 def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
@@ -345,8 +393,8 @@ def _moves(
 ) -> list[Move]:
     if before.empty:
         return []
-    b = classify(before, settings, overrides, today)
-    a = classify(after, settings, overrides, today)
+    b = classify_states(before, settings, overrides, today)
+    a = classify_states(after, settings, overrides, today)
     moves: list[Move] = []
     for what in ("tier", "lifecycle_stage"):
         diff = (b[what] != a[what]).to_numpy()
@@ -384,4 +432,5 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
             for col in [*FIELD_NAMES, "custom"]:
                 kept[col] = derived[col].astype(kept[col].dtype)
             accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
+        revision.bump(s)
     return latest

@@ -1,7 +1,8 @@
-"""The portfolio as the user sees it: current state plus tier and lifecycle stage, per account.
+"""The portfolio as the user sees it: state, tier, stage, health, segments, per account.
 
-Tiers and stages are computed on read (they depend on settings and on "today"), never stored,
-so a settings change or a new day can never leave a stale classification behind.
+Everything computed (tiers, stages, health, membership) depends on settings and on "today",
+so it is computed on read and cached per (data revision, today): a settings change, an import
+or a new day can never leave a stale classification behind.
 """
 
 from __future__ import annotations
@@ -11,109 +12,121 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from cspm.core.analysis import analyse, segment_lists
 from cspm.core.errors import BadInputError, NotFoundError
-from cspm.core.fields import FIELD_NAMES
-from cspm.core.lifecycle import assign_stages
-from cspm.core.parsing import infer_type, parse_column
-from cspm.core.settings import Settings
-from cspm.core.tiers import assign_tiers
-from cspm.storage import accounts_repo, settings_repo
+from cspm.core.fields import FieldType
+from cspm.core.rules import build_catalog, evaluate_many
+from cspm.core.settings import LIFECYCLE_STAGES, Settings
+from cspm.storage import accounts_repo, revision, settings_repo
 
 from .context import AppContext
-
-CLASS_COLUMNS = ["tier", "tier_source", "tier_reason", "lifecycle_stage", "stage_reason"]
-
-
-def classify(
-    state: pd.DataFrame, settings: Settings, overrides: pd.DataFrame, today: dt.date
-) -> pd.DataFrame:
-    """Tier and stage (with reasons) for a frame of account states with a `key` column."""
-    override_tier = state["key"].map(overrides["tier"]) if len(overrides) else None
-    tiers = assign_tiers(state, settings, overrides=override_tier)
-    if len(overrides):
-        reason = state["key"].map(overrides["reason"])
-        has = override_tier.notna() & (tiers["tier_source"] == "override")
-        tiers.loc[has, "tier_reason"] = "override: " + reason[has].fillna("").astype(str)
-    stages = assign_stages(state, today, settings)
-    return pd.concat([tiers, stages], axis=1)[CLASS_COLUMNS]
-
-
-def expand_custom(custom: pd.Series) -> pd.DataFrame:
-    """Custom fields (dicts of JSON values) as typed columns, types inferred like on import."""
-    records = [c if isinstance(c, dict) else {} for c in custom]
-    wide = pd.DataFrame.from_records(records, index=custom.index)
-    for col in wide.columns:
-        raw = wide[col].astype(object)
-        wide[col] = parse_column(raw, infer_type(raw)).values.to_numpy()
-    return wide
-
-
-def portfolio_frame(
-    state: pd.DataFrame, settings: Settings, overrides: pd.DataFrame, today: dt.date
-) -> pd.DataFrame:
-    """Current state + classification, indexed by key, imported tier/stage kept aside."""
-    classes = classify(state, settings, overrides, today)
-    out = state.rename(
-        columns={"tier": "imported_tier", "lifecycle_stage": "imported_lifecycle_stage"}
-    ).drop(columns=["custom"], errors="ignore")
-    out = pd.concat([out, classes], axis=1)
-    if "custom" in state.columns and state["custom"].notna().any():
-        custom = expand_custom(state["custom"])
-        custom = custom[[c for c in custom.columns if c not in out.columns]]
-        out = pd.concat([out, custom], axis=1)
-    return out.set_index("key", drop=False)
+from .segment_defs import SegmentDef, load_segment_defs
 
 
 @dataclass(frozen=True)
 class Portfolio:
-    """The portfolio frame plus what it was computed with."""
+    """The analysed portfolio plus what it was computed with."""
 
-    frame: pd.DataFrame
+    frame: pd.DataFrame  # index = account key; see cspm.core.analysis
+    membership: pd.DataFrame  # bool, one column per (valid) segment
+    segments: list[SegmentDef]
+    history: pd.DataFrame
+    custom_types: dict[str, FieldType]
     settings: Settings
     today: dt.date
+    revision: int
+
+    @property
+    def catalog(self) -> dict[str, FieldType]:
+        return build_catalog(self.custom_types)
+
+
+def _overrides(
+    state: pd.DataFrame, overrides: pd.DataFrame
+) -> tuple[pd.Series | None, pd.Series | None]:
+    if not len(overrides):
+        return None, None
+    keys = state.set_index("key", drop=False)["key"]
+    return keys.map(overrides["tier"]), keys.map(overrides["reason"])
+
+
+def classify_states(
+    state: pd.DataFrame, settings: Settings, overrides: pd.DataFrame, today: dt.date
+) -> pd.DataFrame:
+    """Tier and stage for some account states (e.g. before/after an import), without history:
+    enough to report which accounts moved."""
+    tiers, notes = _overrides(state, overrides)
+    frame = analyse(state, None, settings, today, override_tiers=tiers, override_notes=notes).frame
+    return frame[["tier", "lifecycle_stage"]]
 
 
 def load_portfolio(ctx: AppContext) -> Portfolio:
+    """The analysed portfolio, from cache when nothing changed since it was computed."""
     with ctx.db.session() as s:
+        rev = revision.current(s)
+        cached = ctx.cache.get("portfolio")
+        if cached is not None and cached.revision == rev and cached.today == ctx.today:
+            return cached
         state = accounts_repo.load_accounts(s)
+        history = accounts_repo.load_history(s)
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
-    return Portfolio(portfolio_frame(state, settings, overrides, ctx.today), settings, ctx.today)
+        seg_rows = load_segment_defs(s)
+    tiers, notes = _overrides(state, overrides)
+    # First pass without segments gives the custom field types the rules are checked against.
+    base = analyse(state, history, settings, ctx.today, override_tiers=tiers, override_notes=notes)
+    defs = [d.checked(build_catalog(base.custom_types)) for d in seg_rows]
+    rules = {d.name: d.rule for d in defs if d.rule is not None}
+    if rules:
+        membership = evaluate_many(rules, base.frame, history, ctx.today)
+        frame = base.frame.copy()
+        frame["segments"] = segment_lists(membership)
+    else:
+        frame, membership = base.frame, base.membership
+    portfolio = Portfolio(
+        frame, membership, defs, history, base.custom_types, settings, ctx.today, rev
+    )
+    ctx.cache["portfolio"] = portfolio
+    return portfolio
 
 
 def sort_accounts(frame: pd.DataFrame) -> pd.DataFrame:
     """Stable display order: casefolded name, then external_id."""
-    name = frame["name"].fillna("").astype(str).str.casefold()
-    ext = frame["external_id"].fillna("").astype(str)
-    order = (
-        pd.DataFrame({"n": name.to_numpy(), "e": ext.to_numpy()})
-        .sort_values(["n", "e"], kind="stable")
-        .index
-    )
+    name = frame["name"].fillna("").astype(str).str.casefold().to_numpy()
+    ext = frame["external_id"].fillna("").astype(str).to_numpy()
+    order = pd.DataFrame({"n": name, "e": ext}).sort_values(["n", "e"], kind="stable").index
     return frame.iloc[order]
 
 
+def _known(value: str, options: list[str] | tuple[str, ...], what: str) -> str:
+    by_fold = {o.casefold(): o for o in options}
+    if value.strip().casefold() not in by_fold:
+        raise BadInputError(f"Unknown {what} '{value}'; {what}s are {', '.join(options)}.")
+    return by_fold[value.strip().casefold()]
+
+
 def list_accounts(
-    ctx: AppContext, *, tier: str | None = None, stage: str | None = None
+    ctx: AppContext,
+    *,
+    tier: str | None = None,
+    stage: str | None = None,
+    segment: str | None = None,
+    owner: str | None = None,
 ) -> pd.DataFrame:
-    """Accounts, optionally of one tier and/or stage (case-insensitive), in display order."""
+    """Accounts, optionally of one tier / stage / segment / owner (case-insensitive)."""
     p = load_portfolio(ctx)
     frame = p.frame
     if tier:
-        known = {t.casefold(): t for t in p.settings.tier_names}
-        if tier.casefold() not in known:
-            raise BadInputError(
-                f"Unknown tier '{tier}'; tiers are {', '.join(p.settings.tier_names)}."
-            )
-        frame = frame[frame["tier"].str.casefold() == tier.casefold()]
+        frame = frame[frame["tier"] == _known(tier, p.settings.tier_names, "tier")]
     if stage:
-        from cspm.core.settings import LIFECYCLE_STAGES
-
-        if stage.casefold() not in {s.casefold() for s in LIFECYCLE_STAGES}:
-            raise BadInputError(
-                f"Unknown lifecycle stage '{stage}'; stages are {', '.join(LIFECYCLE_STAGES)}."
-            )
-        frame = frame[frame["lifecycle_stage"].str.casefold() == stage.casefold()]
+        frame = frame[frame["lifecycle_stage"] == _known(stage, LIFECYCLE_STAGES, "stage")]
+    if segment:
+        name = _known(segment, [d.name for d in p.segments], "segment")
+        if name not in p.membership.columns:
+            raise BadInputError(f"Segment '{name}' has an invalid rule; fix it first.")
+        frame = frame[p.membership.loc[frame.index, name].to_numpy(dtype=bool)]
+    if owner:
+        frame = frame[frame["owner"].fillna("").str.casefold() == owner.strip().casefold()]
     return sort_accounts(frame)
 
 
@@ -133,6 +146,8 @@ def resolve_account(frame: pd.DataFrame, ref: str) -> str:
             for n, e in zip(hits["name"], hits["external_id"].fillna("no ID"), strict=True)
         )
         raise BadInputError(f"'{ref}' names {len(hits)} accounts: {shown}; use the account ID.")
+    if ref_s in frame.index:
+        return ref_s
     raise NotFoundError(f"No account with ID or name '{ref}'.")
 
 
@@ -141,17 +156,10 @@ def set_tier_override(ctx: AppContext, ref: str, tier: str | None, reason: str =
     p = load_portfolio(ctx)
     key = resolve_account(p.frame, ref)
     if tier is not None:
-        known = {t.casefold(): t for t in p.settings.tier_names}
-        if tier.casefold() not in known:
-            raise BadInputError(
-                f"Unknown tier '{tier}'; tiers are {', '.join(p.settings.tier_names)}."
-            )
-        tier = known[tier.casefold()]
+        tier = _known(tier, p.settings.tier_names, "tier")
         if not reason.strip():
             raise BadInputError("A tier override needs a reason.")
     with ctx.db.session() as s:
         settings_repo.set_override(s, key, tier, reason.strip())
+        revision.bump(s)
     return key
-
-
-STATE_COLUMNS = ["key", *FIELD_NAMES, "custom"]

@@ -120,3 +120,29 @@ def snapshot_account_ids(session: Session, import_id: int) -> list[int]:
 
 def delete_snapshots_of_import(session: Session, import_id: int) -> None:
     session.execute(delete(SNAPSHOTS).where(SNAPSHOTS.c.import_id == import_id))
+
+
+HISTORY_FIELDS = ("arr", "mrr", "mau", "health_score", "nps", "seats_active", "seats_purchased")
+
+
+def load_history(
+    session: Session, fields: Sequence[str] = HISTORY_FIELDS, *, until: dt.date | None = None
+) -> pd.DataFrame:
+    """Snapshot history for rules and trends: key, as_of, import_id and numeric `fields`.
+
+    Only the columns asked for are read, because this runs on every portfolio load over
+    (accounts x imports) rows.
+    """
+    cols = [SNAPSHOTS.c[f] for f in fields]
+    stmt = select(ACCOUNTS.c.key, SNAPSHOTS.c.as_of, SNAPSHOTS.c.import_id, *cols).join(
+        ACCOUNTS, ACCOUNTS.c.id == SNAPSHOTS.c.account_id
+    )
+    if until is not None:
+        stmt = stmt.where(SNAPSHOTS.c.as_of <= until)
+    rows = session.execute(stmt).all()
+    frame = pd.DataFrame.from_records(rows, columns=["key", "as_of", "import_id", *fields])
+    frame["as_of"] = pd.to_datetime(frame["as_of"]).astype("datetime64[ns]")
+    for f in fields:
+        frame[f] = pd.to_numeric(frame[f], errors="coerce").astype(float)
+    frame["key"] = frame["key"].astype(object)
+    return frame

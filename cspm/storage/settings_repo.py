@@ -62,3 +62,9 @@ def set_override(session: Session, key: str, tier: str | None, reason: str = "")
         session.add(TierOverride(account_key=key, tier=tier, reason=reason, updated_at=now))
     else:
         row.tier, row.reason, row.updated_at = tier, reason, now
+
+
+def rename_override_tier(session: Session, old: str, new: str) -> None:
+    for row in session.scalars(select(TierOverride)):
+        if row.tier.casefold() == old.casefold():
+            row.tier = new

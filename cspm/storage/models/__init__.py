@@ -4,6 +4,7 @@ from .account import Account
 from .base import Base
 from .import_record import ImportRecord
 from .profile import MappingProfile
+from .segment import Segment
 from .setting import SettingRow
 from .snapshot import AccountSnapshot
 from .tier_override import TierOverride
@@ -14,6 +15,7 @@ __all__ = [
     "Base",
     "ImportRecord",
     "MappingProfile",
+    "Segment",
     "SettingRow",
     "TierOverride",
 ]

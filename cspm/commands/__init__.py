@@ -1,0 +1,66 @@
+"""CLI command groups, one module each; `cspm.cli` registers them all.
+
+Each module has `register(sub, command)`: `command(name, help)` returns a subparser that
+already has the global options; the module sets `handler=` to a function taking the parsed
+arguments and returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+CommandFactory = Callable[[str, str], argparse.ArgumentParser]
+
+
+def context(args: argparse.Namespace) -> Any:
+    """The application context for the --db / --demo / --today options."""
+    from cspm.service.context import AppContext
+
+    return AppContext.open(args.db, demo=args.demo, today=args.today)
+
+
+def out(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def parse_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+
+
+def add_global_options(parser: argparse.ArgumentParser, *, top: bool = False) -> None:
+    """--db/--demo/--today, accepted before or after the command name (and sub-action)."""
+    default: Any = None if top else argparse.SUPPRESS
+    parser.add_argument(
+        "--db",
+        default=default,
+        metavar="URL",
+        help="database URL or SQLite file (default: CSPM_DB, else the user data folder)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="use the demo portfolio's database",
+    )
+    parser.add_argument(
+        "--today",
+        type=parse_date,
+        default=default,
+        metavar="YYYY-MM-DD",
+        help="evaluate as if today were this date (moves the clock, never the data)",
+    )
+
+
+def sub_command(sub: Any, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A nested action parser (e.g. `segments show`) that also takes the global options."""
+    p: argparse.ArgumentParser = sub.add_parser(name, help=help_text, description=help_text)
+    add_global_options(p)
+    return p

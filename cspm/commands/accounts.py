@@ -1,0 +1,72 @@
+"""`cspm accounts` and `cspm override`."""
+
+from __future__ import annotations
+
+import argparse
+
+from cspm.cli_format import format_records, frame_records
+
+from . import CommandFactory, context, out
+
+TABLE_COLUMNS = [
+    "external_id",
+    "name",
+    "owner",
+    "tier",
+    "lifecycle_stage",
+    "arr",
+    "health_score",
+    "renewal_date",
+    "last_interaction",
+    "segments",
+]
+
+
+def register(command: CommandFactory) -> None:
+    p = command("accounts", "List accounts with tier, lifecycle stage, health and segments.")
+    p.add_argument("--tier")
+    p.add_argument("--stage")
+    p.add_argument("--segment")
+    p.add_argument("--owner")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(handler=accounts)
+
+    p = command("override", "Pin an account's tier (with a reason), or --clear the pin.")
+    p.add_argument("account")
+    p.add_argument("tier", nargs="?")
+    p.add_argument("--reason", default="")
+    p.add_argument("--clear", action="store_true")
+    p.set_defaults(handler=override)
+
+
+def accounts(args: argparse.Namespace) -> int:
+    from cspm.service.portfolio import list_accounts
+
+    ctx = context(args)
+    try:
+        frame = list_accounts(
+            ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=args.owner
+        )
+    finally:
+        ctx.close()
+    records = frame_records(frame)
+    if args.format == "csv":
+        for r in records:
+            r["segments"] = "; ".join(r.get("segments") or [])
+    out(format_records(records, args.format, TABLE_COLUMNS))
+    return 0
+
+
+def override(args: argparse.Namespace) -> int:
+    from cspm.core.errors import BadInputError
+    from cspm.service.portfolio import set_tier_override
+
+    if not args.clear and not args.tier:
+        raise BadInputError("Give a TIER to pin, or --clear.")
+    ctx = context(args)
+    try:
+        key = set_tier_override(ctx, args.account, None if args.clear else args.tier, args.reason)
+    finally:
+        ctx.close()
+    out(f"{key}: tier pin {'cleared' if args.clear else 'set to ' + args.tier}.")
+    return 0

@@ -1,0 +1,121 @@
+"""`cspm import FILE` and `cspm imports [list|undo]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from cspm.cli_format import format_records, import_summary_text
+from cspm.core.errors import BadInputError
+
+from . import CommandFactory, context, out
+
+
+def register(command: CommandFactory, date_type: Any) -> None:
+    p = command("import", "Import a CRM spreadsheet (xlsx, xlsm, xls, csv).")
+    p.add_argument("file", type=Path)
+    p.add_argument("--sheet", help="sheet name (default: the first sheet with data)")
+    p.add_argument("--profile", help="saved mapping profile to use")
+    p.add_argument("--save-profile", metavar="NAME", help="save the column mapping under NAME")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="HEADER=FIELD",
+        help="map a column by hand (FIELD may be 'custom' or 'ignore'); repeatable",
+    )
+    p.add_argument(
+        "--as-of",
+        type=date_type,
+        metavar="YYYY-MM-DD",
+        help="the date the file describes (default: today)",
+    )
+    p.add_argument("--skip-invalid", action="store_true", help="import valid rows, report the rest")
+    p.add_argument("--dry-run", action="store_true", help="report what would happen, write nothing")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(handler=import_command)
+
+    p = command("imports", "List past imports, or undo the latest one.")
+    p.add_argument("action", nargs="?", choices=["list", "undo"], default="list")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=imports_command)
+
+
+def _mapping(items: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items:
+        header, sep, target = item.partition("=")
+        if not sep or not header.strip() or not target.strip():
+            raise BadInputError(f"--map needs HEADER=FIELD, got '{item}'.")
+        mapping[header.strip()] = target.strip()
+    return mapping
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from cspm.service.imports import ImportOptions, import_file
+
+    options = ImportOptions(
+        sheet=args.sheet,
+        profile=args.profile,
+        save_profile=args.save_profile,
+        mapping=_mapping(args.map),
+        as_of=args.as_of,
+        skip_invalid=args.skip_invalid,
+        dry_run=args.dry_run,
+    )
+    ctx = context(args)
+    try:
+        result = import_file(ctx, args.file, options)
+    finally:
+        ctx.close()
+    if args.format == "json":
+        out(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False))
+    else:
+        out(import_summary_text(result))
+    if result.status == "refused":
+        if args.format == "text":
+            print(f"cspm: {result.file} was not imported: {_refusal(result)}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _refusal(result: Any) -> str:
+    errors = [p for p in result.problems if p.severity == "error"]
+    if result.rejected:
+        first = errors[0].sentence() if errors else ""
+        return (
+            f"{result.rejected} row(s) rejected (first: {first}); fix them or use --skip-invalid."
+        )
+    return errors[0].message if errors else "nothing to import."
+
+
+def imports_command(args: argparse.Namespace) -> int:
+    from cspm.service.imports import undo_latest_import
+    from cspm.service.imports_list import list_imports
+
+    ctx = context(args)
+    try:
+        if args.action == "undo":
+            info = undo_latest_import(ctx)
+            out(f"Undid import {info.id} ({info.file_name}, as of {info.as_of}).")
+            return 0
+        infos = list_imports(ctx)
+    finally:
+        ctx.close()
+    cols = [
+        "id",
+        "file_name",
+        "as_of",
+        "status",
+        "rows_total",
+        "new_count",
+        "updated_count",
+        "unchanged_count",
+        "rejected_count",
+    ]
+    out(format_records([asdict(i) for i in infos], args.format, cols))
+    return 0

@@ -1,0 +1,181 @@
+"""`cspm segments ...`: list, show, why, add, edit, remove, export, import."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from cspm.cli_format import format_records, frame_records
+
+from . import CommandFactory, context, out, sub_command
+
+LIST_COLUMNS = ["name", "count", "arr", "builtin", "rule_text"]
+MEMBER_COLUMNS = [
+    "external_id",
+    "name",
+    "owner",
+    "tier",
+    "lifecycle_stage",
+    "arr",
+    "health_score",
+    "why",
+]
+
+
+def register(command: CommandFactory) -> None:
+    p = command("segments", "Dynamic segments: list, show members, why, add, edit, remove, share.")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=list_command)
+    sub = p.add_subparsers(dest="segments_action", metavar="ACTION")
+
+    s = sub_command(sub, "show", "member accounts of a segment")
+    s.add_argument("name")
+    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    s.set_defaults(handler=show_command)
+
+    s = sub_command(sub, "why", "why an account is (or is not) in a segment")
+    s.add_argument("name")
+    s.add_argument("account")
+    s.set_defaults(handler=why_command)
+
+    for action, help_text in (("add", "create a segment"), ("edit", "change a segment")):
+        s = sub_command(sub, action, help_text)
+        s.add_argument("name")
+        s.add_argument("--rule", required=action == "add", metavar="RULE.json|JSON")
+        s.add_argument("--description")
+        s.add_argument("--colour", metavar="#RRGGBB")
+        if action == "edit":
+            s.add_argument("--rename", metavar="NEW_NAME")
+        s.set_defaults(handler=add_command if action == "add" else edit_command)
+
+    s = sub_command(sub, "remove", "delete a segment")
+    s.add_argument("name")
+    s.set_defaults(handler=remove_command)
+
+    s = sub_command(sub, "export", "write segment definitions to a JSON file")
+    s.add_argument("file", type=Path)
+    s.add_argument("names", nargs="*", help="only these segments (default: all)")
+    s.set_defaults(handler=export_command)
+
+    s = sub_command(sub, "import", "add segment definitions from a JSON file")
+    s.add_argument("file", type=Path)
+    s.add_argument("--replace", action="store_true", help="overwrite segments with the same name")
+    s.set_defaults(handler=import_command)
+
+
+def list_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import list_segments
+
+    ctx = context(args)
+    try:
+        summaries = list_segments(ctx)
+    finally:
+        ctx.close()
+    records = [s.to_dict() for s in summaries]
+    if args.format == "table":
+        for r in records:
+            if r["error"]:
+                r["rule_text"] = f"INVALID: {r['error']}"
+    out(format_records(records, args.format, LIST_COLUMNS))
+    return 0
+
+
+def show_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import segment_members
+
+    ctx = context(args)
+    try:
+        members = segment_members(ctx, args.name)
+    finally:
+        ctx.close()
+    out(format_records(frame_records(members), args.format, MEMBER_COLUMNS))
+    return 0
+
+
+def why_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import why
+
+    ctx = context(args)
+    try:
+        name, key, lines = why(ctx, args.name, args.account)
+    finally:
+        ctx.close()
+    if not lines:
+        out(f"{key} is not in '{name}'.")
+    else:
+        out(f"{key} is in '{name}' because:\n" + "\n".join(f"  - {line}" for line in lines))
+    return 0
+
+
+def _rule(text: str | None) -> object:
+    from cspm.service.segments import parse_rule_source
+
+    return None if text is None else parse_rule_source(text)
+
+
+def add_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import add_segment
+
+    ctx = context(args)
+    try:
+        s = add_segment(ctx, args.name, _rule(args.rule), args.description or "", args.colour)
+    finally:
+        ctx.close()
+    out(f"Added segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
+    return 0
+
+
+def edit_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import edit_segment
+
+    ctx = context(args)
+    try:
+        s = edit_segment(
+            ctx,
+            args.name,
+            rule=_rule(args.rule),
+            new_name=args.rename,
+            description=args.description,
+            colour=args.colour,
+        )
+    finally:
+        ctx.close()
+    out(f"Saved segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
+    return 0
+
+
+def remove_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import remove_segment
+
+    ctx = context(args)
+    try:
+        name = remove_segment(ctx, args.name)
+    finally:
+        ctx.close()
+    out(f"Removed segment '{name}'.")
+    return 0
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import export_segments
+
+    ctx = context(args)
+    try:
+        n = export_segments(ctx, args.file, args.names or None)
+    finally:
+        ctx.close()
+    out(f"Wrote {n} segment definition(s) to {args.file}.")
+    return 0
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from cspm.service.segments import import_segments
+
+    ctx = context(args)
+    try:
+        names = import_segments(ctx, args.file, replace=args.replace)
+    finally:
+        ctx.close()
+    out(f"Imported {len(names)} segment(s): {json.dumps(names, ensure_ascii=False)}.")
+    return 0

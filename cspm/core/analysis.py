@@ -1,0 +1,114 @@
+"""From stored account states to the portfolio a CSM sees: tier, health, stage, segments.
+
+The order matters and lives here once: tier (from ARR or override) -> effective health (per-tier
+weights) -> lifecycle stage (Advocate uses effective health) -> derived fields -> segment
+membership. The same function serves "now" and any past date (outcomes, movements), because
+everything it knows about time comes from `today` and the history it is given.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .fields import FIELD_NAMES, FIELDS, FieldType
+from .health import HealthConfig, compute_health
+from .lifecycle import assign_stages
+from .parsing import infer_type, parse_column
+from .rules import Rule, add_derived, evaluate_many
+from .settings import Settings
+from .tiers import assign_tiers
+
+IMPORTED_RENAMES = {"tier": "imported_tier", "lifecycle_stage": "imported_lifecycle_stage"}
+
+
+@dataclass
+class AnalysedPortfolio:
+    """frame: one row per account (index = key) with state, classification, health breakdown,
+    derived fields, custom fields and a `segments` column (sorted list of names);
+    membership: bool frame, one column per segment; custom_types: inferred custom field types."""
+
+    frame: pd.DataFrame
+    membership: pd.DataFrame
+    custom_types: dict[str, FieldType]
+
+
+def expand_custom(custom: pd.Series) -> tuple[pd.DataFrame, dict[str, FieldType]]:
+    """Custom fields (dicts of JSON values) as typed columns, types inferred like on import."""
+    records = [c if isinstance(c, dict) else {} for c in custom]
+    wide = pd.DataFrame.from_records(records, index=custom.index)
+    types: dict[str, FieldType] = {}
+    for col in wide.columns:
+        raw = wide[col].astype(object)
+        types[str(col)] = infer_type(raw)
+        wide[col] = parse_column(raw, types[str(col)]).values.to_numpy()
+    return wide, types
+
+
+def with_all_fields(state: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every canonical field present (missing ones empty, correctly typed)."""
+    missing = [f for f in FIELD_NAMES if f not in state.columns]
+    if not missing:
+        return state
+    extra = {}
+    for f in missing:
+        ftype = FIELDS[f].type
+        if ftype == FieldType.DATE:
+            extra[f] = pd.Series(pd.NaT, index=state.index, dtype="datetime64[ns]")
+        elif ftype == FieldType.BOOL:
+            extra[f] = pd.Series(pd.NA, index=state.index, dtype="boolean")
+        elif ftype == FieldType.TEXT:
+            extra[f] = pd.Series(None, index=state.index, dtype=object)
+        else:
+            extra[f] = pd.Series(np.nan, index=state.index, dtype=float)
+    return pd.concat([state, pd.DataFrame(extra, index=state.index)], axis=1)
+
+
+def segment_lists(membership: pd.DataFrame) -> list[list[str]]:
+    if membership.shape[1] == 0:
+        return [[] for _ in range(len(membership))]
+    names = np.array(sorted(membership.columns), dtype=object)
+    matrix = membership[list(names)].to_numpy(dtype=bool)
+    return [list(names[row]) for row in matrix]
+
+
+def analyse(
+    state: pd.DataFrame,
+    history: pd.DataFrame | None,
+    settings: Settings,
+    today: dt.date,
+    *,
+    rules: dict[str, Rule] | None = None,
+    override_tiers: pd.Series | None = None,
+    override_notes: pd.Series | None = None,
+    health: HealthConfig | None = None,
+) -> AnalysedPortfolio:
+    """Classify and segment every account of `state` (columns key, canonical fields, custom).
+
+    override_tiers/notes are indexed like `state`. History: key, as_of, import_id, numeric fields.
+    """
+    state = state.set_index("key", drop=False) if "key" in state.columns else state
+    state = with_all_fields(state)
+    tiers = assign_tiers(state, settings, override_tiers, override_notes=override_notes)
+    frame = state.drop(columns=["custom"], errors="ignore").rename(columns=IMPORTED_RENAMES)
+    frame = pd.concat([frame, tiers], axis=1)
+    health_parts = compute_health(frame, history, today, health)
+    frame = frame.drop(columns=["health_score"]).join(health_parts)
+    frame["imported_health_score"] = state["health_score"]
+    staged_input = frame.rename(columns={"imported_lifecycle_stage": "lifecycle_stage"})
+    frame = pd.concat([frame, assign_stages(staged_input, today, settings)], axis=1)
+    custom_types: dict[str, FieldType] = {}
+    if "custom" in state.columns and state["custom"].notna().any():
+        custom, custom_types = expand_custom(state["custom"])
+        keep = [c for c in custom.columns if c not in frame.columns]
+        custom_types = {k: v for k, v in custom_types.items() if k in keep}
+        frame = pd.concat([frame, custom[keep]], axis=1)
+    frame = add_derived(frame, history, today)
+    membership = (
+        evaluate_many(rules, frame, history, today) if rules else pd.DataFrame(index=frame.index)
+    )
+    frame["segments"] = segment_lists(membership)
+    return AnalysedPortfolio(frame, membership, custom_types)

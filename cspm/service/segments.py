@@ -1,0 +1,309 @@
+"""Segments use cases: list with counts and ARR, members, why, add/edit/remove, share as JSON.
+
+Rules are validated against the field catalogue (canonical, derived and the custom fields the
+data has) when saved or loaded, never at evaluation, so a typo is refused with a message that
+names it instead of quietly matching nobody.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from cspm.core.errors import BadInputError, NotFoundError
+from cspm.core.rules import BUILTIN_SEGMENTS, explain, parse_rule, rule_to_json
+from cspm.core.rules import describe as describe_rule
+from cspm.storage import revision, segments_repo
+
+from .context import AppContext
+from .files import write_text_atomically
+from .portfolio import load_portfolio, resolve_account, sort_accounts
+
+EXPORT_FORMAT = "cspm-segments"
+EXPORT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SegmentSummary:
+    name: str
+    description: str
+    rule: dict[str, Any]
+    colour: str | None
+    builtin: bool
+    count: int
+    arr: float
+    error: str | None
+    text: str  # the rule in words
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "description": self.description,
+            "count": self.count,
+            "arr": self.arr,
+            "builtin": self.builtin,
+            "colour": self.colour,
+            "rule": self.rule,
+            "rule_text": self.text,
+            "error": self.error,
+        }
+
+
+def ensure_builtin_segments(ctx: AppContext) -> None:
+    """Ship the built-in library once per database; after that they are the user's to edit
+    or delete (a deleted built-in does not come back)."""
+    with ctx.db.session() as s:
+        if segments_repo.seeded(s):
+            return
+        existing = {r.name.casefold() for r in segments_repo.list_segments(s)}
+        for name, description, rule in BUILTIN_SEGMENTS:
+            if name.casefold() not in existing:
+                segments_repo.add(s, name, description, rule, builtin=True)
+        segments_repo.mark_seeded(s)
+        revision.bump(s)
+
+
+def list_segments(ctx: AppContext) -> list[SegmentSummary]:
+    p = load_portfolio(ctx)
+    arr = p.frame["arr"].fillna(0.0)
+    out = []
+    for d in p.segments:
+        if d.rule is not None and d.name in p.membership.columns:
+            mask = p.membership[d.name].to_numpy(dtype=bool)
+            count, total = int(mask.sum()), float(arr.to_numpy()[mask].sum())
+            text = describe_rule(d.rule)
+        else:
+            count, total, text = 0, 0.0, json.dumps(d.rule_json)
+        out.append(
+            SegmentSummary(
+                d.name,
+                d.description,
+                d.rule_json,
+                d.colour,
+                d.builtin,
+                count,
+                round(total, 2),
+                d.error,
+                text,
+            )
+        )
+    return out
+
+
+def _def(ctx: AppContext, name: str) -> Any:
+    p = load_portfolio(ctx)
+    for d in p.segments:
+        if d.name.casefold() == name.strip().casefold():
+            return p, d
+    names = ", ".join(f"'{d.name}'" for d in p.segments) or "none"
+    raise NotFoundError(f"No segment named '{name}' (segments: {names}).")
+
+
+def segment_members(ctx: AppContext, name: str) -> pd.DataFrame:
+    """Member accounts in display order, with a `why` column (matched conditions, '; '-joined)."""
+    p, d = _def(ctx, name)
+    if d.rule is None:
+        raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
+    members = sort_accounts(p.frame[p.membership[d.name].to_numpy(dtype=bool)]).copy()
+    members["why"] = [
+        "; ".join(explain(d.rule, p.frame, p.history, p.today, key)) for key in members.index
+    ]
+    return members
+
+
+def why(ctx: AppContext, name: str, account: str) -> tuple[str, str, list[str]]:
+    """(segment name, account key, matched conditions); empty list when not a member."""
+    p, d = _def(ctx, name)
+    if d.rule is None:
+        raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
+    key = resolve_account(p.frame, account)
+    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key)
+
+
+def parse_rule_source(text: str) -> Any:
+    """A rule given as a JSON file path or as JSON text."""
+    candidate = Path(text)
+    if not text.lstrip().startswith(("{", "[")) and candidate.suffix.lower() == ".json":
+        if not candidate.exists():
+            raise BadInputError(f"Rule file {candidate.name} does not exist.")
+        text = candidate.read_text(encoding="utf-8-sig")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise BadInputError(
+            f"The rule is not valid JSON: {exc.msg} at line {exc.lineno}."
+        ) from None
+
+
+def _checked_rule(ctx: AppContext, rule: Any) -> dict[str, Any]:
+    catalog = load_portfolio(ctx).catalog
+    return rule_to_json(parse_rule(rule, catalog))
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join(name.split())
+    if not name:
+        raise BadInputError("A segment needs a name.")
+    if len(name) > 120:
+        raise BadInputError("A segment name can be at most 120 characters.")
+    return name
+
+
+def add_segment(
+    ctx: AppContext, name: str, rule: Any, description: str = "", colour: str | None = None
+) -> SegmentSummary:
+    name = _clean_name(name)
+    rule_json = _checked_rule(ctx, rule)
+    with ctx.db.session() as s:
+        if segments_repo.find(s, name) is not None:
+            raise BadInputError(f"A segment named '{name}' already exists.")
+        segments_repo.add(s, name, description.strip(), rule_json, colour)
+        revision.bump(s)
+    return _summary(ctx, name)
+
+
+def edit_segment(
+    ctx: AppContext,
+    name: str,
+    *,
+    rule: Any = None,
+    new_name: str | None = None,
+    description: str | None = None,
+    colour: str | None = None,
+) -> SegmentSummary:
+    values: dict[str, Any] = {}
+    if rule is not None:
+        values["rule"] = _checked_rule(ctx, rule)
+    if description is not None:
+        values["description"] = description.strip()
+    if colour is not None:
+        values["colour"] = colour
+    with ctx.db.session() as s:
+        seg = segments_repo.find(s, name)
+        if seg is None:
+            raise NotFoundError(f"No segment named '{name}'.")
+        if new_name is not None:
+            new_name = _clean_name(new_name)
+            other = segments_repo.find(s, new_name)
+            if other is not None and other.id != seg.id:
+                raise BadInputError(f"A segment named '{new_name}' already exists.")
+            values["name"] = new_name
+        segments_repo.update(s, seg, **values)
+        final = seg.name
+        revision.bump(s)
+    return _summary(ctx, final)
+
+
+def remove_segment(ctx: AppContext, name: str) -> str:
+    with ctx.db.session() as s:
+        seg = segments_repo.find(s, name)
+        if seg is None:
+            raise NotFoundError(f"No segment named '{name}'.")
+        final = seg.name
+        segments_repo.remove(s, seg)
+        revision.bump(s)
+    return final
+
+
+def _summary(ctx: AppContext, name: str) -> SegmentSummary:
+    for summary in list_segments(ctx):
+        if summary.name.casefold() == name.casefold():
+            return summary
+    raise NotFoundError(f"No segment named '{name}'.")
+
+
+def export_segments(ctx: AppContext, path: Path, names: list[str] | None = None) -> int:
+    """Write definitions (all, or the named ones) as a JSON file others can import."""
+    p = load_portfolio(ctx)
+    chosen = p.segments
+    if names:
+        wanted = {n.casefold() for n in names}
+        chosen = [d for d in p.segments if d.name.casefold() in wanted]
+        missing = wanted - {d.name.casefold() for d in chosen}
+        if missing:
+            raise NotFoundError(f"No segment named '{sorted(missing)[0]}'.")
+    doc = {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "segments": [
+            {"name": d.name, "description": d.description, "colour": d.colour, "rule": d.rule_json}
+            for d in chosen
+        ],
+    }
+    write_text_atomically(Path(path), json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+    return len(chosen)
+
+
+def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> list[str]:
+    """Add the definitions in a shared JSON file; all are checked first, then all are saved
+    in one transaction (a bad one means none is imported)."""
+    path = Path(path)
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise BadInputError(f"{path.name} does not exist.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadInputError(f"{path.name} is not a segment definitions file: {exc}.") from None
+    items = doc.get("segments") if isinstance(doc, dict) else doc
+    if not isinstance(items, list):
+        raise BadInputError(f"{path.name} has no 'segments' list.")
+    catalog = load_portfolio(ctx).catalog
+    checked: list[tuple[str, str, dict[str, Any], str | None]] = []
+    for i, item in enumerate(items, start=1):
+        if not isinstance(item, dict) or "name" not in item or "rule" not in item:
+            raise BadInputError(f"{path.name}: segment {i} needs a name and a rule.")
+        name = _clean_name(str(item["name"]))
+        try:
+            rule = rule_to_json(parse_rule(item["rule"], catalog))
+        except BadInputError as exc:
+            raise BadInputError(f"{path.name}: segment '{name}': {exc}") from None
+        checked.append((name, str(item.get("description") or ""), rule, item.get("colour")))
+    with ctx.db.session() as s:
+        for name, description, rule, colour in checked:
+            seg = segments_repo.find(s, name)
+            if seg is not None and not replace:
+                raise BadInputError(
+                    f"A segment named '{name}' already exists; use --replace to overwrite it."
+                )
+            if seg is not None:
+                segments_repo.update(s, seg, description=description, rule=rule, colour=colour)
+            else:
+                segments_repo.add(s, name, description, rule, colour)
+        revision.bump(s)
+    return [c[0] for c in checked]
+
+
+def _rename_tier_json(node: Any, old: str, new: str) -> Any:
+    """The rule JSON with tier values equal to `old` (case-insensitive) replaced by `new`.
+
+    Works on the JSON, not a parsed rule, so rules naming custom fields are renamed too."""
+    if isinstance(node, list):
+        return [_rename_tier_json(n, old, new) for n in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("field") == "tier" and "value" in node:
+
+        def swap(v: Any) -> Any:
+            return new if isinstance(v, str) and v.strip().casefold() == old.casefold() else v
+
+        value = node["value"]
+        return {
+            **node,
+            "value": [swap(v) for v in value] if isinstance(value, list) else swap(value),
+        }
+    return {k: _rename_tier_json(v, old, new) for k, v in node.items()}
+
+
+def rename_tier_in_segments(session: Session, old: str, new: str) -> None:
+    """Rewrite tier conditions naming `old` (called inside the settings transaction)."""
+    for row in segments_repo.list_segments(session):
+        renamed = _rename_tier_json(row.rule, old, new)
+        if renamed != row.rule:
+            seg = segments_repo.find(session, row.name)
+            if seg is not None:
+                segments_repo.update(session, seg, rule=renamed)

@@ -1,0 +1,92 @@
+"""Segment definitions (name, description, rule JSON, colour, built-in flag)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from .models import Segment, SettingRow
+
+SEEDED_KEY = "builtin_segments_seeded"
+
+
+@dataclass(frozen=True)
+class SegmentRow:
+    """A plain copy of a stored segment (never an ORM row outside storage)."""
+
+    id: int
+    name: str
+    description: str
+    rule: dict[str, Any]
+    colour: str | None
+    builtin: bool
+    updated_at: dt.datetime
+
+
+def _row(s: Segment) -> SegmentRow:
+    return SegmentRow(s.id, s.name, s.description, dict(s.rule), s.colour, s.builtin, s.updated_at)
+
+
+def list_segments(session: Session) -> list[SegmentRow]:
+    return [_row(s) for s in session.scalars(select(Segment).order_by(Segment.id))]
+
+
+def find(session: Session, name: str) -> Segment | None:
+    """Case-insensitive lookup by name."""
+    q = select(Segment).where(func.lower(Segment.name) == name.strip().lower())
+    return session.scalars(q).first()
+
+
+def add(
+    session: Session,
+    name: str,
+    description: str,
+    rule: dict[str, Any],
+    colour: str | None = None,
+    builtin: bool = False,
+) -> SegmentRow:
+    now = dt.datetime.now()
+    seg = Segment(
+        name=name,
+        description=description,
+        rule=rule,
+        colour=colour,
+        builtin=builtin,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(seg)
+    session.flush()
+    return _row(seg)
+
+
+def update(session: Session, seg: Segment, **values: Any) -> SegmentRow:
+    for k, v in values.items():
+        setattr(seg, k, v)
+    seg.updated_at = dt.datetime.now()
+    session.flush()
+    return _row(seg)
+
+
+def remove(session: Session, seg: Segment) -> None:
+    session.delete(seg)
+
+
+def seeded(session: Session) -> bool:
+    return session.get(SettingRow, SEEDED_KEY) is not None
+
+
+def mark_seeded(session: Session) -> None:
+    session.add(SettingRow(key=SEEDED_KEY, value=True))
+
+
+def version(session: Session) -> tuple[int, str]:
+    """(count, newest update) - changes whenever a segment is added, edited or removed."""
+    count, newest = session.execute(
+        select(func.count(Segment.id), func.max(Segment.updated_at))
+    ).one()
+    return int(count or 0), str(newest)
