@@ -434,3 +434,33 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
             accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
         revision.bump(s)
     return latest
+
+
+def sheet_names(path: str | Path) -> list[str]:
+    """Sheets of a workbook ([] for CSV), for the wizard's sheet step."""
+    from cspm.core.reading import list_sheets
+
+    return list_sheets(Path(path))
+
+
+def read_sheet(path: str | Path, sheet: str | None = None) -> RawSheet:
+    """Raw cells of one sheet, for the wizard's header step (preview and header guess)."""
+    return read_raw(Path(path), sheet)
+
+
+def guess_header(raw: RawSheet) -> int:
+    """Position (in raw.cells) of the row cspm would take as the header."""
+    from cspm.core.header import find_header_row
+
+    return find_header_row(raw.cells)
+
+
+def mapping_targets() -> list[tuple[str, str]]:
+    """(field name, label) choices for the wizard's mapping dropdowns, plus custom/ignore."""
+    from cspm.core.fields import CANONICAL_FIELDS
+
+    return [
+        *((f.name, f.label) for f in CANONICAL_FIELDS),
+        ("custom", "Keep as custom field"),
+        ("ignore", "Ignore this column"),
+    ]

@@ -307,3 +307,30 @@ def rename_tier_in_segments(session: Session, old: str, new: str) -> None:
             seg = segments_repo.find(session, row.name)
             if seg is not None:
                 segments_repo.update(session, seg, rule=renamed)
+
+
+def preview_rule(ctx: AppContext, rule: Any) -> tuple[int, float]:
+    """(count, ARR) the rule would match now, for the rule builder's live count.
+
+    Raises BadInputError with the validation message while the rule is incomplete or wrong."""
+    from cspm.core.rules import evaluate
+
+    p = load_portfolio(ctx)
+    parsed = parse_rule(rule, p.catalog)
+    mask = evaluate(parsed, p.frame, p.history, p.today).to_numpy(dtype=bool)
+    return int(mask.sum()), round(float(p.frame["arr"].fillna(0.0).to_numpy()[mask].sum()), 2)
+
+
+def field_catalog(ctx: AppContext) -> dict[str, str]:
+    """Field name -> type name ("text", "money", "number", "date", "bool", "score") that
+    rules may use: canonical, derived and the custom fields the data has."""
+    return {name: str(ftype) for name, ftype in load_portfolio(ctx).catalog.items()}
+
+
+def field_values(ctx: AppContext, field: str, limit: int = 200) -> list[str]:
+    """Distinct existing values of a text field, most common first (for dropdowns)."""
+    frame = load_portfolio(ctx).frame
+    if field not in frame.columns:
+        return []
+    counts = frame[field].dropna().astype(str).str.strip().value_counts()
+    return [v for v in counts.index[:limit] if v]

@@ -1,0 +1,74 @@
+"""One account in depth: every field, why its tier and stage, health breakdown, segments with
+reasons, and its history across imports (for the detail panel and the QBR pack)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from cspm.core.fields import CANONICAL_FIELDS
+from cspm.core.health import COMPONENTS
+from cspm.core.rules import explain
+
+from .context import AppContext
+from .portfolio import load_portfolio, resolve_account
+
+
+@dataclass
+class AccountDetail:
+    key: str
+    name: str | None
+    values: list[tuple[str, str, Any]]  # (field name, label, value) for every canonical field
+    custom: dict[str, Any]
+    tier: str
+    tier_source: str
+    tier_reason: str
+    lifecycle_stage: str
+    stage_reason: str
+    health_score: float | None
+    health_source: str
+    health_breakdown: list[tuple[str, float | None]]  # component, 0-100 score or None
+    segments: list[tuple[str, list[str]]]  # segment name, why lines
+    history: pd.DataFrame  # as_of, import_id, arr, health_score, mau, ... oldest first
+    open_tasks: list[Any] = field(default_factory=list)
+    touchpoints: list[Any] = field(default_factory=list)
+
+
+def _plain(v: Any) -> Any:
+    if v is None or (not isinstance(v, list | dict | str) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    return v
+
+
+def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
+    p = load_portfolio(ctx)
+    key = resolve_account(p.frame, ref)
+    row = p.frame.loc[key]
+    values = [(f.name, f.label, _plain(row.get(f.name))) for f in CANONICAL_FIELDS]
+    custom = {c: _plain(row.get(c)) for c in p.custom_types}
+    segments = [
+        (d.name, explain(d.rule, p.frame, p.history, p.today, key))
+        for d in p.segments
+        if d.rule is not None and bool(p.membership.at[key, d.name])
+    ]
+    history = p.history[p.history["key"] == key].sort_values(["as_of", "import_id"])
+    return AccountDetail(
+        key=key,
+        name=_plain(row.get("name")),
+        values=values,
+        custom=custom,
+        tier=str(row["tier"]),
+        tier_source=str(row["tier_source"]),
+        tier_reason=str(row["tier_reason"]),
+        lifecycle_stage=str(row["lifecycle_stage"]),
+        stage_reason=str(row["stage_reason"]),
+        health_score=_plain(row.get("health_score")),
+        health_source=str(row.get("health_source")),
+        health_breakdown=[(c, _plain(row.get(f"health_{c}"))) for c in COMPONENTS],
+        segments=segments,
+        history=history.drop(columns=["key"]).reset_index(drop=True),
+    )
