@@ -86,9 +86,7 @@ def account_key(
     def clean(s: pd.Series | None) -> pd.Series:
         if s is None:
             return pd.Series(None, index=index, dtype=object)
-        t = s.astype(object).where(s.notna(), None)
-        t = pd.Series(t, index=index, dtype=object).map(lambda v: v if isinstance(v, str) else None)
-        return t
+        return pd.Series(s.to_numpy(dtype=object), index=index, dtype=object)
 
     ext = clean(external_id)
     ext_s = ext.astype("str").str.strip()

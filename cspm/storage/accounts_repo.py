@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from cspm.core.fields import FIELD_NAMES
 
+from .bulk import bulk_insert
 from .frames import frame_to_rows, typed_account_frame
 from .models import Account, AccountSnapshot
 
@@ -43,14 +44,11 @@ def insert_accounts(session: Session, frame: pd.DataFrame, import_id: int) -> di
     """Insert new accounts (frame has key, canonical fields, custom); returns key -> id."""
     if frame.empty:
         return {}
-    now = dt.datetime.now()
     cols = ["key", *[c for c in FIELD_NAMES if c in frame.columns], "custom"]
-    rows = frame_to_rows(frame, cols)
-    for r in rows:
-        r["first_import_id"] = import_id
-        r["updated_at"] = now
-    for chunk in _chunks(rows):
-        session.execute(ACCOUNTS.insert(), chunk)
+    bulk_insert(
+        session, ACCOUNTS, frame, cols,
+        {"first_import_id": import_id, "updated_at": dt.datetime.now()},
+    )
     keys = frame["key"].tolist()
     found = session.execute(select(ACCOUNTS.c.key, ACCOUNTS.c.id)).all()
     wanted = set(keys)
@@ -92,9 +90,7 @@ def insert_snapshots(session: Session, frame: pd.DataFrame) -> None:
         *[c for c in FIELD_NAMES if c in frame.columns],
         "custom",
     ]
-    rows = frame_to_rows(frame, cols)
-    for chunk in _chunks(rows):
-        session.execute(SNAPSHOTS.insert(), chunk)
+    bulk_insert(session, SNAPSHOTS, frame, cols)
 
 
 def load_snapshots(session: Session, account_ids: Sequence[int] | None = None) -> pd.DataFrame:

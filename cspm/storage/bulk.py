@@ -1,0 +1,89 @@
+"""Bulk inserts of whole frames: Core executemany, with a driver-level fast path on SQLite.
+
+SQLAlchemy's per-row parameter processing (dates, JSON) costs more than SQLite's own insert at
+100,000 rows, so on SQLite the values are converted column-wise here (ISO date strings, 0/1,
+JSON text: exactly SQLAlchemy's own storage formats, so the ORM reads them back unchanged) and
+handed to the driver's executemany. Other databases take the portable Core path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import JSON, Boolean, Date, DateTime, Table
+from sqlalchemy.orm import Session
+
+from .frames import column_to_python, frame_to_rows
+
+CHUNK = 20_000
+
+
+def _sqlite_scalar(value: Any, sqltype: Any) -> Any:
+    """One constant value in SQLAlchemy's SQLite storage format."""
+    if value is None:
+        return None
+    if isinstance(sqltype, DateTime):
+        return value.strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(sqltype, Date):
+        return value.isoformat()
+    if isinstance(sqltype, JSON):
+        return json.dumps(value, default=str)
+    if isinstance(sqltype, Boolean):
+        return int(bool(value))
+    return value
+
+
+def _sqlite_column(values: pd.Series, sqltype: Any) -> np.ndarray:
+    """One column as an object array of values sqlite3 stores as SQLAlchemy would."""
+    if isinstance(sqltype, Date | DateTime) and pd.api.types.is_datetime64_any_dtype(values.dtype):
+        fmt = "%Y-%m-%d" if not isinstance(sqltype, DateTime) else "%Y-%m-%d %H:%M:%S.%f"
+        return _iso(values, fmt)
+    if isinstance(sqltype, Date | DateTime | JSON):
+        return np.array(
+            [_sqlite_scalar(v, sqltype) for v in column_to_python(values)], dtype=object
+        )
+    if isinstance(sqltype, Boolean):
+        return np.array(
+            [_sqlite_scalar(v, sqltype) for v in column_to_python(values)], dtype=object
+        )
+    return column_to_python(values)
+
+
+def _iso(values: pd.Series, fmt: str) -> np.ndarray:
+    out = values.dt.strftime(fmt).astype(object).to_numpy().copy()
+    out[values.isna().to_numpy()] = None
+    return out
+
+
+def bulk_insert(
+    session: Session,
+    table: Table,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """Insert every row of `frame` (the given columns) plus constant values for all rows."""
+    if frame.empty:
+        return
+    constants = constants or {}
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        rows = frame_to_rows(frame, list(columns))
+        for r in rows:
+            r.update(constants)
+        for start in range(0, len(rows), CHUNK):
+            session.execute(table.insert(), rows[start : start + CHUNK])
+        return
+    names = [*columns, *constants]
+    n = len(frame)
+    arrays = [_sqlite_column(frame[c], table.c[c].type) for c in columns]
+    for c, v in constants.items():
+        arrays.append(np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object))
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    rows = list(zip(*arrays, strict=True))
+    for start in range(0, n, CHUNK):
+        conn.exec_driver_sql(sql, rows[start : start + CHUNK])
