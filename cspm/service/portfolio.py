@@ -17,7 +17,7 @@ from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
 from cspm.core.rules import build_catalog, evaluate_many
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
-from cspm.storage import accounts_repo, revision, settings_repo
+from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from .context import AppContext
 from .segment_defs import SegmentDef, load_segment_defs
@@ -50,6 +50,18 @@ def _overrides(
     return keys.map(overrides["tier"]), keys.map(overrides["reason"])
 
 
+def layer_touchpoints(state: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
+    """Logged touchpoints on top of imported dates: the newer date wins, so a call logged in
+    the app is never undone by an older 'Last Activity' in a later export."""
+    if touches.empty or state.empty:
+        return state
+    state = state.copy()
+    for col in ("last_interaction", "last_qbr"):
+        logged = state["key"].map(touches[col]).astype("datetime64[ns]")
+        state[col] = pd.concat([state[col], logged], axis=1).max(axis=1)
+    return state
+
+
 def classify_states(
     state: pd.DataFrame, settings: Settings, overrides: pd.DataFrame, today: dt.date
 ) -> pd.DataFrame:
@@ -72,6 +84,8 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
         seg_rows = load_segment_defs(s)
+        touches = tasks_repo.last_touch_dates(s)
+    state = layer_touchpoints(state, touches)
     tiers, notes = _overrides(state, overrides)
     # First pass without segments gives the custom field types the rules are checked against.
     base = analyse(state, history, settings, ctx.today, override_tiers=tiers, override_notes=notes)

@@ -7,6 +7,7 @@ from .profile import MappingProfile
 from .segment import Segment
 from .setting import SettingRow
 from .snapshot import AccountSnapshot
+from .task import Task, TaskEvent, Touchpoint
 from .tier_override import TierOverride
 
 __all__ = [
@@ -17,5 +18,8 @@ __all__ = [
     "MappingProfile",
     "Segment",
     "SettingRow",
+    "Task",
+    "TaskEvent",
     "TierOverride",
+    "Touchpoint",
 ]
