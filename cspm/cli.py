@@ -11,7 +11,15 @@ import os
 import sys
 from collections.abc import Sequence
 
-from cspm.commands import accounts, add_global_options, app, imports, parse_date, segments
+from cspm.commands import (
+    accounts,
+    add_global_options,
+    app,
+    imports,
+    outcomes,
+    parse_date,
+    segments,
+)
 from cspm.commands import settings as settings_cmd
 from cspm.core.errors import CspmError
 
@@ -35,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     accounts.register(command)
     segments.register(command)
     settings_cmd.register(command)
+    outcomes.register(command)
     app.register(command)
     return parser
 

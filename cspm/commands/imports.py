@@ -39,8 +39,10 @@ def register(command: CommandFactory, date_type: Any) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=import_command)
 
-    p = command("imports", "List past imports, or undo the latest one.")
-    p.add_argument("action", nargs="?", choices=["list", "undo"], default="list")
+    p = command("imports", "List past imports, undo the latest one, or re-date one.")
+    p.add_argument("action", nargs="?", choices=["list", "undo", "redate"], default="list")
+    p.add_argument("import_id", nargs="?", type=int, help="for redate: the import's id")
+    p.add_argument("as_of", nargs="?", type=date_type, help="for redate: its new as-of date")
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=imports_command)
 
@@ -94,11 +96,17 @@ def _refusal(result: Any) -> str:
 
 
 def imports_command(args: argparse.Namespace) -> int:
-    from cspm.service.imports import undo_latest_import
+    from cspm.service.imports import set_import_as_of, undo_latest_import
     from cspm.service.imports_list import list_imports
 
     ctx = context(args)
     try:
+        if args.action == "redate":
+            if args.import_id is None or args.as_of is None:
+                raise BadInputError("Use: cspm imports redate IMPORT_ID YYYY-MM-DD.")
+            info = set_import_as_of(ctx, args.import_id, args.as_of)
+            out(f"Import {info.id} ({info.file_name}) is now as of {info.as_of}.")
+            return 0
         if args.action == "undo":
             info = undo_latest_import(ctx)
             out(f"Undid import {info.id} ({info.file_name}, as of {info.as_of}).")

@@ -409,6 +409,21 @@ def _moves(
     return moves
 
 
+def _rederive(s: Any, affected: list[int]) -> None:
+    """Recompute the stored state of these accounts from their remaining snapshots; accounts
+    left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
+    history = accounts_repo.load_snapshots(s, affected)
+    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
+    gone = sorted(set(affected) - set(derived.index))
+    accounts_repo.delete_accounts(s, gone)
+    if len(derived):
+        existing = accounts_repo.load_accounts(s).set_index("id")
+        kept = existing.loc[derived.index]
+        for col in [*FIELD_NAMES, "custom"]:
+            kept[col] = derived[col].astype(kept[col].dtype)
+        accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
+
+
 def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
     """Undo the most recently loaded import: its snapshots go, state is re-derived exactly."""
     with ctx.db.session() as s:
@@ -422,18 +437,24 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
         assert record is not None
         record.status = "undone"
         s.flush()
-        history = accounts_repo.load_snapshots(s, affected)
-        derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
-        gone = sorted(set(affected) - set(derived.index))
-        accounts_repo.delete_accounts(s, gone)
-        if len(derived):
-            existing = accounts_repo.load_accounts(s).set_index("id")
-            kept = existing.loc[derived.index]
-            for col in [*FIELD_NAMES, "custom"]:
-                kept[col] = derived[col].astype(kept[col].dtype)
-            accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
+        _rederive(s, affected)
         revision.bump(s)
     return latest
+
+
+def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
+    """Re-date an import (the date its snapshot describes); history and state follow."""
+    with ctx.db.session() as s:
+        record = imports_repo.get_import(s, import_id)
+        if record is None or record.status != "committed":
+            raise BadInputError(f"There is no committed import with id {import_id}.")
+        record.as_of = as_of
+        accounts_repo.set_snapshot_as_of(s, import_id, as_of)
+        s.flush()
+        _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
+        revision.bump(s)
+        info = imports_repo.info_of(record)
+    return info
 
 
 def sheet_names(path: str | Path) -> list[str]:

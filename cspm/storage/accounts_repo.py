@@ -46,7 +46,10 @@ def insert_accounts(session: Session, frame: pd.DataFrame, import_id: int) -> di
         return {}
     cols = ["key", *[c for c in FIELD_NAMES if c in frame.columns], "custom"]
     bulk_insert(
-        session, ACCOUNTS, frame, cols,
+        session,
+        ACCOUNTS,
+        frame,
+        cols,
         {"first_import_id": import_id, "updated_at": dt.datetime.now()},
     )
     keys = frame["key"].tolist()
@@ -112,6 +115,10 @@ def load_snapshots(session: Session, account_ids: Sequence[int] | None = None) -
 def snapshot_account_ids(session: Session, import_id: int) -> list[int]:
     q = select(SNAPSHOTS.c.account_id).where(SNAPSHOTS.c.import_id == import_id)
     return [int(i) for i in session.scalars(q)]
+
+
+def set_snapshot_as_of(session: Session, import_id: int, as_of: dt.date) -> None:
+    session.execute(update(SNAPSHOTS).where(SNAPSHOTS.c.import_id == import_id).values(as_of=as_of))
 
 
 def delete_snapshots_of_import(session: Session, import_id: int) -> None:

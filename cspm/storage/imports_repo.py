@@ -32,7 +32,7 @@ class ImportInfo:
     carried_fields: list[str]
 
 
-def _info(r: ImportRecord) -> ImportInfo:
+def info_of(r: ImportRecord) -> ImportInfo:
     return ImportInfo(
         r.id,
         r.file_name,
@@ -65,13 +65,13 @@ def committed_imports(session: Session) -> list[ImportInfo]:
         .where(ImportRecord.status == "committed")
         .order_by(ImportRecord.as_of, ImportRecord.id)
     )
-    return [_info(r) for r in session.scalars(q)]
+    return [info_of(r) for r in session.scalars(q)]
 
 
 def all_imports(session: Session) -> list[ImportInfo]:
     """Every import record, newest load first (for the Imports list)."""
     return [
-        _info(r) for r in session.scalars(select(ImportRecord).order_by(ImportRecord.id.desc()))
+        info_of(r) for r in session.scalars(select(ImportRecord).order_by(ImportRecord.id.desc()))
     ]
 
 

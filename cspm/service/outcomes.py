@@ -1,0 +1,234 @@
+"""Outcomes over time (NRR, GRR, churn, expansion per group and period) and movements between
+two snapshots, computed from the stored history of imports.
+
+The state of the portfolio at any past date is re-derived from the snapshots on or before it
+and analysed with that date as "today" (tiers, stages, health and segment membership as they
+were), so trends never depend on the order files were loaded in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from cspm.core.analysis import analyse
+from cspm.core.errors import BadInputError
+from cspm.core.fields import FIELD_NAMES
+from cspm.core.movements import Movements, movements
+from cspm.core.outcomes import one_hot, outcomes_by_period
+from cspm.core.periods import clip_periods, periods_between
+from cspm.core.rules import Rule, build_catalog
+from cspm.core.settings import LIFECYCLE_STAGES, Settings
+from cspm.core.state import derive_state
+from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+
+from .context import AppContext
+from .segment_defs import load_segment_defs
+
+Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
+NO_OWNER = "(no owner)"
+OUTCOME_FIELDS = [
+    "group",
+    "period",
+    "period_start",
+    "period_end",
+    "start_arr",
+    "new_arr",
+    "expansion_arr",
+    "contraction_arr",
+    "churned_arr",
+    "end_arr",
+    "grr",
+    "nrr",
+    "start_logos",
+    "churned_logos",
+    "logo_churn_rate",
+    "new_logos",
+    "avg_health",
+    "nps",
+]
+
+
+@dataclass
+class _History:
+    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
+
+    snapshots: pd.DataFrame
+    carried: dict[int, list[str]]
+    keys: pd.Series  # account_id -> key
+    history: pd.DataFrame
+    settings: Settings
+    overrides: pd.DataFrame
+    rules: dict[str, Rule]
+    as_of_dates: list[dt.date]
+    revision: int
+
+
+def _load(ctx: AppContext) -> _History:
+    with ctx.db.session() as s:
+        rev = revision.current(s)
+        cached = ctx.cache.get("history")
+        if cached is not None and cached.revision == rev:
+            return cached
+        snapshots = accounts_repo.load_snapshots(s)
+        carried = imports_repo.carried_by_import(s)
+        accounts = accounts_repo.load_accounts(s)
+        history = accounts_repo.load_history(s)
+        settings = settings_repo.load_settings(s)
+        overrides = settings_repo.load_overrides(s)
+        defs = load_segment_defs(s)
+        dates = sorted({i.as_of for i in imports_repo.committed_imports(s)})
+    from .portfolio import load_portfolio
+
+    catalog = build_catalog(load_portfolio(ctx).custom_types)
+    rules = {d.name: d.rule for d in (x.checked(catalog) for x in defs) if d.rule is not None}
+    keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
+    loaded = _History(snapshots, carried, keys, history, settings, overrides, rules, dates, rev)
+    ctx.cache["history"] = loaded
+    return loaded
+
+
+def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(analysed portfolio frame, segment membership) as of the end of `day`."""
+    stamp = pd.Timestamp(day)
+    snaps = h.snapshots[h.snapshots["as_of"] <= stamp]
+    derived = derive_state(snaps, h.carried, FIELD_NAMES)
+    state = derived.reset_index()
+    state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
+    state = state.drop(columns=["account_id"])
+    tiers = notes = None
+    if len(h.overrides):
+        tiers = state.set_index("key", drop=False)["key"].map(h.overrides["tier"])
+        notes = state.set_index("key", drop=False)["key"].map(h.overrides["reason"])
+    analysed = analyse(
+        state,
+        h.history[h.history["as_of"] <= stamp],
+        h.settings,
+        day,
+        rules=h.rules,
+        override_tiers=tiers,
+        override_notes=notes,
+    )
+    frame = analysed.frame
+    frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()
+    return frame, analysed.membership
+
+
+def _groups(
+    h: _History, by: Grouping, frame: pd.DataFrame, membership: pd.DataFrame
+) -> pd.DataFrame:
+    if by == "tier":
+        return one_hot(frame["tier"], order=list(h.settings.tier_names))
+    if by == "stage":
+        return one_hot(frame["lifecycle_stage"], order=list(LIFECYCLE_STAGES))
+    if by == "owner":
+        return one_hot(frame["owner"].fillna(NO_OWNER).astype(str))
+    if by == "segment":
+        return membership.reindex(columns=list(h.rules), fill_value=False)
+    return pd.DataFrame(index=frame.index)
+
+
+def outcomes(
+    ctx: AppContext,
+    *,
+    by: Grouping = "tier",
+    period: Literal["month", "quarter"] = "quarter",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> pd.DataFrame:
+    """Metrics per group and period (long frame, OUTCOME_FIELDS), oldest period first.
+
+    Periods run over the snapshot history, clipped to those with a baseline snapshot before
+    them; --from/--to narrow the window. A "Portfolio" row per period covers every account.
+    """
+    if by not in ("tier", "stage", "segment", "owner", "portfolio"):
+        raise BadInputError(f"Cannot group outcomes by '{by}'; use tier, stage, segment or owner.")
+    h = _load(ctx)
+    if len(h.as_of_dates) < 2:
+        return pd.DataFrame(columns=OUTCOME_FIELDS)
+    first, last = h.as_of_dates[0], h.as_of_dates[-1]
+    window = periods_between(start or first, end or last, period)
+    periods = clip_periods(window, first, last)
+    if start is not None:
+        periods = [p for p in periods if p.start >= start]
+    if end is not None:
+        periods = [p for p in periods if p.end <= end or p.start <= end <= p.end]
+    cache: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+    def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
+        if day not in cache:
+            cache[day] = _state_at(h, day)
+        return cache[day]
+
+    table = outcomes_by_period(
+        lambda day: analysed(day)[0],
+        lambda day, frame: _groups(h, by, frame, analysed(day)[1]),
+        periods,
+    )
+    return table[OUTCOME_FIELDS] if len(table) else pd.DataFrame(columns=OUTCOME_FIELDS)
+
+
+@dataclass
+class Changes:
+    before: dt.date
+    after: dt.date
+    moves: Movements
+
+    def to_dict(self) -> dict[str, Any]:
+        def rows(frame: pd.DataFrame, cols: list[str]) -> list[dict[str, Any]]:
+            out = []
+            for rec in frame[cols].to_dict("records"):
+                out.append({k: (None if _missing(v) else _plain(v)) for k, v in rec.items()})
+            return out
+
+        m = self.moves
+        return {
+            "from": self.before.isoformat(),
+            "to": self.after.isoformat(),
+            "tier_matrix": rows(m.tier_matrix, ["from", "to", "count", "arr"]),
+            "stage_transitions": rows(m.stage_transitions, ["from", "to", "count"]),
+            "segments_entered": m.segments_entered,
+            "segments_left": m.segments_left,
+            "top_arr_changes": rows(m.top_arr_changes, ["account", "name", "before", "after"]),
+            "top_health_changes": rows(
+                m.top_health_changes, ["account", "name", "before", "after"]
+            ),
+        }
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and pd.isna(v))
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if hasattr(v, "item") else v
+
+
+def changes(
+    ctx: AppContext, *, start: dt.date | None = None, end: dt.date | None = None
+) -> Changes:
+    """Movements between two as-of dates (default: the last two snapshots)."""
+    h = _load(ctx)
+    if not h.as_of_dates:
+        raise BadInputError("There are no imports yet, so nothing has changed.")
+    after = end or h.as_of_dates[-1]
+    if start is None:
+        earlier = [d for d in h.as_of_dates if d < after]
+        if not earlier:
+            raise BadInputError(f"There is no snapshot before {after.isoformat()} to compare with.")
+        start = earlier[-1]
+    if start >= after:
+        raise BadInputError("--from must be before --to.")
+    before_frame, before_members = _state_at(h, start)
+    after_frame, after_members = _state_at(h, after)
+    moves = movements(
+        before_frame,
+        after_frame,
+        before_members,
+        after_members,
+        tier_order=list(h.settings.tier_names),
+    )
+    return Changes(start, after, moves)
