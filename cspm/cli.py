@@ -19,6 +19,7 @@ from cspm.commands import (
     outcomes,
     parse_date,
     segments,
+    tasks,
 )
 from cspm.commands import settings as settings_cmd
 from cspm.core.errors import CspmError
@@ -44,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     segments.register(command)
     settings_cmd.register(command)
     outcomes.register(command)
+    tasks.register(command)
     app.register(command)
     return parser
 

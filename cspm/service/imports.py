@@ -28,6 +28,7 @@ from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
+from .hooks import after_change
 from .portfolio import classify_states
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
@@ -229,6 +230,9 @@ def apply_prepared(
         except BaseException:
             s.rollback()
             raise
+    if result.status == "imported":
+        progress(0.97, "Updating tasks")
+        after_change(ctx)
     progress(1.0, "Done")
     return result
 
@@ -439,6 +443,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
         s.flush()
         _rederive(s, affected)
         revision.bump(s)
+    after_change(ctx)
     return latest
 
 
@@ -454,6 +459,7 @@ def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports
         _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
         revision.bump(s)
         info = imports_repo.info_of(record)
+    after_change(ctx)
     return info
 
 

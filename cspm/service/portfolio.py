@@ -20,6 +20,7 @@ from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from .context import AppContext
+from .hooks import after_change
 from .segment_defs import SegmentDef, load_segment_defs
 
 
@@ -176,4 +177,5 @@ def set_tier_override(ctx: AppContext, ref: str, tier: str | None, reason: str =
     with ctx.db.session() as s:
         settings_repo.set_override(s, key, tier, reason.strip())
         revision.bump(s)
+    after_change(ctx)
     return key

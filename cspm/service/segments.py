@@ -22,6 +22,7 @@ from cspm.storage import revision, segments_repo
 
 from .context import AppContext
 from .files import write_text_atomically
+from .hooks import after_change
 from .portfolio import load_portfolio, resolve_account, sort_accounts
 
 EXPORT_FORMAT = "cspm-segments"
@@ -164,6 +165,7 @@ def add_segment(
             raise BadInputError(f"A segment named '{name}' already exists.")
         segments_repo.add(s, name, description.strip(), rule_json, colour)
         revision.bump(s)
+    after_change(ctx)
     return _summary(ctx, name)
 
 
@@ -196,6 +198,7 @@ def edit_segment(
         segments_repo.update(s, seg, **values)
         final = seg.name
         revision.bump(s)
+    after_change(ctx)
     return _summary(ctx, final)
 
 
@@ -207,6 +210,7 @@ def remove_segment(ctx: AppContext, name: str) -> str:
         final = seg.name
         segments_repo.remove(s, seg)
         revision.bump(s)
+    after_change(ctx)
     return final
 
 
@@ -275,6 +279,7 @@ def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> li
             else:
                 segments_repo.add(s, name, description, rule, colour)
         revision.bump(s)
+    after_change(ctx)
     return [c[0] for c in checked]
 
 

@@ -14,6 +14,7 @@ from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, Tier
 from cspm.storage import revision, settings_repo
 
 from .context import AppContext
+from .hooks import after_change
 
 SCALAR_KEYS = {"date_order": ("month_first", "day_first"), "tier_source": ("arr_bands", "imported")}
 
@@ -28,6 +29,7 @@ def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     with ctx.db.session() as s:
         settings_repo.save_settings(s, settings)
         revision.bump(s)
+    after_change(ctx)
     return settings
 
 
@@ -99,4 +101,5 @@ def rename_tier(ctx: AppContext, old: str, new: str) -> Settings:
         settings_repo.rename_override_tier(s, match[0].name, new.strip())
         rename_tier_in_segments(s, match[0].name, new.strip())
         revision.bump(s)
+    after_change(ctx)
     return renamed

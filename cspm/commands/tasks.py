@@ -1,0 +1,183 @@
+"""`cspm tasks ...`, `cspm log` and `cspm capacity`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from cspm.cli_format import format_records, frame_records
+
+from . import CommandFactory, context, out, parse_date, sub_command
+
+TASK_JSON = [
+    "id",
+    "account",
+    "account_name",
+    "owner",
+    "trigger_kind",
+    "trigger",
+    "segment",
+    "title",
+    "due_date",
+    "priority",
+    "reasons",
+    "status",
+]
+TASK_TABLE = ["id", "priority", "due_date", "account_name", "title", "reasons"]
+
+
+def register(command: CommandFactory) -> None:
+    p = command("tasks", "The prioritised task list; complete, snooze or dismiss tasks.")
+    p.add_argument("--segment")
+    p.add_argument("--tier")
+    p.add_argument("--owner")
+    p.add_argument("--due-within", type=int, metavar="DAYS")
+    p.add_argument("--limit", type=int)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.set_defaults(handler=list_command)
+    sub = p.add_subparsers(dest="tasks_action", metavar="ACTION")
+    s = sub_command(sub, "done", "complete a task")
+    s.add_argument("id", type=int)
+    s.add_argument("--note")
+    s.add_argument(
+        "--touchpoint",
+        choices=["call", "email", "meeting", "qbr", "note"],
+        help="also log this touchpoint for the account",
+    )
+    s.set_defaults(handler=done_command)
+    s = sub_command(sub, "snooze", "hide a task until a date")
+    s.add_argument("id", type=int)
+    s.add_argument("--until", type=parse_date, required=True, metavar="YYYY-MM-DD")
+    s.set_defaults(handler=snooze_command)
+    s = sub_command(sub, "dismiss", "close a task that does not apply, with a reason")
+    s.add_argument("id", type=int)
+    s.add_argument("--reason", required=True)
+    s.set_defaults(handler=dismiss_command)
+
+    p = command("log", "Log a touchpoint (call, email, meeting, qbr, note) for an account.")
+    p.add_argument("account")
+    p.add_argument("--kind", required=True, choices=["call", "email", "meeting", "qbr", "note"])
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="default: today")
+    p.add_argument("--note")
+    p.set_defaults(handler=log_command)
+
+    p = command("capacity", "Accounts and required hours per CSM against the engagement models.")
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=capacity_command)
+
+
+def list_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import list_tasks
+
+    ctx = context(args)
+    try:
+        tasks = list_tasks(
+            ctx,
+            segment=args.segment,
+            tier=args.tier,
+            owner=args.owner,
+            due_within=args.due_within,
+            limit=args.limit,
+        )
+    finally:
+        ctx.close()
+    records = frame_records(tasks, TASK_JSON)
+    records = [{k: r[k] for k in TASK_JSON} for r in records]
+    if args.format == "table":
+        for r in records:
+            r["reasons"] = "; ".join(r["reasons"] or [])
+        out(_task_lines(records))
+        return 0
+    if args.format == "csv":
+        for r in records:
+            r["reasons"] = "; ".join(r["reasons"] or [])
+    out(format_records(records, args.format, TASK_TABLE))
+    return 0
+
+
+def _task_lines(records: list[dict]) -> str:
+    """A morning list: one block per task, reasons on their own line."""
+    if not records:
+        return "No open tasks."
+    lines = []
+    for r in records:
+        lines.append(
+            f"#{r['id']:<5} {r['priority']:5.1f}  due {r['due_date']}  "
+            f"{r['account_name']} — {r['title']}"
+        )
+        lines.append(f"        {r['reasons']}")
+    lines.append(f"({len(records)} tasks)")
+    return "\n".join(lines)
+
+
+def done_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import complete_task
+
+    ctx = context(args)
+    try:
+        complete_task(ctx, args.id, args.note, touchpoint=args.touchpoint)
+    finally:
+        ctx.close()
+    out(f"Task {args.id} done.")
+    return 0
+
+
+def snooze_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import snooze_task
+
+    ctx = context(args)
+    try:
+        snooze_task(ctx, args.id, args.until)
+    finally:
+        ctx.close()
+    out(f"Task {args.id} snoozed until {args.until}.")
+    return 0
+
+
+def dismiss_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import dismiss_task
+
+    ctx = context(args)
+    try:
+        dismiss_task(ctx, args.id, args.reason)
+    finally:
+        ctx.close()
+    out(f"Task {args.id} dismissed.")
+    return 0
+
+
+def log_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import log_touchpoint
+
+    ctx = context(args)
+    try:
+        key = log_touchpoint(ctx, args.account, args.kind, args.date, args.note)
+    finally:
+        ctx.close()
+    out(f"Logged {args.kind} for {key}.")
+    return 0
+
+
+def capacity_command(args: argparse.Namespace) -> int:
+    from cspm.service.tasks import capacity
+
+    ctx = context(args)
+    try:
+        report = capacity(ctx)
+    finally:
+        ctx.close()
+    rows = frame_records(report.by_owner, list(report.by_owner.columns))
+    if args.format == "json":
+        totals = frame_records(report.totals, list(report.totals.columns))
+        out(
+            json.dumps(
+                {"by_owner": rows, "totals": totals, "warnings": report.warnings},
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+        return 0
+    out(format_records(rows, "table", list(report.by_owner.columns)))
+    for w in report.warnings:
+        out(f"warning: {w}")
+    return 0
