@@ -87,16 +87,20 @@ def score_tasks(
 
     w = weights
     total = w.value + w.risk + w.urgency + w.base
-    scale = 0.0 if total <= 0 else 1.0 / total
+
+    def share(weight: float) -> float:
+        # Divide, not multiply by 1/total: a denormal total would overflow to inf.
+        return 0.0 if total <= 0 else weight / total
+
     # Points each part adds to the final score, one column per reason.
-    value_pts = w.value * scale * (1 - w.potential_share) * np.nan_to_num(a_pct)
-    pot_pts = w.value * scale * w.potential_share * np.nan_to_num(p_pct)
+    value_pts = share(w.value) * (1 - w.potential_share) * np.nan_to_num(a_pct)
+    pot_pts = share(w.value) * w.potential_share * np.nan_to_num(p_pct)
     h_risk = 100 - np.clip(np.where(np.isnan(health), MISSING_HEALTH, health), 0, 100)
     drop = np.clip(np.nan_to_num(-change) * 100 / DROP_FOR_FULL_RISK, 0, 100)
-    risk_pts = w.risk * scale * ((1 - w.trend_share) * h_risk + w.trend_share * drop)
-    due_pts = w.urgency * scale * (1 - w.renewal_share) * _curve(DUE_CURVE, to_due)
-    ren_pts = w.urgency * scale * w.renewal_share * _curve(RENEWAL_CURVE, to_renewal)
-    base_pts = w.base * scale * base
+    risk_pts = share(w.risk) * ((1 - w.trend_share) * h_risk + w.trend_share * drop)
+    due_pts = share(w.urgency) * (1 - w.renewal_share) * _curve(DUE_CURVE, to_due)
+    ren_pts = share(w.urgency) * w.renewal_share * _curve(RENEWAL_CURVE, to_renewal)
+    base_pts = share(w.base) * base
     points = np.column_stack([value_pts, pot_pts, risk_pts, due_pts, ren_pts, base_pts])
     priority = np.round(np.clip(points.sum(axis=1), 0, 100), 1)
 
