@@ -1,0 +1,286 @@
+"""Chart builders shared by the window and the QBR PDF: plain matplotlib `Figure`s.
+
+No pyplot and no global rcParams: every figure is built with `matplotlib.figure.Figure` and an
+Agg canvas, so charts can be drawn from a worker thread and never leak state into each other.
+The window embeds a figure in a Qt canvas; the PDF embeds `figure_png(fig)`.
+Colours are calm and consistent: one blue for money, muted band colours for health.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from typing import Literal
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+INK = "#2F3B45"
+MUTED = "#7A8793"
+GRID = "#E4E9EE"
+MONEY = "#3E6A8A"
+COUNT = "#6F9E8B"
+PALETTE: tuple[str, ...] = (
+    "#3E6A8A",
+    "#7FA7C4",
+    "#6F9E8B",
+    "#C9A66B",
+    "#B5736A",
+    "#8C7BA8",
+    "#9AA5AE",
+    "#5F8F9F",
+)
+BAND_COLOURS: dict[str, str] = {"red": "#C8553D", "yellow": "#E3B04B", "green": "#5E9E7E"}
+BAND_TINTS: dict[str, str] = {"red": "#F6E0DB", "yellow": "#FBF0D9", "green": "#E1EFE7"}
+NO_SCORE = "#C9D1D8"
+FONT = 8.0
+TITLE = 9.5
+
+
+def money_label(value: float) -> str:
+    """Short money text for axes and labels: $950, $12k, $1.3M."""
+    if value is None or not np.isfinite(value):
+        return ""
+    sign = "-" if value < 0 else ""
+    v = abs(float(value))
+    if v >= 1_000_000:
+        text = f"{v / 1_000_000:.1f}M".replace(".0M", "M")
+    elif v >= 10_000:
+        text = f"{v / 1_000:.0f}k"
+    elif v >= 1_000:
+        text = f"{v / 1_000:.1f}k".replace(".0k", "k")
+    else:
+        text = f"{v:.0f}"
+    return f"{sign}${text}"
+
+
+_money_axis = FuncFormatter(lambda v, _pos: money_label(v))
+
+
+def new_figure(size: tuple[float, float]) -> Figure:
+    """An empty figure with an Agg canvas and constrained layout (no pyplot)."""
+    fig = Figure(figsize=size, layout="constrained", facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig
+
+
+def _style(ax: Axes, *, grid_axis: Literal["x", "y", "both"] = "y") -> None:
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(GRID)
+    ax.tick_params(colors=MUTED, labelsize=FONT, length=0, pad=3)
+    ax.grid(axis=grid_axis, color=GRID, linewidth=0.8)
+    ax.set_axisbelow(True)
+
+
+def _title(ax: Axes, text: str) -> None:
+    ax.set_title(text, loc="left", fontsize=TITLE, color=INK, fontweight="bold", pad=6)
+
+
+def _empty(ax: Axes, text: str) -> None:
+    ax.text(0.5, 0.5, text, ha="center", va="center", color=MUTED, fontsize=FONT,
+            transform=ax.transAxes)  # fmt: skip
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def _hbars(
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    colour: str,
+    money: bool,
+    size: tuple[float, float],
+) -> Figure:
+    fig = new_figure(size)
+    ax = fig.add_subplot()
+    _style(ax, grid_axis="x")
+    _title(ax, title)
+    vals = np.nan_to_num(np.asarray(values, dtype=float))
+    if len(vals) == 0 or not np.any(vals):
+        _empty(ax, "No accounts")
+        return fig
+    y = np.arange(len(vals))
+    ax.barh(y, vals, color=colour, height=0.62)
+    ax.set_yticks(y, [str(s) for s in labels], fontsize=FONT, color=INK)
+    ax.invert_yaxis()
+    ax.xaxis.set_major_locator(MaxNLocator(4))
+    if money:
+        ax.xaxis.set_major_formatter(_money_axis)
+    top = float(vals.max()) if vals.max() > 0 else 1.0
+    ax.set_xlim(0, top * 1.18)
+    for yi, v in zip(y, vals, strict=True):
+        text = money_label(v) if money else f"{v:,.0f}"
+        ax.text(float(v) + top * 0.015, float(yi), text, va="center", fontsize=FONT, color=INK)
+    return fig
+
+
+def arr_by_tier(
+    tiers: Sequence[str], arr: Sequence[float], *, size: tuple[float, float] = (4.2, 2.6)
+) -> Figure:
+    """Horizontal bars of ARR per tier, in the given tier order."""
+    return _hbars(tiers, arr, title="ARR by tier", colour=MONEY, money=True, size=size)
+
+
+def accounts_by_stage(
+    stages: Sequence[str], counts: Sequence[float], *, size: tuple[float, float] = (4.2, 2.6)
+) -> Figure:
+    """Horizontal bars of account counts per lifecycle stage, in lifecycle order."""
+    return _hbars(
+        stages, counts, title="Accounts by lifecycle stage", colour=COUNT, money=False, size=size
+    )
+
+
+def health_distribution(
+    scores: Sequence[float | None] | pd.Series,
+    *,
+    red_below: float = 50,
+    green_from: float = 75,
+    size: tuple[float, float] = (4.2, 2.6),
+) -> Figure:
+    """Histogram of health scores in 10-point bins, each bar coloured by its health band."""
+    fig = new_figure(size)
+    ax = fig.add_subplot()
+    _style(ax)
+    values = pd.to_numeric(pd.Series(scores, dtype=object), errors="coerce").to_numpy(float)
+    scored = values[np.isfinite(values)]
+    missing = int(len(values) - len(scored))
+    _title(ax, "Health distribution")
+    if len(scored) == 0:
+        _empty(ax, "No health scores")
+        return fig
+    edges = np.arange(0, 101, 10)
+    counts, _ = np.histogram(np.clip(scored, 0, 100), bins=edges)
+    mids = edges[:-1] + 5
+    colours = [
+        BAND_COLOURS["red"]
+        if m < red_below
+        else BAND_COLOURS["green"]
+        if m >= green_from
+        else BAND_COLOURS["yellow"]
+        for m in mids
+    ]
+    ax.bar(mids, counts, width=8.6, color=colours)
+    ax.set_xlim(0, 100)
+    ax.set_xticks(edges[::2])
+    ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+    ax.set_xlabel("Health score", fontsize=FONT, color=MUTED)
+    if missing:
+        ax.text(1.0, 1.02, f"{missing:,} without a score", transform=ax.transAxes,
+                ha="right", va="bottom", fontsize=FONT - 0.5, color=MUTED)  # fmt: skip
+    return fig
+
+
+def _date_axis(ax: Axes) -> None:
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=6)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator, show_offset=False))
+
+
+def account_trend(
+    history: pd.DataFrame,
+    *,
+    red_below: float = 50,
+    green_from: float = 75,
+    size: tuple[float, float] = (7.2, 2.3),
+) -> Figure:
+    """ARR and health score of one account across its imports, side by side.
+
+    `history` has `as_of` and any of `arr`, `health_score`; one row per snapshot.
+    """
+    fig = new_figure(size)
+    ax_arr, ax_health = fig.subplots(1, 2)
+    for ax in (ax_arr, ax_health):
+        _style(ax)
+    _title(ax_arr, "ARR across imports")
+    _title(ax_health, "Health across imports")
+    frame = history.copy() if history is not None else pd.DataFrame()
+    if "as_of" not in frame.columns or frame.empty:
+        _empty(ax_arr, "No history yet")
+        _empty(ax_health, "No history yet")
+        return fig
+    when = pd.to_datetime(frame["as_of"]).to_numpy()
+
+    arr = pd.to_numeric(frame.get("arr"), errors="coerce") if "arr" in frame else None
+    if arr is None or arr.notna().sum() == 0:
+        _empty(ax_arr, "No ARR recorded")
+    else:
+        ok = arr.notna().to_numpy()
+        ax_arr.plot(when[ok], arr[ok], color=MONEY, linewidth=1.8, marker="o", markersize=3)
+        ax_arr.fill_between(when[ok], arr[ok], color=MONEY, alpha=0.08, linewidth=0)
+        ax_arr.yaxis.set_major_formatter(_money_axis)
+        ax_arr.yaxis.set_major_locator(MaxNLocator(4))
+        low = min(0.0, float(arr.min()))
+        ax_arr.set_ylim(low, float(arr.max()) * 1.15 or 1.0)
+        ax_arr.annotate(money_label(float(arr[ok].iloc[-1])), (when[ok][-1], arr[ok].iloc[-1]),
+                        xytext=(0, 6), textcoords="offset points", ha="right",
+                        fontsize=FONT, color=INK)  # fmt: skip
+        _date_axis(ax_arr)
+
+    health = (
+        pd.to_numeric(frame.get("health_score"), errors="coerce")
+        if "health_score" in frame
+        else None
+    )
+    ax_health.set_ylim(0, 100)
+    ax_health.axhspan(0, red_below, color=BAND_TINTS["red"], linewidth=0)
+    ax_health.axhspan(red_below, green_from, color=BAND_TINTS["yellow"], linewidth=0)
+    ax_health.axhspan(green_from, 100, color=BAND_TINTS["green"], linewidth=0)
+    ax_health.set_yticks([0, red_below, green_from, 100])
+    if health is None or health.notna().sum() == 0:
+        ax_health.text(0.5, 0.5, "No health scores", ha="center", va="center",
+                       transform=ax_health.transAxes, fontsize=FONT, color=MUTED)  # fmt: skip
+        ax_health.set_xticks([])
+    else:
+        ok = health.notna().to_numpy()
+        ax_health.plot(when[ok], health[ok], color=INK, linewidth=1.8, marker="o", markersize=3)
+        ax_health.annotate(f"{float(health[ok].iloc[-1]):.0f}", (when[ok][-1], health[ok].iloc[-1]),
+                           xytext=(0, 6), textcoords="offset points", ha="right",
+                           fontsize=FONT, color=INK)  # fmt: skip
+        _date_axis(ax_health)
+    return fig
+
+
+def stacked_arr_over_time(
+    periods: Sequence[str],
+    series: Mapping[str, Sequence[float]],
+    *,
+    title: str = "ARR by tier over time",
+    size: tuple[float, float] = (5.6, 2.8),
+) -> Figure:
+    """Stacked columns: one column per period, one stack segment per series (e.g. per tier)."""
+    fig = new_figure(size)
+    ax = fig.add_subplot()
+    _style(ax)
+    _title(ax, title)
+    if not periods or not series:
+        _empty(ax, "No data")
+        return fig
+    x = np.arange(len(periods))
+    bottom = np.zeros(len(periods))
+    for i, (name, values) in enumerate(series.items()):
+        vals = np.nan_to_num(np.asarray(values, dtype=float))
+        ax.bar(x, vals, bottom=bottom, width=0.6, label=str(name),
+               color=PALETTE[i % len(PALETTE)], edgecolor="white", linewidth=0.6)  # fmt: skip
+        bottom = bottom + vals
+    ax.set_xticks(x, [str(p) for p in periods], fontsize=FONT, color=INK)
+    ax.yaxis.set_major_formatter(_money_axis)
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    handles, labels = ax.get_legend_handles_labels()  # legend top-down like the stack
+    ax.legend(handles[::-1], labels[::-1], fontsize=FONT - 0.5, frameon=False,
+              loc="upper left", bbox_to_anchor=(1.0, 1.0))  # fmt: skip
+    return fig
+
+
+def figure_png(fig: Figure, dpi: int = 150) -> bytes:
+    """The figure as PNG bytes (white background)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, facecolor="white")
+    return buffer.getvalue()

@@ -1,0 +1,107 @@
+"""What the report writers are given: plain dataclasses and DataFrames, filled by the service.
+
+The reports layer knows neither SQLAlchemy nor the service; everything a report shows arrives
+here, already computed and labelled. Money is a float in the portfolio currency, dates are
+datetime64 columns (or `datetime.date` values), scores are 0-100, rates are fractions
+(1.02 means 102 %).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+ACCOUNT_COLUMNS: tuple[str, ...] = (
+    "key",
+    "external_id",
+    "name",
+    "owner",
+    "tier",
+    "lifecycle_stage",
+    "arr",
+    "potential_arr",
+    "health_score",
+    "health_band",
+    "renewal_date",
+    "contract_start",
+    "last_interaction",
+    "last_qbr",
+    "days_to_renewal",
+    "segments",
+)
+"""Columns of `WorkbookData.accounts`; a missing column is left out of the Accounts sheet."""
+
+SEGMENT_COLUMNS: tuple[str, ...] = ("name", "description", "count", "arr")
+MEMBER_COLUMNS: tuple[str, ...] = ("key", "name", "owner", "tier", "arr", "health_score", "why")
+TASK_COLUMNS: tuple[str, ...] = (
+    "priority",
+    "due_date",
+    "account",
+    "account_name",
+    "owner",
+    "title",
+    "trigger",
+    "reasons",
+    "status",
+)
+OUTCOME_COLUMNS: tuple[str, ...] = (
+    "grouping",
+    "group",
+    "period",
+    "start_arr",
+    "new_arr",
+    "expansion_arr",
+    "contraction_arr",
+    "churned_arr",
+    "end_arr",
+    "grr",
+    "nrr",
+    "logo_churn_rate",
+    "avg_health",
+    "nps",
+)
+"""Long format: one row per (grouping "tier"|"segment", group, period "2026-Q3")."""
+
+
+@dataclass
+class WorkbookData:
+    """Everything the portfolio workbook shows."""
+
+    generated_at: datetime.datetime
+    database: str
+    last_import: str | None
+    filters: dict[str, str]
+    settings_rows: list[tuple[str, str]]
+    accounts: pd.DataFrame
+    tiers: list[str]
+    stages: list[str]
+    segments: pd.DataFrame
+    segment_members: dict[str, pd.DataFrame]
+    tasks: pd.DataFrame
+    outcomes: pd.DataFrame | None = None
+
+
+@dataclass
+class QbrAccount:
+    """One account's section of a QBR pack."""
+
+    key: str
+    name: str
+    owner: str | None
+    tier: str
+    tier_reason: str
+    lifecycle_stage: str
+    stage_reason: str
+    facts: list[tuple[str, str]]
+    health_score: float | None
+    health_band: str | None
+    health_breakdown: list[tuple[str, float | None, float]]
+    history: pd.DataFrame  # as_of, arr, health_score, mau; oldest first
+    renewal_date: datetime.date | None
+    days_to_renewal: int | None
+    segments: list[tuple[str, list[str]]] = field(default_factory=list)
+    open_tasks: list[tuple[str, str, float, str]] = field(default_factory=list)
+    touchpoints: list[tuple[str, str, str]] = field(default_factory=list)
+    outcome_trend: pd.DataFrame | None = None
