@@ -15,6 +15,7 @@ from cspm.commands import (
     accounts,
     add_global_options,
     app,
+    export,
     imports,
     outcomes,
     parse_date,
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     settings_cmd.register(command)
     outcomes.register(command)
     tasks.register(command)
+    export.register(command)
     app.register(command)
     return parser
 

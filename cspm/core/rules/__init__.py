@@ -47,3 +47,7 @@ __all__ = [
     "rule_to_json",
     "rule_to_text",
 ]
+
+from cspm.core.rules.explain_all import explain_all
+
+__all__ += ["explain_all"]
