@@ -134,8 +134,8 @@ def auto_map(
         while name in used_names:
             name, n = f"{base}_{n}", n + 1
         used_names.add(name)
-        how: MatchKind = match.how if match is not None else "custom"
-        columns.append(ColumnMatch(header, CUSTOM, how, custom_name=name))
+        kind: MatchKind = match.how if match is not None else "custom"
+        columns.append(ColumnMatch(header, CUSTOM, kind, custom_name=name))
     return ColumnMapping(columns)
 
 

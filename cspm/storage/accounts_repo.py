@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 import pandas as pd
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cspm.core.fields import FIELD_NAMES
@@ -19,8 +20,8 @@ from .bulk import bulk_insert
 from .frames import frame_to_rows, typed_account_frame
 from .models import Account, AccountSnapshot
 
-ACCOUNTS = Account.__table__
-SNAPSHOTS = AccountSnapshot.__table__
+ACCOUNTS = cast(Table, Account.__table__)
+SNAPSHOTS = cast(Table, AccountSnapshot.__table__)
 CHUNK = 20_000
 
 
@@ -33,7 +34,7 @@ def load_accounts(session: Session) -> pd.DataFrame:
     """Every account's stored state: id, key, canonical fields (typed), custom (dict)."""
     cols = ["id", "key", *FIELD_NAMES, "custom"]
     result = session.execute(select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
-    return typed_account_frame(result.all(), cols)
+    return typed_account_frame(list(result.all()), cols)
 
 
 def account_count(session: Session) -> int:
@@ -101,7 +102,7 @@ def load_snapshots(session: Session, account_ids: Sequence[int] | None = None) -
     cols = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
     stmt = select(*(SNAPSHOTS.c[c] for c in cols))
     if account_ids is None:
-        records = session.execute(stmt).all()
+        records = list(session.execute(stmt).all())
     else:
         ids = list(account_ids)
         records = []

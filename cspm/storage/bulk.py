@@ -72,11 +72,11 @@ def bulk_insert(
     constants = constants or {}
     conn = session.connection()
     if conn.dialect.name != "sqlite":
-        rows = frame_to_rows(frame, list(columns))
-        for r in rows:
+        dicts = frame_to_rows(frame, list(columns))
+        for r in dicts:
             r.update(constants)
-        for start in range(0, len(rows), CHUNK):
-            session.execute(table.insert(), rows[start : start + CHUNK])
+        for start in range(0, len(dicts), CHUNK):
+            session.execute(table.insert(), dicts[start : start + CHUNK])
         return
     names = [*columns, *constants]
     n = len(frame)
@@ -84,6 +84,6 @@ def bulk_insert(
     for c, v in constants.items():
         arrays.append(np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object))
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    rows = list(zip(*arrays, strict=True))
+    rows: list[Any] = list(zip(*arrays, strict=True))
     for start in range(0, n, CHUNK):
         conn.exec_driver_sql(sql, rows[start : start + CHUNK])

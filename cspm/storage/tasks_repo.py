@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from .frames import frame_to_rows
 from .models import Task, TaskEvent, Touchpoint
 
-TASKS = Task.__table__
-EVENTS = TaskEvent.__table__
-TOUCHPOINTS = Touchpoint.__table__
+TASKS = cast(Table, Task.__table__)
+EVENTS = cast(Table, TaskEvent.__table__)
+TOUCHPOINTS = cast(Table, Touchpoint.__table__)
 TASK_COLUMNS = [
     "id",
     "account_key",
