@@ -32,13 +32,19 @@ def _print(settings: object) -> None:
 
 
 def show(args: argparse.Namespace) -> int:
-    from cspm.service.settings import get_settings
+    from cspm.service.settings import get_settings, health_config
+    from cspm.service.tasks import task_settings
 
     ctx = context(args)
     try:
-        _print(get_settings(ctx))
+        doc = {
+            **get_settings(ctx).to_dict(),
+            "health": health_config(ctx).to_dict(),
+            "tasks": task_settings(ctx).to_dict(),
+        }
     finally:
         ctx.close()
+    out(json.dumps(doc, indent=2))
     return 0
 
 

@@ -24,7 +24,7 @@ spreadsheet does not.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import date, datetime
 from types import MappingProxyType
 
@@ -75,6 +75,45 @@ class HealthConfig:
     tier_weights: Mapping[str, HealthWeights] = field(default_factory=_default_tier_weights)
     prefer_imported: bool = True
     mau_trend_days: float = 30
+    red_below: float = 50  # health bands for colours and filters
+    green_from: float = 75
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-safe form, for the settings document."""
+        return {
+            "weights": asdict(self.weights),
+            "tier_weights": {t: asdict(w) for t, w in self.tier_weights.items()},
+            "prefer_imported": self.prefer_imported,
+            "mau_trend_days": self.mau_trend_days,
+            "red_below": self.red_below,
+            "green_from": self.green_from,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, object] | None) -> HealthConfig:
+        """Settings from a stored document; defaults for anything it lacks."""
+        if not data:
+            return cls()
+        known = {f.name for f in fields(HealthWeights)}
+
+        def weights(d: object) -> HealthWeights:
+            items = d.items() if isinstance(d, Mapping) else ()
+            return HealthWeights(**{k: float(v) for k, v in items if k in known})
+
+        kw: dict[str, object] = {}
+        if "weights" in data:
+            kw["weights"] = weights(data["weights"])
+        if isinstance(data.get("tier_weights"), Mapping):
+            tw = data["tier_weights"]
+            assert isinstance(tw, Mapping)
+            kw["tier_weights"] = MappingProxyType({str(t): weights(w) for t, w in tw.items()})
+        for key in ("prefer_imported",):
+            if key in data:
+                kw[key] = bool(data[key])
+        for key in ("mau_trend_days", "red_below", "green_from"):
+            if key in data:
+                kw[key] = float(data[key])  # type: ignore[arg-type]
+        return cls(**kw)  # type: ignore[arg-type]
 
 
 # (x points, component points) of each curve, x ascending; np.interp holds the ends flat.

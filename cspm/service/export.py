@@ -15,7 +15,7 @@ import pandas as pd
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELDS
-from cspm.core.health import HealthConfig, health_band
+from cspm.core.health import health_band
 from cspm.core.rules.explain_all import explain_all
 from cspm.core.settings import LIFECYCLE_STAGES
 from cspm.reports.data import QbrAccount, WorkbookData
@@ -36,7 +36,9 @@ def _filters(segment: str | None, owner: str | None, tier: str | None) -> dict[s
 
 def _accounts_frame(p: Portfolio, frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
-    out["health_band"] = health_band(out["health_score"]).to_numpy()
+    out["health_band"] = health_band(
+        out["health_score"], p.health.red_below, p.health.green_from
+    ).to_numpy()
     out["segments"] = [", ".join(s) for s in out["segments"]]
     cols = [
         "key",
@@ -191,7 +193,7 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
         else:
             text = str(v)
         facts.append((label, text))
-    config = HealthConfig()
+    config = load_portfolio(ctx).health
     weights = config.tier_weights.get(detail.tier, config.weights)
     breakdown = [
         (name.replace("_", " "), None if s is None else float(s), float(getattr(weights, name)))
@@ -221,7 +223,9 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
         stage_reason=detail.stage_reason,
         facts=facts,
         health_score=score,
-        health_band=None if score is None else str(health_band(pd.Series([score])).iloc[0]),
+        health_band=None
+        if score is None
+        else str(health_band(pd.Series([score]), config.red_below, config.green_from).iloc[0]),
         health_breakdown=breakdown,
         history=detail.history[["as_of", "arr", "health_score", "mau"]],
         renewal_date=renewal,

@@ -367,6 +367,7 @@ def _effective_health(
         as_of,
         override_tiers=tiers,
         override_notes=notes,
+        health=settings_repo.load_health(s),
     )
     return analysed.frame["health_score"].to_numpy(dtype=float)
 

@@ -111,6 +111,7 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         rules=h.rules,
         override_tiers=tiers,
         override_notes=notes,
+        health=h.health,
     )
     frame = analysed.frame
     frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()

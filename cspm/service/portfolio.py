@@ -15,6 +15,7 @@ import pandas as pd
 from cspm.core.analysis import analyse, segment_lists
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
+from cspm.core.health import HealthConfig
 from cspm.core.rules import build_catalog, evaluate_many
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
@@ -36,6 +37,7 @@ class Portfolio:
     settings: Settings
     today: dt.date
     revision: int
+    health: HealthConfig
 
     @property
     def catalog(self) -> dict[str, FieldType]:
@@ -86,10 +88,19 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         overrides = settings_repo.load_overrides(s)
         seg_rows = load_segment_defs(s)
         touches = tasks_repo.last_touch_dates(s)
+        health = settings_repo.load_health(s)
     state = layer_touchpoints(state, touches)
     tiers, notes = _overrides(state, overrides)
     # First pass without segments gives the custom field types the rules are checked against.
-    base = analyse(state, history, settings, ctx.today, override_tiers=tiers, override_notes=notes)
+    base = analyse(
+        state,
+        history,
+        settings,
+        ctx.today,
+        override_tiers=tiers,
+        override_notes=notes,
+        health=health,
+    )
     defs = [d.checked(build_catalog(base.custom_types)) for d in seg_rows]
     rules = {d.name: d.rule for d in defs if d.rule is not None}
     if rules:
@@ -99,7 +110,7 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
     else:
         frame, membership = base.frame, base.membership
     portfolio = Portfolio(
-        frame, membership, defs, history, base.custom_types, settings, ctx.today, rev
+        frame, membership, defs, history, base.custom_types, settings, ctx.today, rev, health
     )
     ctx.cache["portfolio"] = portfolio
     return portfolio

@@ -10,6 +10,7 @@ import dataclasses
 from typing import Any
 
 from cspm.core.errors import BadInputError
+from cspm.core.health import COMPONENTS, HealthConfig
 from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
 from cspm.storage import revision, settings_repo
 
@@ -57,6 +58,8 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings:
         if value not in SCALAR_KEYS[key]:
             raise BadInputError(f"{key} must be one of {', '.join(SCALAR_KEYS[key])}.")
         return save_settings(ctx, dataclasses.replace(settings, **{key: value}))
+    if key.startswith("health."):
+        return _set_health(ctx, key.split(".")[1:], value)
     if key.startswith("lifecycle."):
         name = key.split(".", 1)[1]
         known = {f.name for f in dataclasses.fields(LifecycleWindows)}
@@ -71,8 +74,63 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings:
         lifecycle = dataclasses.replace(settings.lifecycle, **{name: number})
         return save_settings(ctx, dataclasses.replace(settings, lifecycle=lifecycle))
     raise BadInputError(
-        f"Unknown setting '{key}'; use date_order, tier_source or lifecycle.<window>."
+        f"Unknown setting '{key}'; use date_order, tier_source, lifecycle.<window> or "
+        "health.<prefer_imported|red_below|green_from|weights.COMPONENT|tier.TIER.COMPONENT>."
     )
+
+
+def health_config(ctx: AppContext) -> HealthConfig:
+    with ctx.db.session() as s:
+        return settings_repo.load_health(s)
+
+
+def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
+    """Validate and store the health score settings (weights, bands, imported-wins)."""
+    for w in [config.weights, *config.tier_weights.values()]:
+        values = [getattr(w, c) for c in COMPONENTS]
+        if any(v < 0 for v in values):
+            raise BadInputError("Health weights cannot be negative.")
+        if sum(values) <= 0:
+            raise BadInputError("At least one health weight must be above 0.")
+    if not 0 <= config.red_below <= config.green_from <= 100:
+        raise BadInputError("Health bands need 0 <= red below <= green from <= 100.")
+    with ctx.db.session() as s:
+        settings_repo.save_health(s, config)
+        revision.bump(s)
+    after_change(ctx)
+    return config
+
+
+def _number(key: str, value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise BadInputError(f"{key} needs a number, got '{value}'.") from None
+
+
+def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
+    config = health_config(ctx)
+    key = "health." + ".".join(parts)
+    if parts == ["prefer_imported"]:
+        if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
+            raise BadInputError(f"{key} must be true or false.")
+        config = dataclasses.replace(config, prefer_imported=value.lower() in ("true", "yes", "1"))
+    elif parts in (["red_below"], ["green_from"], ["mau_trend_days"]):
+        config = dataclasses.replace(config, **{parts[0]: _number(key, value)})
+    elif len(parts) == 2 and parts[0] == "weights" and parts[1] in COMPONENTS:
+        weights = dataclasses.replace(config.weights, **{parts[1]: _number(key, value)})
+        config = dataclasses.replace(config, weights=weights)
+    elif len(parts) == 3 and parts[0] == "tier" and parts[2] in COMPONENTS:
+        tier_weights = dict(config.tier_weights)
+        current = tier_weights.get(parts[1], config.weights)
+        tier_weights[parts[1]] = dataclasses.replace(current, **{parts[2]: _number(key, value)})
+        config = dataclasses.replace(config, tier_weights=tier_weights)
+    else:
+        raise BadInputError(
+            f"Unknown health setting '{key}'; components are {', '.join(COMPONENTS)}."
+        )
+    save_health_config(ctx, config)
+    return get_settings(ctx)
 
 
 def set_tier_bands(ctx: AppContext, bands: list[tuple[str, float]]) -> Settings:

@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from cspm.core.health import HealthConfig
 from cspm.core.settings import Settings
 
 from .models import MappingProfile, SettingRow, TierOverride
@@ -68,3 +69,19 @@ def rename_override_tier(session: Session, old: str, new: str) -> None:
     for row in session.scalars(select(TierOverride)):
         if row.tier.casefold() == old.casefold():
             row.tier = new
+
+
+HEALTH_KEY = "health"
+
+
+def load_health(session: Session) -> HealthConfig:
+    row = session.get(SettingRow, HEALTH_KEY)
+    return HealthConfig.from_dict(row.value if row else None)
+
+
+def save_health(session: Session, config: HealthConfig) -> None:
+    row = session.get(SettingRow, HEALTH_KEY)
+    if row is None:
+        session.add(SettingRow(key=HEALTH_KEY, value=config.to_dict()))
+    else:
+        row.value = config.to_dict()
