@@ -1,21 +1,124 @@
-"""Starting the desktop window: QApplication, application context, main window."""
+"""Starting the desktop window: QApplication, application context, main window.
+
+Also the two things every window shares: the QSettings store (redirectable to a temp folder
+with CSPM_QSETTINGS_DIR, so tests never touch the user's real settings) and the top-level
+exception handler (a readable dialog, the traceback in a log file in the user log folder).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+import traceback
+from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cspm.core.errors import CspmError
 from cspm.service.context import AppContext
+
+ORGANISATION = "cspm"
+APPLICATION = "cspm"
+SETTINGS_DIR_ENV = "CSPM_QSETTINGS_DIR"
+LOG_DIR_ENV = "CSPM_LOG_DIR"
+
+
+def qsettings() -> QSettings:
+    """The window's own preferences (geometry, last view, columns); not the portfolio settings.
+
+    With CSPM_QSETTINGS_DIR set they live in an ini file there (tests, portable installs)."""
+    folder = os.environ.get(SETTINGS_DIR_ENV)
+    if folder:
+        return QSettings(str(Path(folder) / "cspm.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANISATION, APPLICATION)
+
+
+def log_path() -> Path:
+    """Where unexpected errors are written: the user log folder (CSPM_LOG_DIR overrides)."""
+    folder = os.environ.get(LOG_DIR_ENV)
+    if not folder:
+        from platformdirs import user_log_dir
+
+        folder = user_log_dir(APPLICATION, ORGANISATION)
+    return Path(folder) / "cspm.log"
+
+
+def write_log(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> Path:
+    """Append the traceback with a timestamp; returns the log file's path."""
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = "".join(traceback.format_exception(exc_type, exc, tb))
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(f"--- {dt.datetime.now().isoformat(timespec='seconds')}\n{text}\n")
+    return path
+
+
+def _parent_window() -> QWidget | None:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return None
+    return app.activeWindow()
+
+
+def handle_exception(
+    exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None
+) -> None:
+    """sys.excepthook: a CspmError is the user's to read; anything else is a bug, logged."""
+    if issubclass(exc_type, KeyboardInterrupt):
+        sys.__excepthook__(exc_type, exc, tb)
+        return
+    if isinstance(exc, CspmError):
+        from .busy import show_error
+
+        show_error(_parent_window(), str(exc))
+        return
+    try:
+        path: Path | None = write_log(exc_type, exc, tb)
+    except OSError:
+        path = None
+    sys.__excepthook__(exc_type, exc, tb)
+    if QApplication.instance() is None:
+        return
+    where = f"The details were written to {path}." if path else "The details could not be saved."
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "cspm: unexpected error",
+        f"Something went wrong that cspm did not expect:\n\n{exc_type.__name__}: {exc}\n\n"
+        f"{where} Your data is unchanged unless the last action said it finished.",
+        QMessageBox.StandardButton.Ok,
+        _parent_window(),
+    )
+    box.setDetailedText("".join(traceback.format_exception(exc_type, exc, tb)))
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+
+
+def follow_system_colour_scheme(app: QApplication) -> None:
+    """Light or dark as the system says (Qt's style hints); every colour the widgets draw is
+    derived from the palette. The one platform style that ignores a dark scheme (the classic
+    Windows style) gives way to Fusion, which draws the dark palette Qt provides."""
+    if (
+        app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        and app.style().name().lower() == "windowsvista"
+    ):
+        app.setStyle("Fusion")
+
+
+def install_exception_handler() -> None:
+    sys.excepthook = handle_exception
 
 
 def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None = None) -> int:
     """Open the window on the chosen database; returns the process exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("cspm")
-    app.setOrganizationName("cspm")
+    app.setApplicationName(APPLICATION)
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationDisplayName("cspm")
+    follow_system_colour_scheme(app)
+    install_exception_handler()
     try:
         ctx = AppContext.open(db, demo=demo, today=today)
     except CspmError as exc:
@@ -26,7 +129,7 @@ def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None 
     window = MainWindow(ctx)
     window.show()
     code = app.exec()
-    ctx.close()
+    window.ctx.close()
     return int(code)
 
 

@@ -1,76 +1,522 @@
-"""The main window. For now: portfolio counts by tier and stage, loaded off the GUI thread."""
+"""The main window: navigation on the left, one view at a time, toolbar, menus, status bar.
+
+Views follow one contract: constructor (ctx, parent), a `refresh()` slot and a `data_changed`
+signal emitted after any mutation. When any view changes data (or an import finishes) the
+portfolio is reloaded in a worker and every view is refreshed: the visible one now, the hidden
+ones when next shown. Views that are not there yet (Tasks, Export) simply do not appear.
+"""
 
 from __future__ import annotations
 
+import functools
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QByteArray, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
+    QProgressBar,
+    QSizePolicy,
+    QStackedWidget,
+    QToolBar,
     QWidget,
 )
 
 from cspm.service.context import AppContext
-from cspm.service.summary import PortfolioSummary, portfolio_summary
+from cspm.service.demo import load_demo
+from cspm.service.imports import sheet_names
 
-from .worker import Worker, start
+from .app import qsettings
+from .busy import report_error, run, show_error
+from .portfolio_view import PortfolioData, PortfolioView
+
+log = logging.getLogger(__name__)
+
+GEOMETRY_KEY = "window/geometry"
+VIEW_KEY = "window/view"
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    id: str
+    title: str
+    module: str  # under cspm.ui
+    cls: str
+    optional: bool = False  # left out (no navigation entry) while the module does not exist
+
+
+VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec("portfolio", "Portfolio", "portfolio_view", "PortfolioView"),
+    ViewSpec("segments", "Segments", "segments_view", "SegmentsView"),
+    ViewSpec("tasks", "Tasks", "tasks_view", "TasksView", optional=True),
+    ViewSpec("trends", "Trends", "trends_view", "TrendsView", optional=True),
+    ViewSpec("imports", "Imports", "imports_view", "ImportsView"),
+    ViewSpec("settings", "Settings", "settings_view", "SettingsView"),
+)
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(f"cspm.ui.{name}") is not None
+    except ImportError:
+        return False
+
+
+def _build_demo(today: Any, progress: Callable[[float, str], None], cancelled: Any) -> AppContext:
+    summary = load_demo(today=today, progress=progress)
+    progress(1.0, "Opening the demo portfolio")
+    return AppContext.open(summary.url, today=today)
+
+
+def _open_context(url: str, today: Any) -> AppContext:
+    return AppContext.open(url, today=today)
+
+
+class Placeholder(QLabel):
+    """Stands in for a view that could not be built, so the window still works."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+
+    def refresh(self) -> None:
+        return None
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle("cspm — Customer Success portfolio")
-        self.resize(1100, 700)
+        self.views: dict[str, QWidget] = {}
+        self.portfolio: PortfolioView
+        self.summary = None  # PortfolioSummary of the last load
+        self.wizard: QWidget | None = None
+        self._stale: set[str] = set()
+        self.setObjectName("main-window")
+        self.setAcceptDrops(True)
+        self._update_title()
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(max(150, self.fontMetrics().horizontalAdvance("Segments") * 2))
+        self.nav.setFrameShape(QFrame.Shape.NoFrame)
+        self.nav.currentRowChanged.connect(self._nav_changed)
+        self.stack = QStackedWidget()
         central = QWidget()
-        layout = QVBoxLayout(central)
-        self.heading = QLabel("Loading portfolio…")
-        self.heading.setStyleSheet("font-size: 16pt; font-weight: 600;")
-        layout.addWidget(self.heading)
-        self.matrix = QTableWidget()  # a handful of cells (tiers x stages), not account rows
-        self.matrix.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        layout.addWidget(self.matrix)
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.VLine)
+        line.setFrameShadow(QFrame.Shadow.Sunken)
+        layout.addWidget(line)
+        layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.summary: PortfolioSummary | None = None
-        self._worker: Worker | None = None
-        self.refresh()
 
-    def refresh(self) -> None:
-        self._worker = start(Worker(portfolio_summary, self.ctx))
-        self._worker.signals.finished.connect(self._show)
-        self._worker.signals.failed.connect(self._failed)
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._build_views(qsettings().value(VIEW_KEY) or "portfolio")
+        self._restore_geometry()
 
-    def _show(self, summary: PortfolioSummary) -> None:
-        self.summary = summary
-        if summary.accounts == 0:
-            self.heading.setText(
-                "No accounts yet. Import a spreadsheet with `cspm import FILE`, "
-                "or run `cspm demo --open` to explore a demo portfolio."
+    # ---- construction ------------------------------------------------------------------------
+    def _action(
+        self, text: str, slot: Callable[[], Any], shortcut: str | None = None, tip: str = ""
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        if tip:
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.import_action = self._action(
+            "Import...", self.open_import_wizard, "Ctrl+I", "Import a spreadsheet (Ctrl+I)"
+        )
+        self.export_action = self._action("Export...", self.open_export, "Ctrl+E")
+        self.export_available = _module_exists("export_dialog")
+        self.export_action.setEnabled(self.export_available)
+        self.export_action.setToolTip(
+            "Export reports (Ctrl+E)" if self.export_available else "Export: coming soon"
+        )
+        self.demo_action = self._action(
+            "Open the demo portfolio", self.open_demo, tip="Build and open a demo portfolio"
+        )
+        self.find_action = self._action("Find account", self.focus_search, "Ctrl+F")
+        self.refresh_action = self._action("Reload", self.reload, "F5")
+        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
+        self.about_action = self._action("About cspm", self._about)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.addAction(self.import_action)
+        bar.addAction(self.export_action)
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(spacer)
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText("Search name, owner or ID (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(280)
+        self.search.textChanged.connect(self._search_changed)
+        bar.addWidget(self.search)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.import_action)
+        file_menu.addAction(self.export_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.demo_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        edit_menu = menus.addMenu("&Edit")
+        edit_menu.addAction(self.find_action)
+        self.view_menu = menus.addMenu("&View")
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.status_accounts = QLabel("–")
+        self.status_arr = QLabel("")
+        self.status_import = QLabel("")
+        self.status_progress = QProgressBar()
+        self.status_progress.setMaximumWidth(180)
+        self.status_progress.setRange(0, 100)
+        self.status_progress.hide()
+        for label in (self.status_accounts, self.status_arr, self.status_import):
+            label.setContentsMargins(6, 0, 6, 0)
+            status.addPermanentWidget(label)
+        status.addPermanentWidget(self.status_progress)
+
+    def _build_views(self, current: str) -> None:
+        """(Re)build the navigation on the current context. Only the Portfolio view is created
+        now; the others when first shown, and never before the portfolio's first load is done,
+        so they read the service's cache instead of computing the portfolio a second time."""
+        self.nav.blockSignals(True)
+        self.nav.clear()
+        while self.stack.count():
+            widget = self.stack.widget(0)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.views = {}
+        self.specs: dict[str, ViewSpec] = {}
+        self.pages: dict[str, QWidget] = {}
+        self._stale.clear()
+        self._loaded_once = False
+        self.view_menu.clear()
+        for spec in VIEWS:
+            if spec.optional and not _module_exists(spec.module):
+                continue
+            self.specs[spec.id] = spec
+            page = QStackedWidget()  # holds the view once it exists
+            page.addWidget(Placeholder("Loading…"))
+            self.pages[spec.id] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.id)
+            item.setSizeHint(QSize(0, self.fontMetrics().height() + 16))
+            self.nav.addItem(item)
+            self._view_action(spec, len(self.specs))
+        self.view_menu.addSeparator()
+        self.view_menu.addAction(self.refresh_action)
+        self.portfolio = self.view("portfolio")  # type: ignore[assignment]
+        self.portfolio.loaded.connect(self._portfolio_loaded)
+        self.portfolio.import_requested.connect(self.open_import_wizard)
+        self.portfolio.demo_requested.connect(self.open_demo)
+        self.portfolio.set_search(self.search.text())
+        self.nav.blockSignals(False)
+        self.show_view(current if current in self.specs else "portfolio")
+
+    def view(self, view_id: str) -> QWidget:
+        """The view with this id, created on first use."""
+        if view_id in self.views:
+            return self.views[view_id]
+        spec = self.specs[view_id]
+        view = self._make_view(spec) or Placeholder(f"The {spec.title} view is not available.")
+        self.views[view_id] = view
+        page = self.pages[view_id]
+        page.addWidget(view)
+        page.setCurrentWidget(view)
+        signal = getattr(view, "data_changed", None)
+        if signal is not None:
+            signal.connect(functools.partial(self._view_changed_data, view_id))
+        requested = getattr(view, "database_requested", None)
+        if requested is not None:
+            requested.connect(self.open_database)
+        return view
+
+    def _view_action(self, spec: ViewSpec, number: int) -> None:
+        action = QAction(spec.title, self.view_menu)
+        if number <= 9:
+            action.setShortcut(QKeySequence(f"Ctrl+{number}"))
+        action.triggered.connect(lambda _c=False, v=spec.id: self.show_view(v))
+        self.view_menu.addAction(action)
+
+    def _make_view(self, spec: ViewSpec) -> QWidget | None:
+        if spec.id == "portfolio":
+            return PortfolioView(self.ctx)
+        try:
+            module = importlib.import_module(f"cspm.ui.{spec.module}")
+            cls = getattr(module, spec.cls)
+        except (ImportError, AttributeError):
+            if spec.optional:
+                return None
+            log.exception("view %s is not available", spec.id)
+            return Placeholder(f"The {spec.title} view is not available in this build.")
+        try:
+            return cls(self.ctx)
+        except Exception as exc:  # a half-built view must not take the window down
+            log.exception("view %s failed to start", spec.id)
+            return Placeholder(f"The {spec.title} view could not start: {exc}")
+
+    def _restore_geometry(self) -> None:
+        saved = qsettings().value(GEOMETRY_KEY)
+        if isinstance(saved, QByteArray | bytes) and self.restoreGeometry(QByteArray(saved)):
+            return
+        self.resize(1200, 800)
+
+    # ---- navigation ----------------------------------------------------------------------
+    def current_view_id(self) -> str:
+        item = self.nav.currentItem()
+        return str(item.data(Qt.ItemDataRole.UserRole)) if item else "portfolio"
+
+    def show_view(self, view_id: str) -> None:
+        for row in range(self.nav.count()):
+            if self.nav.item(row).data(Qt.ItemDataRole.UserRole) == view_id:
+                self.nav.setCurrentRow(row)
+                return
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        view_id = str(self.nav.item(row).data(Qt.ItemDataRole.UserRole))
+        self.stack.setCurrentWidget(self.pages[view_id])
+        self._bring_up(view_id)
+
+    def _bring_up(self, view_id: str) -> None:
+        """Create the shown view (once the portfolio has loaded) or refresh it if stale."""
+        if view_id not in self.views:
+            if self._loaded_once:
+                self.view(view_id)
+            return
+        if view_id in self._stale:
+            self._stale.discard(view_id)
+            self._refresh_view(self.views[view_id])
+
+    # ---- data changes --------------------------------------------------------------------
+    @Slot()
+    def reload(self) -> None:
+        """Reload the portfolio (status bar with it); the other views follow its load."""
+        self._data_changed(source=None)
+
+    def _view_changed_data(self, source: str) -> None:
+        self._data_changed(source)
+
+    def _data_changed(self, source: str | None) -> None:
+        # Every other view is stale; they refresh after the portfolio has reloaded (the
+        # service's cache is warm then), the shown one at once, the others when next shown.
+        self._stale.update(v for v in self.views if v != "portfolio")
+        if source != "portfolio":  # the portfolio view reloads itself after its own changes
+            self.portfolio.refresh()
+
+    def _refresh_view(self, view: QWidget) -> None:
+        refresh = getattr(view, "refresh", None)
+        if refresh is not None:
+            refresh()
+
+    def _portfolio_loaded(self, data: PortfolioData) -> None:
+        s = data.summary
+        self.summary = s
+        self.status_accounts.setText(f"{s.accounts:,} accounts")
+        self.status_arr.setText(f"Total ARR ${s.total_arr:,.0f}")
+        last = s.last_import.isoformat() if s.last_import else "never"
+        self.status_import.setText(f"Last import: {last}")
+        self._loaded_once = True
+        self._bring_up(self.current_view_id())
+
+    # ---- search --------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    def _search_changed(self, text: str) -> None:
+        if text and self.current_view_id() != "portfolio":
+            self.show_view("portfolio")
+        self.portfolio.set_search(text)
+
+    # ---- import, export, demo, database ----------------------------------------------------
+    @Slot()
+    def open_import_wizard(self, path: str | None = None) -> QWidget | None:
+        try:
+            from .import_wizard import ImportWizard
+        except ImportError as exc:
+            show_error(self, f"The import wizard is not available: {exc}")
+            return None
+        wizard = ImportWizard(self.ctx, path, self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.imported.connect(self._imported)
+        wizard.destroyed.connect(self._wizard_closed)
+        self.wizard = wizard
+        wizard.open()
+        return wizard
+
+    def _wizard_closed(self) -> None:
+        self.wizard = None
+
+    def import_path(self, path: str) -> None:
+        """Open the wizard on a file (dropped or given): its type and readability are checked
+        first, in a worker, so a wrong file gets a clear message instead of a wizard."""
+        run(self, sheet_names, path, on_done=lambda _sheets: self.open_import_wizard(path))
+
+    def _imported(self, result: Any) -> None:
+        name = getattr(result, "file", "the file")
+        if getattr(result, "status", "imported") == "imported":
+            new, updated = getattr(result, "new", 0), getattr(result, "updated", 0)
+            self.statusBar().showMessage(
+                f"Imported {name}: {new:,} new, {updated:,} updated accounts", 15_000
             )
-        else:
-            self.heading.setText(f"{summary.accounts:,} accounts · ARR ${summary.total_arr:,.0f}")
-        m = summary.matrix
-        self.matrix.setRowCount(len(m.index))
-        self.matrix.setColumnCount(len(m.columns))
-        self.matrix.setVerticalHeaderLabels([str(i) for i in m.index])
-        self.matrix.setHorizontalHeaderLabels([str(c) for c in m.columns])
-        for r, tier in enumerate(m.index):
-            for c, stage in enumerate(m.columns):
-                count, arr = m.loc[tier, stage]
-                item = QTableWidgetItem(f"{count}\n${arr:,.0f}" if count else "")
-                item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.matrix.setItem(r, c, item)
-        self.matrix.resizeColumnsToContents()
-        self.matrix.resizeRowsToContents()
-        last = summary.last_import.isoformat() if summary.last_import else "never"
-        self.statusBar().showMessage(
-            f"{summary.accounts:,} accounts   ARR ${summary.total_arr:,.0f}   last import: {last}"
+        self.reload()
+
+    @Slot()
+    def open_export(self) -> None:
+        if not self.export_available:
+            return
+        try:
+            from .export_dialog import ExportDialog  # type: ignore[import-not-found]
+        except ImportError as exc:
+            show_error(self, f"Export is not available: {exc}")
+            return
+        dialog = ExportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def open_demo(self) -> None:
+        """Build the demo portfolio (in a worker, with progress) and switch to it."""
+        self._set_busy(0.0, "Building the demo portfolio…")
+        self.demo_action.setEnabled(False)
+        # No pooled connection may keep the old demo file open while it is recreated.
+        self.ctx.db.dispose()
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(None)
+            self.demo_action.setEnabled(True)
+            report_error(self, exc)
+
+        def done(ctx: AppContext) -> None:
+            self._set_busy(None)
+            self.demo_action.setEnabled(True)
+            self.set_context(ctx)
+            self.statusBar().showMessage("Opened the demo portfolio", 10_000)
+
+        run(
+            self,
+            functools.partial(_build_demo, self.ctx.today),
+            with_progress=True,
+            on_progress=self._set_busy,
+            on_done=done,
+            on_error=failed,
         )
 
-    def _failed(self, exc: Any) -> None:
-        QMessageBox.warning(self, "cspm", str(exc))
+    @Slot(str)
+    def open_database(self, url: str) -> None:
+        run(self, _open_context, url, self.ctx.today, on_done=self.set_context)
+
+    def set_context(self, ctx: AppContext) -> None:
+        """Show another database: every view is rebuilt on it, the old context is closed."""
+        old, self.ctx = self.ctx, ctx
+        current = self.current_view_id()
+        self.summary = None
+        self._build_views(current)
+        self._update_title()
+        if old is not ctx:
+            old.close()
+
+    def _set_busy(self, fraction: float | None, message: str = "") -> None:
+        self.portfolio.empty.set_busy(fraction, message)
+        self.status_progress.setVisible(fraction is not None)
+        if fraction is not None:
+            self.status_progress.setValue(round(100 * fraction))
+            self.statusBar().showMessage(message)
+        else:
+            self.statusBar().clearMessage()
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"cspm — {self.ctx.db.display_name}")
+
+    def _about(self) -> None:
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "About cspm",
+            "cspm: a portfolio manager for Customer Success Managers.\n"
+            "Import CRM spreadsheets, see accounts by tier and lifecycle stage, "
+            "watch segments, work your tasks.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # ---- drag and drop -------------------------------------------------------------------
+    @staticmethod
+    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile():
+                return url.toLocalFile()
+        return None
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_file(event):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dragMoveEvent(self, event: Any) -> None:
+        event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_file(event)
+        if not path:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.import_path(path)
+
+    # ---- closing -----------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        store = qsettings()
+        store.setValue(GEOMETRY_KEY, self.saveGeometry())
+        store.setValue(VIEW_KEY, self.current_view_id())
+        store.sync()
+        super().closeEvent(event)

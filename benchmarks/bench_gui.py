@@ -1,0 +1,212 @@
+"""Benchmark: the main window on a 100,000-account portfolio (offscreen).
+
+Run: .venv/bin/python benchmarks/bench_gui.py [n_accounts]
+
+Builds the database once (the last snapshot of `generate_demo(n, months=13)` written to CSV and
+imported through the service) and keeps it in the temp folder for the next run. Then it reports:
+
+- visible: from creating the window until table rows and matrix counts are on screen, cold
+  (fresh context: the service computes the portfolio) and warm (F5: the service's cache hit);
+  baseline: the service calls alone (load_portfolio + portfolio_summary on a fresh context);
+- sort: a header click on ARR (model sort + repaint); baseline: np.argsort of the ARR column;
+- filter: one keystroke in the search box (mask + repaint); baseline: a bare
+  `str.contains` over the account names.
+
+Targets: visible < 2 s, sort < 1 s, filter < 0.3 s. Prints; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TODAY = dt.date(2026, 11, 23)
+RUNS = 5
+
+
+def build_database(n: int) -> Path:
+    from cspm.core.demo import generate_demo
+    from cspm.service.context import AppContext
+    from cspm.service.imports import import_file
+
+    folder = Path(tempfile.gettempdir()) / "cspm-bench-gui"
+    folder.mkdir(exist_ok=True)
+    db = folder / f"portfolio-{n}.sqlite3"
+    if db.exists():
+        print(f"reusing {db}")
+        return db
+    print(f"building {db} (once) …")
+    t0 = time.perf_counter()
+    snapshot = generate_demo(n, TODAY, months=13)[-1]
+    csv = folder / f"accounts-{n}.csv"
+    snapshot.frame.to_csv(csv, index=False)
+    ctx = AppContext.open(str(db), today=TODAY)
+    try:
+        result = import_file(ctx, csv)
+    finally:
+        ctx.close()
+    print(f"  imported {result.new:,} accounts in {time.perf_counter() - t0:.1f} s")
+    return db
+
+
+def best(fn: Callable[[], object], runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
+
+
+def line(label: str, seconds: float, target: float | None, baseline: float | None) -> None:
+    parts = [f"{label:<34} {seconds * 1000:9.1f} ms"]
+    if target is not None:
+        parts.append(f"target < {target * 1000:.0f} ms {'ok' if seconds < target else 'MISSED'}")
+    if baseline:
+        parts.append(f"{seconds / baseline:6.1f}x baseline ({baseline * 1000:.1f} ms)")
+    print("   ".join(parts))
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    tmp = Path(tempfile.mkdtemp(prefix="cspm-bench-gui-"))
+    os.environ["CSPM_QSETTINGS_DIR"] = str(tmp / "qsettings")
+    os.environ["XDG_DATA_HOME"] = str(tmp / "data")
+    db = build_database(n)
+
+    import numpy as np
+    import pandas as pd
+    from PySide6.QtCore import QEventLoop, QPoint, Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from cspm.service.context import AppContext
+    from cspm.service.portfolio import load_portfolio
+    from cspm.service.summary import portfolio_summary
+    from cspm.ui.account_table import COLUMN_IDS
+    from cspm.ui.main_window import MainWindow
+
+    _app = QApplication.instance() or QApplication(["cspm-bench"])
+
+    def wait_loaded(view: object, action: Callable[[], object]) -> None:
+        """Start `action` and run a real event loop (as the app does, no polling) until the
+        portfolio view reports its load."""
+        loop = QEventLoop()
+        view.loaded.connect(loop.quit)  # type: ignore[attr-defined]
+        action()
+        loop.exec()
+        view.loaded.disconnect(loop.quit)  # type: ignore[attr-defined]
+
+    # baseline for "visible": the service calls alone, on a fresh context
+    base_ctx = AppContext.open(str(db), today=TODAY)
+    t0 = time.perf_counter()
+    frame = load_portfolio(base_ctx).frame
+    portfolio_summary(base_ctx)
+    service_cold = time.perf_counter() - t0
+    service_warm = best(lambda: (load_portfolio(base_ctx), portfolio_summary(base_ctx)))
+    names = frame["name"].astype(object)
+    arr = frame["arr"].to_numpy(dtype=float)
+    base_ctx.close()
+
+    ctx = AppContext.open(str(db), today=TODAY)
+    t0 = time.perf_counter()
+    window = MainWindow(ctx)
+    view = window.portfolio
+    window.resize(1280, 820)
+    window.show()
+    wait_loaded(view, lambda: None)
+    view.table.viewport().repaint()
+    view.matrix.viewport().repaint()
+    visible_cold = time.perf_counter() - t0
+    rows = view.model.rowCount()
+    assert window.summary is not None and rows and view.matrix.model_.rowCount()
+
+    def reload_and_wait() -> None:
+        wait_loaded(view, window.reload)
+        view.table.viewport().repaint()
+
+    visible_warm = best(reload_and_wait, runs=3)
+
+    # sorting: header clicks on ARR (both ways), with the repaint
+    header = view.table.horizontalHeader()
+    arr_col = COLUMN_IDS.index("arr")
+
+    def click_sort(column: int) -> None:
+        x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
+        QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+        view.table.viewport().repaint()
+
+    sort_times = []
+    for _ in range(RUNS):
+        t = time.perf_counter()
+        click_sort(arr_col)
+        sort_times.append(time.perf_counter() - t)
+    sort_arr = min(sort_times)
+    sort_base = best(lambda: np.argsort(arr, kind="stable"))
+    owner_col = COLUMN_IDS.index("owner")
+    t = time.perf_counter()
+    click_sort(owner_col)  # the first text sort also builds that column's key
+    sort_text_first = time.perf_counter() - t
+    sort_text = best(lambda: click_sort(owner_col))
+
+    # filtering: keystrokes in the search box (full scan, then narrowing), with the repaint
+    search = window.search
+
+    def type_key(ch: str) -> float:
+        t = time.perf_counter()
+        QTest.keyClick(search, ch)
+        view.table.viewport().repaint()
+        return time.perf_counter() - t
+
+    first_keys, second_keys, third_keys = [], [], []
+    for _ in range(RUNS):
+        search.clear()
+        view.table.viewport().repaint()
+        first_keys.append(type_key("a"))
+        second_keys.append(type_key("c"))
+        third_keys.append(type_key("m"))
+    search.clear()
+    filter_base = best(lambda: names.str.contains("a", case=False, regex=False))
+    matches = int(pd.Series(names).str.contains("ac", case=False, regex=False).sum())
+
+    # matrix click: filter by tier and stage
+    m = view.matrix
+    index = m.model_.index(0, m.model_.columnCount() - 2)
+
+    def click_cell() -> None:
+        view.clear_filter()
+        QTest.mouseClick(m.viewport(), Qt.MouseButton.LeftButton, pos=m.visualRect(index).center())
+        view.table.viewport().repaint()
+
+    matrix_click = best(click_cell)
+    mask_base = best(lambda: (frame["tier"] == "Enterprise").to_numpy())
+
+    print()
+    print(f"GUI benchmark: {rows:,} accounts, offscreen, best of {RUNS} unless noted")
+    line("visible, cold (fresh context)", visible_cold, 2.0, service_cold)
+    line("  service alone, cold", service_cold, None, None)
+    line("visible, warm (reload, cached)", visible_warm, 2.0, service_warm)
+    line("sort by ARR (header click)", sort_arr, 1.0, sort_base)
+    line("sort by owner, first time", sort_text_first, 1.0, sort_base)
+    line("sort by owner, again", sort_text, 1.0, sort_base)
+    line("filter keystroke 'a'", min(first_keys), 0.3, filter_base)
+    line("filter keystroke 'ac'", min(second_keys), 0.3, filter_base)
+    line("filter keystroke 'acm' (narrowing)", min(third_keys), 0.3, filter_base)
+    line("matrix cell click filter", matrix_click, 0.3, mask_base)
+    print(f"(median keystroke 'a' {statistics.median(first_keys) * 1000:.1f} ms; "
+          f"'ac' matches {matches:,} names)")  # fmt: skip
+    window.close()
+    ctx.close()
+
+
+if __name__ == "__main__":
+    main()

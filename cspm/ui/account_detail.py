@@ -1,0 +1,345 @@
+"""One account in depth (a non-modal dialog): every field, why its tier and stage, health with
+its breakdown, segments with the reason each matched, history charts, tasks and touchpoints.
+
+The tier override is edited here (tier + reason, Save / Clear -> `set_tier_override`); after a
+change the dialog reloads itself and emits `data_changed` so the window reloads the portfolio.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.service.accounts import AccountDetail, account_detail
+from cspm.service.context import AppContext
+from cspm.service.portfolio import set_tier_override
+from cspm.service.settings import get_settings
+
+from .account_table import GREEN_FROM, RED_BELOW
+from .busy import run
+
+MONEY_FIELDS = {"arr", "mrr", "potential_arr"}
+TIER_SOURCES = {
+    "override": "set by hand",
+    "imported": "from the imported file",
+    "arr_band": "from its ARR band",
+    "none": "no ARR",
+}
+HEALTH_SOURCES = {"imported": "from the file", "computed": "computed", "none": "no data"}
+
+
+def format_value(name: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "Yes" if value else "No"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int | float) or hasattr(value, "__float__"):
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            return str(value)
+        if math.isnan(number):
+            return "—"
+        if name in MONEY_FIELDS:
+            return f"${number:,.0f}"
+        return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
+    return str(value)
+
+
+def _pretty(component: str) -> str:
+    text = component.replace("_", " ").capitalize()
+    return text.replace("Mau", "MAU").replace("Nps", "NPS").replace("utilization", "utilisation")
+
+
+def _label(text: str, *, bold: bool = False, muted: bool = False, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(wrap)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    if bold:
+        font = QFont(label.font())
+        font.setBold(True)
+        label.setFont(font)
+    if muted:  # the palette's placeholder colour: muted, and readable on light and dark
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+    return label
+
+
+def _load(ctx: AppContext, key: str) -> tuple[AccountDetail, tuple[str, ...]]:
+    return account_detail(ctx, key), get_settings(ctx).tier_names
+
+
+class AccountDetailDialog(QDialog):
+    data_changed = Signal()
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.key = key
+        self.detail: AccountDetail | None = None
+        self.tier_names: tuple[str, ...] = ()
+        self.setObjectName("account-detail")
+        self.setWindowTitle("Account")
+        self.resize(860, 780)
+        self.title = QLabel("Loading…")
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = _label("", muted=True)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.scroll, 1)
+        layout.addWidget(buttons)
+        # widgets of the tier override, (re)built with the content
+        self.tier_combo = QComboBox()
+        self.reason_edit = QLineEdit()
+        self.save_button = QPushButton("Save override")
+        self.clear_button = QPushButton("Clear override")
+        self.show_account(key)
+
+    # ---- loading ---------------------------------------------------------------------------
+    def show_account(self, key: str) -> None:
+        self.key = key
+        self.reload()
+
+    def reload(self) -> None:
+        run(self, _load, self.ctx, self.key, on_done=self._show)
+
+    def _show(self, result: tuple[AccountDetail, tuple[str, ...]]) -> None:
+        detail, tiers = result
+        self.detail, self.tier_names = detail, tiers
+        name = detail.name or detail.key
+        self.setWindowTitle(f"{name} — account")
+        self.title.setText(name)
+        values = {n: v for n, _, v in detail.values}
+        parts = [f"ID {values.get('external_id') or detail.key}"]
+        if values.get("owner"):
+            parts.append(f"owner {values['owner']}")
+        parts.append(f"ARR {format_value('arr', values.get('arr'))}")
+        self.subtitle.setText(" · ".join(parts))
+        old = self.scroll.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.scroll.setWidget(self._content(detail))
+        self.loaded.emit()
+
+    def _content(self, d: AccountDetail) -> QWidget:
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        top = QGridLayout()
+        top.addWidget(self._tier_box(d), 0, 0)
+        top.addWidget(self._stage_box(d), 1, 0)
+        top.addWidget(self._health_box(d), 0, 1, 2, 1)
+        top.setColumnStretch(0, 1)
+        top.setColumnStretch(1, 1)
+        layout.addLayout(top)
+        layout.addWidget(self._segments_box(d))
+        layout.addWidget(self._history_box(d))
+        layout.addWidget(self._tasks_box(d))
+        layout.addWidget(self._fields_box(d))
+        layout.addStretch(1)
+        return content
+
+    # ---- sections --------------------------------------------------------------------------
+    def _tier_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox("Tier")
+        layout = QVBoxLayout(box)
+        head = _label(f"{d.tier}  ({TIER_SOURCES.get(d.tier_source, d.tier_source)})", bold=True)
+        head.setObjectName("tier")
+        self.tier_reason = _label(d.tier_reason)
+        self.tier_reason.setObjectName("tier-reason")
+        layout.addWidget(head)
+        layout.addWidget(self.tier_reason)
+        self.tier_combo = QComboBox()
+        self.tier_combo.addItems(list(self.tier_names))
+        self.tier_combo.setCurrentText(d.tier)
+        self.reason_edit = QLineEdit()
+        self.reason_edit.setPlaceholderText("Reason for the override (required)")
+        if d.tier_source == "override" and d.tier_reason.startswith("override: "):
+            note = d.tier_reason.removeprefix("override: ").removesuffix(" (by user)")
+            if not note.startswith("set to "):
+                self.reason_edit.setText(note)
+        self.save_button = QPushButton("Save override")
+        self.save_button.setToolTip("Pin this tier; it survives re-imports until cleared")
+        self.clear_button = QPushButton("Clear override")
+        self.clear_button.setEnabled(d.tier_source == "override")
+        self.save_button.clicked.connect(self._save_override)
+        self.clear_button.clicked.connect(self._clear_override)
+        self.reason_edit.returnPressed.connect(self._save_override)
+        row = QHBoxLayout()
+        row.addWidget(self.tier_combo)
+        row.addWidget(self.reason_edit, 1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.clear_button)
+        layout.addLayout(row)
+        layout.addLayout(buttons)
+        return box
+
+    def _stage_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox("Lifecycle stage")
+        layout = QVBoxLayout(box)
+        layout.addWidget(_label(d.lifecycle_stage, bold=True))
+        self.stage_reason = _label(d.stage_reason)
+        self.stage_reason.setObjectName("stage-reason")
+        layout.addWidget(self.stage_reason)
+        layout.addStretch(1)
+        return box
+
+    def _health_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox("Health")
+        layout = QVBoxLayout(box)
+        score = d.health_score
+        if score is None:
+            head = "No health score"
+        else:
+            band = "red" if score < RED_BELOW else "yellow" if score < GREEN_FROM else "green"
+            head = f"{score:.0f} / 100  ({band}; {HEALTH_SOURCES.get(d.health_source, '')})"
+        layout.addWidget(_label(head, bold=True))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.breakdown: dict[str, QWidget] = {}
+        for component, value in d.health_breakdown:
+            if value is None:
+                field: QWidget = _label("no data", muted=True)
+            else:
+                bar = QProgressBar()
+                bar.setRange(0, 100)
+                bar.setValue(round(value))
+                bar.setFormat(f"{value:.0f}")
+                bar.setMaximumHeight(18)
+                field = bar
+            field.setObjectName(f"health-{component}")
+            self.breakdown[component] = field
+            form.addRow(_pretty(component), field)
+        layout.addLayout(form)
+        note = "Components score 0–100; missing data is left out of the weighted average."
+        layout.addWidget(_label(note, muted=True))
+        return box
+
+    def _segments_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox(f"Segments ({len(d.segments)})")
+        layout = QVBoxLayout(box)
+        self.segment_labels: list[QLabel] = []
+        if not d.segments:
+            layout.addWidget(_label("In no segment.", muted=True))
+        for name, why in d.segments:
+            reasons = "; ".join(why) if why else "matches"
+            label = QLabel(f"<b>{html.escape(name)}</b>: {html.escape(reasons)}")
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            self.segment_labels.append(label)
+            layout.addWidget(label)
+        return box
+
+    def _history_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox(f"History across imports ({len(d.history)} snapshots)")
+        layout = QVBoxLayout(box)
+        from .charts import trend_widget
+
+        layout.addWidget(trend_widget(d.history, box))
+        return box
+
+    def _tasks_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox("Tasks and touchpoints")
+        layout = QGridLayout(box)
+        layout.addWidget(_label("Open tasks", bold=True), 0, 0)
+        layout.addWidget(_label("Touchpoint log", bold=True), 0, 1)
+        tasks = [str(t) for t in d.open_tasks] or ["No tasks"]
+        touchpoints = [str(t) for t in d.touchpoints] or ["No touchpoints logged"]
+        self.tasks_label = _label("\n".join(tasks), muted=not d.open_tasks)
+        self.tasks_label.setObjectName("open-tasks")
+        layout.addWidget(self.tasks_label, 1, 0)
+        layout.addWidget(_label("\n".join(touchpoints), muted=not d.touchpoints), 1, 1)
+        self.touchpoint_button = QPushButton("Log touchpoint...")
+        self.touchpoint_button.setEnabled(False)
+        self.touchpoint_button.setToolTip("Coming with the tasks feature")
+        layout.addWidget(self.touchpoint_button, 2, 1, Qt.AlignmentFlag.AlignRight)
+        layout.setColumnStretch(0, 1)
+        layout.setColumnStretch(1, 1)
+        return box
+
+    def _fields_box(self, d: AccountDetail) -> QGroupBox:
+        box = QGroupBox("All fields")
+        grid = QGridLayout(box)
+        items = [(label, format_value(name, value)) for name, label, value in d.values]
+        items += [(name, format_value(name, value)) for name, value in d.custom.items()]
+        half = (len(items) + 1) // 2
+        for i, (label, text) in enumerate(items):
+            col = 0 if i < half else 2
+            row = i if i < half else i - half
+            name_label = _label(label, muted=True, wrap=False)
+            grid.addWidget(name_label, row, col)
+            grid.addWidget(_label(text), row, col + 1)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        grid.setHorizontalSpacing(14)
+        return box
+
+    # ---- tier override -------------------------------------------------------------------
+    def _save_override(self) -> None:
+        self._set_override(self.tier_combo.currentText(), self.reason_edit.text())
+
+    def _clear_override(self) -> None:
+        self._set_override(None, "")
+
+    def _set_override(self, tier: str | None, reason: str) -> None:
+        self.save_button.setEnabled(False)
+        self.clear_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.save_button.setEnabled(True)
+            self.clear_button.setEnabled(
+                self.detail is not None and self.detail.tier_source == "override"
+            )
+            from .busy import report_error
+
+            report_error(self, exc)
+
+        run(
+            self,
+            set_tier_override,
+            self.ctx,
+            self.key,
+            tier,
+            reason,
+            on_done=self._override_saved,
+            on_error=failed,
+        )
+
+    def _override_saved(self, key: str) -> None:
+        self.key = key
+        self.data_changed.emit()
+        self.reload()

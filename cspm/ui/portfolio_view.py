@@ -1,0 +1,333 @@
+"""The Portfolio view: tier x stage matrix above the account table, or the first-run empty state.
+
+Loading (service calls and preparing the table's arrays) runs in a worker; sorting and filtering
+run on the GUI thread on whole arrays (see account_table). Clicking the matrix filters the table;
+double-click or Enter on an account opens its detail dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.service.context import AppContext
+from cspm.service.portfolio import load_portfolio
+from cspm.service.summary import PortfolioSummary, portfolio_summary
+
+from .account_table import COLUMN_IDS, COLUMNS, AccountTableModel, TableData, prepare_table
+from .app import qsettings
+from .busy import run
+from .empty_state import EmptyState
+from .matrix_widget import MatrixWidget, short_money
+
+DEFAULT_WIDTHS = {  # in average character widths
+    "name": 26,
+    "owner": 15,
+    "tier": 11,
+    "lifecycle_stage": 11,
+    "arr": 11,
+    "health_score": 7,
+    "renewal_date": 11,
+    "days_since_last_interaction": 9,
+    "external_id": 12,
+}
+HIDDEN_KEY = "portfolio/hidden_columns"
+SORT_KEY = "portfolio/sort"
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    summary: PortfolioSummary
+    table: TableData
+
+
+def load_portfolio_data(ctx: AppContext, hidden: Sequence[str] = ()) -> PortfolioData:
+    """Everything the view shows, computed off the GUI thread. The table orders itself
+    (by name unless the user chose another column), so the service's frame is used as is."""
+    frame = load_portfolio(ctx).frame
+    summary = portfolio_summary(ctx)
+    tiers = [str(t) for t in summary.matrix.index]
+    return PortfolioData(summary, prepare_table(frame, tiers, hidden))
+
+
+class AccountTableView(QTableView):
+    """The account table; Enter/Return opens the current account like a double-click."""
+
+    open_requested = Signal(str)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self._open(self.currentIndex())
+            return
+        super().keyPressEvent(event)
+
+    def _open(self, index: QModelIndex) -> None:
+        model = self.model()
+        if isinstance(model, AccountTableModel) and index.isValid():
+            self.open_requested.emit(model.key_at(index.row()))
+
+
+class PortfolioView(QWidget):
+    data_changed = Signal()
+    loaded = Signal(object)  # PortfolioData
+    import_requested = Signal()
+    demo_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.data: PortfolioData | None = None
+        self._generation = 0
+        self.detail_dialog = None
+
+        self.stack = QStackedWidget()
+        self.loading = QLabel("Loading portfolio…")
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty = EmptyState()
+        self.empty.import_requested.connect(self.import_requested)
+        self.empty.demo_requested.connect(self.demo_requested)
+        self.content = self._build_content()
+        for page in (self.loading, self.empty, self.content):
+            self.stack.addWidget(page)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self._restore_columns()
+        self.refresh()
+
+    # ---- layout ----------------------------------------------------------------------------
+    def _build_content(self) -> QWidget:
+        self.heading = QLabel()
+        font = self.heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        self.matrix = MatrixWidget()
+        self.matrix.filter_requested.connect(self.set_filter)
+        self.filter_label = QLabel()
+        self.clear_filter_button = QPushButton("Clear filter")
+        self.clear_filter_button.setToolTip("Show every account again")
+        self.clear_filter_button.clicked.connect(self.clear_filter)
+        self.clear_filter_button.setEnabled(False)
+
+        self.model = AccountTableModel(self)
+        self.model.visible_changed.connect(self._update_filter_label)
+        self.table = AccountTableView()
+        self.table.setObjectName("accounts")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        vertical = self.table.verticalHeader()
+        vertical.hide()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setSortIndicatorShown(True)
+        header.setSectionsMovable(True)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self._column_menu)
+        header.sortIndicatorChanged.connect(self._save_sort)
+        for i, col in enumerate(COLUMNS):
+            chars = DEFAULT_WIDTHS.get(col.id, 12)
+            header.resizeSection(i, chars * self.fontMetrics().averageCharWidth() + 12)
+        self.table.doubleClicked.connect(self.table._open)
+        self.table.open_requested.connect(self.open_account)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_label, 1)
+        bar.addWidget(self.clear_filter_button)
+        lower = QWidget()
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addLayout(bar)
+        lower_layout.addWidget(self.table, 1)
+        hint = QLabel("Double-click an account (or press Enter) for its details.")
+        hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        lower_layout.addWidget(hint)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.addWidget(self.heading)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.matrix)
+        splitter.addWidget(lower)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        return content
+
+    # ---- loading ---------------------------------------------------------------------------
+    @Slot()
+    def refresh(self) -> None:
+        """Reload the portfolio in a worker; an older load still running is ignored."""
+        self._generation += 1
+        generation = self._generation
+        if self.data is None:
+            self.stack.setCurrentWidget(self.loading)
+        run(
+            self,
+            load_portfolio_data,
+            self.ctx,
+            self.hidden_columns(),
+            on_done=lambda data: self._loaded(generation, data),
+            on_error=lambda exc: self._failed(generation, exc),
+        )
+
+    def _loaded(self, generation: int, data: PortfolioData) -> None:
+        if generation != self._generation:
+            return
+        self.data = data
+        summary = data.summary
+        if summary.accounts == 0:
+            self.empty.set_busy(None)
+            self.stack.setCurrentWidget(self.empty)
+        else:
+            self.heading.setText(
+                f"{summary.accounts:,} accounts · ARR ${summary.total_arr:,.0f}"
+                f" ({short_money(summary.total_arr)})"
+            )
+            self.matrix.set_matrix(summary.matrix)
+            self.model.set_table(data.table)
+            self.stack.setCurrentWidget(self.content)
+        self.loaded.emit(data)
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation:
+            return
+        if self.data is None:
+            self.loading.setText("The portfolio could not be loaded.")
+        from .busy import report_error
+
+        report_error(self, exc)
+
+    # ---- filtering -------------------------------------------------------------------------
+    @Slot(object, object)
+    def set_filter(self, tier: str | None, stage: str | None) -> None:
+        self.model.set_filter(tier, stage)
+        self.matrix.show_filter(tier, stage)
+        self._update_filter_label()
+
+    @Slot()
+    def clear_filter(self) -> None:
+        self.set_filter(None, None)
+
+    @Slot(str)
+    def set_search(self, text: str) -> None:
+        self.model.set_search(text)
+
+    def _update_filter_label(self, *_: object) -> None:
+        tier, stage = self.model.filter
+        parts = [p for p in (tier, stage) if p]
+        shown, total = self.model.rowCount(), self.model.total_rows
+        if self.model.search_text:
+            parts.append(f'matching "{self.model.search_text}"')
+        what = " · ".join(parts)
+        if what:
+            self.filter_label.setText(f"Showing {shown:,} of {total:,} accounts: {what}")
+        else:
+            self.filter_label.setText(f"All {total:,} accounts")
+        self.clear_filter_button.setEnabled(tier is not None or stage is not None)
+
+    # ---- columns ---------------------------------------------------------------------------
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        header = self.table.horizontalHeader()
+        for i, col in enumerate(COLUMNS):
+            action = menu.addAction(col.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(col.id != "name")
+            action.toggled.connect(lambda on, c=col.id: self.set_column_visible(c, on))
+        menu.addSeparator()
+        menu.addAction("Default columns", self.reset_columns)
+        menu.popup(header.mapToGlobal(pos))
+
+    def set_column_visible(self, column_id: str, visible: bool) -> None:
+        self.table.setColumnHidden(COLUMN_IDS.index(column_id), not visible)
+        self._save_columns()
+
+    def reset_columns(self) -> None:
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, not col.visible)
+        self._save_columns()
+
+    def hidden_columns(self) -> list[str]:
+        return [c.id for i, c in enumerate(COLUMNS) if self.table.isColumnHidden(i)]
+
+    def _save_columns(self) -> None:
+        qsettings().setValue(HIDDEN_KEY, ",".join(self.hidden_columns()) or "-")
+
+    def _restore_columns(self) -> None:
+        store = qsettings()
+        saved = store.value(HIDDEN_KEY)
+        hidden = (
+            {c for c in str(saved).split(",") if c}
+            if saved
+            else {c.id for c in COLUMNS if not c.visible}
+        )
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, col.id in hidden and col.id != "name")
+        sort = str(store.value(SORT_KEY) or "")
+        column, _, order = sort.partition(":")
+        header = self.table.horizontalHeader()
+        if column in COLUMN_IDS:
+            desc = order == "desc"
+            header.setSortIndicator(
+                COLUMN_IDS.index(column),
+                Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder,
+            )
+        else:
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+
+    def _save_sort(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(COLUMNS):
+            desc = order == Qt.SortOrder.DescendingOrder
+            qsettings().setValue(SORT_KEY, f"{COLUMNS[section].id}:{'desc' if desc else 'asc'}")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: re-tint health cells
+            self.model.update_palette()
+
+    # ---- detail ----------------------------------------------------------------------------
+    @Slot(str)
+    def open_account(self, key: str) -> None:
+        from .account_detail import AccountDetailDialog
+
+        dialog = self.detail_dialog
+        if dialog is None or dialog.ctx is not self.ctx:
+            dialog = AccountDetailDialog(self.ctx, key, self)
+            dialog.data_changed.connect(self._detail_changed)
+            self.detail_dialog = dialog
+        else:
+            dialog.show_account(key)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def _detail_changed(self) -> None:
+        self.refresh()
+        self.data_changed.emit()
