@@ -1,0 +1,151 @@
+"""Past imports (newest first) with their counts and status, and undo of the latest one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.service.context import AppContext
+from cspm.service.imports import undo_latest_import
+from cspm.service.imports_list import list_imports
+
+from .busy import run, show_error
+from .import_wizard import RowsModel
+from .segments_view import confirm, message_of
+
+_Index = QModelIndex | QPersistentModelIndex
+STATUS_TEXT = {"committed": "Imported", "undone": "Undone"}
+
+
+class ImportsModel(RowsModel):
+    """RowsModel whose numbers align right and whose undone imports are greyed."""
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole and 3 <= index.column() <= 8:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return super().data(index, role)
+
+
+class ImportsView(QWidget):
+    data_changed = Signal()
+    import_requested = Signal()  # "Import a file…": the main window opens the wizard
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.imports: list[Any] | None = None
+        self.title = QLabel("Imports")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
+        self.import_button = QPushButton("Import a file…")
+        self.undo_button = QPushButton("Undo latest import…")
+        self.undo_button.setEnabled(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        bar = QHBoxLayout()
+        bar.addWidget(self.title)
+        bar.addStretch(1)
+        bar.addWidget(self.import_button)
+        bar.addWidget(self.undo_button)
+        self.model = ImportsModel(
+            [
+                "Loaded",
+                "File",
+                "As of",
+                "Rows",
+                "New",
+                "Updated",
+                "Unchanged",
+                "Rejected",
+                "Warnings",
+                "Status",
+            ]
+        )
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.message)
+        lay.addWidget(self.table, 1)
+        self.import_button.clicked.connect(self.import_requested)
+        self.undo_button.clicked.connect(self.undo_latest)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        run(self, list_imports, self.ctx, on_done=self._show, on_error=self._error)
+
+    def _show(self, imports: list[Any]) -> None:
+        self.imports = imports
+        grey = QColor("#9e9e9e")
+        self.model.set_rows(
+            [
+                (
+                    i.started_at.strftime("%Y-%m-%d %H:%M"),
+                    i.file_name + (f" · {i.sheet}" if i.sheet else ""),
+                    i.as_of.isoformat(),
+                    f"{i.rows_total:,}",
+                    f"{i.new_count:,}",
+                    f"{i.updated_count:,}",
+                    f"{i.unchanged_count:,}",
+                    f"{i.rejected_count:,}",
+                    f"{i.warning_count:,}",
+                    STATUS_TEXT.get(i.status, i.status.capitalize()),
+                )
+                for i in imports
+            ],
+            [grey if i.status != "committed" else None for i in imports],
+        )
+        self.table.resizeColumnsToContents()
+        latest = self.latest()
+        self.undo_button.setEnabled(latest is not None)
+        self.undo_button.setToolTip(
+            f"Undo the import of {latest.file_name} (as of {latest.as_of})" if latest else ""
+        )
+        if not imports:
+            self.message.setText("No imports yet. Import a spreadsheet exported from your CRM.")
+
+    def latest(self) -> Any:
+        committed = [i for i in self.imports or [] if i.status == "committed"]
+        return committed[0] if committed else None
+
+    @Slot()
+    def undo_latest(self) -> None:
+        latest = self.latest()
+        if latest is None:
+            return
+        confirm(
+            self,
+            "Undo import",
+            f"Undo the import of {latest.file_name} (as of {latest.as_of.isoformat()})? "
+            "Accounts go back to what they were before it; accounts it added are removed.",
+            self._undo,
+        )
+
+    def _undo(self) -> None:
+        self.undo_button.setEnabled(False)
+        run(self, undo_latest_import, self.ctx, on_done=self._undone, on_error=self._error)
+
+    def _undone(self, info: Any) -> None:
+        self.message.setText(f"Undid the import of {info.file_name} (as of {info.as_of}).")
+        self.refresh()
+        self.data_changed.emit()
+
+    def _error(self, exc: BaseException) -> None:
+        show_error(self, message_of(exc))
+        if self.imports is not None:
+            self._show(self.imports)
