@@ -67,12 +67,18 @@ def with_all_fields(state: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([state, pd.DataFrame(extra, index=state.index)], axis=1)
 
 
-def segment_lists(membership: pd.DataFrame) -> list[list[str]]:
+def segment_lists(membership: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Per account, the sorted names of its segments (a tuple, shared between accounts with
+    the same membership: portfolios have few distinct patterns, so this is per pattern)."""
+    n = len(membership)
     if membership.shape[1] == 0:
-        return [[] for _ in range(len(membership))]
-    names = np.array(sorted(membership.columns), dtype=object)
-    matrix = membership[list(names)].to_numpy(dtype=bool)
-    return [list(names[row]) for row in matrix]
+        return [()] * n
+    names = sorted(membership.columns)
+    matrix = membership[names].to_numpy(dtype=bool)
+    patterns, inverse = np.unique(matrix, axis=0, return_inverse=True)
+    labels = np.array(names, dtype=object)
+    per_pattern = [tuple(labels[row]) for row in patterns]
+    return [per_pattern[i] for i in inverse.reshape(-1)]
 
 
 def analyse(

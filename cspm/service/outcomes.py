@@ -65,6 +65,7 @@ class _History:
     rules: dict[str, Rule]
     as_of_dates: list[dt.date]
     revision: int
+    health: HealthConfig
 
 
 def _load(ctx: AppContext) -> _History:
@@ -79,6 +80,7 @@ def _load(ctx: AppContext) -> _History:
         history = accounts_repo.load_history(s)
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
+        health = settings_repo.load_health(s)
         defs = load_segment_defs(s)
         dates = sorted({i.as_of for i in imports_repo.committed_imports(s)})
     from .portfolio import load_portfolio
@@ -86,7 +88,9 @@ def _load(ctx: AppContext) -> _History:
     catalog = build_catalog(load_portfolio(ctx).custom_types)
     rules = {d.name: d.rule for d in (x.checked(catalog) for x in defs) if d.rule is not None}
     keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
-    loaded = _History(snapshots, carried, keys, history, settings, overrides, rules, dates, rev)
+    loaded = _History(
+        snapshots, carried, keys, history, settings, overrides, rules, dates, rev, health
+    )
     ctx.cache["history"] = loaded
     return loaded
 

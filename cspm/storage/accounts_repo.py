@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from cspm.core.fields import FIELD_NAMES
 
 from .bulk import bulk_insert
+from .fetch import fetch_frame
 from .frames import frame_to_rows, typed_account_frame
 from .models import Account, AccountSnapshot
 
@@ -33,8 +34,8 @@ def _chunks(rows: list[dict], size: int = CHUNK) -> Iterable[list[dict]]:
 def load_accounts(session: Session) -> pd.DataFrame:
     """Every account's stored state: id, key, canonical fields (typed), custom (dict)."""
     cols = ["id", "key", *FIELD_NAMES, "custom"]
-    result = session.execute(select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
-    return typed_account_frame(list(result.all()), cols)
+    raw = fetch_frame(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
+    return typed_account_frame(raw, cols)
 
 
 def account_count(session: Session) -> int:
@@ -102,14 +103,19 @@ def load_snapshots(session: Session, account_ids: Sequence[int] | None = None) -
     cols = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
     stmt = select(*(SNAPSHOTS.c[c] for c in cols))
     if account_ids is None:
-        records = list(session.execute(stmt).all())
+        raw = fetch_frame(session, stmt)
     else:
         ids = list(account_ids)
-        records = []
-        for start in range(0, len(ids), 500):
-            part = stmt.where(SNAPSHOTS.c.account_id.in_(ids[start : start + 500]))
-            records.extend(session.execute(part).all())
-    frame = typed_account_frame(records, cols)
+        parts = [
+            fetch_frame(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500])))
+            for i in range(0, len(ids), 500)
+        ]
+        raw = (
+            pd.concat(parts, ignore_index=True)
+            if parts
+            else fetch_frame(session, stmt.where(SNAPSHOTS.c.account_id.in_([])))
+        )
+    frame = typed_account_frame(raw, cols)
     return frame.sort_values(["as_of", "import_id"], kind="stable").reset_index(drop=True)
 
 
@@ -143,8 +149,8 @@ def load_history(
     )
     if until is not None:
         stmt = stmt.where(SNAPSHOTS.c.as_of <= until)
-    rows = session.execute(stmt).all()
-    frame = pd.DataFrame.from_records(rows, columns=["key", "as_of", "import_id", *fields])
+    frame = fetch_frame(session, stmt)
+    frame.columns = ["key", "as_of", "import_id", *fields]
     frame["as_of"] = pd.to_datetime(frame["as_of"]).astype("datetime64[ns]")
     for f in fields:
         frame[f] = pd.to_numeric(frame[f], errors="coerce").astype(float)

@@ -46,16 +46,22 @@ def frame_to_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str,
     return [dict(zip(columns, vals, strict=True)) for vals in zip(*arrays, strict=True)]
 
 
-def typed_account_frame(records: list[Any], columns: Sequence[str]) -> pd.DataFrame:
-    """A frame from DB rows with the core's dtypes for every canonical field present."""
-    frame = pd.DataFrame.from_records(records, columns=list(columns))
+def typed_account_frame(raw: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The core's dtypes for every canonical field of a frame of raw driver values."""
+    from .fetch import decode_json_column
+
+    frame = raw.copy()
+    frame.columns = list(columns)
     for c in frame.columns:
+        if c == "custom":
+            frame[c] = decode_json_column(frame[c])
+            continue
         if c in DATE_FIELDS or c == "as_of":
             frame[c] = pd.to_datetime(frame[c], errors="coerce").astype("datetime64[ns]")
         elif c in NUMERIC_FIELDS:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
         elif c in BOOL_FIELDS:
-            frame[c] = frame[c].astype("boolean")
+            frame[c] = frame[c].map(lambda v: None if v is None else bool(v)).astype("boolean")
         elif c in FIELD_NAMES:
             frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
     return frame
