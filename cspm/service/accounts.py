@@ -56,6 +56,18 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         if d.rule is not None and bool(p.membership.at[key, d.name])
     ]
     history = p.history[p.history["key"] == key].sort_values(["as_of", "import_id"])
+    from .tasks import list_tasks, touchpoints_of
+
+    tasks = list_tasks(ctx)
+    mine = tasks[tasks["account_key"] == key]
+    open_tasks = [
+        f"{_day(t.due_date)} · {t.title} (priority {t.priority:.0f}) — #{t.id}"
+        for t in mine.itertuples()
+    ]
+    touches = [
+        f"{_day(t.date)} · {t.kind}" + (f" · {t.note}" if t.note else "")
+        for t in touchpoints_of(ctx, key).head(20).itertuples()
+    ]
     return AccountDetail(
         key=key,
         name=_plain(row.get("name")),
@@ -71,4 +83,10 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         health_breakdown=[(c, _plain(row.get(f"health_{c}"))) for c in COMPONENTS],
         segments=segments,
         history=history.drop(columns=["key"]).reset_index(drop=True),
+        open_tasks=open_tasks,
+        touchpoints=touches,
     )
+
+
+def _day(value: Any) -> str:
+    return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
