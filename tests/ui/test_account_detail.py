@@ -74,7 +74,8 @@ def test_double_click_shows_why_tier_stage_health_and_segments(qtbot, view, ctx)
         assert name in shown
         for line in why:
             assert line.replace("<", "&lt;").replace(">", "&gt;") in shown
-    assert dialog.tasks_label.text() == "No tasks"
+    assert dialog.tasks_label.text() == ("\n".join(expected.open_tasks) or "No tasks")
+    assert expected.open_tasks  # the demo account has work waiting
     assert not dialog.touchpoint_button.isEnabled()
 
 
