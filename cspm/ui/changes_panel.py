@@ -1,0 +1,224 @@
+"""What changed since the last import: tier moves, stage changes, segments entered and left,
+the biggest ARR and health changes, between the last two snapshots (`changes(ctx)`).
+
+A panel in the Trends view, and a dialog of its own after an import (`open_changes_dialog`).
+With fewer than two snapshots it says so, kindly, instead of showing an empty list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.core.errors import CspmError
+from cspm.service.context import AppContext
+from cspm.service.outcomes import Changes, changes
+
+from .rule_builder import compact_money
+
+MUTED = QColor("#78909c")
+UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
+EMPTY_TEXT = (
+    "Nothing to compare yet.\n\nAfter your next import, this shows which accounts moved tier "
+    "or lifecycle stage, which segments they entered or left, and the biggest ARR and health "
+    "changes since the import before."
+)
+SECTIONS = ("Tier moves", "Stage changes", "Segments", "Biggest ARR changes",
+            "Biggest health changes")  # fmt: skip
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
+def _signed_money(v: float) -> str:
+    return ("+" if v > 0 else "−" if v < 0 else "±") + compact_money(abs(v))
+
+
+def _value(v: Any, money: bool) -> str:
+    if v is None or pd.isna(v):
+        return "—"
+    return compact_money(float(v)) if money else f"{float(v):.0f}"
+
+
+class ChangesPanel(QWidget):
+    loaded = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.changes: Changes | None = None
+        self.ready = False
+        self.sections: dict[str, QTreeWidgetItem] = {}
+        self._request = 0
+
+        self.title = QLabel("What changed since the last import")
+        font = QFont(self.title.font())
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.15)
+        self.title.setFont(font)
+        self.subtitle = QLabel("Loading…")
+        self.subtitle.setStyleSheet("color: #607d8b;")
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(2)
+        self.tree.setHeaderHidden(True)
+        self.tree.setRootIsDecorated(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = QLabel(EMPTY_TEXT)
+        self.empty.setObjectName("changes-empty")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setStyleSheet("color: #607d8b; padding: 16px;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tree)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.stack, 1)
+        self.refresh()
+
+    @Slot()
+    def refresh(self) -> None:
+        from .busy import run
+
+        self._request += 1
+        request = self._request
+        run(
+            self,
+            changes,
+            self.ctx,
+            on_done=lambda result: self._show(request, result),
+            on_error=lambda exc: self._failed(request, exc),
+        )
+
+    def is_empty(self) -> bool:
+        return self.stack.currentWidget() is self.empty
+
+    def _failed(self, request: int, exc: BaseException) -> None:
+        if request != self._request:
+            return
+        self.changes = None
+        self.subtitle.setText("")
+        if isinstance(exc, CspmError):
+            self.empty.setText(EMPTY_TEXT)
+        else:
+            self.empty.setText(f"Could not compare the last imports: {exc!r}")
+        self.stack.setCurrentWidget(self.empty)
+        self.ready = True
+        self.loaded.emit()
+
+    def _show(self, request: int, result: Changes) -> None:
+        if request != self._request:
+            return
+        self.changes = result
+        self.subtitle.setText(f"{result.before.isoformat()} → {result.after.isoformat()}")
+        self.tree.clear()
+        self.sections = {}
+        m = result.moves
+        tiers = m.tier_matrix[m.tier_matrix["from"] != m.tier_matrix["to"]]
+        rows = []
+        for r in tiers.to_dict("records"):
+            arr = r.get("arr_before", 0.0) if r["to"] == "(churned)" else r["arr"]
+            rows.append((f"{r['from']} → {r['to']}",
+                         f"{_plural(int(r['count']), 'account')} · {compact_money(arr or 0.0)}",
+                         None))  # fmt: skip
+        self._section("Tier moves", rows, int(tiers["count"].sum()))
+        stages = m.stage_transitions[m.stage_transitions["from"] != m.stage_transitions["to"]]
+        rows = [(f"{r['from']} → {r['to']}", _plural(int(r["count"]), "account"), None)
+                for r in stages.to_dict("records")]  # fmt: skip
+        self._section("Stage changes", rows, int(stages["count"].sum()))
+        rows = []
+        for name in dict.fromkeys([*m.segments_entered, *m.segments_left]):
+            came, left = len(m.segments_entered.get(name, [])), len(m.segments_left.get(name, []))
+            if came or left:
+                came_text = f"+{came}" if came else "0"
+                left_text = f"−{left}" if left else "0"
+                rows.append((name, f"{came_text} in · {left_text} out", None))
+        self._section("Segments", rows, len(rows))
+        self._section("Biggest ARR changes", self._top(m.top_arr_changes, money=True))
+        self._section("Biggest health changes", self._top(m.top_health_changes, money=False))
+        self.tree.expandAll()
+        self.stack.setCurrentWidget(self.tree)
+        self.ready = True
+        self.loaded.emit()
+
+    def _top(self, frame: pd.DataFrame, *, money: bool) -> list[tuple[str, str, QColor | None]]:
+        rows = []
+        for r in frame.to_dict("records"):
+            before, after = r["before"], r["after"]
+            change = r.get("change")
+            if change is None or pd.isna(change):
+                change = (after or 0.0) - (before or 0.0)
+            delta = _signed_money(change) if money else f"{change:+.0f}".replace("-", "−")
+            name = r["name"] if isinstance(r["name"], str) and r["name"] else r["account"]
+            text = f"{_value(before, money)} → {_value(after, money)} ({delta})"
+            rows.append((str(name), text, UP if change > 0 else DOWN if change < 0 else None))
+        return rows
+
+    def _section(
+        self, title: str, rows: list[tuple[str, str, QColor | None]], total: int | None = None
+    ) -> None:
+        head = QTreeWidgetItem([title, "" if total is None else f"{total:,}"])
+        font = QFont(self.tree.font())
+        font.setBold(True)
+        head.setFont(0, font)
+        head.setFont(1, font)
+        head.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.tree.addTopLevelItem(head)
+        self.sections[title] = head
+        if not rows:
+            item = QTreeWidgetItem(["No changes", ""])
+            item.setForeground(0, QBrush(MUTED))
+            head.addChild(item)
+        for text, figure, colour in rows:
+            item = QTreeWidgetItem([text, figure])
+            item.setToolTip(0, text)
+            item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if colour is not None:
+                item.setForeground(1, QBrush(colour))
+            head.addChild(item)
+
+    def lines(self, section: str) -> list[str]:
+        """The first-column texts of one section (for tests and screen readers)."""
+        head = self.sections.get(section)
+        if head is None:
+            return []
+        return [head.child(i).text(0) for i in range(head.childCount())]
+
+
+def open_changes_dialog(ctx: AppContext, parent: QWidget | None = None) -> QDialog:
+    """The panel in a non-blocking dialog (opened with `open()`), e.g. after an import."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("What changed since the last import")
+    dialog.setObjectName("changes-dialog")
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    panel = ChangesPanel(ctx, dialog)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(panel, 1)
+    layout.addWidget(buttons)
+    dialog.panel = panel  # type: ignore[attr-defined]
+    dialog.resize(520, 600)
+    dialog.open()
+    return dialog

@@ -1,0 +1,486 @@
+"""Tasks: the prioritised list of open tasks, filtered, and acted on from the keyboard.
+
+A chooser (all tasks, one segment, one tier), an owner and a due-window filter; the list in the
+service's order (priority, then due date), overdue dates in red, reasons as a column and a
+tooltip. Complete / snooze / dismiss / log touchpoint run as service calls in workers, then the
+list reloads and `data_changed` tells the window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.core.errors import CspmError
+from cspm.service.context import AppContext
+from cspm.service.portfolio import load_portfolio
+from cspm.service.segments import list_segments
+from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
+
+from .busy import run, show_error
+from .touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+_Index = QModelIndex | QPersistentModelIndex
+RED = QColor("#c62828")
+DUE_WINDOWS: tuple[tuple[str, int | None], ...] = (
+    ("Any time", None),
+    ("Overdue", -1),
+    ("Due within 7 days", 7),
+    ("Due within 30 days", 30),
+)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    segment: str | None = None
+    tier: str | None = None
+    owner: str | None = None
+    due_within: int | None = None
+
+
+@dataclass(frozen=True)
+class TasksData:
+    segments: list[str]
+    tiers: list[str]
+    owners: list[str]
+    tasks: pd.DataFrame
+
+
+def load_tasks(ctx: AppContext, f: TaskFilter) -> TasksData:
+    """The chooser's options and the filtered, ranked tasks (runs in a worker)."""
+    p = load_portfolio(ctx)
+    segments = [s.name for s in list_segments(ctx) if not s.error]
+    owners = sorted({str(o) for o in p.frame["owner"].dropna() if str(o).strip()}, key=str.casefold)
+    tiers = list(p.settings.tier_names)
+    segment = f.segment if f.segment in segments else None
+    tier = f.tier if f.tier in tiers else None
+    owner = f.owner if f.owner in owners else None
+    tasks = list_tasks(ctx, segment=segment, tier=tier, owner=owner, due_within=f.due_within)
+    return TasksData(segments, tiers, owners, tasks)
+
+
+def choice(kind: str, name: str | None = None) -> str:
+    """The chooser's item data: "all", "segment:NAME" or "tier:NAME"."""
+    return kind if name is None else f"{kind}:{name}"
+
+
+def _message(exc: BaseException) -> str:
+    return str(exc) if isinstance(exc, CspmError) else f"Unexpected error: {exc!r}"
+
+
+def _day(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _due_words(due: dt.date | None, today: dt.date) -> str:
+    if due is None:
+        return "No due date"
+    days = (due - today).days
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "Due today"
+    return f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+class TaskModel(QAbstractTableModel):
+    HEADERS = ("Priority", "Due", "Account", "Owner", "Task", "Reasons")
+
+    def __init__(self, today: dt.date) -> None:
+        super().__init__()
+        self.today = today
+        self.frame = pd.DataFrame()
+        self._rows: list[dict[str, Any]] = []
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self._rows = self.frame.to_dict("records")
+        self.endResetModel()
+
+    def task(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        t, col = self._rows[index.row()], index.column()
+        due = _day(t["due_date"])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(t, col, due)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tip(t, col, due)
+        if role == SORT_ROLE:
+            return (t["priority"], due.isoformat() if due else "9999", t["account_name"] or "",
+                    str(t["owner"] or ""), t["title"], len(t["reasons"]))[col]  # fmt: skip
+        overdue = due is not None and due < self.today
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1 and overdue:
+            return RED
+        if role == Qt.ItemDataRole.FontRole and col == 1 and overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+        if col == 0:
+            return f"{t['priority']:.0f}"
+        if col == 1:
+            return due.isoformat() if due else ""
+        if col == 2:
+            return str(t["account_name"] or t["account"])
+        if col == 3:
+            return "" if pd.isna(t["owner"]) else str(t["owner"])
+        if col == 4:
+            return str(t["title"])
+        return "; ".join(t["reasons"])
+
+    def _tip(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+        if col == 1:
+            return _due_words(due, self.today)
+        if col == 2:
+            return f"{t['account_name']} ({t['account']}) · {t['tier']} · {t['owner'] or '—'}"
+        if col == 4 and t["description"]:
+            return str(t["description"])
+        reasons = "\n".join(f"• {r}" for r in t["reasons"])
+        return f"Why this task, with priority {t['priority']:.0f}:\n{reasons}"
+
+
+def _action(view: QWidget, text: str, keys: list[str], slot: Any) -> QAction:
+    action = QAction(text, view)
+    action.setShortcuts([QKeySequence(k) for k in keys])
+    action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    shown = QKeySequence(keys[0]).toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text.rstrip('…')} ({shown})")
+    action.triggered.connect(lambda _checked=False: slot())
+    view.addAction(action)
+    return action
+
+
+class TasksView(QWidget):
+    data_changed = Signal()
+    loaded = Signal()  # the list shows the latest answer
+    account_requested = Signal(str)  # account key, on double-click
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.tasks: pd.DataFrame | None = None
+        self.dialog: QWidget | None = None
+        self._request = 0
+        self._busy = False
+        self._keep_row = 0
+
+        self.chooser = QComboBox()
+        self.chooser.setMinimumContentsLength(22)
+        self.chooser.addItem("All tasks", choice("all"))
+        self.chooser.setToolTip("Show every open task, or one segment's or one tier's")
+        self.owner_combo = QComboBox()
+        self.owner_combo.setMinimumContentsLength(14)
+        self.owner_combo.addItem("All owners", None)
+        self.due_combo = QComboBox()
+        for text, days in DUE_WINDOWS:
+            self.due_combo.addItem(text, days)
+        self.summary = QLabel("Loading tasks…")
+        self.summary.setStyleSheet("color: #455a64;")
+        top = QHBoxLayout()
+        for label, combo in (("Show:", self.chooser), ("Owner:", self.owner_combo),
+                             ("Due:", self.due_combo)):  # fmt: skip
+            top.addWidget(QLabel(label))
+            top.addWidget(combo)
+            top.addSpacing(8)
+        top.addStretch(1)
+        top.addWidget(self.summary)
+
+        self.complete_action = _action(self, "Complete", ["Ctrl+Return", "Ctrl+Enter"],
+                                       self.complete_selected)  # fmt: skip
+        self.snooze_action = _action(self, "Snooze…", ["Ctrl+S"], self.snooze_selected)
+        self.dismiss_action = _action(self, "Dismiss…", ["Ctrl+D"], self.dismiss_selected)
+        self.touch_action = _action(self, "Log touchpoint…", ["Ctrl+L"], self.log_touchpoint)
+        self.actions_ = (
+            self.complete_action,
+            self.snooze_action,
+            self.dismiss_action,
+            self.touch_action,
+        )
+        bar = QHBoxLayout()
+        self.buttons: list[QPushButton] = []
+        for action in self.actions_:
+            button = QPushButton(action.text())
+            button.setToolTip(action.toolTip())
+            button.clicked.connect(action.trigger)
+            bar.addWidget(button)
+            self.buttons.append(button)
+        self.complete_button, self.snooze_button, self.dismiss_button, self.touch_button = (
+            self.buttons
+        )
+        bar.addStretch(1)
+
+        self.model = TaskModel(ctx.today)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().lineSpacing() + 10)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col, width in enumerate((70, 100, 230, 130, 230)):
+            self.table.setColumnWidth(col, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
+        self.table.doubleClicked.connect(self._activated)
+        self.table.selectionModel().currentRowChanged.connect(self._selected)
+
+        self.detail = QLabel()
+        self.detail.setObjectName("task-detail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.RichText)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setMinimumHeight(self.fontMetrics().lineSpacing() * 5)
+        self.detail.setStyleSheet(
+            "QLabel#task-detail { background: palette(alternate-base); padding: 8px;"
+            " border: 1px solid palette(mid); border-radius: 4px; }"
+        )
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail)
+
+        self.chooser.currentIndexChanged.connect(self.reload)
+        self.owner_combo.currentIndexChanged.connect(self.reload)
+        self.due_combo.currentIndexChanged.connect(self.reload)
+        self._update_actions()
+        self.refresh()
+
+    # -- loading --
+    def current_filter(self) -> TaskFilter:
+        kind, _, name = str(self.chooser.currentData() or "all").partition(":")
+        return TaskFilter(
+            segment=name if kind == "segment" else None,
+            tier=name if kind == "tier" else None,
+            owner=self.owner_combo.currentData(),
+            due_within=self.due_combo.currentData(),
+        )
+
+    @Slot()
+    def refresh(self) -> None:
+        self.reload()
+
+    @Slot()
+    def reload(self) -> None:
+        self._request += 1
+        request = self._request
+        self.summary.setText("Loading tasks…")
+        run(
+            self,
+            load_tasks,
+            self.ctx,
+            self.current_filter(),
+            on_done=lambda data: self._show(request, data),
+            on_error=self._load_failed,
+        )
+
+    def _show(self, request: int, data: TasksData) -> None:
+        if request != self._request:
+            return  # a newer question is on its way
+        self._fill_choices(data)
+        keep = self._keep_row
+        self.tasks = data.tasks
+        self.model.set_frame(data.tasks)
+        n = len(data.tasks)
+        if n:
+            due = pd.to_datetime(data.tasks["due_date"])
+            overdue = int((due < pd.Timestamp(self.ctx.today)).sum())
+            self.summary.setText(f"{n:,} open task{'s' if n != 1 else ''} · {overdue:,} overdue")
+            self.table.selectRow(min(keep, n - 1))
+        else:
+            self.summary.setText("No open tasks here")
+        self._selected()
+        self.loaded.emit()
+
+    def _fill_choices(self, data: TasksData) -> None:
+        current = self.chooser.currentData()
+        owner = self.owner_combo.currentData()
+        for combo in (self.chooser, self.owner_combo):
+            combo.blockSignals(True)
+        try:
+            self.chooser.clear()
+            self.chooser.addItem("All tasks", choice("all"))
+            if data.segments:
+                self.chooser.insertSeparator(self.chooser.count())
+            for name in data.segments:
+                self.chooser.addItem(f"Segment: {name}", choice("segment", name))
+            self.chooser.insertSeparator(self.chooser.count())
+            for name in data.tiers:
+                self.chooser.addItem(f"Tier: {name}", choice("tier", name))
+            self.chooser.setCurrentIndex(max(0, self.chooser.findData(current)))
+            self.owner_combo.clear()
+            self.owner_combo.addItem("All owners", None)
+            for name in data.owners:
+                self.owner_combo.addItem(name, name)
+            self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner)))
+        finally:
+            for combo in (self.chooser, self.owner_combo):
+                combo.blockSignals(False)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.summary.setText("Could not load the tasks")
+        show_error(self, _message(exc))
+
+    def choose(self, kind: str, name: str | None = None) -> None:
+        """Select "all", ("segment", name) or ("tier", name) in the chooser (reloads)."""
+        index = self.chooser.findData(choice(kind, name))
+        if index >= 0:
+            self.chooser.setCurrentIndex(index)
+
+    # -- selection --
+    def selected_task(self) -> dict[str, Any] | None:
+        index = self.table.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.proxy.mapToSource(index).row()
+        return self.model.task(row) if 0 <= row < self.model.rowCount() else None
+
+    def _selected(self, *_: Any) -> None:
+        t = self.selected_task()
+        self._update_actions()
+        if t is None:
+            self.detail.setText("<i>Select a task to see what to do and why.</i>")
+            return
+        e = html.escape
+        due = _due_words(_day(t["due_date"]), self.ctx.today)
+        reasons = "".join(f"<li>{e(r)}</li>" for r in t["reasons"])
+        who = f"{e(str(t['account_name']))} ({e(str(t['account']))}) · {e(str(t['tier']))}"
+        self.detail.setText(
+            f"<b>{e(str(t['title']))}</b> — {who} · {due}<br>{e(str(t['description'] or ''))}"
+            f"<ul style='margin: 2px 0 0 -20px;'>{reasons}</ul>"
+        )
+
+    def _update_actions(self) -> None:
+        enabled = self.selected_task() is not None and not self._busy
+        for action, button in zip(self.actions_, self.buttons, strict=True):
+            action.setEnabled(enabled)
+            button.setEnabled(enabled)
+
+    def _context_menu(self, pos: QPoint) -> None:
+        if self.selected_task() is None:
+            return
+        menu = QMenu(self)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(list(self.actions_))
+        self.menu = menu
+        menu.popup(self.table.viewport().mapToGlobal(pos))
+
+    def _activated(self, index: QModelIndex) -> None:
+        t = self.model.task(self.proxy.mapToSource(index).row())
+        self.account_requested.emit(str(t["account_key"]))
+
+    # -- actions --
+    def _act(self, fn: Any, *args: Any) -> None:
+        self._busy = True
+        self._keep_row = max(0, self.table.currentIndex().row())
+        self._update_actions()
+        run(self, fn, self.ctx, *args, on_done=self._acted, on_error=self._act_failed)
+
+    def _acted(self, _result: Any = None) -> None:
+        self._busy = False
+        self.reload()
+        self.data_changed.emit()
+
+    def _act_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        self._update_actions()
+        show_error(self, _message(exc), "Task not changed")
+        self.reload()
+
+    @Slot()
+    def complete_selected(self) -> None:
+        t = self.selected_task()
+        if t is not None and not self._busy:
+            self._act(complete_task, int(t["id"]))
+
+    @Slot()
+    def snooze_selected(self) -> None:
+        t = self.selected_task()
+        if t is None or self._busy:
+            return
+        dialog = SnoozeDialog(self.ctx.today, str(t["title"]), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda day, i=int(t["id"]): self._act(snooze_task, i, day))
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def dismiss_selected(self) -> None:
+        t = self.selected_task()
+        if t is None or self._busy:
+            return
+        dialog = DismissDialog(str(t["title"]), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(lambda reason, i=int(t["id"]): self._act(dismiss_task, i, reason))
+        self.dialog = dialog
+        dialog.open()
+
+    @Slot()
+    def log_touchpoint(self) -> None:
+        t = self.selected_task()
+        if t is None or self._busy:
+            return
+        dialog = TouchpointDialog(
+            self.ctx, str(t["account_key"]), self, account_name=str(t["account_name"])
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.logged.connect(lambda _key: self._acted())
+        self._keep_row = max(0, self.table.currentIndex().row())
+        self.dialog = dialog
+        dialog.open()
