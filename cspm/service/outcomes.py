@@ -17,6 +17,7 @@ import pandas as pd
 from cspm.core.analysis import analyse
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
+from cspm.core.health import HealthConfig
 from cspm.core.movements import Movements, movements
 from cspm.core.outcomes import one_hot, outcomes_by_period
 from cspm.core.periods import clip_periods, periods_between

@@ -284,12 +284,29 @@ class AccountDetailDialog(QDialog):
         layout.addWidget(self.tasks_label, 1, 0)
         layout.addWidget(_label("\n".join(touchpoints), muted=not d.touchpoints), 1, 1)
         self.touchpoint_button = QPushButton("Log touchpoint...")
-        self.touchpoint_button.setEnabled(False)
-        self.touchpoint_button.setToolTip("Coming with the tasks feature")
+        self.touchpoint_button.clicked.connect(self.log_touchpoint)
+        self.qbr_button = QPushButton("Export QBR pack...")
+        self.qbr_button.clicked.connect(self.export_qbr_pack)
+        layout.addWidget(self.qbr_button, 2, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.touchpoint_button, 2, 1, Qt.AlignmentFlag.AlignRight)
         layout.setColumnStretch(0, 1)
         layout.setColumnStretch(1, 1)
         return box
+
+    def log_touchpoint(self) -> None:
+        """Log a call/meeting/... for this account; the panel reloads once it is saved."""
+        from .touchpoint_dialog import TouchpointDialog
+
+        dialog = TouchpointDialog(self.ctx, self.key, self)
+        dialog.logged.connect(lambda _key: self.reload())
+        self.touchpoint_dialog = dialog
+        dialog.open()
+
+    def export_qbr_pack(self) -> None:
+        from .export_dialog import ExportDialog
+
+        self.export_dialog = ExportDialog(self.ctx, self, account=self.key)
+        self.export_dialog.open()
 
     def _fields_box(self, d: AccountDetail) -> QGroupBox:
         box = QGroupBox("All fields")

@@ -403,6 +403,9 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(
                 f"Imported {name}: {new:,} new, {updated:,} updated accounts", 15_000
             )
+            from .changes_panel import open_changes_dialog
+
+            self.changes_dialog = open_changes_dialog(self.ctx, self)
         self.reload()
 
     @Slot()

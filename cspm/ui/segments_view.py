@@ -214,6 +214,8 @@ class SegmentsView(QWidget):
         self.edit_button = QPushButton("Edit…")
         self.duplicate_button = QPushButton("Duplicate…")
         self.delete_button = QPushButton("Delete")
+        self.qbr_button = QPushButton("QBR pack…")
+        self.qbr_button.setToolTip("Export a QBR pack (PDF) with one section per member")
         self.import_action = QAction("Import definitions…", self)
         self.export_action = QAction("Export definitions…", self)
         share = QToolButton(text="Share")
@@ -222,7 +224,13 @@ class SegmentsView(QWidget):
         menu.addActions([self.import_action, self.export_action])
         share.setMenu(menu)
         bar = QHBoxLayout()
-        for b in (self.new_button, self.edit_button, self.duplicate_button, self.delete_button):
+        for b in (
+            self.new_button,
+            self.edit_button,
+            self.duplicate_button,
+            self.delete_button,
+            self.qbr_button,
+        ):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(share)
@@ -289,6 +297,7 @@ class SegmentsView(QWidget):
         self.edit_button.clicked.connect(self.edit_selected)
         self.duplicate_button.clicked.connect(self.duplicate_selected)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.qbr_button.clicked.connect(self.export_qbr_pack)
         self.import_action.triggered.connect(self.import_definitions)
         self.export_action.triggered.connect(self.export_definitions)
         self.list_view.selectionModel().currentRowChanged.connect(self._selected)
@@ -372,8 +381,18 @@ class SegmentsView(QWidget):
 
     def _update_buttons(self) -> None:
         has = self.selected() is not None
-        for b in (self.edit_button, self.duplicate_button, self.delete_button):
+        for b in (self.edit_button, self.duplicate_button, self.delete_button, self.qbr_button):
             b.setEnabled(has)
+
+    def export_qbr_pack(self) -> None:
+        """The Export dialog, pre-filled as a QBR pack of the selected segment."""
+        from .export_dialog import ExportDialog
+
+        s = self.selected()
+        if s is None:
+            return
+        self.export_dialog = ExportDialog(self.ctx, self, segment=s.name)
+        self.export_dialog.open()
 
     def _error(self, exc: BaseException) -> None:
         show_error(self, message_of(exc))

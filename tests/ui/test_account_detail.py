@@ -76,7 +76,7 @@ def test_double_click_shows_why_tier_stage_health_and_segments(qtbot, view, ctx)
             assert line.replace("<", "&lt;").replace(">", "&gt;") in shown
     assert dialog.tasks_label.text() == ("\n".join(expected.open_tasks) or "No tasks")
     assert expected.open_tasks  # the demo account has work waiting
-    assert not dialog.touchpoint_button.isEnabled()
+    assert dialog.touchpoint_button.isEnabled() and dialog.qbr_button.isEnabled()
 
 
 def test_enter_opens_the_current_account(qtbot, view) -> None:
@@ -145,3 +145,21 @@ def test_detail_dialog_works_alone(qtbot, ctx, tmp_path: Path) -> None:
     with qtbot.waitSignal(dialog.loaded, timeout=30_000):
         dialog.show()
     assert dialog.detail is not None and dialog.detail.key == key
+
+
+def test_detail_logs_a_touchpoint_and_offers_a_qbr_pack(qtbot, view, ctx) -> None:
+    from cspm.service.portfolio import load_portfolio
+
+    row = _segmented_row(view, ctx)
+    key = view.model.key_at(row)
+    dialog = open_detail_by_double_click(qtbot, view, row)
+    qtbot.mouseClick(dialog.qbr_button, Qt.MouseButton.LeftButton)
+    export = dialog.export_dialog
+    assert export.kind().id == "qbr"
+    assert export.options()["account"] == key
+    export.close()
+    qtbot.mouseClick(dialog.touchpoint_button, Qt.MouseButton.LeftButton)
+    touch = dialog.touchpoint_dialog
+    with qtbot.waitSignal(touch.logged, timeout=30_000):
+        qtbot.mouseClick(touch.save_button, Qt.MouseButton.LeftButton)
+    assert load_portfolio(ctx).frame.at[key, "last_interaction"].date() == ctx.today
