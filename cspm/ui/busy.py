@@ -14,6 +14,7 @@ see cspm.ui.app). Pass `on_error` to handle errors yourself.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -90,7 +91,8 @@ class _Relay(QObject):
 
     def _release(self) -> None:
         self._on_done = self._on_error = self._on_progress = None
-        self.deleteLater()  # the parent keeps it (and the worker) alive until then
+        with contextlib.suppress(RuntimeError):  # the owner (and so this relay) already went
+            self.deleteLater()  # the parent keeps it (and the worker) alive until then
 
 
 def run(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.service.context import AppContext
-from cspm.service.imports import undo_latest_import
+from cspm.service.imports import set_import_as_of, undo_latest_import
 from cspm.service.imports_list import list_imports
 
 from .busy import run, show_error
@@ -51,6 +52,14 @@ class ImportsView(QWidget):
         self.import_button = QPushButton("Import a file…")
         self.undo_button = QPushButton("Undo latest import…")
         self.undo_button.setEnabled(False)
+        # Re-dating: the date a file describes decides where it sits in history (trends,
+        # "dropped by" rules), whatever order files were loaded in.
+        self.as_of_edit = QDateEdit()
+        self.as_of_edit.setCalendarPopup(True)
+        self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.redate_button = QPushButton("Set as-of date")
+        self.redate_button.setToolTip("Change the date the selected import describes")
+        self.redate_button.setEnabled(False)
         self.message = QLabel()
         self.message.setWordWrap(True)
         bar = QHBoxLayout()
@@ -58,6 +67,8 @@ class ImportsView(QWidget):
         bar.addStretch(1)
         bar.addWidget(self.import_button)
         bar.addWidget(self.undo_button)
+        bar.addWidget(self.as_of_edit)
+        bar.addWidget(self.redate_button)
         self.model = ImportsModel(
             [
                 "Loaded",
@@ -83,6 +94,8 @@ class ImportsView(QWidget):
         lay.addWidget(self.table, 1)
         self.import_button.clicked.connect(self.import_requested)
         self.undo_button.clicked.connect(self.undo_latest)
+        self.redate_button.clicked.connect(self.redate_selected)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.refresh()
 
     @Slot()
@@ -118,6 +131,41 @@ class ImportsView(QWidget):
         )
         if not imports:
             self.message.setText("No imports yet. Import a spreadsheet exported from your CRM.")
+
+    def selected_import(self) -> Any:
+        row = self.table.currentIndex().row()
+        if self.imports is None or not 0 <= row < len(self.imports):
+            return None
+        return self.imports[row]
+
+    def _row_changed(self, *_: Any) -> None:
+        chosen = self.selected_import()
+        ok = chosen is not None and chosen.status == "committed"
+        self.redate_button.setEnabled(ok)
+        if ok:
+            self.as_of_edit.setDate(QDate(chosen.as_of.year, chosen.as_of.month, chosen.as_of.day))
+
+    @Slot()
+    def redate_selected(self) -> None:
+        chosen = self.selected_import()
+        if chosen is None:
+            return
+        new = self.as_of_edit.date().toPython()
+        self.redate_button.setEnabled(False)
+        run(
+            self,
+            set_import_as_of,
+            self.ctx,
+            chosen.id,
+            new,
+            on_done=self._redated,
+            on_error=self._error,
+        )
+
+    def _redated(self, info: Any) -> None:
+        self.message.setText(f"{info.file_name} now describes {info.as_of.isoformat()}.")
+        self.refresh()
+        self.data_changed.emit()
 
     def latest(self) -> Any:
         committed = [i for i in self.imports or [] if i.status == "committed"]

@@ -87,6 +87,29 @@ def test_undo_latest_import_restores_the_previous_state(qtbot, loaded, tmp_path)
     assert list_accounts(loaded).empty
 
 
+def test_an_import_can_be_re_dated_and_history_follows(qtbot, loaded, tmp_path) -> None:
+    from PySide6.QtCore import QDate
+
+    from cspm.service.imports_list import list_imports
+
+    changed = [[*r] for r in ACCOUNTS]
+    changed[1][3] = 150_000  # Globex grows in the later file
+    import_file(loaded, write_xlsx(tmp_path / "later.xlsx", [HEADER, *changed]))
+    assert tiers(loaded)["Globex"] == "Enterprise"
+    view = ImportsView(loaded)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.imports is not None, timeout=10_000)
+    view.table.selectRow(0)  # later.xlsx
+    assert view.redate_button.isEnabled()
+    view.as_of_edit.setDate(QDate(2025, 1, 31))  # it really describes last year
+    with qtbot.waitSignal(view.data_changed, timeout=10_000):
+        click(qtbot, view.redate_button)
+    qtbot.waitUntil(lambda: view.model.rows[0][2] == "2025-01-31", timeout=10_000)
+    assert list_imports(loaded)[0].as_of == dt.date(2025, 1, 31)
+    assert tiers(loaded)["Globex"] == "Mid-Market"  # the other file is newer now
+
+
 def open_settings(qtbot, ctx) -> SettingsView:
     view = SettingsView(ctx)
     qtbot.addWidget(view)
