@@ -98,6 +98,9 @@ def load_demo(
             result = apply_prepared(ctx, prepared, options)
             if result.status != "imported":
                 raise RuntimeError(f"demo snapshot {snap.as_of} was refused: {result.problems[:3]}")
+        from .tasks import regenerate_tasks
+
+        regenerate_tasks(ctx, force=True)  # once, on the finished history
         frame = load_portfolio(ctx).frame
         return DemoSummary(
             url=url,

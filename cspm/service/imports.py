@@ -33,6 +33,7 @@ from .portfolio import classify_states
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
 MAX_STORED_PROBLEMS = 2_000
+BACKFILL_DAYS = 31
 
 
 @dataclass
@@ -230,7 +231,10 @@ def apply_prepared(
         except BaseException:
             s.rollback()
             raise
-    if result.status == "imported":
+    if result.status == "imported" and as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS):
+        # A back-filled file (loading last year's exports) describes the past: tasks made from
+        # it against today's clock would be stale on arrival (renewals long overdue). The next
+        # look at the task list regenerates from whatever state is current by then.
         progress(0.97, "Updating tasks")
         after_change(ctx)
     progress(1.0, "Done")
