@@ -213,3 +213,15 @@ def test_cli_tasks_json_and_actions(capsys, db_url: str, tmp_path: Path) -> None
     assert main([*base, "capacity", "--format", "json"]) == 0
     doc = json.loads(capsys.readouterr().out.split("\n", 1)[1])
     assert {"by_owner", "totals", "warnings"} <= set(doc)
+
+
+def test_backfilled_file_does_not_create_tasks_on_import(ctx, tmp_path: Path) -> None:
+    from cspm.service.imports import ImportOptions
+
+    path = write_csv(tmp_path / "old.csv", [HEADER, *ROWS])
+    import_file(ctx, path, ImportOptions(as_of=dt.date(2026, 3, 31)))
+    with ctx.db.session() as s:
+        assert tasks_repo.load_tasks(s).empty  # last spring's export: no tasks from it yet
+    import_file(ctx, path)  # this week's export
+    with ctx.db.session() as s:
+        assert not tasks_repo.load_tasks(s).empty
