@@ -18,7 +18,7 @@ from cspm.core.fields import FIELDS
 from cspm.core.health import health_band
 from cspm.core.rules.explain_all import explain_all
 from cspm.core.settings import LIFECYCLE_STAGES
-from cspm.reports.data import QbrAccount, WorkbookData
+from cspm.reports.data import ACCOUNT_COLUMNS, QbrAccount, WorkbookData
 from cspm.storage import imports_repo
 
 from .accounts import account_detail
@@ -40,25 +40,7 @@ def _accounts_frame(p: Portfolio, frame: pd.DataFrame) -> pd.DataFrame:
         out["health_score"], p.health.red_below, p.health.green_from
     ).to_numpy()
     out["segments"] = [", ".join(s) for s in out["segments"]]
-    cols = [
-        "key",
-        "external_id",
-        "name",
-        "owner",
-        "tier",
-        "lifecycle_stage",
-        "arr",
-        "potential_arr",
-        "health_score",
-        "health_band",
-        "renewal_date",
-        "contract_start",
-        "last_interaction",
-        "last_qbr",
-        "days_to_renewal",
-        "segments",
-    ]
-    return out[[c for c in cols if c in out.columns]].reset_index(drop=True)
+    return out[[c for c in ACCOUNT_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 
 def _settings_rows(p: Portfolio) -> list[tuple[str, str]]:
