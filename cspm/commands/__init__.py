@@ -8,8 +8,9 @@ arguments and returning the exit code.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 CommandFactory = Callable[[str, str], argparse.ArgumentParser]
@@ -20,6 +21,16 @@ def context(args: argparse.Namespace) -> Any:
     from cspm.service.context import AppContext
 
     return AppContext.open(args.db, demo=args.demo, today=args.today)
+
+
+@contextlib.contextmanager
+def opened(args: argparse.Namespace) -> Iterator[Any]:
+    """The context for one command, closed (database released) however the command ends."""
+    ctx = context(args)
+    try:
+        yield ctx
+    finally:
+        ctx.close()
 
 
 def out(text: str) -> None:

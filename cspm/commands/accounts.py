@@ -6,7 +6,7 @@ import argparse
 
 from cspm.cli_format import format_records, frame_records
 
-from . import CommandFactory, context, out
+from . import CommandFactory, opened, out
 
 TABLE_COLUMNS = [
     "external_id",
@@ -42,13 +42,10 @@ def register(command: CommandFactory) -> None:
 def accounts(args: argparse.Namespace) -> int:
     from cspm.service.portfolio import list_accounts
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         frame = list_accounts(
             ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=args.owner
         )
-    finally:
-        ctx.close()
     records = frame_records(frame)
     if args.format == "csv":
         for r in records:
@@ -63,10 +60,7 @@ def override(args: argparse.Namespace) -> int:
 
     if not args.clear and not args.tier:
         raise BadInputError("Give a TIER to pin, or --clear.")
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         key = set_tier_override(ctx, args.account, None if args.clear else args.tier, args.reason)
-    finally:
-        ctx.close()
     out(f"{key}: tier pin {'cleared' if args.clear else 'set to ' + args.tier}.")
     return 0

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from cspm.core.errors import BadInputError
 
-from . import CommandFactory, context, out
+from . import CommandFactory, opened, out
 
 
 def register(command: CommandFactory) -> None:
@@ -37,8 +37,7 @@ def export_command(args: argparse.Namespace) -> int:
         if args.file is not None:
             raise BadInputError(f"Unexpected argument '{args.file}'.")
         what, path = "portfolio", Path(args.target)
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         written = export(
             ctx,
             path,
@@ -49,7 +48,5 @@ def export_command(args: argparse.Namespace) -> int:
             account=args.account,
             page_size=args.page_size,
         )
-    finally:
-        ctx.close()
     out(f"Wrote {written}.")
     return 0

@@ -12,7 +12,7 @@ from typing import Any
 from cspm.cli_format import format_records, import_summary_text
 from cspm.core.errors import BadInputError
 
-from . import CommandFactory, context, out
+from . import CommandFactory, opened, out
 
 
 def register(command: CommandFactory, date_type: Any) -> None:
@@ -69,11 +69,8 @@ def import_command(args: argparse.Namespace) -> int:
         skip_invalid=args.skip_invalid,
         dry_run=args.dry_run,
     )
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         result = import_file(ctx, args.file, options)
-    finally:
-        ctx.close()
     if args.format == "json":
         out(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False))
     else:
@@ -99,8 +96,7 @@ def imports_command(args: argparse.Namespace) -> int:
     from cspm.service.imports import set_import_as_of, undo_latest_import
     from cspm.service.imports_list import list_imports
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         if args.action == "redate":
             if args.import_id is None or args.as_of is None:
                 raise BadInputError("Use: cspm imports redate IMPORT_ID YYYY-MM-DD.")
@@ -112,8 +108,6 @@ def imports_command(args: argparse.Namespace) -> int:
             out(f"Undid import {info.id} ({info.file_name}, as of {info.as_of}).")
             return 0
         infos = list_imports(ctx)
-    finally:
-        ctx.close()
     cols = [
         "id",
         "file_name",

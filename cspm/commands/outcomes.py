@@ -8,7 +8,7 @@ from typing import Any
 
 from cspm.cli_format import format_records
 
-from . import CommandFactory, context, out, parse_date
+from . import CommandFactory, opened, out, parse_date
 
 TABLE_COLUMNS = [
     "group",
@@ -54,11 +54,8 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 def outcomes_command(args: argparse.Namespace) -> int:
     from cspm.service.outcomes import outcomes
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         table = outcomes(ctx, by=args.by, period=args.period, start=args.start, end=args.end)
-    finally:
-        ctx.close()
     records = _records(table)
     if args.format == "table":
         for r in records:
@@ -73,11 +70,8 @@ def outcomes_command(args: argparse.Namespace) -> int:
 def changes_command(args: argparse.Namespace) -> int:
     from cspm.service.outcomes import changes
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         result = changes(ctx, start=args.start, end=args.end)
-    finally:
-        ctx.close()
     doc = result.to_dict()
     if args.format == "json":
         out(json.dumps(doc, indent=2, ensure_ascii=False))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from cspm.cli_format import format_records, frame_records
 
-from . import CommandFactory, context, out, sub_command
+from . import CommandFactory, opened, out, sub_command
 
 LIST_COLUMNS = ["name", "count", "arr", "builtin", "rule_text"]
 MEMBER_COLUMNS = [
@@ -67,11 +67,8 @@ def register(command: CommandFactory) -> None:
 def list_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import list_segments
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         summaries = list_segments(ctx)
-    finally:
-        ctx.close()
     records = [s.to_dict() for s in summaries]
     if args.format == "table":
         for r in records:
@@ -84,11 +81,8 @@ def list_command(args: argparse.Namespace) -> int:
 def show_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import segment_members
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         members = segment_members(ctx, args.name)
-    finally:
-        ctx.close()
     out(format_records(frame_records(members), args.format, MEMBER_COLUMNS))
     return 0
 
@@ -96,11 +90,8 @@ def show_command(args: argparse.Namespace) -> int:
 def why_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import why
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         name, key, lines = why(ctx, args.name, args.account)
-    finally:
-        ctx.close()
     if not lines:
         out(f"{key} is not in '{name}'.")
     else:
@@ -117,11 +108,8 @@ def _rule(text: str | None) -> object:
 def add_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import add_segment
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         s = add_segment(ctx, args.name, _rule(args.rule), args.description or "", args.colour)
-    finally:
-        ctx.close()
     out(f"Added segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
     return 0
 
@@ -129,8 +117,7 @@ def add_command(args: argparse.Namespace) -> int:
 def edit_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import edit_segment
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         s = edit_segment(
             ctx,
             args.name,
@@ -139,8 +126,6 @@ def edit_command(args: argparse.Namespace) -> int:
             description=args.description,
             colour=args.colour,
         )
-    finally:
-        ctx.close()
     out(f"Saved segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
     return 0
 
@@ -148,11 +133,8 @@ def edit_command(args: argparse.Namespace) -> int:
 def remove_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import remove_segment
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         name = remove_segment(ctx, args.name)
-    finally:
-        ctx.close()
     out(f"Removed segment '{name}'.")
     return 0
 
@@ -160,11 +142,8 @@ def remove_command(args: argparse.Namespace) -> int:
 def export_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import export_segments
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         n = export_segments(ctx, args.file, args.names or None)
-    finally:
-        ctx.close()
     out(f"Wrote {n} segment definition(s) to {args.file}.")
     return 0
 
@@ -172,10 +151,7 @@ def export_command(args: argparse.Namespace) -> int:
 def import_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import import_segments
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         names = import_segments(ctx, args.file, replace=args.replace)
-    finally:
-        ctx.close()
     out(f"Imported {len(names)} segment(s): {json.dumps(names, ensure_ascii=False)}.")
     return 0

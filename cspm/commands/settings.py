@@ -7,7 +7,7 @@ import json
 
 from cspm.core.errors import BadInputError
 
-from . import CommandFactory, context, out, sub_command
+from . import CommandFactory, opened, out, sub_command
 
 
 def register(command: CommandFactory) -> None:
@@ -35,15 +35,12 @@ def show(args: argparse.Namespace) -> int:
     from cspm.service.settings import get_settings, health_config
     from cspm.service.tasks import task_settings
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         doc = {
             **get_settings(ctx).to_dict(),
             "health": health_config(ctx).to_dict(),
             "tasks": task_settings(ctx).to_dict(),
         }
-    finally:
-        ctx.close()
     out(json.dumps(doc, indent=2))
     return 0
 
@@ -51,11 +48,8 @@ def show(args: argparse.Namespace) -> int:
 def set_value(args: argparse.Namespace) -> int:
     from cspm.service.settings import set_value as service_set
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         _print(service_set(ctx, args.key, args.value))
-    finally:
-        ctx.close()
     return 0
 
 
@@ -71,21 +65,15 @@ def tiers(args: argparse.Namespace) -> int:
             raise BadInputError(f"'{item}' is not NAME=MIN_ARR.") from None
         if not sep:
             raise BadInputError(f"'{item}' is not NAME=MIN_ARR.")
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         _print(set_tier_bands(ctx, bands))
-    finally:
-        ctx.close()
     return 0
 
 
 def rename(args: argparse.Namespace) -> int:
     from cspm.service.settings import rename_tier
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         rename_tier(ctx, args.old, args.new)
-    finally:
-        ctx.close()
     out(f"Renamed tier '{args.old}' to '{args.new}'.")
     return 0

@@ -7,7 +7,7 @@ import json
 
 from cspm.cli_format import format_records, frame_records
 
-from . import CommandFactory, context, out, parse_date, sub_command
+from . import CommandFactory, opened, out, parse_date, sub_command
 
 TASK_JSON = [
     "id",
@@ -69,8 +69,7 @@ def register(command: CommandFactory) -> None:
 def list_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import list_tasks
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         tasks = list_tasks(
             ctx,
             segment=args.segment,
@@ -79,8 +78,6 @@ def list_command(args: argparse.Namespace) -> int:
             due_within=args.due_within,
             limit=args.limit,
         )
-    finally:
-        ctx.close()
     records = frame_records(tasks, TASK_JSON)
     records = [{k: r[k] for k in TASK_JSON} for r in records]
     if args.format == "table":
@@ -113,11 +110,8 @@ def _task_lines(records: list[dict]) -> str:
 def done_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import complete_task
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         complete_task(ctx, args.id, args.note, touchpoint=args.touchpoint)
-    finally:
-        ctx.close()
     out(f"Task {args.id} done.")
     return 0
 
@@ -125,11 +119,8 @@ def done_command(args: argparse.Namespace) -> int:
 def snooze_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import snooze_task
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         snooze_task(ctx, args.id, args.until)
-    finally:
-        ctx.close()
     out(f"Task {args.id} snoozed until {args.until}.")
     return 0
 
@@ -137,11 +128,8 @@ def snooze_command(args: argparse.Namespace) -> int:
 def dismiss_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import dismiss_task
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         dismiss_task(ctx, args.id, args.reason)
-    finally:
-        ctx.close()
     out(f"Task {args.id} dismissed.")
     return 0
 
@@ -149,11 +137,8 @@ def dismiss_command(args: argparse.Namespace) -> int:
 def log_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import log_touchpoint
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         key = log_touchpoint(ctx, args.account, args.kind, args.date, args.note)
-    finally:
-        ctx.close()
     out(f"Logged {args.kind} for {key}.")
     return 0
 
@@ -161,11 +146,8 @@ def log_command(args: argparse.Namespace) -> int:
 def capacity_command(args: argparse.Namespace) -> int:
     from cspm.service.tasks import capacity
 
-    ctx = context(args)
-    try:
+    with opened(args) as ctx:
         report = capacity(ctx)
-    finally:
-        ctx.close()
     rows = frame_records(report.by_owner, list(report.by_owner.columns))
     if args.format == "json":
         totals = frame_records(report.totals, list(report.totals.columns))

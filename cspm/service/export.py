@@ -25,7 +25,7 @@ from .accounts import account_detail
 from .context import AppContext
 from .portfolio import Portfolio, list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
-from .segments import _def
+from .segments import find_segment
 
 EXPORTABLE = (".xlsx", ".csv", ".pdf")
 
@@ -310,7 +310,7 @@ def export_qbr_pack(
     if account:
         refs = [account]
     else:
-        _, d = _def(ctx, segment or "")
+        _, d = find_segment(ctx, segment or "")
         refs = list(list_accounts(ctx, segment=d.name).index)
         if not refs:
             raise BadInputError(f"Segment '{d.name}' has no accounts to put in a QBR pack.")

@@ -29,7 +29,7 @@ from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
 from .hooks import after_change
-from .portfolio import classify_states
+from .portfolio import classify_states, override_series
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
 MAX_STORED_PROBLEMS = 2_000
@@ -363,7 +363,7 @@ def _effective_health(
         file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
         file_state["key"] = file_state.index
     history = accounts_repo.load_history(s, until=as_of) if has_history else None
-    tiers, notes = _override_series(file_state, overrides)
+    tiers, notes = override_series(file_state, overrides)
     analysed = analyse(
         file_state.reset_index(drop=True),
         history,
@@ -374,13 +374,6 @@ def _effective_health(
         health=settings_repo.load_health(s),
     )
     return analysed.frame["health_score"].to_numpy(dtype=float)
-
-
-def _override_series(state: pd.DataFrame, overrides: pd.DataFrame) -> tuple[Any, Any]:
-    if not len(overrides):
-        return None, None
-    keys = pd.Series(state["key"].to_numpy(), index=state["key"].to_numpy())
-    return keys.map(overrides["tier"]), keys.map(overrides["reason"])
 
 
 def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:

@@ -27,6 +27,7 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
+from .portfolio import override_series
 from .segment_defs import load_segment_defs
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
@@ -85,10 +86,7 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
-    tiers = notes = None
-    if len(h.overrides):
-        tiers = state.set_index("key", drop=False)["key"].map(h.overrides["tier"])
-        notes = state.set_index("key", drop=False)["key"].map(h.overrides["reason"])
+    tiers, notes = override_series(state, h.overrides)
     analysed = analyse(
         state,
         h.history[h.history["as_of"] <= stamp],

@@ -44,9 +44,10 @@ class Portfolio:
         return build_catalog(self.custom_types)
 
 
-def _overrides(
+def override_series(
     state: pd.DataFrame, overrides: pd.DataFrame
 ) -> tuple[pd.Series | None, pd.Series | None]:
+    """Pinned tier and its reason per account of `state` (indexed by key), or (None, None)."""
     if not len(overrides):
         return None, None
     keys = state.set_index("key", drop=False)["key"]
@@ -70,7 +71,7 @@ def classify_states(
 ) -> pd.DataFrame:
     """Tier and stage for some account states (e.g. before/after an import), without history:
     enough to report which accounts moved."""
-    tiers, notes = _overrides(state, overrides)
+    tiers, notes = override_series(state, overrides)
     frame = analyse(state, None, settings, today, override_tiers=tiers, override_notes=notes).frame
     return frame[["tier", "lifecycle_stage"]]
 
@@ -90,7 +91,7 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         touches = tasks_repo.last_touch_dates(s)
         health = settings_repo.load_health(s)
     state = layer_touchpoints(state, touches)
-    tiers, notes = _overrides(state, overrides)
+    tiers, notes = override_series(state, overrides)
     # First pass without segments gives the custom field types the rules are checked against.
     base = analyse(
         state,

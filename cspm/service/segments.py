@@ -96,7 +96,8 @@ def list_segments(ctx: AppContext) -> list[SegmentSummary]:
     return out
 
 
-def _def(ctx: AppContext, name: str) -> Any:
+def find_segment(ctx: AppContext, name: str) -> Any:
+    """(portfolio, segment definition) for a name, case-insensitive; NotFoundError lists names."""
     p = load_portfolio(ctx)
     for d in p.segments:
         if d.name.casefold() == name.strip().casefold():
@@ -107,7 +108,7 @@ def _def(ctx: AppContext, name: str) -> Any:
 
 def segment_members(ctx: AppContext, name: str) -> pd.DataFrame:
     """Member accounts in display order, with a `why` column (matched conditions, '; '-joined)."""
-    p, d = _def(ctx, name)
+    p, d = find_segment(ctx, name)
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
     members = sort_accounts(p.frame[p.membership[d.name].to_numpy(dtype=bool)]).copy()
@@ -119,7 +120,7 @@ def segment_members(ctx: AppContext, name: str) -> pd.DataFrame:
 
 def why(ctx: AppContext, name: str, account: str) -> tuple[str, str, list[str]]:
     """(segment name, account key, matched conditions); empty list when not a member."""
-    p, d = _def(ctx, name)
+    p, d = find_segment(ctx, name)
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
     key = resolve_account(p.frame, account)

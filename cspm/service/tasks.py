@@ -131,9 +131,9 @@ def list_tasks(
     frame = p.frame
     tasks = tasks[tasks["account_key"].isin(frame.index)]
     if segment:
-        from .segments import _def
+        from .segments import find_segment
 
-        _, d = _def(ctx, segment)
+        _, d = find_segment(ctx, segment)
         if d.name not in p.membership.columns:
             raise BadInputError(f"Segment '{d.name}' has an invalid rule; fix it first.")
         members = p.membership.index[p.membership[d.name].to_numpy(dtype=bool)]
