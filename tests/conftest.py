@@ -21,9 +21,10 @@ TODAY = dt.date(2026, 11, 23)
 def _isolated_user_dirs(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Never touch the developer's real data folder or CSPM_DB."""
+    """Never touch the developer's real data and cache folders or CSPM_DB."""
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    monkeypatch.setenv("CSPM_CACHE_DIR", str(home / "cache"))
     monkeypatch.delenv("CSPM_DB", raising=False)
 
 

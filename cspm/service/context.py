@@ -12,6 +12,9 @@ from typing import Any
 
 from cspm.storage.db import Database, open_database, resolve_url
 
+UNSAVED_FRAMES = "unsaved_frames"
+"""Cache key of (token, StoredFrames) read from the database and not yet copied to disk."""
+
 
 @dataclass
 class AppContext:
@@ -33,4 +36,11 @@ class AppContext:
         return ctx
 
     def close(self) -> None:
+        """Close the database, first keeping a disk copy of a large portfolio read this
+        session (see `frame_cache`), so the next start does not read it again."""
+        pending = self.cache.pop(UNSAVED_FRAMES, None)
+        if pending is not None:
+            from . import frame_cache
+
+            frame_cache.store(self.db.url, *pending)
         self.db.dispose()

@@ -11,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy.orm import Session
 
-from cspm.core.analysis import analyse, segment_lists
+from cspm.core.analysis import analyse, expand_custom, segment_lists
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
 from cspm.core.health import HealthConfig
@@ -20,7 +21,9 @@ from cspm.core.rules import build_catalog, evaluate_many
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
-from .context import AppContext
+from . import frame_cache
+from .context import UNSAVED_FRAMES, AppContext
+from .frame_cache import StoredFrames
 from .hooks import after_change
 from .segment_defs import SegmentDef, load_segment_defs
 
@@ -76,6 +79,20 @@ def classify_states(
     return frame[["tier", "lifecycle_stage"]]
 
 
+def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
+    """Accounts and snapshots as stored: from the disk copy made for exactly this data state,
+    else from the database (and then remembered, to be written when the context closes)."""
+    token = revision.token(s)
+    frames = frame_cache.load(ctx.db.url, token)
+    if frames is None:
+        state = accounts_repo.load_accounts(s)
+        custom, custom_types = expand_custom(state["custom"])
+        state = state.drop(columns=["custom"])
+        frames = StoredFrames(state, custom, custom_types, accounts_repo.load_history(s))
+        ctx.cache[UNSAVED_FRAMES] = (token, frames)
+    return frames
+
+
 def load_portfolio(ctx: AppContext) -> Portfolio:
     """The analysed portfolio, from cache when nothing changed since it was computed."""
     with ctx.db.session() as s:
@@ -83,8 +100,8 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         cached = ctx.cache.get("portfolio")
         if cached is not None and cached.revision == rev and cached.today == ctx.today:
             return cached
-        state = accounts_repo.load_accounts(s)
-        history = accounts_repo.load_history(s)
+        stored = stored_frames(ctx, s)
+        state, history = stored.state, stored.history
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
         seg_rows = load_segment_defs(s)
@@ -101,6 +118,7 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         override_tiers=tiers,
         override_notes=notes,
         health=health,
+        custom=(stored.custom, stored.custom_types),
     )
     defs = [d.checked(build_catalog(base.custom_types)) for d in seg_rows]
     rules = {d.name: d.rule for d in defs if d.rule is not None}

@@ -461,7 +461,7 @@ class MainWindow(QMainWindow):
         self._build_views(current)
         self._update_title()
         if old is not ctx:
-            old.close()
+            run(self, old.close)  # closing may write the portfolio's disk copy
 
     def _set_busy(self, fraction: float | None, message: str = "") -> None:
         self.portfolio.empty.set_busy(fraction, message)

@@ -1,0 +1,157 @@
+"""A disk copy of the stored accounts and snapshots, so a large portfolio opens fast.
+
+Reading 100,000 accounts through the database driver and typing them column by column takes
+seconds; the same frames unpickled take a tenth of that. The copy is keyed by the data
+revision token (`cspm.storage.revision.token`), which every change draws afresh, so a copy can
+only ever be read back for the exact data it was made from; a changed database simply misses.
+The file name also carries a fingerprint of the code that types the frames (package version,
+pandas version and the storage modules' sizes and times), so an upgrade never reads a frame
+typed the old way.
+
+Only the stored data is kept (with the custom-field dicts already expanded into typed
+columns, which depends on nothing else), never analysis results: tiers, stages, health and
+segments depend on settings and on today, and are always computed fresh from these frames.
+Repetitive text columns (owner, region, plan...) are written as categories and turned back
+into the exact same Python strings and Nones on reading: that makes the file several times
+faster to read than a pickle of 100,000 separate strings per column.
+
+Small portfolios read from the database in milliseconds, so they are never cached (no files
+appear for the usual book of a few hundred accounts). The cache lives in the user cache folder
+(`CSPM_CACHE_DIR` overrides it), holds one file per database, and any problem reading or
+writing it is logged and ignored: the database stays the truth. Pickle is read only from the
+user's own cache folder, which is no more exposed than the database file itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import platformdirs
+
+import cspm
+from cspm.core.fields import FieldType
+
+log = logging.getLogger(__name__)
+
+FORMAT = 2
+MIN_ACCOUNTS = 20_000
+"""Portfolios smaller than this are read from the database every time (fast enough)."""
+
+
+@dataclass(frozen=True)
+class StoredFrames:
+    """Stored accounts and snapshots, as one unit.
+
+    state: `accounts_repo.load_accounts` without its `custom` column; custom: those dicts as
+    typed columns (`cspm.core.analysis.expand_custom`) and their types; history:
+    `accounts_repo.load_history`.
+    """
+
+    state: pd.DataFrame
+    custom: pd.DataFrame
+    custom_types: dict[str, FieldType]
+    history: pd.DataFrame
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with few distinct values as categories (for writing)."""
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if (
+            values.dtype == object
+            and values.map(type).isin((str, type(None))).all()
+            and values.nunique(dropna=True) <= max(len(values) // 4, 1)
+        ):
+            out[col] = values.astype("category")
+    return out
+
+
+def _restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories back to object columns of str and None, exactly as read from the database."""
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            lookup = np.append(values.cat.categories.to_numpy(dtype=object), None)
+            out[col] = pd.Series(lookup[values.cat.codes.to_numpy()], index=frame.index)
+    return out
+
+
+def cache_dir() -> Path:
+    override = os.environ.get("CSPM_CACHE_DIR")
+    return Path(override) if override else Path(platformdirs.user_cache_dir("cspm", False))
+
+
+def _code_fingerprint() -> str:
+    storage = Path(__file__).resolve().parent.parent / "storage"
+    parts = [str(FORMAT), cspm.__version__, pd.__version__]
+    for path in sorted(storage.glob("*.py")):
+        st = path.stat()
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+def _prefix(db_url: str) -> str:
+    return hashlib.sha1(db_url.encode()).hexdigest()[:16]
+
+
+def _path(db_url: str, token: str) -> Path:
+    return cache_dir() / f"{_prefix(db_url)}-{token}-{_code_fingerprint()}.pkl"
+
+
+def load(db_url: str, token: str | None) -> StoredFrames | None:
+    """The frames stored for exactly this data state, or None (no copy, or unreadable)."""
+    if not token:
+        return None
+    path = _path(db_url, token)
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:
+            frames = pickle.load(f)
+        if not isinstance(frames, StoredFrames):
+            raise TypeError(f"unexpected {type(frames).__name__}")
+        return StoredFrames(
+            _restore(frames.state), _restore(frames.custom), frames.custom_types, frames.history
+        )
+    except Exception:
+        log.warning("Ignoring an unreadable portfolio cache %s", path, exc_info=True)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def store(db_url: str, token: str | None, frames: StoredFrames) -> Path | None:
+    """Keep a copy for the next start (large portfolios only); replaces older copies."""
+    if not token or len(frames.state) < MIN_ACCOUNTS:
+        return None
+    folder = cache_dir()
+    path = _path(db_url, token)
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as f:
+            compact = StoredFrames(
+                _compact(frames.state), _compact(frames.custom), frames.custom_types, frames.history
+            )
+            pickle.dump(compact, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in folder.glob(f"{_prefix(db_url)}-*.pkl"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        return path
+    except OSError:
+        log.warning("Could not write the portfolio cache in %s", folder, exc_info=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+        return None
