@@ -5,11 +5,14 @@ minute per sort); here everything per-row is prepared once per reload, in a work
 (`prepare_table`, no Qt): display strings as numpy object arrays, one float sort key per column
 (NaN = missing, so missing sorts last both ways), tier/stage codes and a casefolded search text.
 The model then keeps one numpy index array of the visible rows: a sort is one argsort, a filter
-is one boolean mask, and `data()` is two array look-ups.
+is one boolean mask, and `data()` is two array look-ups. Numbers (ARR, health, days) are not
+formatted up front: `data()` formats the one cell the view asks for from the float sort key,
+since a window shows a few dozen rows of 100,000 and formatting them all cost 0.1 s per load.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,11 +90,28 @@ class TableData:
         needed (about 0.1 s per 100,000 rows), then kept until the next reload."""
         text = self.text[column]
         if text is None:
-            text, key = _column(self.deferred.pop(column), COLUMNS[column], self.tiers)
+            kind = COLUMNS[column].kind
+            number = self.sort_keys[column]
+            if kind in PER_CELL and number is not None:
+                text = _money(number) if kind == "money" else _whole(number)
+            else:
+                text, key = _column(self.deferred.pop(column), COLUMNS[column], self.tiers)
+                if self.sort_keys[column] is None:
+                    self.sort_keys[column] = key
             self.text[column] = text
-            if self.sort_keys[column] is None:
-                self.sort_keys[column] = key
         return text
+
+    def cell_text(self, column: int, row: int) -> str:
+        """One display string; numbers are formatted per cell (see the module docstring)."""
+        text = self.text[column]
+        if text is not None:
+            return str(text[row])
+        kind = COLUMNS[column].kind
+        number = self.sort_keys[column]
+        if kind in PER_CELL and number is not None:
+            value = float(number[row])
+            return _money_one(value) if kind == "money" else _whole_one(value)
+        return str(self.column_text(column)[row])
 
     def sort_key(self, column: int) -> np.ndarray:
         """The column's sort key; text keys (a string sort, ~0.2 s per 100,000 rows) are
@@ -131,16 +151,24 @@ def _codes(values: pd.Series, names: Sequence[str]) -> np.ndarray:
     return np.array([lookup.get(v, -1) for v in values.tolist()], dtype=np.int16)
 
 
+PER_CELL = ("money", "score", "number")  # kinds formatted per cell from the sort key
+
+
+def _money_one(x: float) -> str:
+    return f"${x:,.0f}" if math.isfinite(x) else ""
+
+
+def _whole_one(x: float) -> str:
+    # + 0.0 turns -0.0 into 0.0, so a rounded -0.2 shows as "0", never "-0"
+    return str(int(round(x) + 0.0)) if math.isfinite(x) else ""
+
+
 def _money(v: np.ndarray) -> np.ndarray:
-    return np.array([f"${x:,.0f}" if x == x else "" for x in v.tolist()], dtype=object)
+    return np.array([_money_one(x) for x in v.tolist()], dtype=object)
 
 
 def _whole(v: np.ndarray) -> np.ndarray:
-    out = np.full(len(v), "", dtype=object)
-    ok = ~np.isnan(v)
-    # + 0.0 turns -0.0 into 0.0, so a rounded -0.2 shows as "0", never "-0"
-    out[ok] = (np.round(v[ok]) + 0.0).astype(np.int64).astype(str).astype(object)
-    return out
+    return np.array([_whole_one(x) for x in v.tolist()], dtype=object)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -153,7 +181,7 @@ def _column(
     values: pd.Series, col: Column, tiers: Sequence[str]
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """(display strings, sort key or None for a text key made on demand) of one column."""
-    if col.kind in ("money", "score", "number"):
+    if col.kind in PER_CELL:
         num = _numbers(values)
         return (_money(num) if col.kind == "money" else _whole(num)), num
     if col.kind == "date":
@@ -196,6 +224,10 @@ def prepare_table(
     deferred: dict[int, pd.Series] = {}
     for i, col in enumerate(COLUMNS):
         values = frame[col.id] if col.id in frame.columns else empty
+        if col.kind in PER_CELL:
+            text.append(None)
+            keys.append(_numbers(values))
+            continue
         if col.id in hidden and col.id not in ALWAYS_FORMATTED:
             deferred[i] = values
             text.append(None)
@@ -443,10 +475,7 @@ class AccountTableModel(QAbstractTableModel):
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if role == Qt.ItemDataRole.DisplayRole:
-            text = self._data.text[index.column()]
-            if text is None:
-                text = self._data.column_text(index.column())
-            return text[self._visible[index.row()]]
+            return self._data.cell_text(index.column(), int(self._visible[index.row()]))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._align[index.column()]
         column = index.column()
