@@ -27,7 +27,7 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
-from .portfolio import override_series
+from .portfolio import override_series, stored_frames
 from .segment_defs import load_segment_defs
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
@@ -59,8 +59,8 @@ def _load(ctx: AppContext) -> _History:
             return cached
         snapshots = accounts_repo.load_snapshots(s)
         carried = imports_repo.carried_by_import(s)
-        accounts = accounts_repo.load_accounts(s)
-        history = accounts_repo.load_history(s)
+        stored = stored_frames(ctx, s)  # the disk copy when there is one
+        accounts, history = stored.state, stored.history
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
         health = settings_repo.load_health(s)

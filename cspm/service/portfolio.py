@@ -27,6 +27,9 @@ from .frame_cache import StoredFrames
 from .hooks import after_change
 from .segment_defs import SegmentDef, load_segment_defs
 
+STORED_FRAMES = "stored_frames"
+"""Cache key of (revision token, StoredFrames) held in memory by the context."""
+
 
 @dataclass(frozen=True)
 class Portfolio:
@@ -80,9 +83,13 @@ def classify_states(
 
 
 def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
-    """Accounts and snapshots as stored: from the disk copy made for exactly this data state,
-    else from the database (and then remembered, to be written when the context closes)."""
+    """Accounts and snapshots as stored: held in memory or in the disk copy made for exactly
+    this data state, else read from the database (and then remembered, and written to disk
+    when the context closes). Keyed by the revision token, so a change always re-reads."""
     token = revision.token(s)
+    held = ctx.cache.get(STORED_FRAMES)
+    if token is not None and held is not None and held[0] == token:
+        return held[1]
     frames = frame_cache.load(ctx.db.url, token)
     if frames is None:
         state = accounts_repo.load_accounts(s)
@@ -90,6 +97,7 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
         state = state.drop(columns=["custom"])
         frames = StoredFrames(state, custom, custom_types, accounts_repo.load_history(s))
         ctx.cache[UNSAVED_FRAMES] = (token, frames)
+    ctx.cache[STORED_FRAMES] = (token, frames)
     return frames
 
 
