@@ -1,10 +1,11 @@
-"""Render the Tasks view, the Trends view and the Export dialog to PNG (offscreen).
+"""Render the Tasks view, the Trends view, the Export dialog and Settings to PNG (offscreen).
 
-    python scripts/screenshots_c.py [--out docs/images] [--accounts 300]
+    python scripts/screenshots_c.py [--out docs/images] [--accounts 300] [--only settings]
 
 Builds a demo portfolio in a temporary database (never the user's demo file), then shows the
 task list with a task selected, the trends by tier per quarter with the changes panel, and the
-export dialog opened from a segment as a QBR pack.
+export dialog opened from a segment as a QBR pack, and the Settings tabs for engagement and
+capacity and for the health score.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from cspm.service.context import AppContext  # noqa: E402
 from cspm.service.demo import load_demo  # noqa: E402
 from cspm.ui.export_dialog import ExportDialog  # noqa: E402
+from cspm.ui.settings_view import SettingsView  # noqa: E402
 from cspm.ui.tasks_view import TasksView  # noqa: E402
 from cspm.ui.trends_view import TrendsView  # noqa: E402
 
@@ -49,6 +51,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "images")
     parser.add_argument("--accounts", type=int, default=300)
+    parser.add_argument(
+        "--only",
+        choices=["settings"],
+        help="render just these screens (the others stay as they are)",
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -61,6 +68,20 @@ def main() -> int:
         load_demo(db, accounts=args.accounts, today=TODAY)
         ctx = AppContext.open(db, today=TODAY)
         try:
+            settings = SettingsView(ctx)
+            settings.resize(1100, 640)
+            settings.show()
+            wait_for(app, lambda: settings.saved is not None)
+            for index, name in ((1, "settings_engagement.png"), (2, "settings_health.png")):
+                settings.tabs.setCurrentIndex(index)
+                wait_for(app, lambda: True)
+                path = args.out / name
+                settings.grab().save(str(path))
+                saved.append(path)
+            settings.close()
+            if args.only == "settings":
+                return 0
+
             tasks = TasksView(ctx)
             tasks.resize(1280, 760)
             tasks.show()
@@ -94,11 +115,11 @@ def main() -> int:
             dialog.grab().save(str(path))
             saved.append(path)
             dialog.close()
-            QThreadPool.globalInstance().waitForDone(30_000)
         finally:
+            QThreadPool.globalInstance().waitForDone(30_000)
             ctx.close()
-    for path in saved:
-        print("wrote", path)
+            for path in saved:
+                print("wrote", path)
     return 0
 
 

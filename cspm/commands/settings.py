@@ -1,4 +1,8 @@
-"""`cspm settings`: show, set one value, set tier bands, rename a tier."""
+"""`cspm settings`: show, set one value, set tier bands, rename a tier.
+
+`set` reaches everything the Settings screen edits, one dotted key at a time; the keys are
+listed in SET_KEYS so `cspm settings set --help` is the reference.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +13,50 @@ from cspm.core.errors import BadInputError
 
 from . import CommandFactory, opened, out, sub_command
 
+SET_KEYS = """\
+keys:
+  date_order                        month_first | day_first
+  tier_source                       arr_bands | imported
+  lifecycle.WINDOW                  onboarding_days, renewal_days, adoption_days,
+                                    advocate_nps, advocate_health
+  health.weights.COMPONENT          weight of seat_utilization, mau_trend, nps,
+                                    open_tickets, interaction, unpaid_invoices
+  health.tier.TIER.COMPONENT        a tier's own weight (starts from the defaults)
+  health.tier.TIER                  defaults: the tier goes back to the default weights
+  health.red_below / green_from     health colour bands, 0-100
+  health.prefer_imported            true | false
+  health.mau_trend_days             days the usage trend looks back
+  tasks.engagement.TIER.touch_model high-touch | mid-touch | tech-touch
+  tasks.engagement.TIER.CADENCE     every N days (0 or off = none); cadences:
+                                    check_in, qbr, business_review, exec_sponsor
+  tasks.capacity.max_accounts.TOUCH_MODEL
+                                    accounts one CSM can carry (N | unlimited)
+  tasks.capacity.hours_per_month    hours a CSM has each month for cadence work
+  tasks.capacity.hours_per_task.CADENCE
+                                    hours one such task takes
+  tasks.horizon_days                playbook tasks appear this many days ahead
+  tasks.cadence_lead_days           cadence tasks appear this many days early
+
+examples:
+  cspm settings set tasks.engagement.SMB.check_in 30
+  cspm settings set tasks.capacity.max_accounts.tech-touch unlimited
+  cspm settings set health.tier.SMB.interaction 0
+"""
+
 
 def register(command: CommandFactory) -> None:
-    p = command("settings", "Show or change settings (tier bands, lifecycle windows, date order).")
+    p = command(
+        "settings",
+        "Show or change settings (tiers, lifecycle, dates, health score, engagement, capacity).",
+    )
     p.set_defaults(handler=show)
     sub = p.add_subparsers(dest="settings_action", metavar="ACTION")
-    s = sub_command(sub, "set", "set date_order, tier_source or lifecycle.<window>")
-    s.add_argument("key")
+    s = sub_command(
+        sub, "set", "set one setting: tiers, lifecycle, health.*, tasks.* (see keys below)"
+    )
+    s.formatter_class = argparse.RawDescriptionHelpFormatter
+    s.epilog = SET_KEYS
+    s.add_argument("key", help="a dotted setting name, e.g. tasks.engagement.SMB.qbr")
     s.add_argument("value")
     s.set_defaults(handler=set_value)
     s = sub_command(sub, "tiers", "replace the tier bands, e.g. Enterprise=100000 SMB=0")

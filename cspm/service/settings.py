@@ -1,21 +1,34 @@
 """Reading and changing settings; every change is validated and returns the new settings.
 
-Tier renames also rewrite the segment rules and tier overrides that name the tier, so a rename
-never leaves a segment silently matching nothing.
+Three documents make up what the Settings screen edits: the app settings (tiers, lifecycle,
+dates), the task settings (engagement models, capacity) and the health configuration.
+`save_all` validates all three and any tier renames before writing, then writes them in one
+transaction, so a bad health weight never leaves tier changes half-saved.
+
+Tier renames also rewrite the segment rules, tier overrides, engagement models and health tier
+weights that name the tier, so a rename never leaves a segment silently matching nothing or a
+tier silently falling back to default cadences.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from cspm.core.errors import BadInputError
-from cspm.core.health import COMPONENTS, HealthConfig
+from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
+from cspm.core.tasks import TaskSettings
 from cspm.storage import revision, settings_repo
+from cspm.storage.models import SettingRow
 
 from .context import AppContext
 from .hooks import after_change
+from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set_task_value
+from .tasks import SETTINGS_KEY as TASKS_KEY
 
 SCALAR_KEYS = {"date_order": ("month_first", "day_first"), "tier_source": ("arr_bands", "imported")}
 
@@ -51,8 +64,16 @@ def _validate(settings: Settings) -> None:
             raise BadInputError(f"lifecycle.{f.name} cannot be negative.")
 
 
-def set_value(ctx: AppContext, key: str, value: str) -> Settings:
-    """Set one scalar setting by name: date_order, tier_source, or lifecycle.<window>."""
+def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
+    """Set one setting by name: date_order, tier_source, lifecycle.*, health.* or tasks.*.
+
+    Task keys return the new task settings (that is what the user changed); the others return
+    the app settings.
+    """
+    if key.startswith("tasks."):
+        current = load_all(ctx)
+        tasks = set_task_value(current.settings, current.tasks, key, value)
+        return save_all(ctx, dataclasses.replace(current, tasks=tasks)).tasks
     settings = get_settings(ctx)
     if key in SCALAR_KEYS:
         if value not in SCALAR_KEYS[key]:
@@ -74,8 +95,9 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings:
         lifecycle = dataclasses.replace(settings.lifecycle, **{name: number})
         return save_settings(ctx, dataclasses.replace(settings, lifecycle=lifecycle))
     raise BadInputError(
-        f"Unknown setting '{key}'; use date_order, tier_source, lifecycle.<window> or "
-        "health.<prefer_imported|red_below|green_from|weights.COMPONENT|tier.TIER.COMPONENT>."
+        f"Unknown setting '{key}'; use date_order, tier_source, lifecycle.<window>, "
+        "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
+        f"tier.TIER.COMPONENT> or {TASK_KEYS_HELP}."
     )
 
 
@@ -86,19 +108,28 @@ def health_config(ctx: AppContext) -> HealthConfig:
 
 def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
     """Validate and store the health score settings (weights, bands, imported-wins)."""
-    for w in [config.weights, *config.tier_weights.values()]:
-        values = [getattr(w, c) for c in COMPONENTS]
-        if any(v < 0 for v in values):
-            raise BadInputError("Health weights cannot be negative.")
-        if sum(values) <= 0:
-            raise BadInputError("At least one health weight must be above 0.")
-    if not 0 <= config.red_below <= config.green_from <= 100:
-        raise BadInputError("Health bands need 0 <= red below <= green from <= 100.")
+    validate_health(config)
     with ctx.db.session() as s:
         settings_repo.save_health(s, config)
         revision.bump(s)
     after_change(ctx)
     return config
+
+
+def validate_health(config: HealthConfig) -> None:
+    """Refuse weights no score can come from, and bands that overlap."""
+    groups: list[tuple[str, HealthWeights]] = [("", config.weights)]
+    groups += [(f" for {tier}", w) for tier, w in config.tier_weights.items()]
+    for where, w in groups:
+        values = [getattr(w, c) for c in COMPONENTS]
+        if any(v < 0 for v in values):
+            raise BadInputError(f"Health weights{where} cannot be negative.")
+        if sum(values) <= 0:
+            raise BadInputError(f"At least one health weight{where} must be above 0.")
+    if not 0 <= config.red_below <= config.green_from <= 100:
+        raise BadInputError("Health bands need 0 <= red below <= green from <= 100.")
+    if config.mau_trend_days < 1:
+        raise BadInputError("The usage trend needs a window of at least 1 day.")
 
 
 def _number(key: str, value: str) -> float:
@@ -120,11 +151,18 @@ def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
     elif len(parts) == 2 and parts[0] == "weights" and parts[1] in COMPONENTS:
         weights = dataclasses.replace(config.weights, **{parts[1]: _number(key, value)})
         config = dataclasses.replace(config, weights=weights)
-    elif len(parts) == 3 and parts[0] == "tier" and parts[2] in COMPONENTS:
+    elif len(parts) >= 3 and parts[0] == "tier" and parts[-1] in COMPONENTS:
+        tier, component = ".".join(parts[1:-1]), parts[-1]
         tier_weights = dict(config.tier_weights)
-        current = tier_weights.get(parts[1], config.weights)
-        tier_weights[parts[1]] = dataclasses.replace(current, **{parts[2]: _number(key, value)})
+        current = tier_weights.get(tier, config.weights)
+        tier_weights[tier] = dataclasses.replace(current, **{component: _number(key, value)})
         config = dataclasses.replace(config, tier_weights=tier_weights)
+    elif len(parts) >= 2 and parts[0] == "tier" and value.casefold() == "defaults":
+        tier = ".".join(parts[1:]).casefold()
+        kept = {t: w for t, w in config.tier_weights.items() if t.casefold() != tier}
+        if len(kept) == len(config.tier_weights):
+            raise BadInputError(f"Tier '{'.'.join(parts[1:])}' has no weights of its own.")
+        config = dataclasses.replace(config, tier_weights=kept)
     else:
         raise BadInputError(
             f"Unknown health setting '{key}'; components are {', '.join(COMPONENTS)}."
@@ -142,22 +180,81 @@ def set_tier_bands(ctx: AppContext, bands: list[tuple[str, float]]) -> Settings:
 
 
 def rename_tier(ctx: AppContext, old: str, new: str) -> Settings:
-    """Rename a tier band, and the segment rules and overrides that name it."""
-    from cspm.service.segments import rename_tier_in_segments
+    """Rename a tier band, and the segment rules, overrides, engagement and weights naming it."""
+    return save_all(ctx, load_all(ctx), [(old, new)]).settings
 
-    settings = get_settings(ctx)
+
+@dataclasses.dataclass(frozen=True)
+class AllSettings:
+    """The three settings documents the Settings screen edits and saves together."""
+
+    settings: Settings
+    tasks: TaskSettings
+    health: HealthConfig
+
+
+def load_all(ctx: AppContext) -> AllSettings:
+    with ctx.db.session() as s:
+        row = s.get(SettingRow, TASKS_KEY)
+        return AllSettings(
+            settings_repo.load_settings(s),
+            TaskSettings.from_dict(row.value if row else None),
+            settings_repo.load_health(s),
+        )
+
+
+def _renamed(edited: AllSettings, old: str, new: str) -> tuple[AllSettings, str]:
+    """`edited` with tier `old` called `new` everywhere it is a key; and old's stored spelling."""
+    settings = edited.settings
     match = [b for b in settings.tier_bands if b.name.casefold() == old.strip().casefold()]
     if not match:
         raise BadInputError(f"Unknown tier '{old}'; tiers are {', '.join(settings.tier_names)}.")
-    bands = tuple(
-        TierBand(new.strip(), b.min_arr) if b is match[0] else b for b in settings.tier_bands
+    name, new = match[0].name, new.strip()
+    bands = tuple(TierBand(new, b.min_arr) if b is match[0] else b for b in settings.tier_bands)
+    settings = dataclasses.replace(settings, tier_bands=bands)
+    _validate(settings)
+    health = dataclasses.replace(
+        edited.health, tier_weights=rename_key(edited.health.tier_weights, name, new)
     )
-    renamed = dataclasses.replace(settings, tier_bands=bands)
-    _validate(renamed)
+    return AllSettings(settings, rename_in_tasks(edited.tasks, name, new), health), name
+
+
+def save_all(
+    ctx: AppContext, edited: AllSettings, renames: Sequence[tuple[str, str]] = ()
+) -> AllSettings:
+    """Validate everything, then write the three documents and the renames in one transaction.
+
+    `edited` names renamed tiers by their saved names; `renames` are (saved name, new name)
+    pairs applied in order, to the tier bands and to everything else that names the tier.
+    Nothing is written when any part is invalid.
+    """
+    _validate(edited.settings)
+    validate_health(edited.health)
+    final, stored_names = edited, []
+    for old, new in renames:
+        final, name = _renamed(final, old, new)
+        stored_names.append((name, new.strip()))
     with ctx.db.session() as s:
-        settings_repo.save_settings(s, renamed)
-        settings_repo.rename_override_tier(s, match[0].name, new.strip())
-        rename_tier_in_segments(s, match[0].name, new.strip())
+        settings_repo.save_settings(s, final.settings)
+        settings_repo.save_health(s, final.health)
+        _store_tasks(s, final.tasks)
+        for name, new in stored_names:
+            settings_repo.rename_override_tier(s, name, new)
+            _rename_in_segments(s, name, new)
         revision.bump(s)
     after_change(ctx)
-    return renamed
+    return load_all(ctx)
+
+
+def _store_tasks(s: Session, tasks: TaskSettings) -> None:
+    row = s.get(SettingRow, TASKS_KEY)
+    if row is None:
+        s.add(SettingRow(key=TASKS_KEY, value=tasks.to_dict()))
+    else:
+        row.value = tasks.to_dict()
+
+
+def _rename_in_segments(s: Session, old: str, new: str) -> None:
+    from cspm.service.segments import rename_tier_in_segments  # late: heavy module
+
+    rename_tier_in_segments(s, old, new)

@@ -1,21 +1,22 @@
-"""Settings: tier bands, lifecycle windows, date order, tier source; and the database itself.
+"""Settings: tiers and lifecycle, engagement and capacity, health score, files and database.
 
-Save hands the edited settings to the service, which validates them; its message appears under
-the form. Renaming a tier goes through `rename_tier`, so segment rules and tier overrides that
-name the tier follow the new name.
+One Save / Revert covers the first three tabs and the date order: Save hands all three settings
+documents (app settings, task settings, health configuration) and the tier renames to
+`save_all`, which validates everything before writing anything, so a bad health weight never
+leaves tier changes half-saved; its message appears under the tabs. Renamed tiers keep their
+saved name until then, so engagement models, health weights, segment rules and tier overrides
+follow the new name. The database actions on the last tab act at once.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,17 +27,21 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from cspm.core.settings import LifecycleWindows, Settings, TierBand
-from cspm.service.backup import backup_database
+from cspm.core.errors import CspmError
+from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
 from cspm.service.context import AppContext
-from cspm.service.settings import get_settings, rename_tier, save_settings
+from cspm.service.settings import AllSettings, load_all, save_all
 
 from .busy import run
 from .segments_view import message_of
+from .settings_database import DatabasePanel
+from .settings_engagement import EngagementEditor, TierKeys, note
+from .settings_health import HealthEditor
 
 DATE_ORDERS = [
     ("month_first", "Month first (03/04/2026 is 4 March)"),
@@ -46,15 +51,20 @@ TIER_SOURCES = [
     ("arr_bands", "From ARR, using the bands above"),
     ("imported", "As imported (the file's Tier column)"),
 ]
-DB_FILTER = "cspm databases (*.sqlite3 *.sqlite *.db);;All files (*)"
 
 
-def apply_settings(ctx: AppContext, edited: Settings, renames: list[tuple[str, str]]) -> Settings:
-    """Save `edited` (renamed bands still under their old names), then rename those tiers."""
-    save_settings(ctx, edited)
-    for old, new in renames:
-        rename_tier(ctx, old, new)
-    return get_settings(ctx)
+def scrolled(*parts: QWidget) -> QScrollArea:
+    """A tab page: the parts stacked at the top, scrolling when the window is short."""
+    body = QWidget()
+    lay = QVBoxLayout(body)
+    for part in parts:
+        lay.addWidget(part)
+    lay.addStretch(1)
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+    scroll.setWidget(body)
+    return scroll
 
 
 class BandRow:
@@ -81,6 +91,7 @@ class SettingsView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.saved: AllSettings | None = None
         self.settings: Settings | None = None
         self.rows: list[BandRow] = []
 
@@ -100,13 +111,6 @@ class SettingsView(QWidget):
         tier_buttons.addWidget(self.add_tier_button)
         tier_buttons.addWidget(self.remove_tier_button)
         tier_buttons.addStretch(1)
-        note = QLabel(
-            "An account falls in the highest tier whose minimum its ARR reaches; accounts "
-            "without ARR are Unassigned. Renaming a tier also renames it in segment rules "
-            "and tier overrides."
-        )
-        note.setWordWrap(True)
-        note.setStyleSheet("color: #607d8b;")
         self.tier_source = QComboBox()
         for key, label in TIER_SOURCES:
             self.tier_source.addItem(label, key)
@@ -114,7 +118,13 @@ class SettingsView(QWidget):
         tiers_lay = QVBoxLayout(tiers)
         tiers_lay.addWidget(self.tier_table)
         tiers_lay.addLayout(tier_buttons)
-        tiers_lay.addWidget(note)
+        tiers_lay.addWidget(
+            note(
+                "An account falls in the highest tier whose minimum its ARR reaches; accounts "
+                "without ARR are Unassigned. Renaming a tier also renames it in segment rules, "
+                "tier overrides, engagement models and health weights."
+            )
+        )
         source_form = QFormLayout()
         source_form.addRow("Tier comes from", self.tier_source)
         tiers_lay.addLayout(source_form)
@@ -131,6 +141,7 @@ class SettingsView(QWidget):
         self.advocate_health.setDecimals(0)
         lifecycle = QGroupBox("Lifecycle stages")
         form = QFormLayout(lifecycle)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Onboarding: contract started within the last", self.onboarding_days)
         form.addRow("Renewal: renewal date within the next", self.renewal_days)
         form.addRow("Adoption: contract started within the last", self.adoption_days)
@@ -144,61 +155,47 @@ class SettingsView(QWidget):
         reading = QGroupBox("Reading files")
         QFormLayout(reading).addRow("Ambiguous dates are read", self.date_order)
 
+        self.engagement = EngagementEditor()
+        self.health = HealthEditor()
+        self.database = DatabasePanel(ctx)
+        # the database widgets, reachable as before the tabs
+        self.db_label = self.database.db_label
+        self.db_message = self.database.db_message
+        self.backup_button = self.database.backup_button
+        self.open_db_button = self.database.open_db_button
+        self.new_db_button = self.database.new_db_button
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(scrolled(tiers, lifecycle), "Tiers && lifecycle")
+        self.tabs.addTab(scrolled(self.engagement), "Engagement && capacity")
+        self.tabs.addTab(scrolled(self.health), "Health score")
+        self.tabs.addTab(scrolled(reading, self.database), "Files && database")
+
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)
+        self.save_button.setToolTip("Save the settings on every tab (the database acts at once).")
         self.revert_button = QPushButton("Revert")
+        self.revert_button.setToolTip("Throw away unsaved changes on every tab.")
         self.message = QLabel()
         self.message.setWordWrap(True)
         actions = QHBoxLayout()
+        actions.setContentsMargins(9, 0, 9, 9)
         actions.addWidget(self.message, 1)
         actions.addWidget(self.revert_button)
         actions.addWidget(self.save_button)
 
-        # database
-        self.db_label = QLabel(ctx.db.display_name)
-        self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.db_label.setWordWrap(True)
-        self.backup_button = QPushButton("Back up database…")
-        self.backup_button.setEnabled(ctx.db.is_sqlite)
-        if not ctx.db.is_sqlite:
-            self.backup_button.setToolTip("Back up a PostgreSQL database with pg_dump.")
-        self.open_db_button = QPushButton("Open another database…")
-        self.new_db_button = QPushButton("Create a new database…")
-        self.db_message = QLabel()
-        self.db_message.setWordWrap(True)
-        database = QGroupBox("Database")
-        db_lay = QVBoxLayout(database)
-        db_form = QFormLayout()
-        db_form.addRow("Current database", self.db_label)
-        db_lay.addLayout(db_form)
-        db_buttons = QHBoxLayout()
-        for b in (self.backup_button, self.open_db_button, self.new_db_button):
-            db_buttons.addWidget(b)
-        db_buttons.addStretch(1)
-        db_lay.addLayout(db_buttons)
-        db_lay.addWidget(self.db_message)
-
-        body = QWidget()
-        body_lay = QVBoxLayout(body)
-        for box in (tiers, lifecycle, reading):
-            body_lay.addWidget(box)
-        body_lay.addLayout(actions)
-        body_lay.addWidget(database)
-        body_lay.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.tabs, 1)
+        outer.addLayout(actions)
 
         self.add_tier_button.clicked.connect(self.add_tier)
         self.remove_tier_button.clicked.connect(self.remove_tier)
         self.save_button.clicked.connect(self.save)
         self.revert_button.clicked.connect(self.refresh)
-        self.backup_button.clicked.connect(self.back_up)
-        self.open_db_button.clicked.connect(self.open_database)
-        self.new_db_button.clicked.connect(self.new_database)
+        self.tabs.currentChanged.connect(self._sync_tiers)
+        self.database.database_requested.connect(self.database_requested)
         self.refresh()
 
     @staticmethod
@@ -212,9 +209,11 @@ class SettingsView(QWidget):
     @Slot()
     def refresh(self) -> None:
         self.save_button.setEnabled(False)
-        run(self, get_settings, self.ctx, on_done=self._show, on_error=self._load_failed)
+        run(self, load_all, self.ctx, on_done=self._show, on_error=self._load_failed)
 
-    def _show(self, settings: Settings) -> None:
+    def _show(self, saved: AllSettings) -> None:
+        self.saved = saved
+        settings = saved.settings
         self.settings = settings
         self.tier_table.setRowCount(0)
         self.rows = []
@@ -228,7 +227,36 @@ class SettingsView(QWidget):
         self.advocate_health.setValue(lw.advocate_health)
         self.date_order.setCurrentIndex(self.date_order.findData(settings.date_order))
         self.tier_source.setCurrentIndex(self.tier_source.findData(settings.tier_source))
+        tiers = self.tier_keys()
+        self.engagement.load(saved.tasks, tiers)
+        self.health.load(saved.health, tiers)
         self.save_button.setEnabled(True)
+
+    def tier_keys(self) -> TierKeys:
+        """(saved name, name on screen) of the tiers in the table, highest first, + Unassigned.
+
+        With tiers taken from the file, tiers that only the engagement models name are listed
+        too, since the file may use names no band has.
+        """
+        rows = sorted(self.rows, key=lambda r: -r.min_arr.value())
+        keys = [(r.original or self._name(r), self._name(r)) for r in rows if self._name(r)]
+        keys.append((UNASSIGNED_TIER, UNASSIGNED_TIER))
+        if self.saved is not None and self.tier_source.currentData() == "imported":
+            known = {k for k, _ in keys}
+            keys += [(t, t) for t in self.saved.tasks.engagement if t not in known]
+        return keys
+
+    @staticmethod
+    def _name(row: BandRow) -> str:
+        return " ".join(row.name.text().split())
+
+    @Slot()
+    def _sync_tiers(self) -> None:
+        """Let the engagement and health tabs follow unsaved edits of the tier table."""
+        if self.saved is not None:
+            tiers = self.tier_keys()
+            self.engagement.set_tiers(tiers)
+            self.health.set_tiers(tiers)
 
     def _add_row(self, row: BandRow) -> None:
         r = self.tier_table.rowCount()
@@ -259,7 +287,7 @@ class SettingsView(QWidget):
         assert self.settings is not None
         bands, renames = [], []
         for row in self.rows:
-            name = " ".join(row.name.text().split())
+            name = self._name(row)
             if row.original is not None and name != row.original:
                 renames.append((row.original, name))
                 name = row.original
@@ -282,30 +310,27 @@ class SettingsView(QWidget):
 
     @Slot()
     def save(self) -> None:
-        if self.settings is None:
+        if self.saved is None:
             return
-        settings, renames = self.edited()
+        self._sync_tiers()
+        try:
+            settings, renames = self.edited()
+            edited = AllSettings(settings, self.engagement.edited(), self.health.edited())
+        except CspmError as exc:  # a value the settings classes refuse, e.g. a bad cadence
+            self._failed(exc)
+            return
         self.save_button.setEnabled(False)
         self._say("Saving…")
-        run(
-            self,
-            apply_settings,
-            self.ctx,
-            settings,
-            renames,
-            on_done=self._saved,
-            on_error=self._failed,
-        )
+        run(self, save_all, self.ctx, edited, renames, on_done=self._saved, on_error=self._failed)
 
-    def _saved(self, settings: Settings) -> None:
-        self._show(settings)
-        self._say("Saved. Tiers and stages are recomputed with these settings.")
+    def _saved(self, saved: AllSettings) -> None:
+        self._show(saved)
+        self._say("Saved. Tiers, stages, health scores and tasks now follow these settings.")
         self.data_changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
         self._say(f"Not saved: {message_of(exc)}", error=True)
-        self.data_changed.emit()  # a rename may have gone through before the error
 
     def _load_failed(self, exc: BaseException) -> None:
         self._say(message_of(exc), error=True)
@@ -313,50 +338,3 @@ class SettingsView(QWidget):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
         self.message.setText(text)
-
-    # -- database --
-    @Slot()
-    def back_up(self) -> None:
-        default = f"cspm-backup-{self.ctx.today.isoformat()}.sqlite3"
-        path, _ = QFileDialog.getSaveFileName(self, "Back up database", default, DB_FILTER)
-        if not path:
-            return
-        self.db_message.setStyleSheet("")
-        self.db_message.setText("Backing up…")
-        run(
-            self,
-            backup_database,
-            self.ctx,
-            Path(path),
-            on_done=lambda p: self._db_say(f"Backed up to {p}."),
-            on_error=lambda exc: self._db_say(message_of(exc), error=True),
-        )
-
-    def _db_say(self, text: str, *, error: bool = False) -> None:
-        self.db_message.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
-        self.db_message.setText(text)
-
-    @Slot()
-    def open_database(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open a database", "", DB_FILTER)
-        if path:
-            self.database_requested.emit(path)
-
-    @Slot()
-    def new_database(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Create a new database",
-            "cspm.sqlite3",
-            DB_FILTER,
-            options=QFileDialog.Option.DontConfirmOverwrite,
-        )
-        if not path:
-            return
-        if Path(path).exists():
-            self._db_say(
-                f"{Path(path).name} already exists; use “Open another database…” to open it.",
-                error=True,
-            )
-            return
-        self.database_requested.emit(path)
