@@ -1,12 +1,13 @@
 """A disk copy of the stored accounts and snapshots, so a large portfolio opens fast.
 
 Reading 100,000 accounts through the database driver and typing them column by column takes
-seconds; the same frames unpickled take a tenth of that. The copy is keyed by the data
-revision token (`cspm.storage.revision.token`), which every change draws afresh, so a copy can
-only ever be read back for the exact data it was made from; a changed database simply misses.
+seconds; the same frames unpickled take a tenth of that. The copy is keyed by the accounts
+token (`cspm.storage.revision.accounts_token`), which every change to the stored accounts draws
+afresh, so a copy can only ever be read back for the exact data it was made from; a changed
+database simply misses.
 The file name also carries a fingerprint of the code that types the frames (package version,
-pandas version and the storage modules' sizes and times), so an upgrade never reads a frame
-typed the old way.
+pandas version, sizes and times of the storage modules and migrations), so an upgrade never
+reads a frame typed the old way.
 
 Only the stored data is kept (with the custom-field dicts already expanded into typed
 columns, which depends on nothing else), never analysis results: tiers, stages, health and
@@ -94,7 +95,7 @@ def cache_dir() -> Path:
 def _code_fingerprint() -> str:
     storage = Path(__file__).resolve().parent.parent / "storage"
     parts = [str(FORMAT), cspm.__version__, pd.__version__]
-    for path in sorted(storage.glob("*.py")):
+    for path in sorted(storage.rglob("*.py")):  # migrations included
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]

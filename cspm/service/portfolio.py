@@ -86,7 +86,7 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
     """Accounts and snapshots as stored: held in memory or in the disk copy made for exactly
     this data state, else read from the database (and then remembered, and written to disk
     when the context closes). Keyed by the revision token, so a change always re-reads."""
-    token = revision.token(s)
+    token = revision.accounts_token(s)
     held = ctx.cache.get(STORED_FRAMES)
     if token is not None and held is not None and held[0] == token:
         return held[1]
@@ -214,6 +214,6 @@ def set_tier_override(ctx: AppContext, ref: str, tier: str | None, reason: str =
             raise BadInputError("A tier override needs a reason.")
     with ctx.db.session() as s:
         settings_repo.set_override(s, key, tier, reason.strip())
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return key

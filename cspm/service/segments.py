@@ -66,7 +66,7 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
             if name.casefold() not in existing:
                 segments_repo.add(s, name, description, rule, builtin=True)
         segments_repo.mark_seeded(s)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
 
 
 def list_segments(ctx: AppContext) -> list[SegmentSummary]:
@@ -165,7 +165,7 @@ def add_segment(
         if segments_repo.find(s, name) is not None:
             raise BadInputError(f"A segment named '{name}' already exists.")
         segments_repo.add(s, name, description.strip(), rule_json, colour)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return _summary(ctx, name)
 
@@ -198,7 +198,7 @@ def edit_segment(
             values["name"] = new_name
         segments_repo.update(s, seg, **values)
         final = seg.name
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return _summary(ctx, final)
 
@@ -210,7 +210,7 @@ def remove_segment(ctx: AppContext, name: str) -> str:
             raise NotFoundError(f"No segment named '{name}'.")
         final = seg.name
         segments_repo.remove(s, seg)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return final
 
@@ -279,7 +279,7 @@ def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> li
                 segments_repo.update(s, seg, description=description, rule=rule, colour=colour)
             else:
                 segments_repo.add(s, name, description, rule, colour)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return [c[0] for c in checked]
 

@@ -42,7 +42,7 @@ def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     _validate(settings)
     with ctx.db.session() as s:
         settings_repo.save_settings(s, settings)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return settings
 
@@ -111,7 +111,7 @@ def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
     validate_health(config)
     with ctx.db.session() as s:
         settings_repo.save_health(s, config)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return config
 
@@ -241,7 +241,7 @@ def save_all(
         for name, new in stored_names:
             settings_repo.rename_override_tier(s, name, new)
             _rename_in_segments(s, name, new)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     after_change(ctx)
     return load_all(ctx)
 

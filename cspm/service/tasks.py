@@ -54,7 +54,7 @@ def save_task_settings(ctx: AppContext, settings: TaskSettings) -> TaskSettings:
             s.add(SettingRow(key=SETTINGS_KEY, value=settings.to_dict()))
         else:
             row.value = settings.to_dict()
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     regenerate_tasks(ctx)
     return settings
 
@@ -212,7 +212,7 @@ def complete_task(
             tasks_repo.add_touchpoint(
                 s, task.account_key, touchpoint, on or ctx.today, note, task_id=task_id
             )
-            revision.bump(s)
+            revision.bump(s, accounts=False)
     regenerate_tasks(ctx, force=True)
 
 
@@ -258,7 +258,7 @@ def log_touchpoint(
     key = resolve_account(load_portfolio(ctx).frame, account)
     with ctx.db.session() as s:
         tasks_repo.add_touchpoint(s, key, kind, on, note)
-        revision.bump(s)
+        revision.bump(s, accounts=False)
     regenerate_tasks(ctx, force=True)
     return key
 

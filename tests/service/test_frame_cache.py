@@ -105,12 +105,14 @@ def test_settings_changes_apply_to_a_portfolio_read_from_the_copy(
 ) -> None:
     imported(db_url, write_csv(tmp_path / "a.csv", rows()))
     portfolio_of(db_url)
+    before = copies()
     ctx = AppContext.open(db_url, today=TODAY)
     try:
         set_value(ctx, "lifecycle.renewal_days", "400")
     finally:
         ctx.close()
     assert portfolio_of(db_url).loc["A-2", "lifecycle_stage"] == "Renewal"
+    assert copies() == before, "a settings change leaves the stored accounts (and copy) alone"
 
 
 def test_an_unreadable_copy_is_ignored_and_removed(
