@@ -1,7 +1,9 @@
 """Import use case: file -> plan -> one transaction -> summary; and undo of the latest import.
 
 Reading, header finding, mapping, parsing and validation are pure core steps (`prepare_import`),
-so the wizard can show each of them before anything is written. `apply_plan` writes the import
+so the wizard can show each of them before anything is written. Reading is split from the rest
+(`read_cells` then `prepare_cells`) so the wizard reads the file once and re-plans from the cells
+in memory on every mapping change. `apply_plan` writes the import
 record, one snapshot per account and the new current state in ONE transaction: a failure or a
 cancel leaves the database exactly as it was.
 """
@@ -122,14 +124,50 @@ def _move_dict(m: Move) -> dict[str, Any]:
     return {"account": m.key, "name": m.name, "from": m.before, "to": m.after}
 
 
+@dataclass(frozen=True)
+class SheetCells:
+    """One sheet's cells as read, with the SHA-256 of the file they were read from.
+
+    Kept by the wizard between its steps: the header, mapping and validation steps all work from
+    these cells, so changing one column's mapping on a 100,000-row file costs a re-plan in memory,
+    not a re-read. The hash is taken when the cells are read, so the import record describes the
+    file that was planned even if it changes (or goes) on disk afterwards.
+    """
+
+    raw: RawSheet
+    sha256: str
+
+    @property
+    def path(self) -> Path:
+        return self.raw.path
+
+
+def read_cells(path: str | Path, sheet: str | None = None) -> SheetCells:
+    """Read one sheet's cells and fingerprint the file: the only step that touches the file."""
+    path = Path(path)
+    raw = read_raw(path, sheet)
+    return SheetCells(raw, _sha256(path))
+
+
+def prepare_cells(
+    ctx: AppContext, cells: SheetCells, options: ImportOptions, progress: Progress = no_progress
+) -> PreparedImport:
+    """`prepare_import` on cells already read: header, mapping, parse, validate; no file access.
+
+    `options.sheet` is not consulted (the cells are of one sheet already); `header_index`,
+    `profile` and `mapping` are. The cells are only read, never changed, so one `SheetCells` can
+    be prepared again and again (and from several workers at once) with different options.
+    """
+    return prepare_raw(ctx, cells.raw, options, cells.sha256, progress)
+
+
 def prepare_import(
     ctx: AppContext, path: str | Path, options: ImportOptions, progress: Progress = no_progress
 ) -> PreparedImport:
     """Read, find the header, map and validate: no database writes."""
     path = Path(path)
     progress(0.02, f"Reading {path.name}")
-    raw = read_raw(path, options.sheet)
-    return prepare_raw(ctx, raw, options, _sha256(path), progress)
+    return prepare_cells(ctx, read_cells(path, options.sheet), options, progress)
 
 
 def prepare_raw(

@@ -217,7 +217,7 @@ def test_workbook_with_several_sheets_asks_which(qtbot, ctx, tmp_path) -> None:
 
 
 def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch) -> None:
-    import cspm.ui.import_wizard as module
+    import cspm.ui.import_wizard.run_pages as module
     from cspm.service.progress import check
 
     def slow_apply(ctx, prepared, options, progress, cancelled):
@@ -245,3 +245,44 @@ def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch)
     assert wizard.currentId() == ImportWizard.RUN and wizard.result is None
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     assert list_accounts(ctx).empty
+
+
+def test_mapping_changes_plan_from_the_cells_read_not_the_file(qtbot, ctx, tmp_path) -> None:
+    """The header step's cells are kept: with the file gone, every mapping change still plans
+    (a re-read would fail with "file not found"), and the import still names the file."""
+    path = report(tmp_path / "q4.xlsx", ROWS)
+    wizard = open_wizard(qtbot, ctx, path)
+    next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    mapping = wizard.mapping_page
+    qtbot.waitUntil(mapping.isComplete, timeout=10_000)
+    path.unlink()
+
+    # two changes back to back: the first plan is overtaken, the second carries both choices
+    sector = mapping.combos["Market Sector Code"]
+    sector.setCurrentIndex(sector.findData("industry"))
+    owner = mapping.combos["Account Owner"]
+    owner.setCurrentIndex(owner.findData("ignore"))
+    qtbot.waitUntil(mapping.isComplete, timeout=10_000)
+    assert not mapping.message.isVisible(), mapping.message.text()
+    assert mapping.combos["Market Sector Code"].currentData() == "industry"
+    assert mapping.combos["Account Owner"].currentData() == "ignore"
+    badges = {
+        mapping.table.item(r, 0).text(): mapping.table.item(r, 3).text()
+        for r in range(mapping.table.rowCount())
+    }
+    assert badges["Market Sector Code"] == "your choice"
+    assert badges["Account Owner"] == "your choice"
+    assert wizard.prepared is not None
+    record = wizard.prepared.mapping.as_record()
+    assert record["Market Sector Code"] == "industry" and record["Account Owner"] == "ignore"
+    assert "owner" not in wizard.prepared.plan.carried
+
+    next_page(qtbot, wizard, ImportWizard.VALIDATION)
+    assert wizard.validation_page.ok_label.text() == "✓ 3 rows ready"
+    next_page(qtbot, wizard, ImportWizard.RUN)
+    result = run_import(qtbot, wizard)
+    assert result.file == "q4.xlsx" and result.new == 3
+    assert list_imports(ctx)[0].file_name == "q4.xlsx"
+    accounts = list_accounts(ctx)
+    assert dict(zip(accounts["name"], accounts["industry"], strict=True))["Globex"] == "Energy"

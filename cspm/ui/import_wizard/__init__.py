@@ -1,0 +1,37 @@
+"""The import wizard (see `wizard.py`), one page per module.
+
+Everything other code imported from the former single module `cspm.ui.import_wizard` is still
+importable from here.
+"""
+
+from __future__ import annotations
+
+from .file_page import FILE_FILTER, FilePage, SheetPage
+from .header_page import PREVIEW_ROWS, HeaderPage
+from .helpers import cell_text, column_letter, message_label, message_of, say
+from .mapping_page import BADGES, MappingPage
+from .models import RawModel, RowsModel
+from .run_pages import RunPage, SummaryPage
+from .validation_page import ValidationPage
+from .wizard import ImportWizard
+
+__all__ = [
+    "BADGES",
+    "FILE_FILTER",
+    "PREVIEW_ROWS",
+    "FilePage",
+    "HeaderPage",
+    "ImportWizard",
+    "MappingPage",
+    "RawModel",
+    "RowsModel",
+    "RunPage",
+    "SheetPage",
+    "SummaryPage",
+    "ValidationPage",
+    "cell_text",
+    "column_letter",
+    "message_label",
+    "message_of",
+    "say",
+]

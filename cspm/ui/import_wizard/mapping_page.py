@@ -1,0 +1,190 @@
+"""The mapping step: what each column of the file is imported as, changeable per column.
+
+Every change re-plans the import from the cells the header step read (`prepare_cells`), never
+from the file: on a 100,000-row workbook a re-read costs seconds per click, and the file may have
+moved or changed since. Planning still runs in a worker, and a sequence number drops the result
+of any plan overtaken by a later change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from cspm.service.imports import PreparedImport, mapping_targets, prepare_cells
+
+from ..busy import run
+from .helpers import bold, cell_text, message_label, message_of, say
+
+if TYPE_CHECKING:
+    from .wizard import ImportWizard
+
+BADGES = {
+    "profile": ("profile", "#1565c0"),
+    "synonym": ("synonym", "#2e7d32"),
+    "fuzzy": ("fuzzy match", "#ef6c00"),
+    "user": ("your choice", "#6a1b9a"),
+    "custom": ("new custom field", "#78909c"),
+    "ignore": ("ignored", "#78909c"),
+}
+
+
+class MappingPage(QWizardPage):
+    """One row per column: its first values, a dropdown of targets, and how it was matched."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("What does each column hold?")
+        self.setSubTitle(
+            "Columns cspm recognised are matched to its fields; the rest are kept as custom "
+            "fields you can use in segments. Change any choice here."
+        )
+        self.targets = mapping_targets()
+        self.labels = dict(self.targets)
+        self.profile_label = QLabel()
+        self.profile_label.setStyleSheet("color: #1565c0; font-weight: 600;")
+        self.profile_label.hide()
+        self.message = message_label()
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(
+            ["Column in the file", "First values", "Import as", "Matched by"]
+        )
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.profile_name = QLineEdit()
+        self.profile_name.setPlaceholderText("e.g. Salesforce renewals report (optional)")
+        form = QFormLayout()
+        form.addRow("Save this mapping as a profile named", self.profile_name)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.profile_label)
+        lay.addWidget(self.message)
+        lay.addWidget(self.table, 1)
+        lay.addLayout(form)
+        self.combos: dict[str, QComboBox] = {}
+        self._seq = 0
+        self._busy = False
+
+    def initializePage(self) -> None:
+        if self.w.prepared is None:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Plan the import from the kept cells with the current header row and mapping."""
+        cells = self.w.cells
+        assert cells is not None, "the header step reads the cells before this page is shown"
+        self._seq += 1
+        seq = self._seq
+        self._busy = True
+        self.table.setEnabled(False)
+        say(self.message, "Reading values…")
+        self.completeChanged.emit()
+        run(
+            self,
+            prepare_cells,
+            self.w.ctx,
+            cells,
+            self.w.options(),
+            on_done=lambda p: self._prepared(seq, p),
+            on_error=lambda exc: self._failed(seq, exc),
+        )
+
+    def _prepared(self, seq: int, prepared: PreparedImport) -> None:
+        if seq != self._seq:
+            return
+        self._busy = False
+        self.w.prepared = prepared
+        self.table.setEnabled(True)
+        self._show(prepared)
+        self.completeChanged.emit()
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq:
+            return
+        self._busy = False
+        self.w.prepared = None
+        self.table.setEnabled(True)
+        say(self.message, message_of(exc), error=True)
+        self.completeChanged.emit()
+
+    def _show(self, prepared: PreparedImport) -> None:
+        name = prepared.profile_name
+        self.profile_label.setVisible(bool(name))
+        if name:
+            self.profile_label.setText(
+                f"The saved mapping profile '{name}' was applied (its columns match this file)."
+            )
+        data = prepared.table.data
+        lost = [
+            h
+            for h, t in self.w.user_mapping.items()
+            if t in self.labels
+            and t not in ("custom", "ignore")
+            and any(c.header == h and c.target != t for c in prepared.mapping.columns)
+        ]
+        say(
+            self.message,
+            "".join(
+                f"'{h}' is kept as a custom field: another column already imports as "
+                f"{self.labels[self.w.user_mapping[h]]}. "
+                for h in lost
+            ),
+            error=bool(lost),
+        )
+        self.table.setRowCount(len(prepared.mapping.columns))
+        self.combos = {}
+        for r, col in enumerate(prepared.mapping.columns):
+            head = QTableWidgetItem(col.header)
+            head.setFont(bold())
+            self.table.setItem(r, 0, head)
+            values = (
+                [cell_text(v) for v in data[col.header].dropna().head(3)]
+                if (col.header in data.columns)
+                else []
+            )
+            self.table.setItem(r, 1, QTableWidgetItem(", ".join(values)))
+            combo = QComboBox()
+            for target, label in self.targets:
+                if target == "custom" and col.custom_name:
+                    label = f"{label} ({col.custom_name})"
+                combo.addItem(label, target)
+            combo.setCurrentIndex(combo.findData(col.target))
+            combo.currentIndexChanged.connect(lambda _i, h=col.header: self._changed(h))
+            self.table.setCellWidget(r, 2, combo)
+            self.combos[col.header] = combo
+            text, colour = BADGES.get(col.how, (col.how, "#555555"))
+            badge = QTableWidgetItem(text)
+            badge.setForeground(QColor(colour))
+            badge.setFont(bold())
+            self.table.setItem(r, 3, badge)
+        self.table.resizeColumnToContents(0)
+        self.table.setColumnWidth(2, 260)
+        self.table.resizeColumnToContents(3)
+
+    def _changed(self, header: str) -> None:
+        self.w.user_mapping[header] = self.combos[header].currentData()
+        self.w.prepared = None
+        self.prepare()
+
+    def isComplete(self) -> bool:
+        return not self._busy and self.w.prepared is not None
+
+    def validatePage(self) -> bool:
+        self.w.save_profile = self.profile_name.text().strip() or None
+        return True

@@ -1,0 +1,231 @@
+"""The last two steps: run the import in a worker (progress, cancel), then summarise it.
+
+The import is one transaction in the service, so Cancel (or closing the wizard) while it runs
+leaves the database exactly as it was; the page says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWizardPage,
+)
+
+from cspm.service.imports import ImportResult, apply_prepared
+from cspm.service.progress import CancelledError
+
+from ..busy import run
+from ..worker import Worker
+from .helpers import message_label, message_of, say
+from .models import RowsModel
+
+if TYPE_CHECKING:
+    from .wizard import ImportWizard
+
+
+class RunPage(QWizardPage):
+    """The commit page: the as-of date, then the import with a progress bar and Cancel."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Import")
+        self.setSubTitle(
+            "The values describe your accounts as of this date (usually the day "
+            "the report was exported), so history and trends line up."
+        )
+        self.setCommitPage(True)
+        today = wizard.ctx.today
+        self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
+        self.as_of.setCalendarPopup(True)
+        self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.what = QLabel()
+        self.what.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.hide()
+        self.step = QLabel()
+        self.cancel_button = QPushButton("Cancel import")
+        self.cancel_button.hide()
+        self.message = message_label()
+        form = QFormLayout()
+        form.addRow("As of", self.as_of)
+        row = QHBoxLayout()
+        row.addWidget(self.progress, 1)
+        row.addWidget(self.cancel_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.what)
+        lay.addLayout(row)
+        lay.addWidget(self.step)
+        lay.addWidget(self.message)
+        lay.addStretch(1)
+        self.worker: Worker | None = None
+        self.cancel_button.clicked.connect(self.cancel)
+
+    def initializePage(self) -> None:
+        prepared = self.w.prepared
+        assert prepared is not None
+        plan = prepared.plan
+        n = len(plan.frame)
+        sheet = f" (sheet '{prepared.raw.sheet}')" if prepared.raw.sheet else ""
+        self.what.setText(
+            f"Import <b>{n:,}</b> account row{'' if n == 1 else 's'} from "
+            f"<b>{prepared.path.name}</b>{sheet}."
+            + (
+                f" {len(plan.rejected_rows):,} rejected rows are skipped."
+                if plan.rejected_rows
+                else ""
+            )
+            + (
+                f" The mapping is saved as profile '{self.w.save_profile}'."
+                if self.w.save_profile
+                else ""
+            )
+        )
+        say(self.message, "")
+
+    def running(self) -> bool:
+        return self.worker is not None
+
+    def isComplete(self) -> bool:
+        return not self.running()
+
+    def validatePage(self) -> bool:
+        if self.w.result is not None:
+            return True
+        if not self.running():
+            self.start()
+        return False
+
+    def start(self) -> None:
+        options = self.w.options()
+        d = self.as_of.date()
+        options.as_of = dt.date(d.year(), d.month(), d.day())
+        self.progress.setValue(0)
+        self.progress.show()
+        self.cancel_button.show()
+        self.cancel_button.setEnabled(True)
+        self.as_of.setEnabled(False)
+        say(self.message, "")
+        self.worker = run(
+            self,
+            apply_prepared,
+            self.w.ctx,
+            self.w.prepared,
+            options,
+            with_progress=True,
+            on_done=self._done,
+            on_error=self._failed,
+            on_progress=self._progress,
+        )
+        self.completeChanged.emit()
+
+    def cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.cancel_button.setEnabled(False)
+            self.step.setText("Cancelling…")
+
+    def _progress(self, fraction: float, message: str) -> None:
+        self.progress.setValue(round(fraction * 100))
+        self.step.setText(message)
+
+    def _finish(self) -> None:
+        self.worker = None
+        self.cancel_button.hide()
+        self.as_of.setEnabled(True)
+        self.completeChanged.emit()
+
+    def _done(self, result: ImportResult) -> None:
+        self._finish()
+        if result.status == "refused":
+            self.progress.hide()
+            reasons = "; ".join(p.sentence() for p in result.problems if p.severity == "error")
+            say(self.message, f"The import was refused: {reasons}", error=True)
+            return
+        self.w.result = result
+        self.w.imported.emit(result)
+        self.w.next()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._finish()
+        self.progress.hide()
+        self.step.setText("")
+        if isinstance(exc, CancelledError):
+            say(self.message, "Import cancelled; nothing was changed.")
+        else:
+            say(self.message, message_of(exc) + " Nothing was changed.", error=True)
+
+
+class SummaryPage(QWizardPage):
+    """What the import did: counts, and every account that changed tier or lifecycle stage."""
+
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.w = wizard
+        self.setTitle("Imported")
+        self.headline = QLabel()
+        self.headline.setWordWrap(True)
+        self.counts: dict[str, QLabel] = {}
+        grid = QGridLayout()
+        for i, key in enumerate(("new", "updated", "unchanged", "rejected", "warnings")):
+            value = QLabel()
+            value.setStyleSheet("font-size: 16pt; font-weight: 600;")
+            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            name = QLabel(key.capitalize())
+            name.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            grid.addWidget(value, 0, i)
+            grid.addWidget(name, 1, i)
+            self.counts[key] = value
+        self.moves_label = QLabel()
+        self.moves = RowsModel(["Account", "Changed", "From", "To"])
+        self.moves_view = QTableView()
+        self.moves_view.setModel(self.moves)
+        self.moves_view.verticalHeader().hide()
+        self.moves_view.horizontalHeader().setStretchLastSection(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.headline)
+        lay.addLayout(grid)
+        lay.addWidget(self.moves_label)
+        lay.addWidget(self.moves_view, 1)
+
+    def initializePage(self) -> None:
+        r = self.w.result
+        assert r is not None
+        self.headline.setText(
+            f"<b>{r.file}</b>{f' (sheet {r.sheet})' if r.sheet else ''} imported as of "
+            f"<b>{r.as_of.isoformat()}</b>: {r.rows_total:,} rows read."
+        )
+        values = {
+            "new": r.new,
+            "updated": r.updated,
+            "unchanged": r.unchanged,
+            "rejected": r.rejected,
+            "warnings": r.warnings,
+        }
+        for key, label in self.counts.items():
+            label.setText(f"{values[key]:,}")
+        what = {"tier": "Tier", "lifecycle_stage": "Stage"}
+        self.moves.set_rows(
+            [(m.name or m.key, what.get(m.what, m.what), m.before, m.after) for m in r.moves]
+        )
+        self.moves_view.resizeColumnsToContents()
+        n = len(r.moves)
+        self.moves_label.setText(
+            f"{n:,} change{'' if n == 1 else 's'} of tier or lifecycle stage:"
+            if n
+            else "No account changed tier or lifecycle stage."
+        )

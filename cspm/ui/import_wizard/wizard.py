@@ -1,0 +1,110 @@
+"""The import wizard: file -> sheet -> header row -> mapping -> validation -> import -> summary.
+
+Each step shows what the service's pure steps produced before anything is written; reading,
+preparing and importing run in workers, so the window stays responsive, and errors appear as a
+sentence on the page. The import itself is one transaction: Cancel leaves the database as it was.
+
+The wizard holds the state the pages share (path, sheet, the cells read at the header step,
+header row, the user's mapping choices, the prepared plan); each page module holds one page.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget, QWizard
+
+from cspm.service.context import AppContext
+from cspm.service.imports import ImportOptions, ImportResult, PreparedImport, SheetCells
+
+from .file_page import FilePage, SheetPage
+from .header_page import HeaderPage
+from .mapping_page import MappingPage
+from .run_pages import RunPage, SummaryPage
+from .validation_page import ValidationPage
+
+if TYPE_CHECKING:
+    from cspm.service.imports import RawSheet
+
+
+class ImportWizard(QWizard):
+    imported = Signal(object)  # the ImportResult, as soon as the import is written
+
+    FILE, SHEET, HEADER, MAPPING, VALIDATION, RUN, SUMMARY = range(7)
+
+    def __init__(
+        self, ctx: AppContext, path: str | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Import accounts")
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.resize(920, 640)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "Import")
+        self.path: Path | None = None
+        self.sheets: list[str] = []
+        self.sheet: str | None = None
+        # the sheet read once at the header step; every later plan is made from these cells
+        self.cells: SheetCells | None = None
+        self.header_index: int | None = None
+        self.user_mapping: dict[str, str] = {}
+        self.save_profile: str | None = None
+        self.skip_invalid = False
+        self.prepared: PreparedImport | None = None
+        self.result: ImportResult | None = None
+        self.file_page = FilePage(self)
+        self.sheet_page = SheetPage(self)
+        self.header_page = HeaderPage(self)
+        self.mapping_page = MappingPage(self)
+        self.validation_page = ValidationPage(self)
+        self.run_page = RunPage(self)
+        self.summary_page = SummaryPage(self)
+        for page_id, page in enumerate(
+            (
+                self.file_page,
+                self.sheet_page,
+                self.header_page,
+                self.mapping_page,
+                self.validation_page,
+                self.run_page,
+                self.summary_page,
+            )
+        ):
+            self.setPage(page_id, page)
+        if path:
+            self.file_page.path_edit.setText(str(path))
+
+    @property
+    def raw(self) -> RawSheet | None:
+        """The sheet's cells as read (None until the header step has read them)."""
+        return self.cells.raw if self.cells is not None else None
+
+    def options(self) -> ImportOptions:
+        return ImportOptions(
+            sheet=self.sheet,
+            header_index=self.header_index,
+            mapping=dict(self.user_mapping),
+            save_profile=self.save_profile,
+            skip_invalid=self.skip_invalid,
+        )
+
+    def reset_from_sheet(self) -> None:
+        """Another file or sheet: forget the cells read and everything planned from them."""
+        self.cells = None
+        self.header_index = None
+        self.reset_from_header()
+
+    def reset_from_header(self) -> None:
+        """Another header row: the mapping choices and the plan no longer apply; the cells do."""
+        self.user_mapping = {}
+        self.prepared = None
+        self.skip_invalid = False
+
+    def reject(self) -> None:
+        if self.run_page.running():
+            self.run_page.cancel()  # the transaction rolls back; nothing is written
+        super().reject()
