@@ -3,143 +3,63 @@
 Reading, header finding, mapping, parsing and validation are pure core steps (`prepare_import`),
 so the wizard can show each of them before anything is written. Reading is split from the rest
 (`read_cells` then `prepare_cells`) so the wizard reads the file once and re-plans from the cells
-in memory on every mapping change. `apply_plan` writes the import
-record, one snapshot per account and the new current state in ONE transaction: a failure or a
-cancel leaves the database exactly as it was.
+in memory on every mapping change. Writing (`apply_prepared`, one transaction), undo and
+re-dating live in `import_writes`; the dataclasses in `import_results`. Both are re-exported
+here, so callers import the whole use case from this module.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-import pandas as pd
-
-from cspm.core.analysis import analyse
 from cspm.core.errors import BadInputError
-from cspm.core.fields import FIELD_NAMES
-from cspm.core.header import Table, extract_table
-from cspm.core.mapping import ColumnMapping, auto_map, profile_fits
-from cspm.core.plan import ImportPlan, Problem, build_plan
+from cspm.core.header import extract_table
+from cspm.core.mapping import auto_map, profile_fits
+from cspm.core.plan import build_plan
 from cspm.core.reading import RawSheet, read_raw
-from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage import settings_repo
 
 from .context import AppContext
-from .hooks import after_change
-from .portfolio import classify_states, override_series
+from .import_results import ImportOptions, ImportResult, Move, PreparedImport, SheetCells
+from .import_writes import (
+    BACKFILL_DAYS,
+    MAX_STORED_PROBLEMS,
+    apply_prepared,
+    set_import_as_of,
+    undo_latest_import,
+)
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
-MAX_STORED_PROBLEMS = 2_000
-BACKFILL_DAYS = 31
+__all__ = [
+    "BACKFILL_DAYS",
+    "MAX_STORED_PROBLEMS",
+    "ImportOptions",
+    "ImportResult",
+    "Move",
+    "PreparedImport",
+    "SheetCells",
+    "apply_prepared",
+    "guess_header",
+    "import_file",
+    "mapping_targets",
+    "prepare_cells",
+    "prepare_import",
+    "prepare_raw",
+    "read_cells",
+    "read_sheet",
+    "set_import_as_of",
+    "sheet_names",
+    "undo_latest_import",
+]
 
 
-@dataclass
-class ImportOptions:
-    sheet: str | None = None
-    profile: str | None = None  # saved mapping profile to use
-    save_profile: str | None = None  # save the mapping used under this name
-    mapping: dict[str, str] = field(default_factory=dict)  # header -> field/custom/ignore
-    header_index: int | None = None  # position of the header row in the sheet's cells
-    as_of: dt.date | None = None  # default: the context's today
-    skip_invalid: bool = False
-    dry_run: bool = False
-
-
-@dataclass
-class PreparedImport:
-    """Everything the pure steps produced, for the wizard to show and the apply step to write."""
-
-    path: Path
-    raw: RawSheet
-    table: Table
-    mapping: ColumnMapping
-    plan: ImportPlan
-    profile_name: str | None
-    sha256: str
-
-
-@dataclass(frozen=True)
-class Move:
-    """An account whose tier or lifecycle stage changed with this import."""
-
-    key: str
-    name: str | None
-    what: str  # "tier" | "lifecycle_stage"
-    before: str
-    after: str
-
-
-@dataclass
-class ImportResult:
-    file: str
-    status: str  # "imported" | "dry_run" | "refused"
-    as_of: dt.date
-    import_id: int | None = None
-    sheet: str | None = None
-    header_row: int | None = None
-    rows_total: int = 0
-    new: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    moves: list[Move] = field(default_factory=list)
-    mapping: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "refused"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "file": self.file,
-            "status": self.status,
-            "as_of": self.as_of.isoformat(),
-            "import_id": self.import_id,
-            "sheet": self.sheet,
-            "header_row": self.header_row,
-            "rows": self.rows_total,
-            "new": self.new,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-            "mapping": self.mapping,
-            "tier_changes": [_move_dict(m) for m in self.moves if m.what == "tier"],
-            "stage_changes": [_move_dict(m) for m in self.moves if m.what == "lifecycle_stage"],
-            "problems": [p.to_dict() for p in self.problems],
-        }
-
-
-def _move_dict(m: Move) -> dict[str, Any]:
-    return {"account": m.key, "name": m.name, "from": m.before, "to": m.after}
-
-
-@dataclass(frozen=True)
-class SheetCells:
-    """One sheet's cells as read, with the SHA-256 of the file they were read from.
-
-    Kept by the wizard between its steps: the header, mapping and validation steps all work from
-    these cells, so changing one column's mapping on a 100,000-row file costs a re-plan in memory,
-    not a re-read. The hash is taken when the cells are read, so the import record describes the
-    file that was planned even if it changes (or goes) on disk afterwards.
-    """
-
-    raw: RawSheet
-    sha256: str
-
-    @property
-    def path(self) -> Path:
-        return self.raw.path
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def read_cells(path: str | Path, sheet: str | None = None) -> SheetCells:
@@ -213,290 +133,6 @@ def import_file(
     prepared = prepare_import(ctx, path, options, progress)
     check(cancelled)
     return apply_prepared(ctx, prepared, options, progress, cancelled)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def apply_prepared(
-    ctx: AppContext,
-    prepared: PreparedImport,
-    options: ImportOptions,
-    progress: Progress = no_progress,
-    cancelled: Cancelled = never_cancelled,
-) -> ImportResult:
-    """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
-    plan = prepared.plan
-    as_of = options.as_of or ctx.today
-    result = ImportResult(
-        file=prepared.path.name,
-        status="imported",
-        as_of=as_of,
-        sheet=prepared.raw.sheet,
-        header_row=prepared.table.header_row,
-        rows_total=plan.rows_total,
-        rejected=len(plan.rejected_rows),
-        problems=list(plan.problems),
-        mapping=prepared.mapping.as_record(),
-    )
-    if plan.rejected_rows and not options.skip_invalid:
-        result.status = "refused"
-        return result
-    if plan.frame.empty:
-        result.status = "refused"
-        result.problems.append(
-            Problem(None, None, None, "no valid account rows to import", "error")
-        )
-        return result
-    check(cancelled)
-    with ctx.db.sessions() as s:
-        try:
-            _write(ctx, s, prepared, as_of, result, progress, cancelled)
-            if options.dry_run:
-                s.rollback()
-                result.status = "dry_run"
-                result.import_id = None
-            else:
-                if options.save_profile:
-                    mapping = prepared.mapping.as_profile()
-                    settings_repo.save_profile(s, options.save_profile, mapping)
-                s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-    if result.status == "imported" and as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS):
-        # A back-filled file (loading last year's exports) describes the past: tasks made from
-        # it against today's clock would be stale on arrival (renewals long overdue). The next
-        # look at the task list regenerates from whatever state is current by then.
-        progress(0.97, "Updating tasks")
-        after_change(ctx)
-    progress(1.0, "Done")
-    return result
-
-
-def _custom_dicts(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any] | None]:
-    """Per row, the custom values as JSON-safe Python values (dates as ISO text)."""
-    if not names:
-        return [None] * len(frame)
-    arrays = []
-    for n in names:
-        s = frame[n]
-        if pd.api.types.is_datetime64_any_dtype(s.dtype):
-            vals = s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)
-        elif pd.api.types.is_numeric_dtype(s.dtype) and str(s.dtype) != "boolean":
-            vals = s.astype(object).where(s.notna(), None)
-        else:
-            vals = s.astype(object).where(s.notna(), None)
-        arrays.append(vals.to_numpy(dtype=object))
-    return [dict(zip(names, row, strict=True)) for row in zip(*arrays, strict=True)]
-
-
-def _write(
-    ctx: AppContext,
-    s: Any,
-    prepared: PreparedImport,
-    as_of: dt.date,
-    result: ImportResult,
-    progress: Progress,
-    cancelled: Cancelled,
-) -> None:
-    plan = prepared.plan
-    custom_names = list(plan.custom_types)
-    carried = [*plan.carried, *(CUSTOM_PREFIX + c for c in custom_names)]
-    settings = settings_repo.load_settings(s)
-    overrides = settings_repo.load_overrides(s)
-    latest = imports_repo.latest_as_of(s)
-    progress(0.55, "Comparing with stored accounts")
-    existing = accounts_repo.load_accounts(s).set_index("id")
-    record = imports_repo.create_import(
-        s,
-        file_name=prepared.path.name,
-        sha256=prepared.sha256,
-        sheet=prepared.raw.sheet,
-        header_row=prepared.table.header_row,
-        profile_name=prepared.profile_name,
-        mapping=prepared.mapping.as_record(),
-        carried_fields=carried,
-        as_of=as_of,
-        started_at=dt.datetime.now(),
-        status="committed",
-        rows_total=plan.rows_total,
-        rejected_count=len(plan.rejected_rows),
-        warning_count=len(plan.warnings),
-        problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
-    )
-    incoming = plan.frame.copy()
-    incoming["custom"] = _custom_dicts(incoming, custom_names)
-    key_to_id = pd.Series(existing.index.to_numpy(), index=existing["key"].to_numpy())
-    is_new = ~incoming["key"].isin(key_to_id.index).to_numpy()
-    check(cancelled)
-
-    progress(0.6, "Adding new accounts")
-    new_frame = incoming.loc[is_new]
-    new_ids = accounts_repo.insert_accounts(s, new_frame, record.id)
-    ids = incoming["key"].map(key_to_id).astype("float")
-    ids.loc[is_new] = new_frame["key"].map(new_ids).to_numpy(dtype=float)
-    incoming["account_id"] = ids.astype("int64")
-
-    progress(0.7, "Writing snapshots")
-    snaps = incoming.assign(import_id=record.id, as_of=pd.Timestamp(as_of))
-    if "health_score" not in carried:
-        snaps["health_score"] = _effective_health(
-            s, existing, incoming, carried, settings, overrides, as_of, latest is not None
-        )
-    accounts_repo.insert_snapshots(s, snaps)
-    check(cancelled)
-
-    progress(0.85, "Updating current state")
-    old = incoming.loc[~is_new].set_index("account_id")
-    before = existing.loc[old.index]
-    if latest is None or as_of >= latest:
-        after = overlay_newest(before, old, carried)
-    else:
-        history = accounts_repo.load_snapshots(s, list(old.index))
-        derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
-        after = before.copy()
-        for col in [*FIELD_NAMES, "custom"]:
-            after[col] = derived[col].reindex(before.index).astype(before[col].dtype)
-    changed = _changed_rows(before, after)
-    accounts_repo.update_accounts(s, after.loc[changed], [*FIELD_NAMES, "custom"])
-    check(cancelled)
-
-    result.new = int(is_new.sum())
-    result.updated = int(changed.sum())
-    result.unchanged = len(old) - result.updated
-    result.import_id = record.id
-    result.moves = _moves(before.loc[changed], after.loc[changed], settings, overrides, ctx.today)
-    record.new_count, record.updated_count = result.new, result.updated
-    record.unchanged_count = result.unchanged
-    record.finished_at = dt.datetime.now()
-    revision.bump(s)
-
-
-def _effective_health(
-    s: Any,
-    existing: pd.DataFrame,
-    incoming: pd.DataFrame,
-    carried: list[str],
-    settings: Any,
-    overrides: pd.DataFrame,
-    as_of: dt.date,
-    has_history: bool,
-) -> np.ndarray:
-    """The health score of each file row as of the file's date, for its snapshot.
-
-    When the file carries no health column, the snapshot keeps the computed score, so "health
-    dropped by 15 since 30 days ago" compares like with like. Derivation of current state
-    ignores it (health_score is not among the carried fields).
-    """
-    by_id = existing.set_index("key", drop=False) if len(existing) else existing
-    before = by_id.reindex(incoming["key"].to_numpy()) if len(by_id) else None
-    file_state = incoming.set_index("key", drop=False)
-    if before is not None:
-        file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
-        file_state["key"] = file_state.index
-    history = accounts_repo.load_history(s, until=as_of) if has_history else None
-    tiers, notes = override_series(file_state, overrides)
-    analysed = analyse(
-        file_state.reset_index(drop=True),
-        history,
-        settings,
-        as_of,
-        override_tiers=tiers,
-        override_notes=notes,
-        health=settings_repo.load_health(s),
-    )
-    return analysed.frame["health_score"].to_numpy(dtype=float)
-
-
-def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
-    """Accounts whose stored state differs (missing == missing), any field or custom value."""
-    from cspm.storage.frames import values_equal
-
-    changed = np.zeros(len(before), dtype=bool)
-    for col in [*FIELD_NAMES, "custom"]:
-        changed |= ~values_equal(before[col], after[col]).to_numpy()
-    return changed
-
-
-def _moves(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    settings: Any,
-    overrides: pd.DataFrame,
-    today: dt.date,
-) -> list[Move]:
-    if before.empty:
-        return []
-    b = classify_states(before, settings, overrides, today)
-    a = classify_states(after, settings, overrides, today)
-    moves: list[Move] = []
-    for what in ("tier", "lifecycle_stage"):
-        diff = (b[what] != a[what]).to_numpy()
-        for key, name, x, y in zip(
-            after["key"].to_numpy()[diff],
-            after["name"].to_numpy()[diff],
-            b[what].to_numpy()[diff],
-            a[what].to_numpy()[diff],
-            strict=True,
-        ):
-            moves.append(Move(str(key), name, what, str(x), str(y)))
-    return moves
-
-
-def _rederive(s: Any, affected: list[int]) -> None:
-    """Recompute the stored state of these accounts from their remaining snapshots; accounts
-    left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
-    history = accounts_repo.load_snapshots(s, affected)
-    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
-    gone = sorted(set(affected) - set(derived.index))
-    accounts_repo.delete_accounts(s, gone)
-    if len(derived):
-        existing = accounts_repo.load_accounts(s).set_index("id")
-        kept = existing.loc[derived.index]
-        for col in [*FIELD_NAMES, "custom"]:
-            kept[col] = derived[col].astype(kept[col].dtype)
-        accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
-
-
-def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
-    """Undo the most recently loaded import: its snapshots go, state is re-derived exactly."""
-    with ctx.db.session() as s:
-        imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
-        if not imports:
-            raise BadInputError("There is no import to undo.")
-        latest = imports[0]
-        affected = accounts_repo.snapshot_account_ids(s, latest.id)
-        accounts_repo.delete_snapshots_of_import(s, latest.id)
-        record = imports_repo.get_import(s, latest.id)
-        assert record is not None
-        record.status = "undone"
-        s.flush()
-        _rederive(s, affected)
-        revision.bump(s)
-    after_change(ctx)
-    return latest
-
-
-def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
-    """Re-date an import (the date its snapshot describes); history and state follow."""
-    with ctx.db.session() as s:
-        record = imports_repo.get_import(s, import_id)
-        if record is None or record.status != "committed":
-            raise BadInputError(f"There is no committed import with id {import_id}.")
-        record.as_of = as_of
-        accounts_repo.set_snapshot_as_of(s, import_id, as_of)
-        s.flush()
-        _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
-        revision.bump(s)
-        info = imports_repo.info_of(record)
-    after_change(ctx)
-    return info
 
 
 def sheet_names(path: str | Path) -> list[str]:

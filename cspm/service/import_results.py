@@ -1,0 +1,122 @@
+"""What an import takes and gives: options, the prepared (not yet written) import, the cells
+the wizard keeps between its steps, and the result with the accounts that moved tier or stage.
+
+Plain dataclasses shared by the preparing side (`imports`) and the writing side
+(`import_writes`), so neither has to import the other's internals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cspm.core.header import Table
+from cspm.core.mapping import ColumnMapping
+from cspm.core.plan import ImportPlan, Problem
+from cspm.core.reading import RawSheet
+
+
+@dataclass
+class ImportOptions:
+    sheet: str | None = None
+    profile: str | None = None  # saved mapping profile to use
+    save_profile: str | None = None  # save the mapping used under this name
+    mapping: dict[str, str] = field(default_factory=dict)  # header -> field/custom/ignore
+    header_index: int | None = None  # position of the header row in the sheet's cells
+    as_of: dt.date | None = None  # default: the context's today
+    skip_invalid: bool = False
+    dry_run: bool = False
+
+
+@dataclass
+class PreparedImport:
+    """Everything the pure steps produced, for the wizard to show and the apply step to write."""
+
+    path: Path
+    raw: RawSheet
+    table: Table
+    mapping: ColumnMapping
+    plan: ImportPlan
+    profile_name: str | None
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Move:
+    """An account whose tier or lifecycle stage changed with this import."""
+
+    key: str
+    name: str | None
+    what: str  # "tier" | "lifecycle_stage"
+    before: str
+    after: str
+
+
+@dataclass
+class ImportResult:
+    file: str
+    status: str  # "imported" | "dry_run" | "refused"
+    as_of: dt.date
+    import_id: int | None = None
+    sheet: str | None = None
+    header_row: int | None = None
+    rows_total: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    moves: list[Move] = field(default_factory=list)
+    mapping: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "refused"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "as_of": self.as_of.isoformat(),
+            "import_id": self.import_id,
+            "sheet": self.sheet,
+            "header_row": self.header_row,
+            "rows": self.rows_total,
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "warnings": self.warnings,
+            "mapping": self.mapping,
+            "tier_changes": [_move_dict(m) for m in self.moves if m.what == "tier"],
+            "stage_changes": [_move_dict(m) for m in self.moves if m.what == "lifecycle_stage"],
+            "problems": [p.to_dict() for p in self.problems],
+        }
+
+
+def _move_dict(m: Move) -> dict[str, Any]:
+    return {"account": m.key, "name": m.name, "from": m.before, "to": m.after}
+
+
+@dataclass(frozen=True)
+class SheetCells:
+    """One sheet's cells as read, with the SHA-256 of the file they were read from.
+
+    Kept by the wizard between its steps: the header, mapping and validation steps all work from
+    these cells, so changing one column's mapping on a 100,000-row file costs a re-plan in memory,
+    not a re-read. The hash is taken when the cells are read, so the import record describes the
+    file that was planned even if it changes (or goes) on disk afterwards.
+    """
+
+    raw: RawSheet
+    sha256: str
+
+    @property
+    def path(self) -> Path:
+        return self.raw.path
