@@ -4,16 +4,17 @@ Views follow one contract: constructor (ctx, parent), a `refresh()` slot and a `
 signal emitted after any mutation. When any view changes data (or an import finishes) the
 portfolio is reloaded in a worker and every view is refreshed: the visible one now, the hidden
 ones when next shown. Views that are not there yet (Tasks, Export) simply do not appear.
+
+Which views exist is `views_registry`; building the toolbar, menus and status bar is
+`window_chrome`; the worker jobs that open another database are `context_jobs`. This module is
+the window's behaviour.
 """
 
 from __future__ import annotations
 
 import functools
 import importlib
-import importlib.util
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Slot
@@ -21,79 +22,29 @@ from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKe
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
-    QProgressBar,
-    QSizePolicy,
     QStackedWidget,
-    QToolBar,
     QWidget,
 )
 
 from cspm.service.context import AppContext
-from cspm.service.demo import load_demo
 from cspm.service.imports import sheet_names
 
 from .app import qsettings
 from .busy import report_error, run, show_error
+from .context_jobs import build_demo, open_context
 from .portfolio_view import PortfolioData, PortfolioView
+from .views_registry import VIEWS, Placeholder, ViewSpec
+from .views_registry import module_exists as _module_exists  # tests patch it here
+from .window_chrome import build_menus, build_status_bar, build_toolbar, window_action
 
 log = logging.getLogger(__name__)
 
 GEOMETRY_KEY = "window/geometry"
 VIEW_KEY = "window/view"
-
-
-@dataclass(frozen=True)
-class ViewSpec:
-    id: str
-    title: str
-    module: str  # under cspm.ui
-    cls: str
-    optional: bool = False  # left out (no navigation entry) while the module does not exist
-
-
-VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("portfolio", "Portfolio", "portfolio_view", "PortfolioView"),
-    ViewSpec("segments", "Segments", "segments_view", "SegmentsView"),
-    ViewSpec("tasks", "Tasks", "tasks_view", "TasksView", optional=True),
-    ViewSpec("trends", "Trends", "trends_view", "TrendsView", optional=True),
-    ViewSpec("imports", "Imports", "imports_view", "ImportsView"),
-    ViewSpec("settings", "Settings", "settings_view", "SettingsView"),
-)
-
-
-def _module_exists(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(f"cspm.ui.{name}") is not None
-    except ImportError:
-        return False
-
-
-def _build_demo(today: Any, progress: Callable[[float, str], None], cancelled: Any) -> AppContext:
-    summary = load_demo(today=today, progress=progress)
-    progress(1.0, "Opening the demo portfolio")
-    return AppContext.open(summary.url, today=today)
-
-
-def _open_context(url: str, today: Any) -> AppContext:
-    return AppContext.open(url, today=today)
-
-
-class Placeholder(QLabel):
-    """Stands in for a view that could not be built, so the window still works."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setWordWrap(True)
-
-    def refresh(self) -> None:
-        return None
 
 
 class MainWindow(QMainWindow):
@@ -128,93 +79,33 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_actions()
-        self._build_toolbar()
-        self._build_menus()
-        self._build_status_bar()
+        self.toolbar, self.search = build_toolbar(self)
+        self.search.textChanged.connect(self._search_changed)
+        self.view_menu = build_menus(self)
+        (self.status_accounts, self.status_arr, self.status_import, self.status_progress) = (
+            build_status_bar(self.statusBar())
+        )
         self._build_views(qsettings().value(VIEW_KEY) or "portfolio")
         self._restore_geometry()
 
     # ---- construction ------------------------------------------------------------------------
-    def _action(
-        self, text: str, slot: Callable[[], Any], shortcut: str | None = None, tip: str = ""
-    ) -> QAction:
-        action = QAction(text, self)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        if tip:
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
-
     def _build_actions(self) -> None:
-        self.import_action = self._action(
-            "Import...", self.open_import_wizard, "Ctrl+I", "Import a spreadsheet (Ctrl+I)"
+        self.import_action = window_action(
+            self, "Import...", self.open_import_wizard, "Ctrl+I", "Import a spreadsheet (Ctrl+I)"
         )
-        self.export_action = self._action("Export...", self.open_export, "Ctrl+E")
+        self.export_action = window_action(self, "Export...", self.open_export, "Ctrl+E")
         self.export_available = _module_exists("export_dialog")
         self.export_action.setEnabled(self.export_available)
         self.export_action.setToolTip(
             "Export reports (Ctrl+E)" if self.export_available else "Export: coming soon"
         )
-        self.demo_action = self._action(
-            "Open the demo portfolio", self.open_demo, tip="Build and open a demo portfolio"
+        self.demo_action = window_action(
+            self, "Open the demo portfolio", self.open_demo, tip="Build and open a demo portfolio"
         )
-        self.find_action = self._action("Find account", self.focus_search, "Ctrl+F")
-        self.refresh_action = self._action("Reload", self.reload, "F5")
-        self.quit_action = self._action("Quit", self.close, "Ctrl+Q")
-        self.about_action = self._action("About cspm", self._about)
-
-    def _build_toolbar(self) -> None:
-        bar = QToolBar("Main")
-        bar.setObjectName("main-toolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.addAction(self.import_action)
-        bar.addAction(self.export_action)
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self.search = QLineEdit()
-        self.search.setObjectName("search")
-        self.search.setPlaceholderText("Search name, owner or ID (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.search.setMinimumWidth(280)
-        self.search.textChanged.connect(self._search_changed)
-        bar.addWidget(self.search)
-        self.addToolBar(bar)
-        self.toolbar = bar
-
-    def _build_menus(self) -> None:
-        menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(self.import_action)
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.demo_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit_menu = menus.addMenu("&Edit")
-        edit_menu.addAction(self.find_action)
-        self.view_menu = menus.addMenu("&View")
-        help_menu = menus.addMenu("&Help")
-        help_menu.addAction(self.about_action)
-
-    def _build_status_bar(self) -> None:
-        status = self.statusBar()
-        self.status_accounts = QLabel("–")
-        self.status_arr = QLabel("")
-        self.status_import = QLabel("")
-        self.status_progress = QProgressBar()
-        self.status_progress.setMaximumWidth(180)
-        self.status_progress.setRange(0, 100)
-        self.status_progress.hide()
-        for label in (self.status_accounts, self.status_arr, self.status_import):
-            label.setContentsMargins(6, 0, 6, 0)
-            status.addPermanentWidget(label)
-        status.addPermanentWidget(self.status_progress)
+        self.find_action = window_action(self, "Find account", self.focus_search, "Ctrl+F")
+        self.refresh_action = window_action(self, "Reload", self.reload, "F5")
+        self.quit_action = window_action(self, "Quit", self.close, "Ctrl+Q")
+        self.about_action = window_action(self, "About cspm", self._about)
 
     def _build_views(self, current: str) -> None:
         """(Re)build the navigation on the current context. Only the Portfolio view is created
@@ -442,7 +333,7 @@ class MainWindow(QMainWindow):
 
         run(
             self,
-            functools.partial(_build_demo, self.ctx.today),
+            functools.partial(build_demo, self.ctx.today),
             with_progress=True,
             on_progress=self._set_busy,
             on_done=done,
@@ -451,7 +342,7 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def open_database(self, url: str) -> None:
-        run(self, _open_context, url, self.ctx.today, on_done=self.set_context)
+        run(self, open_context, url, self.ctx.today, on_done=self.set_context)
 
     def set_context(self, ctx: AppContext) -> None:
         """Show another database: every view is rebuilt on it, the old context is closed."""

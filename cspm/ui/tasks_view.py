@@ -3,28 +3,18 @@
 A chooser (all tasks, one segment, one tier), an owner and a due-window filter; the list in the
 service's order (priority, then due date), overdue dates in red, reasons as a column and a
 tooltip. Complete / snooze / dismiss / log touchpoint run as service calls in workers, then the
-list reloads and `data_changed` tells the window.
+list reloads and `data_changed` tells the window. The table model lives in `task_model`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-    Slot,
-)
-from PySide6.QtGui import QAction, QColor, QFont, QKeySequence
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal, Slot
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,11 +35,13 @@ from cspm.service.segments import list_segments
 from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
 
 from .busy import run, show_error
+from .task_model import RED, SORT_ROLE, TaskModel, as_date, due_words
 from .touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
 
-SORT_ROLE = Qt.ItemDataRole.UserRole
-_Index = QModelIndex | QPersistentModelIndex
-RED = QColor("#c62828")
+# RED and TaskModel moved to task_model; re-exported so imports from here keep working.
+__all__ = ["DUE_WINDOWS", "RED", "TaskFilter", "TaskModel", "TasksData", "TasksView", "choice",
+           "load_tasks"]  # fmt: skip
+
 DUE_WINDOWS: tuple[tuple[str, int | None], ...] = (
     ("Any time", None),
     ("Overdue", -1),
@@ -94,95 +86,6 @@ def choice(kind: str, name: str | None = None) -> str:
 
 def _message(exc: BaseException) -> str:
     return str(exc) if isinstance(exc, CspmError) else f"Unexpected error: {exc!r}"
-
-
-def _day(value: Any) -> dt.date | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
-
-
-def _due_words(due: dt.date | None, today: dt.date) -> str:
-    if due is None:
-        return "No due date"
-    days = (due - today).days
-    if days < 0:
-        return f"{-days} day{'s' if days != -1 else ''} overdue"
-    if days == 0:
-        return "Due today"
-    return f"Due in {days} day{'s' if days != 1 else ''}"
-
-
-class TaskModel(QAbstractTableModel):
-    HEADERS = ("Priority", "Due", "Account", "Owner", "Task", "Reasons")
-
-    def __init__(self, today: dt.date) -> None:
-        super().__init__()
-        self.today = today
-        self.frame = pd.DataFrame()
-        self._rows: list[dict[str, Any]] = []
-
-    def set_frame(self, frame: pd.DataFrame) -> None:
-        self.beginResetModel()
-        self.frame = frame.reset_index(drop=True)
-        self._rows = self.frame.to_dict("records")
-        self.endResetModel()
-
-    def task(self, row: int) -> dict[str, Any]:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        t, col = self._rows[index.row()], index.column()
-        due = _day(t["due_date"])
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(t, col, due)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tip(t, col, due)
-        if role == SORT_ROLE:
-            return (t["priority"], due.isoformat() if due else "9999", t["account_name"] or "",
-                    str(t["owner"] or ""), t["title"], len(t["reasons"]))[col]  # fmt: skip
-        overdue = due is not None and due < self.today
-        if role == Qt.ItemDataRole.ForegroundRole and col == 1 and overdue:
-            return RED
-        if role == Qt.ItemDataRole.FontRole and col == 1 and overdue:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _text(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
-        if col == 0:
-            return f"{t['priority']:.0f}"
-        if col == 1:
-            return due.isoformat() if due else ""
-        if col == 2:
-            return str(t["account_name"] or t["account"])
-        if col == 3:
-            return "" if pd.isna(t["owner"]) else str(t["owner"])
-        if col == 4:
-            return str(t["title"])
-        return "; ".join(t["reasons"])
-
-    def _tip(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
-        if col == 1:
-            return _due_words(due, self.today)
-        if col == 2:
-            return f"{t['account_name']} ({t['account']}) · {t['tier']} · {t['owner'] or '—'}"
-        if col == 4 and t["description"]:
-            return str(t["description"])
-        reasons = "\n".join(f"• {r}" for r in t["reasons"])
-        return f"Why this task, with priority {t['priority']:.0f}:\n{reasons}"
 
 
 def _action(view: QWidget, text: str, keys: list[str], slot: Any) -> QAction:
@@ -398,7 +301,7 @@ class TasksView(QWidget):
             self.detail.setText("<i>Select a task to see what to do and why.</i>")
             return
         e = html.escape
-        due = _due_words(_day(t["due_date"]), self.ctx.today)
+        due = due_words(as_date(t["due_date"]), self.ctx.today)
         reasons = "".join(f"<li>{e(r)}</li>" for r in t["reasons"])
         who = f"{e(str(t['account_name']))} ({e(str(t['account']))}) · {e(str(t['tier']))}"
         self.detail.setText(

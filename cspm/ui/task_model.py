@@ -1,0 +1,108 @@
+"""The tasks table's model: one row per open task, in the service's order.
+
+Kept apart from `tasks_view` so the view module holds the widget (filters, actions, dialogs)
+and this one holds how a task reads in a table: display text, tooltips, sort keys and the red,
+bold due date of an overdue task.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor, QFont
+
+SORT_ROLE = Qt.ItemDataRole.UserRole
+_Index = QModelIndex | QPersistentModelIndex
+RED = QColor("#c62828")
+
+
+def as_date(value: Any) -> dt.date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def due_words(due: dt.date | None, today: dt.date) -> str:
+    if due is None:
+        return "No due date"
+    days = (due - today).days
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} overdue"
+    if days == 0:
+        return "Due today"
+    return f"Due in {days} day{'s' if days != 1 else ''}"
+
+
+class TaskModel(QAbstractTableModel):
+    HEADERS = ("Priority", "Due", "Account", "Owner", "Task", "Reasons")
+
+    def __init__(self, today: dt.date) -> None:
+        super().__init__()
+        self.today = today
+        self.frame = pd.DataFrame()
+        self._rows: list[dict[str, Any]] = []
+
+    def set_frame(self, frame: pd.DataFrame) -> None:
+        self.beginResetModel()
+        self.frame = frame.reset_index(drop=True)
+        self._rows = self.frame.to_dict("records")
+        self.endResetModel()
+
+    def task(self, row: int) -> dict[str, Any]:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        t, col = self._rows[index.row()], index.column()
+        due = as_date(t["due_date"])
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(t, col, due)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tip(t, col, due)
+        if role == SORT_ROLE:
+            return (t["priority"], due.isoformat() if due else "9999", t["account_name"] or "",
+                    str(t["owner"] or ""), t["title"], len(t["reasons"]))[col]  # fmt: skip
+        overdue = due is not None and due < self.today
+        if role == Qt.ItemDataRole.ForegroundRole and col == 1 and overdue:
+            return RED
+        if role == Qt.ItemDataRole.FontRole and col == 1 and overdue:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and col == 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+        if col == 0:
+            return f"{t['priority']:.0f}"
+        if col == 1:
+            return due.isoformat() if due else ""
+        if col == 2:
+            return str(t["account_name"] or t["account"])
+        if col == 3:
+            return "" if pd.isna(t["owner"]) else str(t["owner"])
+        if col == 4:
+            return str(t["title"])
+        return "; ".join(t["reasons"])
+
+    def _tip(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+        if col == 1:
+            return due_words(due, self.today)
+        if col == 2:
+            return f"{t['account_name']} ({t['account']}) · {t['tier']} · {t['owner'] or '—'}"
+        if col == 4 and t["description"]:
+            return str(t["description"])
+        reasons = "\n".join(f"• {r}" for r in t["reasons"])
+        return f"Why this task, with priority {t['priority']:.0f}:\n{reasons}"
