@@ -30,6 +30,7 @@ import logging
 import os
 import pickle
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from cspm.core.fields import FieldType
 log = logging.getLogger(__name__)
 
 FORMAT = 2
+STALE_DAYS = 30
 MIN_ACCOUNTS = 20_000
 """Portfolios smaller than this are read from the database every time (fast enough)."""
 
@@ -121,6 +123,7 @@ def load(db_url: str, token: str | None) -> StoredFrames | None:
             frames = pickle.load(f)
         if not isinstance(frames, StoredFrames):
             raise TypeError(f"unexpected {type(frames).__name__}")
+        os.utime(path)  # in use: not stale (see _remove_old_copies)
         return StoredFrames(
             _restore(frames.state), _restore(frames.custom), frames.custom_types, frames.history
         )
@@ -128,6 +131,20 @@ def load(db_url: str, token: str | None) -> StoredFrames | None:
         log.warning("Ignoring an unreadable portfolio cache %s", path, exc_info=True)
         path.unlink(missing_ok=True)
         return None
+
+
+def _remove_old_copies(folder: Path, db_url: str, kept: Path) -> None:
+    """This database's older copies, and any copy unused for STALE_DAYS (a database deleted or
+    moved long ago), so the folder never grows past one file per database in use."""
+    stale_before = time.time() - STALE_DAYS * 86_400
+    for old in folder.glob("*.pkl"):
+        if old == kept:
+            continue
+        if old.name.startswith(_prefix(db_url) + "-") or old.stat().st_mtime < stale_before:
+            old.unlink(missing_ok=True)
+    for partial in folder.glob(".writing-*.tmp"):  # left by a process killed mid-write
+        if partial.stat().st_mtime < time.time() - 3_600:
+            partial.unlink(missing_ok=True)
 
 
 def store(db_url: str, token: str | None, frames: StoredFrames) -> Path | None:
@@ -147,9 +164,7 @@ def store(db_url: str, token: str | None, frames: StoredFrames) -> Path | None:
             )
             pickle.dump(compact, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        for old in folder.glob(f"{_prefix(db_url)}-*.pkl"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        _remove_old_copies(folder, db_url, path)
         return path
     except OSError:
         log.warning("Could not write the portfolio cache in %s", folder, exc_info=True)

@@ -7,7 +7,9 @@ so a few rows exercise the real files and the real database.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -130,3 +132,20 @@ def test_small_portfolios_leave_no_files(db_url: str, tmp_path: Path) -> None:
     imported(db_url, write_csv(tmp_path / "a.csv", rows()))
     portfolio_of(db_url)
     assert copies() == []
+
+
+def test_copies_of_databases_unused_for_a_month_are_cleared(
+    every_size: None, db_url: str, tmp_path: Path
+) -> None:
+    folder = frame_cache.cache_dir()
+    folder.mkdir(parents=True)
+    gone_db = folder / "0123456789abcdef-token-code.pkl"
+    gone_db.write_bytes(b"a copy of a database deleted long ago")
+    recent = folder / "fedcba9876543210-token-code.pkl"
+    recent.write_bytes(b"a copy of another database in use")
+    month_ago = time.time() - 40 * 86_400
+    os.utime(gone_db, (month_ago, month_ago))
+    imported(db_url, write_csv(tmp_path / "a.csv", rows()))  # closing writes this db's copy
+    assert not gone_db.exists()
+    assert recent.exists()
+    assert len(copies()) == 2
