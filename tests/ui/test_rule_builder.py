@@ -10,16 +10,15 @@ from PySide6.QtCore import Qt, QThreadPool
 
 from cspm.service.imports import import_file
 from cspm.service.segments import preview_rule
-from cspm.ui.rule_builder import (
+from cspm.ui.rule_builder import RuleBuilderDialog
+from cspm.ui.rule_numbers import count_text, parse_number
+from cspm.ui.rule_values import (
     BetweenValue,
     DateValue,
     DaysValue,
     ListValue,
     NumberEdit,
-    RuleBuilderDialog,
     TextValue,
-    count_text,
-    parse_number,
 )
 from tests.files import HEADER, write_xlsx
 
@@ -169,3 +168,99 @@ def test_number_parsing() -> None:
     assert parse_number("250k") == 250_000
     assert parse_number("0.5") == 0.5
     assert parse_number("abc") is None
+
+
+# ---- bugs found while splitting the module ----
+
+
+def ops_of(row) -> list[str]:
+    return [row.op_combo.itemData(i) for i in range(row.op_combo.count())]
+
+
+def test_field_change_offers_only_the_new_fields_operators(qtbot, loaded) -> None:
+    """'≥' on ARR, then a date field: the row used to keep '>=' (appended to the date ops,
+    with a text box for the value), a rule the service can only refuse."""
+    dialog = open_dialog(qtbot, loaded, name="x")
+    row = dialog.root.conditions()[0]
+    choose(row.field_combo, "arr")
+    choose(row.op_combo, ">=")
+    choose(row.field_combo, "renewal_date")
+    assert ">=" not in ops_of(row)
+    assert row.op() == "within_next_days"
+    assert isinstance(row.editor, DaysValue)
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+
+
+def test_operator_change_does_not_write_a_list_into_a_single_value(qtbot, loaded) -> None:
+    """'is one of' [Dana, Fox] then 'is': the text box used to read "['Dana', 'Fox']"."""
+    rule = {
+        "all": [
+            {"field": "owner", "op": "in", "value": ["Dana", "Fox"]},
+            {"field": "arr", "op": "between", "value": [1, 2]},
+        ]
+    }
+    dialog = open_dialog(qtbot, loaded, name="x", rule=rule)
+    text_row, number_row = dialog.root.conditions()
+    choose(text_row.op_combo, "=")
+    assert isinstance(text_row.editor, TextValue)
+    assert text_row.editor.currentText() == ""
+    choose(number_row.op_combo, ">")
+    assert isinstance(number_row.editor, NumberEdit)
+    assert number_row.editor.text() == ""
+    qtbot.waitUntil(lambda: "needs a value" in dialog.count_label.text(), timeout=10_000)
+    assert not dialog.save_button.isEnabled()
+
+
+def test_switching_to_the_percent_history_op_keeps_since_days(qtbot, loaded) -> None:
+    rule = {"field": "health_score", "op": "dropped_by", "value": 10, "since_days": 30}
+    dialog = open_dialog(qtbot, loaded, name="x", rule={"all": [rule]})
+    row = dialog.root.conditions()[0]
+    assert row.to_json() == rule  # loads amount and since_days
+    choose(row.op_combo, "dropped_by_pct")
+    assert row.to_json() == {**rule, "op": "dropped_by_pct"}
+
+
+def test_a_field_chosen_again_gets_its_operator_and_value_back(qtbot, loaded) -> None:
+    dialog = open_dialog(qtbot, loaded, name="x")
+    row = dialog.root.conditions()[0]
+    choose(row.field_combo, "owner")
+    qtbot.keyClicks(row.editor.lineEdit(), "Dana")
+    choose(row.field_combo, "tier")  # a slip of the mouse ...
+    assert row.editor.currentText() == ""  # another field's text is not carried over
+    choose(row.field_combo, "owner")  # ... and back
+    assert row.to_json() == {"field": "owner", "op": "=", "value": "Dana"}
+
+    choose(row.field_combo, "arr")
+    choose(row.op_combo, "between")
+    qtbot.keyClicks(row.editor.low, "10k")
+    qtbot.keyClicks(row.editor.high, "50k")
+    choose(row.field_combo, "renewal_date")
+    choose(row.field_combo, "arr")
+    assert row.to_json() == {"field": "arr", "op": "between", "value": [10_000, 50_000]}
+
+
+def test_not_of_not_loads_as_nested_groups_not_an_empty_condition(qtbot, loaded) -> None:
+    rule = {"not": {"not": {"field": "arr", "op": ">", "value": 100_000}}}
+    dialog = open_dialog(qtbot, loaded, name="x", rule=rule)
+    assert [r.to_json() for r in dialog.root.conditions()] == [rule["not"]["not"]]
+    assert dialog.save_button.isEnabled()
+    assert dialog.last_count == preview_rule(loaded, rule)
+
+
+def test_erased_days_box_is_an_empty_value_not_the_last_number(qtbot, loaded) -> None:
+    """The spin box kept 60 while showing ' days', and Save stayed enabled."""
+    rule = {"all": [{"field": "renewal_date", "op": "within_next_days", "value": 60}]}
+    dialog = open_dialog(qtbot, loaded, name="Soon", rule=rule)
+    days = dialog.root.conditions()[0].editor
+    assert isinstance(days, DaysValue)
+    days.setFocus()
+    days.selectAll()
+    qtbot.keyClick(days, Qt.Key.Key_Backspace)
+    assert days.value() is None
+    qtbot.waitUntil(lambda: "needs a value" in dialog.count_label.text(), timeout=10_000)
+    assert not dialog.save_button.isEnabled()
+    qtbot.keyClicks(days, "45")
+    qtbot.waitUntil(dialog.save_button.isEnabled, timeout=10_000)
+    assert dialog.rule_json() == {
+        "all": [{"field": "renewal_date", "op": "within_next_days", "value": 45}]
+    }

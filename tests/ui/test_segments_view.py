@@ -144,3 +144,14 @@ def test_export_then_import_definitions(qtbot, view, ctx, tmp_path, monkeypatch)
     view.import_action.trigger()
     click_yes(qtbot, view)
     qtbot.waitUntil(lambda: view.findChild(QMessageBox, "cspm-confirm") is None, timeout=10_000)
+
+
+def test_helpers_other_views_import_from_here_still_do() -> None:
+    """imports_view and settings_view import confirm/message_of from segments_view; trends and
+    changes import compact_money from rule_builder. The split moved them, not their names."""
+    from cspm.ui import messages, rule_numbers
+    from cspm.ui.rule_builder import compact_money
+    from cspm.ui.segments_view import confirm, message_of
+
+    assert (confirm, message_of) == (messages.confirm, messages.message_of)
+    assert compact_money is rule_numbers.compact_money

@@ -1,0 +1,41 @@
+"""How the UI reads and writes numbers: typed amounts in, thousands separators and $1.2M out.
+
+Kept apart from the widgets because other views (trends, changes, segments) print money the
+same way the rule builder does, and the parsing rules are easiest to test without Qt.
+"""
+
+from __future__ import annotations
+
+
+def parse_number(text: str) -> float | None:
+    """'1,200,000', '$1.2M', '250k', '12%' -> a number; None when it is not one."""
+    s = text.strip().replace(",", "").replace("$", "").replace("%", "").replace(" ", "")
+    scale = 1.0
+    if s[-1:].lower() in ("k", "m", "b"):
+        scale = {"k": 1e3, "m": 1e6, "b": 1e9}[s[-1].lower()]
+        s = s[:-1]
+    try:
+        value = float(s) * scale
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def format_number(value: float) -> str:
+    """Thousands separators, no trailing zeros: what a CSM would type, tidied."""
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def compact_money(amount: float) -> str:
+    """$12.5K / $1.2M / $3B: short enough for a count line or a table cell."""
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(amount) >= limit:
+            return f"${amount / limit:.1f}".rstrip("0").rstrip(".") + suffix
+    return f"${amount:,.0f}"
+
+
+def count_text(count: int, arr: float) -> str:
+    """The live count line: '2 accounts · $165K ARR'."""
+    return f"{count:,} account{'' if count == 1 else 's'} · {compact_money(arr)} ARR"

@@ -1,0 +1,58 @@
+"""The segment list model: name, member count and ARR, with invalid rules marked in red."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from cspm.service.segments import SegmentSummary
+
+from .rule_numbers import compact_money
+
+_Index = QModelIndex | QPersistentModelIndex
+RED = QColor("#c62828")
+
+
+class SegmentListModel(QAbstractTableModel):
+    """Rows are the service's `SegmentSummary` objects, shown as they come (no ORM rows)."""
+
+    HEADERS = ("Segment", "Accounts", "ARR")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[SegmentSummary] = []
+
+    def set_rows(self, rows: list[SegmentSummary]) -> None:
+        self.beginResetModel()
+        self.rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        s = self.rows[index.row()]
+        col = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if col == 0:
+                return f"⚠ {s.name}" if s.error else s.name
+            if s.error:
+                return "invalid" if col == 1 else ""
+            return f"{s.count:,}" if col == 1 else compact_money(s.arr)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"This rule no longer fits the data: {s.error}" if s.error else s.text
+        if role == Qt.ItemDataRole.ForegroundRole and s.error:
+            return RED
+        if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
