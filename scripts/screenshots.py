@@ -120,8 +120,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if "segments" in window.specs and not suffix:
             window.show_view("segments")
-            for _ in range(50):
-                app.processEvents()
+            segments = window.view("segments")
+            _wait(app, lambda: segments.members.members_loaded_for is not None)
             shoot(window, "segments.png")
             try:
                 from cspm.ui.rule_builder import RuleBuilderDialog
@@ -140,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 builder.resize(820, max(320, builder.sizeHint().height()))
                 builder.show()
-                for _ in range(50):
+                _wait(app, builder.is_ready)
+                for _ in range(20):  # the live count arrives after the fields
                     app.processEvents()
                 shoot(builder, "rule_builder.png")
                 builder.close()

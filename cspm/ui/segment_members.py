@@ -19,7 +19,14 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from cspm.service.context import AppContext
 from cspm.service.segments import SegmentSummary, segment_members
@@ -190,6 +197,10 @@ class SegmentMembers(QWidget):
             return  # a late answer for a segment no longer selected
         self.model.set_frame(frame)
         self.view.resizeColumnsToContents()
+        # "Why" takes the room left (full text in its tooltip) instead of widening the table.
+        why = len(MEMBER_COLUMNS) - 1
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(why, QHeaderView.ResizeMode.Stretch)
         self.members_loaded_for = name
 
     def _member_activated(self, index: QModelIndex) -> None:

@@ -112,17 +112,16 @@ class SegmentsView(QWidget):
         self.members_model, self.members_proxy = self.members.model, self.members.proxy
         self.members_view = self.members.view
 
-        left = QWidget()
-        left_lay = QVBoxLayout(left)
-        left_lay.setContentsMargins(0, 0, 0, 0)
-        left_lay.addLayout(bar)
-        left_lay.addWidget(self.list_view)
+        # The buttons span the view above both panes: inside the list pane they set its minimum
+        # width and pushed the members' "Why" column out of sight.
         splitter = QSplitter()
-        splitter.addWidget(left)
+        splitter.addWidget(self.list_view)
         splitter.addWidget(self.members)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([380, 720])
-        QVBoxLayout(self).addWidget(splitter)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([330, 950])
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(splitter, 1)
 
         self.new_button.clicked.connect(self.new_segment)
         self.edit_button.clicked.connect(self.edit_selected)
