@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Literal
 
 from cspm.core.errors import BadInputError
 
@@ -29,6 +30,7 @@ def register(command: CommandFactory) -> None:
 def export_command(args: argparse.Namespace) -> int:
     from cspm.service.export import export
 
+    what: Literal["portfolio", "tasks"]
     if args.target == "tasks":
         if args.file is None:
             raise BadInputError("Use: cspm export tasks FILE.csv|FILE.xlsx.")

@@ -84,7 +84,9 @@ def _restore(frame: pd.DataFrame) -> pd.DataFrame:
     for col in frame.columns:
         values = frame[col]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            lookup = np.append(values.cat.categories.to_numpy(dtype=object), None)
+            categories = values.cat.categories.to_numpy(dtype=object)
+            lookup = np.empty(len(categories) + 1, dtype=object)  # code -1 (missing) -> None
+            lookup[:-1] = categories
             out[col] = pd.Series(lookup[values.cat.codes.to_numpy()], index=frame.index)
     return out
 

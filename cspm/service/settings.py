@@ -78,7 +78,8 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
     if key in SCALAR_KEYS:
         if value not in SCALAR_KEYS[key]:
             raise BadInputError(f"{key} must be one of {', '.join(SCALAR_KEYS[key])}.")
-        return save_settings(ctx, dataclasses.replace(settings, **{key: value}))
+        changes: dict[str, Any] = {key: value}  # checked against SCALAR_KEYS above
+        return save_settings(ctx, dataclasses.replace(settings, **changes))
     if key.startswith("health."):
         return _set_health(ctx, key.split(".")[1:], value)
     if key.startswith("lifecycle."):
@@ -147,7 +148,8 @@ def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
             raise BadInputError(f"{key} must be true or false.")
         config = dataclasses.replace(config, prefer_imported=value.lower() in ("true", "yes", "1"))
     elif parts in (["red_below"], ["green_from"], ["mau_trend_days"]):
-        config = dataclasses.replace(config, **{parts[0]: _number(key, value)})
+        number: dict[str, Any] = {parts[0]: _number(key, value)}
+        config = dataclasses.replace(config, **number)
     elif len(parts) == 2 and parts[0] == "weights" and parts[1] in COMPONENTS:
         weights = dataclasses.replace(config.weights, **{parts[1]: _number(key, value)})
         config = dataclasses.replace(config, weights=weights)
