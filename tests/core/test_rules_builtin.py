@@ -51,12 +51,9 @@ EXPECTED = {
     "renew": {"Renewal in next 90 days", "Expansion potential", "Unpaid invoices"},
     "risky": {"At risk", "No interaction in 30+ days", "No QBR in 120 days", "Low adoption"},
     "dropping": {"At risk", "Expansion potential"},
-    "churned": {
-        "Churned in last 60 days",
-        "No QBR in 120 days",
-        "No interaction in 30+ days",
-        "Expansion potential",
-    },
+    # A churned account is only in the churn segment: the segments about customers to save,
+    # grow or re-engage leave out accounts that have already left.
+    "churned": {"Churned in last 60 days"},
     "oldchurn": set(),
 }
 

@@ -529,3 +529,42 @@ def test_random_histories_keep_one_task_per_episode() -> None:
             world.log(str(rng.choice(pf.index)), "call", step)
     statuses = set(world.tasks["status"])
     assert {"open", "resolved", "done"} <= statuses
+
+
+# --- churned accounts --------------------------------------------------------------------------
+
+
+def test_churned_accounts_get_only_steps_meant_for_them() -> None:
+    """A save plan or a check-in for a customer who has left is noise; an exit interview is not."""
+    pf = make_portfolio(
+        2, lifecycle_stage=["Churned", "Established"], tier="Enterprise", last_interaction=pd.NaT
+    )
+    exit_step = segment_step("Lost", id="exit.interview", for_churned=True)
+    settings = TaskSettings(
+        playbooks=(segment_step("Watch"), exit_step),
+        engagement={"Enterprise": EngagementModel("high-touch", (CHECK_IN,))},
+    )
+    world = World(pf, {"Watch": [True, True], "Lost": [True, False]}, settings)
+    world.run()
+    assert world.open_keys() == {
+        ("a0", "exit.interview"),
+        ("a1", "risk.call"),
+        ("a1", "cadence:check_in"),
+    }
+
+
+def test_an_account_that_churns_has_its_open_tasks_resolved_by_data() -> None:
+    world = World(make_portfolio(1), {"At risk": [True]}, only(segment_step()))
+    world.run()
+    tid = int(world.task("a0", "risk.call")["id"])
+    world.portfolio.loc["a0", "lifecycle_stage"] = "Churned"
+    plan = world.run(1)
+    assert plan.resolve == [tid]
+    assert world.open_keys() == set()
+
+
+def test_a_step_on_the_churned_stage_applies_without_the_flag() -> None:
+    step = PlaybookStep("churn.review", "stage", "Churned", "Churn review")
+    world = World(make_portfolio(1, lifecycle_stage="Churned"), {}, only(step))
+    world.run()
+    assert world.open_keys() == {("a0", "churn.review")}

@@ -12,6 +12,13 @@ from cspm.core.fields import FieldType
 from cspm.core.rules.language import parse_rule
 from cspm.core.rules.nodes import Rule
 
+
+def _active(rule: dict[str, Any]) -> dict[str, Any]:
+    """The rule for customers who have not churned: a save plan, a re-engagement call or an
+    upsell for an account that already left is noise in the CSM's lists and tasks."""
+    return {"all": [{"field": "lifecycle_stage", "op": "!=", "value": "Churned"}, rule]}
+
+
 BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
         "New this week",
@@ -26,33 +33,37 @@ BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
         "Renewal in next 90 days",
         "Renewal date within the next 90 days.",
-        {"field": "renewal_date", "op": "within_next_days", "value": 90},
+        _active({"field": "renewal_date", "op": "within_next_days", "value": 90}),
     ),
     (
         "Expansion potential",
         "Nearly all seats used, usage growing 20%+ in 30 days, or a promoter (NPS 9-10).",
-        {
-            "any": [
-                {"field": "seat_utilization", "op": ">=", "value": 0.95},
-                {"field": "mau", "op": "rose_by_pct", "value": 20, "since_days": 30},
-                {"field": "nps", "op": ">=", "value": 9},
-            ]
-        },
+        _active(
+            {
+                "any": [
+                    {"field": "seat_utilization", "op": ">=", "value": 0.95},
+                    {"field": "mau", "op": "rose_by_pct", "value": 20, "since_days": 30},
+                    {"field": "nps", "op": ">=", "value": 9},
+                ]
+            }
+        ),
     ),
     (
         "At risk",
         "Health below 50, or health dropped 15+ points in 30 days.",
-        {
-            "any": [
-                {"field": "health_score", "op": "<", "value": 50},
-                {"field": "health_score", "op": "dropped_by", "value": 15, "since_days": 30},
-            ]
-        },
+        _active(
+            {
+                "any": [
+                    {"field": "health_score", "op": "<", "value": 50},
+                    {"field": "health_score", "op": "dropped_by", "value": 15, "since_days": 30},
+                ]
+            }
+        ),
     ),
     (
         "No interaction in 30+ days",
         "No logged interaction in the last 30 days (or never).",
-        {"field": "last_interaction", "op": "older_than_days", "value": 30},
+        _active({"field": "last_interaction", "op": "older_than_days", "value": 30}),
     ),
     (
         "Churned in last 60 days",
@@ -72,17 +83,19 @@ BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     (
         "No QBR in 120 days",
         "Enterprise and Mid-Market accounts without a QBR in 120 days (or ever).",
-        {
-            "all": [
-                {"field": "last_qbr", "op": "older_than_days", "value": 120},
-                {"field": "tier", "op": "in", "value": ["Enterprise", "Mid-Market"]},
-            ]
-        },
+        _active(
+            {
+                "all": [
+                    {"field": "last_qbr", "op": "older_than_days", "value": 120},
+                    {"field": "tier", "op": "in", "value": ["Enterprise", "Mid-Market"]},
+                ]
+            }
+        ),
     ),
     (
         "Low adoption",
         "Fewer than half of the purchased seats are active.",
-        {"field": "seat_utilization", "op": "<", "value": 0.5},
+        _active({"field": "seat_utilization", "op": "<", "value": 0.5}),
     ),
 )
 

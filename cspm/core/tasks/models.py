@@ -138,6 +138,9 @@ class PlaybookStep:
     that date is missing on an account the task is due the day it is created, since the work is
     still needed. `tiers` limits the step to some tiers (empty = all). `outlives_trigger` keeps an
     open task open when its trigger clears (onboarding checks matter after the stage ends).
+    `for_churned`: churned accounts (lifecycle stage Churned) get the step only when it is set
+    (an exit interview, a billing follow-up), because a save plan or a re-engagement call for a
+    customer who has left is noise; a step triggered by the Churned stage itself always applies.
     """
 
     id: str
@@ -150,6 +153,7 @@ class PlaybookStep:
     base_priority: float = 50.0
     tiers: tuple[str, ...] = ()
     outlives_trigger: bool = False
+    for_churned: bool = False
 
     def __post_init__(self) -> None:
         if not self.id or self.id.startswith(CADENCE_PREFIX):
@@ -175,6 +179,7 @@ class PlaybookStep:
             "base_priority": self.base_priority,
             "tiers": list(self.tiers),
             "outlives_trigger": self.outlives_trigger,
+            "for_churned": self.for_churned,
         }
 
     @classmethod

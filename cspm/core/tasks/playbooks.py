@@ -87,6 +87,7 @@ def _step(
     priority: float,
     *,
     outlives: bool = False,
+    for_churned: bool = False,
 ) -> PlaybookStep:
     return PlaybookStep(
         id=id,
@@ -98,6 +99,7 @@ def _step(
         due_offset_days=offset,
         base_priority=priority,
         outlives_trigger=outlives,
+        for_churned=for_churned,
     )
 
 
@@ -208,6 +210,7 @@ DEFAULT_PLAYBOOKS: tuple[PlaybookStep, ...] = (
         "churn_date",
         14,
         40,
+        for_churned=True,
     ),
     _step(
         "unpaid.billing_followup",
@@ -218,6 +221,7 @@ DEFAULT_PLAYBOOKS: tuple[PlaybookStep, ...] = (
         "today",
         3,
         70,
+        for_churned=True,  # money owed is still owed after they leave
     ),
     _step(
         "no_qbr.schedule_qbr",

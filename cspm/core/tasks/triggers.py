@@ -10,6 +10,8 @@ Trigger definitions:
 - segment step: the account is a member of the segment (a segment absent from `membership`
   holds for nobody), and its tier passes the step's tier filter.
 - stage step: the account's lifecycle_stage equals the stage, and the tier filter passes.
+- churned accounts (lifecycle stage Churned) hold no cadence and no playbook step unless the
+  step is `for_churned` or triggered by the Churned stage: their open tasks resolve by data.
 - cadence: the account's tier model has the cadence, and it falls due within the lead days:
   anchor + every_days <= today + lead. The anchor is the latest of the last done/dismissed task
   of that kind (closed_on), the last counting touchpoint, and the cadence's data fields; no
@@ -26,6 +28,8 @@ import pandas as pd
 from cspm.core.tasks.config import TaskSettings
 from cspm.core.tasks.frames import column_days, days, positions, text_codes
 from cspm.core.tasks.models import TOUCH_KINDS, Cadence, EngagementModel, PlaybookStep
+
+CHURNED = "Churned"  # the lifecycle stage (cspm.core.settings.LIFECYCLE_STAGES)
 
 
 @dataclass(frozen=True)
@@ -134,8 +138,11 @@ def _playbook_triggers(
         pd.factorize(stages) if stages is not None else (np.full(n, -1), pd.Index([]))
     )
     stage_lookup = {str(s): i for i, s in enumerate(stage_names)}
+    churned = _churned(portfolio)
     for step in settings.playbooks:
         mask = _step_mask(step, membership, stage_codes, stage_lookup, n)
+        if not (step.for_churned or (step.trigger_kind == "stage" and step.trigger == CHURNED)):
+            mask &= ~churned
         if step.tiers:
             mask &= _tier_filter(portfolio, step.tiers, n)
         code = code_of[step.id]
@@ -176,8 +183,9 @@ def _cadence_triggers(
         trig.every[code] = np.full(n, np.nan)
     touches = _TouchIndex(touchpoints, portfolio.index)
     tier_codes, tier_models = _tier_groups(portfolio, settings)
+    active = ~_churned(portfolio)
     for group, model in enumerate(tier_models):
-        rows_all = np.flatnonzero(tier_codes == group)
+        rows_all = np.flatnonzero((tier_codes == group) & active)
         if len(rows_all) == 0:
             continue
         for cad in model.cadences:
@@ -197,6 +205,12 @@ def _cadence_triggers(
             trig.pieces.append(
                 Piece(code, rows, due[ok], cad.label, cad.label, cad.description, cad.base_priority)
             )
+
+
+def _churned(portfolio: pd.DataFrame) -> np.ndarray:
+    if "lifecycle_stage" not in portfolio.columns:
+        return np.zeros(len(portfolio), dtype=bool)
+    return (portfolio["lifecycle_stage"] == CHURNED).to_numpy(dtype=bool, na_value=False)
 
 
 def _step_mask(
