@@ -16,7 +16,7 @@ import pandas as pd
 
 from .fields import FIELD_NAMES, FIELDS, FieldType
 from .health import HealthConfig, compute_health
-from .lifecycle import assign_stages
+from .lifecycle import assign_stages, churned_mask
 from .parsing import infer_type, parse_column
 from .rules import Rule, add_derived, evaluate_many
 from .settings import Settings
@@ -104,6 +104,24 @@ def segment_lists(membership: pd.DataFrame) -> list[tuple[str, ...]]:
     return [per_pattern[i] for i in inverse]
 
 
+def _last_arr_of_churned(
+    state: pd.DataFrame, history: pd.DataFrame | None, settings: Settings, today: dt.date
+) -> pd.Series | None:
+    """Per churned account, its last positive ARR on or before today (from the snapshots), so
+    it keeps the tier it had as a customer; None when no account is churned."""
+    churned = churned_mask(state, today, settings)
+    if not churned.any() or history is None or "arr" not in history.columns or history.empty:
+        return None
+    keys = state.index[churned]
+    hist = history[history["key"].isin(keys)]  # a few churned accounts of many: filter first
+    hist = hist[(hist["as_of"] <= pd.Timestamp(today)) & (hist["arr"] > 0)]
+    if hist.empty:
+        return None
+    hist = hist.sort_values(["as_of", "import_id"], kind="stable")
+    last = hist.groupby("key", sort=False)["arr"].last()
+    return pd.Series(state.index, index=state.index).map(last).astype(float).where(churned)
+
+
 def analyse(
     state: pd.DataFrame,
     history: pd.DataFrame | None,
@@ -124,7 +142,13 @@ def analyse(
     """
     state = state.set_index("key", drop=False) if "key" in state.columns else state
     state = with_all_fields(state)
-    tiers = assign_tiers(state, settings, override_tiers, override_notes=override_notes)
+    tiers = assign_tiers(
+        state,
+        settings,
+        override_tiers,
+        override_notes=override_notes,
+        last_arr=_last_arr_of_churned(state, history, settings, today),
+    )
     frame = state.drop(columns=["custom"], errors="ignore").rename(columns=IMPORTED_RENAMES)
     frame = pd.concat([frame, tiers], axis=1)
     health_parts = compute_health(frame, history, today, health)

@@ -140,6 +140,15 @@ def _today(today: datetime.date) -> np.datetime64:
     return np.datetime64(pd.Timestamp(today).date(), "D")
 
 
+def churned_mask(frame: pd.DataFrame, today: datetime.date, settings: Settings) -> np.ndarray:
+    """Accounts the Churned rule (rule 1) holds for: a churned status, or a churn date on or
+    before today. Tiering needs it before stages exist (a churned account is tiered by its
+    last ARR), so it is one function both use."""
+    status = _Text(frame, "status")
+    churn = _offsets(_dates(frame, "churn_date"), _today(today))
+    return np.asarray(status.isin(settings.churned_statuses) | (churn <= 0), dtype=bool)
+
+
 def assign_stages(frame: pd.DataFrame, today: datetime.date, settings: Settings) -> pd.DataFrame:
     """lifecycle_stage and stage_reason for every account in `frame`, as of `today`.
 
@@ -168,7 +177,7 @@ def assign_stages(frame: pd.DataFrame, today: datetime.date, settings: Settings)
     with np.errstate(invalid="ignore"):
         promoter = (nps >= win.advocate_nps) & (health >= win.advocate_health)
         conditions = [
-            churned_status | (churn <= 0),
+            churned_mask(frame, today, settings),
             imported_stage != None,  # noqa: E711 - elementwise on an object array
             trial_status | (start > 0),
             (start <= 0) & (start >= -win.onboarding_days),

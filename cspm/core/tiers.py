@@ -11,6 +11,9 @@ Decisions worth knowing:
   user raised above 0) falls in the lowest band: the account is still a paying-tier customer, and
   putting it in Unassigned would mix it up with accounts whose ARR is missing.
 - Two bands with the same minimum: the one listed first in settings wins.
+- A churned account's ARR is usually 0 by the time the CRM exports it; it keeps the tier of
+  its last ARR before churning (`last_arr`), so "we lost two Enterprise customers" stays
+  visible instead of every churned account landing in the lowest band.
 
 Everything works on whole columns (numpy masks; reason texts by table look-up and
 `numpy.strings` concatenation), so a 100,000-account portfolio costs milliseconds.
@@ -159,6 +162,7 @@ def assign_tiers(
     overrides: pd.Series | None = None,
     *,
     override_notes: pd.Series | None = None,
+    last_arr: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Tier, tier_source and tier_reason for every account in `frame`.
 
@@ -167,6 +171,8 @@ def assign_tiers(
     naming no configured tier (say, a band renamed since) is ignored and the reason says so,
     rather than inventing a tier nobody configured.
     override_notes: optional free text per account ("strategic logo") shown in the reason.
+    last_arr: indexed like `frame`; where given (churned accounts) and the account's own ARR is
+    0 or missing, the band is taken from it and the reason says so.
     With `settings.tier_source == "imported"`, the frame's own `tier` column is used where it
     names a configured band; elsewhere the ARR band applies and the reason explains why.
     """
@@ -174,11 +180,21 @@ def assign_tiers(
     ordered = _bands_high_first(settings.tier_bands)
     band_names = [b.name for b in ordered]
     arr = _numeric(frame, "arr")
+    use_last = np.zeros(len(frame), dtype=bool)
+    if last_arr is not None:
+        last = pd.to_numeric(last_arr.reindex(index), errors="coerce").to_numpy(
+            dtype=np.float64, na_value=np.nan
+        )
+        with np.errstate(invalid="ignore"):
+            use_last = ~np.isnan(last) & (last > 0) & (np.isnan(arr) | (arr <= 0))
+        arr = np.where(use_last, last, arr)
     pos = _band_positions(arr, ordered)
 
     tier = np.array([*band_names, UNASSIGNED_TIER], dtype=object)[pos]
     source = np.where(pos >= 0, "arr_band", "none").astype(object)
     reason = _band_reasons(arr, pos, ordered)
+    if use_last.any():
+        reason[use_last] = _prepend("churned; last ", reason[use_last])
 
     if settings.tier_source == "imported":
         imported = (

@@ -280,3 +280,21 @@ def test_whole_portfolio_matches_a_row_by_row_reading() -> None:
         return "Enterprise" if v >= 100_000 else "Mid-Market" if v >= 25_000 else "SMB"
 
     assert out.tolist() == [by_hand(v) for v in arr]
+
+
+def test_churned_account_keeps_the_tier_of_its_last_arr() -> None:
+    """Churned accounts arrive with ARR 0; the analysis hands their last ARR as `last_arr`."""
+    frame = pd.DataFrame({"arr": [0.0, np.nan, 0.0, 0.0]}, index=["lost", "gone", "free", "new"])
+    last = pd.Series([150_000.0, 30_000.0, np.nan, np.nan], index=frame.index)
+    out = assign_tiers(frame, Settings(), last_arr=last)
+    assert out["tier"].tolist() == ["Enterprise", "Mid-Market", "SMB", "SMB"]
+    assert out.loc["lost", "tier_reason"] == (
+        "churned; last ARR $150,000 >= $100,000 (Enterprise band)"
+    )
+    assert out.loc["free", "tier_reason"].startswith("ARR $0 ")
+
+
+def test_last_arr_never_replaces_a_current_positive_arr() -> None:
+    frame = pd.DataFrame({"arr": [20_000.0]}, index=["a"])
+    out = assign_tiers(frame, Settings(), last_arr=pd.Series([500_000.0], index=["a"]))
+    assert out.loc["a", "tier"] == "SMB"

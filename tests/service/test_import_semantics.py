@@ -282,3 +282,14 @@ def test_list_accounts_filters_and_orders(ctx, tmp_path: Path) -> None:
     assert list(list_accounts(ctx, tier="smb")["name"]) == ["Initech"]
     with pytest.raises(BadInputError, match="Unknown tier"):
         list_accounts(ctx, tier="Gold")
+
+
+def test_an_account_that_churned_keeps_its_tier_from_earlier_imports(ctx, tmp_path: Path) -> None:
+    header = ["Account ID", "Account Name", "ARR", "Status"]
+    before = write_csv(tmp_path / "oct.csv", [header, ["ACC-9", "Lost Co", 240_000, "Active"]])
+    after = write_csv(tmp_path / "nov.csv", [header, ["ACC-9", "Lost Co", 0, "Churned"]])
+    import_file(ctx, before, ImportOptions(as_of=dt.date(2026, 10, 1)))
+    import_file(ctx, after, ImportOptions(as_of=dt.date(2026, 11, 20)))
+    row = load_portfolio(ctx).frame.loc["ACC-9"]
+    assert (row["lifecycle_stage"], row["tier"], row["arr"]) == ("Churned", "Enterprise", 0)
+    assert row["tier_reason"].startswith("churned; last ARR $240,000")
