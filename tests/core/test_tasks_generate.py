@@ -568,3 +568,16 @@ def test_a_step_on_the_churned_stage_applies_without_the_flag() -> None:
     world = World(make_portfolio(1, lifecycle_stage="Churned"), {}, only(step))
     world.run()
     assert world.open_keys() == {("a0", "churn.review")}
+
+
+def test_a_step_covered_by_a_cadence_goes_to_tiers_without_that_cadence() -> None:
+    """'Schedule QBR' for an account whose tier already has a QBR cadence would be the same
+    meeting twice; the tech-touch account without one still gets the step."""
+    step = segment_step("No QBR", id="no_qbr.schedule", covered_by=("check_in",))
+    settings = TaskSettings(
+        playbooks=(step,), engagement={"Enterprise": EngagementModel("high-touch", (CHECK_IN,))}
+    )
+    pf = make_portfolio(2, tier=["Enterprise", "SMB"], last_interaction=pd.NaT)
+    world = World(pf, {"No QBR": [True, True]}, settings)
+    world.run()
+    assert world.open_keys() == {("a0", "cadence:check_in"), ("a1", "no_qbr.schedule")}

@@ -141,6 +141,9 @@ class PlaybookStep:
     `for_churned`: churned accounts (lifecycle stage Churned) get the step only when it is set
     (an exit interview, a billing follow-up), because a save plan or a re-engagement call for a
     customer who has left is noise; a step triggered by the Churned stage itself always applies.
+    `covered_by`: cadence kinds that already do this step's job; an account whose tier's
+    engagement model has one of them gets the cadence task instead of this step (a high-touch
+    account due its QBR should not also get "Schedule QBR" for the same meeting).
     """
 
     id: str
@@ -154,6 +157,7 @@ class PlaybookStep:
     tiers: tuple[str, ...] = ()
     outlives_trigger: bool = False
     for_churned: bool = False
+    covered_by: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.id or self.id.startswith(CADENCE_PREFIX):
@@ -180,13 +184,15 @@ class PlaybookStep:
             "tiers": list(self.tiers),
             "outlives_trigger": self.outlives_trigger,
             "for_churned": self.for_churned,
+            "covered_by": list(self.covered_by),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlaybookStep:
         kw = _known(cls, data)
-        if "tiers" in kw:
-            kw["tiers"] = tuple(kw["tiers"])
+        for key in ("tiers", "covered_by"):
+            if key in kw:
+                kw[key] = tuple(kw[key])
         return cls(**kw)
 
 

@@ -88,6 +88,7 @@ def _step(
     *,
     outlives: bool = False,
     for_churned: bool = False,
+    covered_by: tuple[str, ...] = (),
 ) -> PlaybookStep:
     return PlaybookStep(
         id=id,
@@ -100,6 +101,7 @@ def _step(
         base_priority=priority,
         outlives_trigger=outlives,
         for_churned=for_churned,
+        covered_by=covered_by,
     )
 
 
@@ -200,6 +202,7 @@ DEFAULT_PLAYBOOKS: tuple[PlaybookStep, ...] = (
         "today",
         5,
         60,
+        covered_by=("check_in",),  # tiers with check-ins get their check-in instead
     ),
     _step(
         "churned.exit_interview",
@@ -232,5 +235,6 @@ DEFAULT_PLAYBOOKS: tuple[PlaybookStep, ...] = (
         "today",
         14,
         50,
+        covered_by=("qbr", "business_review"),  # the tier's own review cadence books it
     ),
 )

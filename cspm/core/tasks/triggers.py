@@ -10,6 +10,7 @@ Trigger definitions:
 - segment step: the account is a member of the segment (a segment absent from `membership`
   holds for nobody), and its tier passes the step's tier filter.
 - stage step: the account's lifecycle_stage equals the stage, and the tier filter passes.
+- a step `covered_by` cadence kinds holds for nobody whose tier's model has one of them.
 - churned accounts (lifecycle stage Churned) hold no cadence and no playbook step unless the
   step is `for_churned` or triggered by the Churned stage: their open tasks resolve by data.
 - cadence: the account's tier model has the cadence, and it falls due within the lead days:
@@ -139,10 +140,16 @@ def _playbook_triggers(
     )
     stage_lookup = {str(s): i for i, s in enumerate(stage_names)}
     churned = _churned(portfolio)
+    tier_codes, tier_models = _tier_groups(portfolio, settings)
     for step in settings.playbooks:
         mask = _step_mask(step, membership, stage_codes, stage_lookup, n)
         if not (step.for_churned or (step.trigger_kind == "stage" and step.trigger == CHURNED)):
             mask &= ~churned
+        if step.covered_by:
+            covering = [
+                any(c.kind in step.covered_by for c in model.cadences) for model in tier_models
+            ]
+            mask &= ~np.array(covering, dtype=bool)[tier_codes]
         if step.tiers:
             mask &= _tier_filter(portfolio, step.tiers, n)
         code = code_of[step.id]
