@@ -111,15 +111,15 @@ class AccountDetailDialog(QDialog):
         font.setBold(True)
         self.title.setFont(font)
         self.subtitle = _label("", muted=True)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
-        layout.addWidget(self.scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
         layout.addWidget(buttons)
         # widgets of the tier override, (re)built with the content
         self.tier_combo = QComboBox()
@@ -148,10 +148,10 @@ class AccountDetailDialog(QDialog):
             parts.append(f"owner {values['owner']}")
         parts.append(f"ARR {format_value('arr', values.get('arr'))}")
         self.subtitle.setText(" · ".join(parts))
-        old = self.scroll.takeWidget()
+        old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll.setWidget(self._content(detail))
+        self.scroll_area.setWidget(self._content(detail))
         self.loaded.emit()
 
     def _content(self, d: AccountDetail) -> QWidget:

@@ -78,7 +78,7 @@ class AccountTableModel(QAbstractTableModel):
         self._visible = self._order
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self._needle = ""
-        self._search_mask: np.ndarray | None = None
+        self._search_mask: tuple[str, np.ndarray] | None = None  # (needle, its match mask)
         self._tier: str | None = None
         self._stage: str | None = None
         self._brushes = band_brushes(QApplication.palette())

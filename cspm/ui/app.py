@@ -113,7 +113,8 @@ def install_exception_handler() -> None:
 
 def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None = None) -> int:
     """Open the window on the chosen database; returns the process exit code."""
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # typed QCoreApplication: narrow it to the GUI app
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName("cspm")

@@ -55,7 +55,7 @@ class _Relay(QObject):
         self,
         owner: QObject,
         worker: Worker,
-        on_done: Callable[[Any], None] | None,
+        on_done: Callable[[Any], object] | None,
         on_error: Callable[[BaseException], None] | None,
         on_progress: Callable[[float, str], None] | None,
     ) -> None:
@@ -99,7 +99,7 @@ def run(
     owner: QObject,
     fn: Callable[..., Any],
     *args: Any,
-    on_done: Callable[[Any], None] | None = None,
+    on_done: Callable[[Any], object] | None = None,
     on_error: Callable[[BaseException], None] | None = None,
     on_progress: Callable[[float, str], None] | None = None,
     with_progress: bool = False,

@@ -136,7 +136,7 @@ class ChangesPanel(QWidget):
         self.sections = {}
         m = result.moves
         tiers = m.tier_matrix[m.tier_matrix["from"] != m.tier_matrix["to"]]
-        rows = []
+        rows: list[tuple[str, str, QColor | None]] = []
         for r in tiers.to_dict("records"):
             arr = r.get("arr_before", 0.0) if r["to"] == "(churned)" else r["arr"]
             rows.append((f"{r['from']} → {r['to']}",
@@ -203,7 +203,12 @@ class ChangesPanel(QWidget):
         head = self.sections.get(section)
         if head is None:
             return []
-        return [head.child(i).text(0) for i in range(head.childCount())]
+        texts = []
+        for i in range(head.childCount()):
+            item = head.child(i)
+            assert item is not None  # i < childCount(), so the child exists
+            texts.append(item.text(0))
+        return texts
 
 
 def open_changes_dialog(ctx: AppContext, parent: QWidget | None = None) -> QDialog:
@@ -218,7 +223,6 @@ def open_changes_dialog(ctx: AppContext, parent: QWidget | None = None) -> QDial
     layout = QVBoxLayout(dialog)
     layout.addWidget(panel, 1)
     layout.addWidget(buttons)
-    dialog.panel = panel  # type: ignore[attr-defined]
     dialog.resize(520, 600)
     dialog.open()
     return dialog

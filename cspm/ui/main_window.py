@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from cspm.service.context import AppContext
 from cspm.service.imports import sheet_names
+from cspm.service.summary import PortfolioSummary
 
 from .app import qsettings
 from .busy import report_error, run, show_error
@@ -53,7 +54,7 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.views: dict[str, QWidget] = {}
         self.portfolio: PortfolioView
-        self.summary = None  # PortfolioSummary of the last load
+        self.summary: PortfolioSummary | None = None  # of the last load
         self.wizard: QWidget | None = None
         self._stale: set[str] = set()
         self.setObjectName("main-window")
@@ -115,11 +116,12 @@ class MainWindow(QMainWindow):
         self.nav.clear()
         while self.stack.count():
             widget = self.stack.widget(0)
+            assert widget is not None  # count() > 0, so index 0 exists
             self.stack.removeWidget(widget)
             widget.deleteLater()
         self.views = {}
         self.specs: dict[str, ViewSpec] = {}
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QStackedWidget] = {}
         self._stale.clear()
         self._loaded_once = False
         self.view_menu.clear()
@@ -138,7 +140,9 @@ class MainWindow(QMainWindow):
             self._view_action(spec, len(self.specs))
         self.view_menu.addSeparator()
         self.view_menu.addAction(self.refresh_action)
-        self.portfolio = self.view("portfolio")  # type: ignore[assignment]
+        portfolio = self.view("portfolio")
+        assert isinstance(portfolio, PortfolioView)  # _make_view always builds this one
+        self.portfolio = portfolio
         self.portfolio.loaded.connect(self._portfolio_loaded)
         self.portfolio.import_requested.connect(self.open_import_wizard)
         self.portfolio.demo_requested.connect(self.open_demo)
@@ -304,7 +308,7 @@ class MainWindow(QMainWindow):
         if not self.export_available:
             return
         try:
-            from .export_dialog import ExportDialog  # type: ignore[import-not-found]
+            from .export_dialog import ExportDialog
         except ImportError as exc:
             show_error(self, f"Export is not available: {exc}")
             return

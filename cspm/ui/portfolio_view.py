@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPalette
@@ -35,6 +36,9 @@ from .app import qsettings
 from .busy import run
 from .empty_state import EmptyState
 from .matrix_widget import MatrixWidget, short_money
+
+if TYPE_CHECKING:
+    from .account_detail import AccountDetailDialog  # imported when first opened
 
 DEFAULT_WIDTHS = {  # in average character widths
     "name": 26,
@@ -94,7 +98,7 @@ class PortfolioView(QWidget):
         self.ctx = ctx
         self.data: PortfolioData | None = None
         self._generation = 0
-        self.detail_dialog = None
+        self.detail_dialog: AccountDetailDialog | None = None
 
         self.stack = QStackedWidget()
         self.loading = QLabel("Loading portfolio…")

@@ -144,8 +144,10 @@ class RuleBuilderDialog(QDialog):
         self.shared.catalog = catalog
         for i in reversed(range(self.tree_layout.count())):
             item = self.tree_layout.takeAt(i)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            assert item is not None  # i < count(), so there is an item to take
+            widget = item.widget()
+            if widget is not None:
+                widget.deleteLater()
         rule = self._initial_rule
         self.root = GroupWidget(self.shared, 0, rule if rule else None)
         if not rule:
@@ -212,7 +214,7 @@ class RuleBuilderDialog(QDialog):
         for row in self.root.conditions():
             row.mark(None)
         if path:
-            target = self.root.find(path)
+            target = self.root.find_path(path)
             if isinstance(target, ConditionRow):
                 target.mark(message)
 

@@ -50,7 +50,8 @@ class ConditionRow(QFrame):
         self._editor_key: tuple[str | None, str | None] | None = None
         self._shown_field: str | None = None  # the field the op list and editor were made for
         self._memory: dict[str, dict[str, Any]] = {}  # field -> its last op/value (JSON)
-        self.remove_button = QToolButton(text="✕")
+        self.remove_button = QToolButton()
+        self.remove_button.setText("✕")
         self.remove_button.setToolTip("Remove this condition")
         self.remove_button.clicked.connect(lambda: self.remove_requested.emit(self))
         lay.addWidget(self.field_combo)

@@ -50,16 +50,19 @@ class GroupWidget(QFrame):
         self.mode = QComboBox()
         self.mode.addItem("Match ALL of these", "all")
         self.mode.addItem("Match ANY of these", "any")
-        self.add_condition_button = QToolButton(text="+ Condition")
-        self.add_group_button = QToolButton(text="+ Group")
-        self.remove_button = QToolButton(text="✕")
+        self.add_condition_button = QToolButton()
+        self.add_condition_button.setText("+ Condition")
+        self.add_group_button = QToolButton()
+        self.add_group_button.setText("+ Group")
+        self.remove_button = QToolButton()
+        self.remove_button.setText("✕")
         self.remove_button.setToolTip("Remove this group")
         self.remove_button.setVisible(depth > 0)
         for w in (self.not_check, self.mode):
             head.addWidget(w)
         head.addStretch(1)
-        for w in (self.add_condition_button, self.add_group_button, self.remove_button):
-            head.addWidget(w)
+        for button in (self.add_condition_button, self.add_group_button, self.remove_button):
+            head.addWidget(button)
         outer.addLayout(head)
         self.body = QVBoxLayout()
         self.body.setContentsMargins(16, 0, 0, 0)
@@ -95,7 +98,9 @@ class GroupWidget(QFrame):
     def children_widgets(self) -> list[ConditionRow | GroupWidget]:
         out = []
         for i in range(self.body.count()):
-            w = self.body.itemAt(i).widget()
+            item = self.body.itemAt(i)
+            assert item is not None  # i < count(), so the item exists
+            w = item.widget()
             if isinstance(w, ConditionRow | GroupWidget):
                 out.append(w)
         return out
@@ -134,7 +139,7 @@ class GroupWidget(QFrame):
         node = {str(self.mode.currentData()): [c.to_json() for c in self.children_widgets()]}
         return {"not": node} if self.not_check.isChecked() else node
 
-    def find(self, path: str) -> ConditionRow | GroupWidget | None:
+    def find_path(self, path: str) -> ConditionRow | GroupWidget | None:
         """The widget a service message's '(at all[1].any[0])' points to."""
         target: ConditionRow | GroupWidget = self
         for m in _PATH_STEP.finditer(path):

@@ -67,7 +67,9 @@ class TextValue(QComboBox):
         self.field = field
         self.setEditable(True)
         self.setMinimumWidth(160)
-        self.lineEdit().setPlaceholderText("value")
+        line_edit = self.lineEdit()
+        assert line_edit is not None  # an editable combo box always has one
+        line_edit.setPlaceholderText("value")
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.editTextChanged.connect(self.changed)
         shared.values_loaded.connect(self._fill)
@@ -152,7 +154,7 @@ class DaysValue(QSpinBox):
         self.setSuffix(suffix)
         self.lineEdit().textChanged.connect(self.changed)  # also on erasing: no value change
 
-    def value(self) -> Any:  # type: ignore[override]
+    def value(self) -> Any:
         return super().value() if self.cleanText().strip() else None
 
     def set_value(self, v: Any) -> None:
@@ -194,8 +196,11 @@ class ListValue(QWidget):
             self.entry.returnPressed.connect(self.add_current)
         else:
             self.entry = TextValue(shared, field)
-            self.entry.lineEdit().returnPressed.connect(self.add_current)
-        self.add_button = QToolButton(text="Add")
+            line_edit = self.entry.lineEdit()
+            assert line_edit is not None  # TextValue is an editable combo box
+            line_edit.returnPressed.connect(self.add_current)
+        self.add_button = QToolButton()
+        self.add_button.setText("Add")
         self.add_button.clicked.connect(self.add_current)
         self.items = QListWidget()
         self.items.setFlow(QListWidget.Flow.LeftToRight)
@@ -203,7 +208,8 @@ class ListValue(QWidget):
         self.items.setFixedHeight(30)
         self.items.setMinimumWidth(160)
         self.items.setSpacing(2)
-        self.remove_button = QToolButton(text="Remove")
+        self.remove_button = QToolButton()
+        self.remove_button.setText("Remove")
         self.remove_button.setToolTip("Remove the selected value from the list")
         self.remove_button.clicked.connect(self.remove_selected)
         for w in (self.entry, self.add_button, self.items, self.remove_button):

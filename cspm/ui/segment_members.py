@@ -7,6 +7,7 @@ Members come from the service as a DataFrame (one row per account, with a 'why' 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from typing import Any
 
@@ -185,7 +186,7 @@ class SegmentMembers(QWidget):
             segment_members,
             self.ctx,
             s.name,
-            on_done=lambda frame, name=s.name: self._show_members(name, frame),
+            on_done=functools.partial(self._show_members, s.name),
             on_error=self._failed,
         )
 

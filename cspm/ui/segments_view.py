@@ -70,7 +70,8 @@ class SegmentsView(QWidget):
         self.qbr_button.setToolTip("Export a QBR pack (PDF) with one section per member")
         self.import_action = QAction("Import definitions…", self)
         self.export_action = QAction("Export definitions…", self)
-        share = QToolButton(text="Share")
+        share = QToolButton()
+        share.setText("Share")
         share.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(share)
         menu.addActions([self.import_action, self.export_action])
@@ -141,7 +142,7 @@ class SegmentsView(QWidget):
         run(self, list_segments, self.ctx, on_done=self._show_list, on_error=self._error)
 
     def _show_list(self, segments: list[SegmentSummary]) -> None:
-        keep = self._want or (self.selected().name if self.selected() else None)
+        keep = self._want or (current.name if (current := self.selected()) else None)
         self._want = None
         self.segments = segments
         self.list_model.set_rows(segments)

@@ -227,7 +227,9 @@ def prepare_table(
         t, k = _column(values, col, tiers)
         text.append(t)
         keys.append(k)
-    keys[0] = _text_sort_key(text[0])  # type: ignore[arg-type]  # name: the default sort
+    name_text = text[0]
+    assert name_text is not None  # the name is always formatted (ALWAYS_FORMATTED)
+    keys[0] = _text_sort_key(name_text)  # name: the default sort
     health = (
         _numbers(frame["health_score"]) if "health_score" in frame.columns else np.full(n, np.nan)
     )
@@ -235,7 +237,9 @@ def prepare_table(
     band[np.isnan(health)] = 0
 
     def formatted(column_id: str) -> list[str]:
-        return text[COLUMN_IDS.index(column_id)].tolist()  # type: ignore[union-attr]
+        column_text = text[COLUMN_IDS.index(column_id)]
+        assert column_text is not None  # only asked for ALWAYS_FORMATTED columns
+        return column_text.tolist()
 
     row_keys = np.array([str(k) for k in frame.index.tolist()], dtype=object)
     search = np.array(

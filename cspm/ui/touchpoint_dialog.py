@@ -111,6 +111,7 @@ class TouchpointDialog(QDialog):
         return str(self.kind_combo.currentData())
 
     def day(self) -> dt.date:
+        # PySide6's stubs type QDate.toPython() as object; it returns a datetime.date.
         return self.date_edit.date().toPython()  # type: ignore[return-value]
 
     def note(self) -> str | None:
@@ -165,6 +166,7 @@ class SnoozeDialog(QDialog):
         layout.addWidget(buttons)
 
     def day(self) -> dt.date:
+        # PySide6's stubs type QDate.toPython() as object; it returns a datetime.date.
         return self.date_edit.date().toPython()  # type: ignore[return-value]
 
     def _ok(self) -> None:
@@ -188,7 +190,9 @@ class DismissDialog(QDialog):
         self.reason_combo.addItems(DISMISS_REASONS)
         self.reason_combo.setCurrentIndex(-1)
         self.reason_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.reason_combo.lineEdit().setPlaceholderText("Type or pick a reason")
+        line_edit = self.reason_combo.lineEdit()
+        assert line_edit is not None  # an editable combo box always has one
+        line_edit.setPlaceholderText("Type or pick a reason")
         self.reason_combo.setMinimumWidth(320)
         self.buttons = _buttons(self, "Dismiss task")
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)

@@ -9,6 +9,7 @@ the stack and drawn as a dashed line where a total makes sense.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -36,7 +37,7 @@ NRR_COLOUR = MONEY
 GRR_COLOUR = "#9DBAD0"
 
 
-def _style(ax: Axes, grid: str = "y") -> None:
+def _style(ax: Axes, grid: Literal["both", "x", "y"] = "y") -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):

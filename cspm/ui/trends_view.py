@@ -9,7 +9,7 @@ With fewer than two snapshots there is nothing to trend, and the view says how t
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Literal, cast
 
 import pandas as pd
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
@@ -40,7 +40,7 @@ from PySide6.QtWidgets import (
 
 from cspm.core.errors import CspmError
 from cspm.service.context import AppContext
-from cspm.service.outcomes import outcomes
+from cspm.service.outcomes import Grouping, outcomes
 
 from . import trend_charts
 from .busy import run, show_error
@@ -136,7 +136,7 @@ class OutcomeModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         row = self._rows[index.row()]
         name, _header, kind = COLUMNS[index.column()]
-        value = row.get(name)
+        value: Any = row.get(name)  # a record's cell: anything, None when absent
         total = row.get("group") == trend_charts.TOTAL
         if role == Qt.ItemDataRole.DisplayRole:
             return cell_text(value, kind)
@@ -349,4 +349,5 @@ class TrendsView(QWidget):
 
 
 def _outcomes(ctx: AppContext, by: str, period: str) -> pd.DataFrame:
-    return outcomes(ctx, by=by, period=period)  # type: ignore[arg-type]
+    # The combo boxes hold exactly the service's literal values (GROUPINGS / PERIODS above).
+    return outcomes(ctx, by=cast(Grouping, by), period=cast(Literal["month", "quarter"], period))

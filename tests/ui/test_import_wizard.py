@@ -242,7 +242,7 @@ def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch)
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     qtbot.mouseClick(run_page.cancel_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "cancelled" in run_page.message.text(), timeout=10_000)
-    assert wizard.currentId() == ImportWizard.RUN and wizard.result is None
+    assert wizard.currentId() == ImportWizard.RUN and wizard.import_result is None
     assert wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
     assert list_accounts(ctx).empty
 

@@ -166,7 +166,8 @@ def test_rename_follows_into_rules_and_errors_are_shown(qtbot, loaded) -> None:
     assert settings.lifecycle.renewal_days == 60
     assert tiers(loaded)["Globex"] == "Growth"
     qbr = next(s for s in list_segments(loaded) if s.name == "No QBR in 120 days")
-    assert "Growth" in qbr.rule["all"][1]["value"] and qbr.error is None
+    tiers_condition = qbr.rule["all"][1]["all"][1]  # inside the built-in's not-churned wrapper
+    assert "Growth" in tiers_condition["value"] and qbr.error is None
     assert [r.original for r in view.rows] == ["Enterprise", "Growth", "SMB"]
 
 

@@ -100,7 +100,7 @@ class MappingPage(QWizardPage):
             prepare_cells,
             self.w.ctx,
             cells,
-            self.w.options(),
+            self.w.import_options(),
             on_done=lambda p: self._prepared(seq, p),
             on_error=lambda exc: self._failed(seq, exc),
         )

@@ -104,14 +104,14 @@ class RunPage(QWizardPage):
         return not self.running()
 
     def validatePage(self) -> bool:
-        if self.w.result is not None:
+        if self.w.import_result is not None:
             return True
         if not self.running():
             self.start()
         return False
 
     def start(self) -> None:
-        options = self.w.options()
+        options = self.w.import_options()
         d = self.as_of.date()
         options.as_of = dt.date(d.year(), d.month(), d.day())
         self.progress.setValue(0)
@@ -156,7 +156,7 @@ class RunPage(QWizardPage):
             reasons = "; ".join(p.sentence() for p in result.problems if p.severity == "error")
             say(self.message, f"The import was refused: {reasons}", error=True)
             return
-        self.w.result = result
+        self.w.import_result = result
         self.w.imported.emit(result)
         self.w.next()
 
@@ -203,7 +203,7 @@ class SummaryPage(QWizardPage):
         lay.addWidget(self.moves_view, 1)
 
     def initializePage(self) -> None:
-        r = self.w.result
+        r = self.w.import_result
         assert r is not None
         self.headline.setText(
             f"<b>{r.file}</b>{f' (sheet {r.sheet})' if r.sheet else ''} imported as of "

@@ -55,7 +55,7 @@ class ImportWizard(QWizard):
         self.save_profile: str | None = None
         self.skip_invalid = False
         self.prepared: PreparedImport | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.file_page = FilePage(self)
         self.sheet_page = SheetPage(self)
         self.header_page = HeaderPage(self)
@@ -83,7 +83,7 @@ class ImportWizard(QWizard):
         """The sheet's cells as read (None until the header step has read them)."""
         return self.cells.raw if self.cells is not None else None
 
-    def options(self) -> ImportOptions:
+    def import_options(self) -> ImportOptions:
         return ImportOptions(
             sheet=self.sheet,
             header_index=self.header_index,
