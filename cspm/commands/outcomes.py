@@ -10,22 +10,6 @@ from cspm.cli_format import format_records
 
 from . import CommandFactory, opened, out, parse_date
 
-TABLE_COLUMNS = [
-    "group",
-    "period",
-    "start_arr",
-    "new_arr",
-    "expansion_arr",
-    "contraction_arr",
-    "churned_arr",
-    "end_arr",
-    "grr",
-    "nrr",
-    "logo_churn_rate",
-    "avg_health",
-    "nps",
-]
-
 
 def register(command: CommandFactory) -> None:
     p = command("outcomes", "NRR, GRR, churn and expansion per group and period, from history.")
@@ -52,7 +36,7 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 def outcomes_command(args: argparse.Namespace) -> int:
-    from cspm.service.outcomes import outcomes
+    from cspm.service.outcomes import SUMMARY_FIELDS, outcomes
 
     with opened(args) as ctx:
         table = outcomes(ctx, by=args.by, period=args.period, start=args.start, end=args.end)
@@ -63,7 +47,7 @@ def outcomes_command(args: argparse.Namespace) -> int:
                 r[k] = None if r[k] is None else f"{100 * r[k]:.1f}%"
             for k in ("avg_health", "nps"):
                 r[k] = None if r[k] is None else f"{r[k]:.0f}"
-    out(format_records(records, args.format, TABLE_COLUMNS))
+    out(format_records(records, args.format, SUMMARY_FIELDS))
     return 0
 
 

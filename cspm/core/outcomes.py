@@ -80,6 +80,8 @@ MONEY_COLUMNS: tuple[str, ...] = (
     "end_arr",
 )
 LOGO_COLUMNS: tuple[str, ...] = ("start_logos", "churned_logos", "new_logos")
+SUMMARY_METRICS: list[str] = [c for c in METRIC_COLUMNS if c not in LOGO_COLUMNS]
+"""The metrics tables and reports show (the logo counts stand behind logo_churn_rate)."""
 PERIOD_COLUMNS: list[str] = ["group", "period", "period_start", "period_end", *METRIC_COLUMNS]
 """Columns of `outcomes_by_period`'s long frame."""
 

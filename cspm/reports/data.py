@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cspm.core.outcomes import SUMMARY_METRICS
+
 ACCOUNT_COLUMNS: tuple[str, ...] = (
     "key",
     "external_id",
@@ -46,22 +48,7 @@ TASK_COLUMNS: tuple[str, ...] = (
     "reasons",
     "status",
 )
-OUTCOME_COLUMNS: tuple[str, ...] = (
-    "grouping",
-    "group",
-    "period",
-    "start_arr",
-    "new_arr",
-    "expansion_arr",
-    "contraction_arr",
-    "churned_arr",
-    "end_arr",
-    "grr",
-    "nrr",
-    "logo_churn_rate",
-    "avg_health",
-    "nps",
-)
+OUTCOME_COLUMNS: tuple[str, ...] = ("grouping", "group", "period", *SUMMARY_METRICS)
 """Long format: one row per (grouping "tier"|"segment", group, period "2026-Q3")."""
 
 

@@ -19,7 +19,7 @@ from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
 from cspm.core.health import HealthConfig
 from cspm.core.movements import Movements, movements
-from cspm.core.outcomes import PERIOD_COLUMNS, one_hot, outcomes_by_period
+from cspm.core.outcomes import PERIOD_COLUMNS, SUMMARY_METRICS, one_hot, outcomes_by_period
 from cspm.core.periods import clip_periods, periods_between
 from cspm.core.rules import Rule, build_catalog
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
@@ -33,6 +33,7 @@ from .segment_defs import load_segment_defs
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
 NO_OWNER = "(no owner)"
 OUTCOME_FIELDS = PERIOD_COLUMNS  # group, period, its bounds, then every metric
+SUMMARY_FIELDS = ["group", "period", *SUMMARY_METRICS]  # what a table of outcomes shows
 
 
 @dataclass
