@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from cspm.core.errors import CspmError
 from cspm.service.context import AppContext
 
+from .gc_guard import GuiGarbageCollector
+
 ORGANISATION = "cspm"
 APPLICATION = "cspm"
 SETTINGS_DIR_ENV = "CSPM_QSETTINGS_DIR"
@@ -118,6 +120,7 @@ def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None 
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANISATION)
     app.setApplicationDisplayName("cspm")
+    GuiGarbageCollector(app)  # cycles are collected on this thread only (see gc_guard)
     follow_system_colour_scheme(app)
     install_exception_handler()
     try:
