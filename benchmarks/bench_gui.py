@@ -103,6 +103,10 @@ def main() -> None:
 
     _app = QApplication.instance() or QApplication(["cspm-bench"])
 
+    from cspm.ui.gc_guard import GuiGarbageCollector
+
+    GuiGarbageCollector(_app)  # as the app does: cycles die on the GUI thread
+
     def wait_loaded(view: object, action: Callable[[], object]) -> None:
         """Start `action` and run a real event loop (as the app does, no polling) until the
         portfolio view reports its load."""

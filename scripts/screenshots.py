@@ -85,6 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     from cspm.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(["cspm"])
+
+    from cspm.ui.gc_guard import GuiGarbageCollector
+
+    GuiGarbageCollector(app)  # as the app does: cycles die on the GUI thread
     app.setStyle("Fusion")  # the same look on every machine that renders the docs
     print("building the demo portfolio…")
     summary = load_demo(today=TODAY)

@@ -90,6 +90,9 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    from cspm.ui.gc_guard import GuiGarbageCollector
+
+    GuiGarbageCollector(app)  # as the app does: cycles die on the GUI thread
     with tempfile.TemporaryDirectory() as tmp:
         db = str(Path(tmp) / "demo.sqlite3")
         load_demo(db, accounts=300, today=TODAY)

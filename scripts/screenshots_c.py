@@ -59,6 +59,9 @@ def main() -> int:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
+    from cspm.ui.gc_guard import GuiGarbageCollector
+
+    GuiGarbageCollector(app)  # as the app does: cycles die on the GUI thread
     app.setStyle("Fusion")
     saved = []
     with tempfile.TemporaryDirectory() as tmp:
