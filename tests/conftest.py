@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,8 +34,17 @@ def db_url(tmp_path: Path) -> str:
     return str(tmp_path / "test.sqlite3")
 
 
+def drain_workers() -> None:
+    """Wait for the UI's background workers (if Qt is in use) so none outlives its context."""
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        QThreadPool.globalInstance().waitForDone(30_000)
+
+
 @pytest.fixture
 def ctx(db_url: str) -> Iterator[AppContext]:
     context = AppContext.open(db_url, today=TODAY)
     yield context
+    drain_workers()  # a worker still reading must not meet a closed database
     context.close()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 
 from cspm.service.imports import import_file
 from cspm.service.progress import CancelledError
@@ -27,12 +27,6 @@ ACCOUNTS = [
     ["A-4", "Umbrella", "Dana", 30_000, D(2026, 12, 20), 70, D(2022, 1, 1), "Active"],
     ["A-5", "Hooli", "Fox", 300_000, D(2027, 3, 1), 90, D(2021, 2, 2), "Active"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(30_000)
 
 
 @pytest.fixture

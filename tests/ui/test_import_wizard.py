@@ -7,9 +7,8 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
-from PySide6.QtCore import QDate, Qt, QThreadPool
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog, QWizard
 
 from cspm.service.imports_list import list_imports
@@ -25,12 +24,6 @@ ROWS = [
 ]
 COLUMNS = [*HEADER, "Market Sector Code"]  # not a known synonym: kept as custom by default
 NO_KEY = [None, None, "Fox", 9_000, None, None, None, "Active", "Retail"]
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 def report(path: Path, rows) -> Path:

@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cspm.service.imports import import_file
@@ -21,12 +21,6 @@ from tests.files import HEADER, write_xlsx
 from tests.ui.test_rule_builder import ACCOUNTS
 
 D = dt.datetime
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 
 from cspm.service.imports import import_file
 from cspm.service.segments import preview_rule
@@ -30,12 +30,6 @@ ACCOUNTS = [
     ["A-4", "Umbrella", "Dana", 30_000, D(2026, 12, 20), 70, D(2022, 1, 1), "Active"],
     ["A-5", "Hooli", "Fox", 300_000, D(2027, 3, 1), 90, D(2021, 2, 2), "Active"],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from cspm.service.imports import import_file
@@ -15,12 +15,6 @@ from cspm.service.segments import add_segment, list_segments, preview_rule
 from cspm.ui.segments_view import SegmentsView
 from tests.files import HEADER, write_xlsx
 from tests.ui.test_rule_builder import ACCOUNTS, choose
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 
 from cspm.core.tasks import DEFAULT_PLAYBOOKS
 from cspm.service.imports import import_file
@@ -26,12 +26,6 @@ ROWS = [
     ["A-2", "Globex", "Dana", "45000", "50", "10", "6", "2026-11-01", ""],
     ["A-3", "Initech", "Fox", "12500", "20", "5", "3", "2026-10-01", ""],
 ]
-
-
-@pytest.fixture(autouse=True)
-def _drain_workers(ctx):
-    yield
-    QThreadPool.globalInstance().waitForDone(10_000)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from cspm.service.context import AppContext
@@ -19,7 +19,7 @@ from cspm.service.portfolio import load_portfolio
 from cspm.service.tasks import complete_task, list_tasks
 from cspm.ui.tasks_view import RED, TasksView
 from cspm.ui.touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
-from tests.conftest import TODAY
+from tests.conftest import TODAY, drain_workers
 
 DEMO_ACCOUNTS = 120
 
@@ -44,7 +44,7 @@ def demo_ctx(demo_file: Path, tmp_path: Path) -> Iterator[AppContext]:
             shutil.copy(source, str(copy) + suffix)
     ctx = AppContext.open(str(copy), today=TODAY)
     yield ctx
-    QThreadPool.globalInstance().waitForDone(30_000)
+    drain_workers()
     ctx.close()
 
 
