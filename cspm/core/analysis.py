@@ -105,11 +105,10 @@ def segment_lists(membership: pd.DataFrame) -> list[tuple[str, ...]]:
 
 
 def _last_arr_of_churned(
-    state: pd.DataFrame, history: pd.DataFrame | None, settings: Settings, today: dt.date
+    state: pd.DataFrame, history: pd.DataFrame | None, churned: np.ndarray, today: dt.date
 ) -> pd.Series | None:
     """Per churned account, its last positive ARR on or before today (from the snapshots), so
     it keeps the tier it had as a customer; None when no account is churned."""
-    churned = churned_mask(state, today, settings)
     if not churned.any() or history is None or "arr" not in history.columns or history.empty:
         return None
     keys = state.index[churned]
@@ -142,12 +141,13 @@ def analyse(
     """
     state = state.set_index("key", drop=False) if "key" in state.columns else state
     state = with_all_fields(state)
+    churned = churned_mask(state, today, settings)  # tiers and stages both need it
     tiers = assign_tiers(
         state,
         settings,
         override_tiers,
         override_notes=override_notes,
-        last_arr=_last_arr_of_churned(state, history, settings, today),
+        last_arr=_last_arr_of_churned(state, history, churned, today),
     )
     frame = state.drop(columns=["custom"], errors="ignore").rename(columns=IMPORTED_RENAMES)
     frame = pd.concat([frame, tiers], axis=1)
@@ -155,7 +155,7 @@ def analyse(
     frame = frame.drop(columns=["health_score"]).join(health_parts)
     frame["imported_health_score"] = state["health_score"]
     staged_input = frame.rename(columns={"imported_lifecycle_stage": "lifecycle_stage"})
-    frame = pd.concat([frame, assign_stages(staged_input, today, settings)], axis=1)
+    frame = pd.concat([frame, assign_stages(staged_input, today, settings, churned)], axis=1)
     if custom is None and "custom" in state.columns:
         custom = expand_custom(state["custom"])
     custom_types: dict[str, FieldType] = {}

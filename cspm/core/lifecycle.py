@@ -149,11 +149,17 @@ def churned_mask(frame: pd.DataFrame, today: datetime.date, settings: Settings) 
     return np.asarray(status.isin(settings.churned_statuses) | (churn <= 0), dtype=bool)
 
 
-def assign_stages(frame: pd.DataFrame, today: datetime.date, settings: Settings) -> pd.DataFrame:
+def assign_stages(
+    frame: pd.DataFrame,
+    today: datetime.date,
+    settings: Settings,
+    churned: np.ndarray | None = None,
+) -> pd.DataFrame:
     """lifecycle_stage and stage_reason for every account in `frame`, as of `today`.
 
     Returns a DataFrame indexed like `frame` with str columns; stages are names from
-    `LIFECYCLE_STAGES`. See the module docstring for the rules and their order.
+    `LIFECYCLE_STAGES`. See the module docstring for the rules and their order. `churned`:
+    `churned_mask` of the same frame when the caller has it already.
     """
     index = frame.index
     win = settings.lifecycle
@@ -177,7 +183,7 @@ def assign_stages(frame: pd.DataFrame, today: datetime.date, settings: Settings)
     with np.errstate(invalid="ignore"):
         promoter = (nps >= win.advocate_nps) & (health >= win.advocate_health)
         conditions = [
-            churned_mask(frame, today, settings),
+            churned_mask(frame, today, settings) if churned is None else churned,
             imported_stage != None,  # noqa: E711 - elementwise on an object array
             trial_status | (start > 0),
             (start <= 0) & (start >= -win.onboarding_days),

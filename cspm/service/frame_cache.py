@@ -71,7 +71,7 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
         values = frame[col]
         if (
             values.dtype == object
-            and values.map(type).isin((str, type(None))).all()
+            and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
             and values.nunique(dropna=True) <= max(len(values) // 4, 1)
         ):
             out[col] = values.astype("category")
