@@ -40,6 +40,21 @@ def column_to_python(s: pd.Series) -> np.ndarray:
     return out
 
 
+def to_boolean(values: pd.Series) -> pd.Series:
+    """Driver values (0/1, True/False, None, and NaN where pandas widened an int column that
+    had NULLs) as a three-valued pandas "boolean" column: missing stays <NA>, never True.
+
+    `bool(float("nan"))` is True, so a per-value `bool(v)` turned every NULL of a column that
+    also held a 1 into True (every new account became a reference customer).
+    """
+    raw = values.to_numpy(dtype=object)
+    missing = pd.isna(values).to_numpy(dtype=bool)
+    truth = np.zeros(len(raw), dtype=bool)
+    if (~missing).any():
+        truth[~missing] = [bool(v) for v in raw[~missing]]
+    return pd.Series(pd.arrays.BooleanArray(truth, missing), index=values.index)
+
+
 def frame_to_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
     """Parameter dicts for Core executemany, one per row, for the given columns."""
     arrays = [column_to_python(frame[c]) for c in columns]
@@ -61,7 +76,7 @@ def typed_account_frame(raw: pd.DataFrame, columns: Sequence[str]) -> pd.DataFra
         elif c in NUMERIC_FIELDS:
             frame[c] = pd.to_numeric(frame[c], errors="coerce").astype(float)
         elif c in BOOL_FIELDS:
-            frame[c] = frame[c].map(lambda v: None if v is None else bool(v)).astype("boolean")
+            frame[c] = to_boolean(frame[c])
         elif c in FIELD_NAMES:
             frame[c] = frame[c].astype(object).where(frame[c].notna(), None)
     return frame
