@@ -13,35 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cspm.core.fields import FIELD_NAMES
+
 ACCOUNT_JSON_COLUMNS = [
     "key",
-    "external_id",
-    "name",
-    "owner",
-    "industry",
-    "region",
-    "country",
-    "plan",
-    "arr",
-    "mrr",
-    "potential_arr",
-    "currency",
-    "seats_purchased",
-    "seats_active",
-    "mau",
-    "health_score",
-    "nps",
-    "csat",
-    "contract_start",
-    "renewal_date",
-    "churn_date",
-    "last_interaction",
-    "last_qbr",
-    "last_login",
-    "open_tickets",
-    "unpaid_invoices",
-    "status",
-    "is_reference",
+    # The stored fields, but tier and stage: the computed ones below take their names.
+    *(f for f in FIELD_NAMES if f not in ("tier", "lifecycle_stage")),
     "tier",
     "tier_source",
     "tier_reason",

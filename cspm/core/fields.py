@@ -124,6 +124,7 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Company owner",
         "Owner Name",
     ),
+    _f("owner_id", T, "Owner ID", "Account Owner ID", "CSM ID"),
     _f("industry", T, "Industry", "Vertical", "Sector"),
     _f("region", T, "Region", "Territory", "Geo", "Sales Region"),
     _f("country", T, "Country", "Billing Country", "Country/Region", "Shipping Country"),
@@ -152,6 +153,9 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Whitespace",
         "Potential Revenue",
     ),
+    # The customer company's own revenue (Salesforce/HubSpot/Dynamics "Annual Revenue"): a
+    # firmographic, never what the customer pays us.
+    _f("company_revenue", M, "Company Revenue", "Company Annual Revenue"),
     _f("currency", T, "Currency", "Currency Code", "Account Currency"),
     _f(
         "seats_purchased",
@@ -189,6 +193,8 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Overall Health",
     ),
     _f("nps", N, "NPS", "NPS Score", "Net Promoter Score", "Last NPS"),
+    # An account-level NPS in points (-100..100), as opposed to one person's 0-10 answer.
+    _f("nps_points", N, "Account NPS (points)", "NPS Points"),
     _f("csat", N, "CSAT", "CSAT Score", "Customer Satisfaction"),
     _f(
         "contract_start",
@@ -271,6 +277,9 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Journey Stage",
         "Lifecycle",
     ),
+    # A CRM's own (marketing) lifecycle, e.g. HubSpot's subscriber/lead/customer/evangelist:
+    # not the customer-success lifecycle cspm assigns.
+    _f("crm_lifecycle_stage", T, "CRM Lifecycle Stage"),
     _f("tier", T, "Tier", "Segment", "Customer Tier", "Account Tier", "Account Segment"),
     _f(
         "is_reference",
@@ -281,6 +290,8 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Reference Account",
         "Referenceable",
     ),
+    # A yes/no churn column ("Churn", "churn_flag", "Churned?"): true means churned.
+    _f("churn_flag", B, "Churned (yes/no)", "Churn Flag", "Is Churned"),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS}
