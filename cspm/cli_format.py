@@ -124,11 +124,16 @@ def import_summary_text(result: Any) -> str:
                 lines.append(f"    {m.name or m.key}: {m.before} -> {m.after}")
             if len(moves) > 20:
                 lines.append(f"    ... and {len(moves) - 20} more")
-    if result.problems:
+    notes = [p for p in result.problems if p.severity == "info"]
+    problems = [p for p in result.problems if p.severity != "info"]
+    if notes:
+        lines.append("Notes:")
+        lines.extend(f"  {p.sentence()}" for p in notes)
+    if problems:
         lines.append("Problems:")
-        for p in result.problems[:200]:
+        for p in problems[:200]:
             raw = f" [{p.value}]" if p.value and p.row is not None and p.column else ""
             lines.append(f"  {p.severity}: {p.sentence()}{raw}")
-        if len(result.problems) > 200:
-            lines.append(f"  ... and {len(result.problems) - 200} more (use --format json)")
+        if len(problems) > 200:
+            lines.append(f"  ... and {len(problems) - 200} more (use --format json)")
     return "\n".join(lines)

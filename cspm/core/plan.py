@@ -21,7 +21,9 @@ from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
 from .settings import Settings
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "info"]
+"""error: the row is rejected; warning: a value could not be used as written; info: a decision
+the import made that the user should know about (a scale, an encoding, a column that lost)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,11 @@ class ImportPlan:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        """The decisions the import made ("info"), one line each in the summary."""
+        return [p for p in self.problems if p.severity == "info"]
 
 
 def account_key(

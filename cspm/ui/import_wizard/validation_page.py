@@ -111,11 +111,11 @@ class ValidationPage(QWizardPage):
             if skipped
             else f"Header on row {prepared.table.header_row}."
         )
-        red, orange = QColor("#c62828"), QColor("#ef6c00")
+        colours = {"error": QColor("#c62828"), "warning": QColor("#ef6c00")}
         problems = plan.problems
         self.model.set_rows(
             [(p.row, p.column, p.value, p.message, p.severity) for p in problems],
-            [red if p.severity == "error" else orange for p in problems],
+            [colours.get(p.severity, QColor("#1565c0")) for p in problems],
         )
         self.table.resizeColumnsToContents()
         self.save_button.setEnabled(bool(problems))
