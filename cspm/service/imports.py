@@ -16,7 +16,8 @@ from pathlib import Path
 from cspm.core.errors import BadInputError
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
-from cspm.core.plan import build_plan
+from cspm.core.plan import UserChoices, build_plan
+from cspm.core.profiles import ProfileDocument
 from cspm.core.reading import RawSheet, read_raw
 from cspm.storage import settings_repo
 
@@ -102,7 +103,8 @@ def prepare_raw(
     table = extract_table(raw, options.header_index)
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
-        profiles = settings_repo.load_profiles(s)
+        documents = settings_repo.load_profile_documents(s)
+    profiles = {name: doc.columns for name, doc in documents.items()}
     profile: dict[str, str] | None = None
     profile_name = options.profile
     if options.profile:
@@ -117,8 +119,20 @@ def prepare_raw(
                 break
     mapping = auto_map(table.headers, profile=profile, user=options.mapping)
     progress(0.45, "Reading values")
-    plan = build_plan(table, mapping, settings)
-    return PreparedImport(raw.path, raw, table, mapping, plan, profile_name, sha256)
+    plan = build_plan(
+        table, mapping, settings, _choices(options, documents.get(profile_name or ""))
+    )
+    return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
+
+
+def _choices(options: ImportOptions, profile: ProfileDocument | None) -> UserChoices:
+    """The user's value maps and scales (strict) over the applied profile's (lenient)."""
+    return UserChoices(
+        value_maps=options.value_maps,
+        scales=options.scales,
+        profile_value_maps=profile.values if profile else {},
+        profile_scales=profile.scales if profile else {},
+    )
 
 
 def import_file(
