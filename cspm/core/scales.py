@@ -89,19 +89,12 @@ class ScaleDecision:
 def plain_numbers(raw: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(mask, values): cells that are plain numbers (no "%", no words) and their values.
 
-    Numbers from a workbook count; texts count when they read as a number as written.
+    Numbers from a workbook count, and texts that read as a number as written ("7", "8.5").
     """
     present = ~is_missing(raw).to_numpy(dtype=bool)
-    obj = raw.astype(object)
-    is_num = np.array(
-        [isinstance(v, (int, float, np.number)) and not isinstance(v, bool) for v in obj],
-        dtype=bool,
+    values = pd.to_numeric(raw.astype(object), errors="coerce").to_numpy(
+        dtype=np.float64, na_value=np.nan
     )
-    text = obj.where(~is_num & present, None).astype("str").str.strip()
-    from_text = pd.to_numeric(text.where(~text.str.contains("%", regex=False)), errors="coerce")
-    values = np.where(
-        is_num, pd.to_numeric(obj.where(is_num), errors="coerce"), from_text.to_numpy()
-    ).astype(np.float64)
     mask = present & ~np.isnan(values)
     return mask, values
 

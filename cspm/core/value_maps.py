@@ -27,7 +27,6 @@ What a target does to the stored value, per field:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -37,101 +36,21 @@ import pandas as pd
 
 from .errors import BadInputError
 from .fields import FIELDS, FieldType, normalise_header
-from .parsing.booleans import FALSE_TEXTS, TRUE_TEXTS
 from .parsing.missing import is_missing
-from .settings import LIFECYCLE_STAGES, UNASSIGNED_TIER, Settings
+from .settings import Settings
+from .vocabulary import (
+    KEEP,
+    STORED_WORD,
+    UNKNOWN,
+    VALUE_FIELDS,
+    choices,
+    default_target,
+    resolve_target,
+    tier_words,
+    value_key,
+)
 
-VALUE_FIELDS: tuple[str, ...] = ("status", "churn_flag", "lifecycle_stage", "tier", "plan")
-"""Fields whose columns hold words that can be mapped value by value."""
-
-STATUS_MEANINGS: tuple[str, ...] = ("active", "churned", "trial", "non_renewing", "unknown")
-MEANING_LABELS: dict[str, str] = {
-    "active": "Active customer",
-    "churned": "Churned",
-    "trial": "Trial",
-    "non_renewing": "Non-renewing (at risk, not churned)",
-    "unknown": "Unknown (says nothing)",
-}
-STORED_WORD: dict[str, str] = {
-    "active": "Active",
-    "churned": "Churned",
-    "trial": "Trial",
-    "non_renewing": "Non-renewing",
-}
-"""What a status value the user mapped by hand is stored as."""
-
-KEEP = "keep"  # tier / plan: keep the value as written
-UNKNOWN = "unknown"
 MAX_LISTED = 40  # distinct values listed per column (the wizard shows one dropdown each)
-
-ACTIVE_WORDS = frozenset(
-    {
-        "active",
-        "customer",
-        "current",
-        "current customer",
-        "existing customer",
-        "paying",
-        "paid",
-        "live",
-        "retained",
-        "renewed",
-        "customer - direct",
-        "customer - channel",
-        "evangelist",
-    }
-)
-NON_RENEWING_WORDS = frozenset(
-    {
-        "non-renewing",
-        "non renewing",
-        "non_renewing",
-        "nonrenewing",
-        "not renewing",
-        "pending cancellation",
-        "pending churn",
-    }
-)
-STAGE_WORDS: dict[str, str] = {
-    "implementation": "Onboarding",
-    "implementing": "Onboarding",
-    "kickoff": "Onboarding",
-    "kick-off": "Onboarding",
-    "onboard": "Onboarding",
-    "adopting": "Adoption",
-    "mature": "Established",
-    "steady state": "Established",
-    "champion": "Advocate",
-    "evangelist": "Advocate",
-    "renewing": "Renewal",
-    "up for renewal": "Renewal",
-    "in renewal": "Renewal",
-}
-METALS: tuple[str, ...] = ("diamond", "platinum", "gold", "silver", "bronze")
-_NUMBERED_TIER = re.compile(r"^(?:tier|t)?\s*[-_]?\s*(\d+)$")
-
-
-def value_key(text: object) -> str:
-    """Trimmed, casefolded, whitespace-collapsed: how two spellings of one value compare."""
-    return " ".join(str(text).split()).casefold()
-
-
-def _keys(words: tuple[str, ...] | frozenset[str]) -> frozenset[str]:
-    return frozenset(value_key(w) for w in words)
-
-
-def status_meaning(key: str, settings: Settings) -> str:
-    """The built-in meaning of a status value (its `value_key`); the settings lists win."""
-    if key in _keys(settings.churned_statuses):
-        return "churned"
-    if key in _keys(settings.trial_statuses):
-        return "trial"
-    if key in NON_RENEWING_WORDS:
-        return "non_renewing"
-    if key in ACTIVE_WORDS:
-        return "active"
-    return UNKNOWN
-
 
 How = Literal["yours", "profile", "vocabulary", "none"]
 """Who decided a value's target: the user, the saved profile, the vocabulary, or nobody."""
@@ -170,93 +89,6 @@ class ValueMapResult:
     columns: list[ValueColumn] = field(default_factory=list)
     notes: list[tuple[str, str, str]] = field(default_factory=list)  # (header, value, message)
     used: dict[str, dict[str, str]] = field(default_factory=dict)  # norm header -> key -> target
-
-
-def _tier_names(settings: Settings) -> tuple[str, ...]:
-    return tuple(n for n in settings.tier_names if n != UNASSIGNED_TIER)
-
-
-def choices(fname: str, settings: Settings) -> tuple[tuple[str, str], ...]:
-    """The targets a value of `fname` can map to, as (target, label)."""
-    if fname == "status":
-        return tuple((m, MEANING_LABELS[m]) for m in STATUS_MEANINGS)
-    if fname == "churn_flag":
-        return (
-            ("churned", "Churned (true)"),
-            ("active", "Not churned (false)"),
-            (UNKNOWN, "Unknown (left empty)"),
-        )
-    if fname == "lifecycle_stage":
-        stages = tuple((s, s) for s in LIFECYCLE_STAGES if s != "Unknown")
-        return (*stages, (UNKNOWN, "Not a stage (kept as written)"))
-    if fname == "tier":
-        return (*((t, t) for t in _tier_names(settings)), (KEEP, "Keep as written"))
-    return ((KEEP, "Keep as written"),)
-
-
-_CHURN_ALIASES = {"true": "churned", "yes": "churned", "false": "active", "no": "active"}
-
-
-def resolve_target(fname: str, text: str, settings: Settings) -> str | None:
-    """The canonical target `text` names for a value of `fname`, or None if it names none."""
-    key = value_key(text)
-    if fname == "plan":
-        return KEEP if key == KEEP else (text.strip() or None)
-    if fname == "churn_flag":
-        key = _CHURN_ALIASES.get(key, key)
-        key = {"not churned": "active", "not_churned": "active"}.get(key, key)
-        if key == "non_renewing" or key == "trial":
-            key = "active"
-    if fname == "status":
-        key = key.replace("-", "_").replace(" ", "_")
-    for target, label in choices(fname, settings):
-        if key in (value_key(target), value_key(label)):
-            return target
-    return None
-
-
-def _default(fname: str, key: str, settings: Settings, tiers: dict[str, str]) -> str | None:
-    """The built-in target of one value (None: no built-in word; the value is kept)."""
-    if fname == "status":
-        meaning = status_meaning(key, settings)
-        return None if meaning == UNKNOWN else meaning
-    if fname == "churn_flag":
-        if key in TRUE_TEXTS or key in FALSE_TEXTS:
-            return None  # the boolean parser reads it
-        meaning = status_meaning(key, settings)
-        if meaning == UNKNOWN:
-            return None
-        return "churned" if meaning == "churned" else "active"
-    if fname == "lifecycle_stage":
-        by_name = {s.casefold(): s for s in LIFECYCLE_STAGES if s != "Unknown"}
-        if key in by_name:
-            return by_name[key]
-        if key in STAGE_WORDS:
-            return STAGE_WORDS[key]
-        meaning = status_meaning(key, settings)
-        return {"churned": "Churned", "trial": "Trial"}.get(meaning)
-    if fname == "tier":
-        return tiers.get(key)
-    return None
-
-
-def _tier_words(keys: list[str], settings: Settings) -> dict[str, str]:
-    """Built-in tier words of this column: configured names, "Tier 1"/"T2"/"3" by band order
-    (highest ARR first), and metal words ranked when the column has no more of them than there
-    are tiers. Only when the tier source is the imported column."""
-    if settings.tier_source != "imported":
-        return {}
-    names = _tier_names(settings)
-    out: dict[str, str] = {}
-    for key in keys:
-        if key in {n.casefold() for n in names}:
-            out[key] = next(n for n in names if n.casefold() == key)
-        elif (m := _NUMBERED_TIER.match(key)) and 1 <= int(m.group(1)) <= len(names):
-            out[key] = names[int(m.group(1)) - 1]
-    metals = [m for m in METALS if m in keys]
-    if metals and len(metals) <= len(names):
-        out.update({m: names[i] for i, m in enumerate(metals)})
-    return out
 
 
 def _find_header(text: str, headers: list[str]) -> str:
@@ -393,7 +225,7 @@ def _one_column(
         for k, target in profile.get(normalise_header(header), {}).items()
         if (t := resolve_target(fname, target, settings)) is not None
     }
-    tiers = _tier_words(list(by_key), settings) if fname == "tier" else {}
+    tiers = tier_words(list(by_key), settings) if fname == "tier" else {}
     decided: dict[str, tuple[str | None, How]] = {}
     for key in by_key:
         if key in mine:
@@ -401,7 +233,7 @@ def _one_column(
         elif key in saved:
             decided[key] = (saved[key], "profile")
         else:
-            target = _default(fname, key, settings, tiers)
+            target = default_target(fname, key, settings, tiers)
             decided[key] = (target, "vocabulary" if target is not None else "none")
     used = {k: t for k, (t, how) in decided.items() if how in ("yours", "profile") and t}
     if used:
