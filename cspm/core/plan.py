@@ -278,7 +278,10 @@ def build_plan(
     frame.insert(0, "key", key)
     frame = frame.loc[keep].reset_index(drop=True)
     rejected = sorted(int(r) for r in rows[~keep])
-    problems.sort(key=lambda p: (p.row is not None, p.row or 0, p.severity != "error"))
+    # Errors and warnings first (what blocks or spoils the import), the decisions after them.
+    problems.sort(
+        key=lambda p: (p.severity == "info", p.row is not None, p.row or 0, p.severity != "error")
+    )
     return ImportPlan(
         frame=frame,
         carried=carried,

@@ -69,19 +69,26 @@ class ScaleDecision:
         """What a plain number is multiplied by to land on the field's stored scale."""
         return _FACTORS.get(self.scale, 1.0)
 
+    def evidence(self) -> str:
+        """What the values were and what happens to them: "values from -20 to 45"."""
+        if self.low is None or self.high is None:
+            return "no numbers in the column"
+        text = (
+            f"every value is {self.high:g}"
+            if self.low == self.high
+            else f"values from {self.low:g} to {self.high:g}"
+        )
+        if self.factor != 1:
+            text += f", stored x{self.factor:g} on the 0-100 scale"
+        return text
+
     def message(self) -> str:
         """The summary line: "read as account NPS in points (-100..100): values from -20 to 45"."""
         text = f"read as {SCALE_LABELS[self.scale]}"
         if self.field == "health_score":
             text = f"read on a {SCALE_LABELS[self.scale]}"
-        if self.low is not None and self.high is not None:
-            text += (
-                f": every value is {self.high:g}"
-                if self.low == self.high
-                else f": values from {self.low:g} to {self.high:g}"
-            )
-            if self.factor != 1:
-                text += f", stored x{self.factor:g} on the 0-100 scale"
+        if self.low is not None:
+            text += f": {self.evidence()}"
         suffix = {"yours": " (your choice)", "profile": " (the saved profile's choice)"}
         return text + suffix.get(self.how, "")
 

@@ -16,6 +16,16 @@ from cspm.core.header import Table
 from cspm.core.mapping import ColumnMapping
 from cspm.core.plan import ImportPlan, Problem
 from cspm.core.reading import RawSheet
+from cspm.core.value_maps import ValueColumn
+
+__all__ = [
+    "ImportOptions",
+    "ImportResult",
+    "Move",
+    "PreparedImport",
+    "SheetCells",
+    "ValueColumn",  # what the wizard's values step lists per column
+]
 
 
 @dataclass

@@ -49,6 +49,7 @@ __all__ = [
     "prepare_raw",
     "read_cells",
     "read_sheet",
+    "scale_labels",
     "set_import_as_of",
     "sheet_names",
     "undo_latest_import",
@@ -166,6 +167,13 @@ def guess_header(raw: RawSheet) -> int:
     from cspm.core.header import find_header_row
 
     return find_header_row(raw.cells)
+
+
+def scale_labels() -> dict[str, str]:
+    """scale -> what the wizard's scale dropdown says ("points" -> "account NPS in points...")."""
+    from cspm.core.scales import SCALE_LABELS
+
+    return dict(SCALE_LABELS)
 
 
 def mapping_targets() -> list[tuple[str, str]]:
