@@ -206,7 +206,7 @@ def build_plan(
         choices.value_maps,
         choices.profile_value_maps,
     )
-    problems.extend(Problem(None, h, v, m, "info") for h, v, m in values.notes)
+    problems.extend(Problem(None, h, v or None, m, "info") for h, v, m in values.notes)
     scale_of = {d.header: d for d in scales}
 
     for fname, header in fields_at.items():

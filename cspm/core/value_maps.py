@@ -257,6 +257,13 @@ def _one_column(
         note = _note(fname, text, key, target, how)
         if note:
             result.notes.append((header, text, f"'{text}' ({_rows(n)}) read as {note}"))
+    unknown = [v for v in listed if v.how == "none"]
+    if unknown and fname in _UNKNOWN_SAYS:
+        shown = ", ".join(f"'{v.value}' ({_rows(v.count)})" for v in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+        result.notes.append(
+            (header, "", f"no meaning known for {shown}{more}: {_UNKNOWN_SAYS[fname]}")
+        )
     if fname != "plan":
         result.columns.append(
             ValueColumn(
@@ -267,6 +274,13 @@ def _one_column(
                 max(0, len(listed) - MAX_LISTED),
             )
         )
+
+
+_UNKNOWN_SAYS = {
+    "status": "they say nothing about churn or trial (map them with --value or in the wizard)",
+    "lifecycle_stage": "the stage rules decide those accounts (map them with --value or in the "
+    "wizard)",
+}
 
 
 def _note(fname: str, text: str, key: str, target: str | None, how: str) -> str | None:

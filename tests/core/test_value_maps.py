@@ -128,3 +128,17 @@ def test_user_map_on_a_custom_column_is_refused() -> None:
     data = pd.DataFrame({"Region Code": ["A"]})
     with pytest.raises(BadInputError, match="is not imported as a field"):
         map_values(data, {}, SETTINGS, user={"Region Code": {"A": "churned"}})
+
+
+def test_unknown_status_words_are_named_once_per_column() -> None:
+    data = pd.DataFrame({"Status": ["Paused", "Paused", "Prospect", "Active"]})
+    result = map_values(data, {"Status": "status"}, SETTINGS)
+    assert [m for _, _, m in result.notes] == [
+        "no meaning known for 'Paused' (2 rows), 'Prospect' (1 row): they say nothing about "
+        "churn or trial (map them with --value or in the wizard)"
+    ]
+
+
+def test_plan_values_can_be_renamed() -> None:
+    raw = mapped("plan", ["ent", "Pro", None], user={"Col": {"ENT": "Enterprise"}})
+    assert raw.tolist() == ["Enterprise", "Pro", None]
