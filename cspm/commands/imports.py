@@ -20,7 +20,11 @@ def register(command: CommandFactory, date_type: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--sheet", help="sheet name (default: the first sheet with data)")
     p.add_argument("--profile", help="saved mapping profile to use")
-    p.add_argument("--save-profile", metavar="NAME", help="save the column mapping under NAME")
+    p.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="save the column mapping, value maps and scales under NAME",
+    )
     p.add_argument(
         "--map",
         action="append",

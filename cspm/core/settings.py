@@ -82,6 +82,13 @@ DEFAULT_TRIAL_STATUSES: tuple[str, ...] = (
 )
 """Status words that mean the account is trying the product, not yet a paying customer."""
 
+_FORMER_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "churned_statuses": ("churned", "cancelled", "canceled", "lost"),
+    "trial_statuses": ("trial",),
+}
+"""Word lists earlier versions stored as their defaults (every setting is stored whole): a stored
+list equal to one of these was never chosen by the user, so it reads as today's default."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -121,6 +128,8 @@ class Settings:
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
             elif isinstance(value, list):
                 changes[key] = tuple(value)
+                if changes[key] == _FORMER_DEFAULTS.get(key):
+                    del changes[key]
             else:
                 changes[key] = value
         return replace(s, **changes)

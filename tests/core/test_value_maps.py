@@ -142,3 +142,14 @@ def test_unknown_status_words_are_named_once_per_column() -> None:
 def test_plan_values_can_be_renamed() -> None:
     raw = mapped("plan", ["ent", "Pro", None], user={"Col": {"ENT": "Enterprise"}})
     assert raw.tolist() == ["Enterprise", "Pro", None]
+
+
+def test_settings_stored_with_the_old_default_words_read_as_the_new_defaults() -> None:
+    old = {
+        "churned_statuses": ["churned", "cancelled", "canceled", "lost"],
+        "trial_statuses": ["trial"],
+    }
+    settings = Settings.from_dict(old)
+    assert "closed lost" in settings.churned_statuses and "trialing" in settings.trial_statuses
+    chosen = Settings.from_dict({"churned_statuses": ["churned", "gone"]})
+    assert chosen.churned_statuses == ("churned", "gone")
