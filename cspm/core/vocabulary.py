@@ -73,7 +73,6 @@ STAGE_WORDS: dict[str, str] = {
     "mature": "Established",
     "steady state": "Established",
     "champion": "Advocate",
-    "evangelist": "Advocate",
     "renewing": "Renewal",
     "up for renewal": "Renewal",
     "in renewal": "Renewal",

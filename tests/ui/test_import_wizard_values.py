@@ -20,11 +20,13 @@ ROWS = [
 ]
 
 
-def to_values_page(qtbot, ctx, path: Path) -> ImportWizard:
+def to_values_page(qtbot, ctx, path: Path, profile: str = "") -> ImportWizard:
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    if profile:
+        qtbot.keyClicks(wizard.mapping_page.profile_name, profile)
     next_page(qtbot, wizard, ImportWizard.VALUES)
     return wizard
 
@@ -43,7 +45,8 @@ def rows_of(page, header: str) -> list[tuple[str, str, str, str]]:
 
 
 def test_values_step_lists_words_and_scales_and_takes_changes(qtbot, ctx, tmp_path) -> None:
-    wizard = to_values_page(qtbot, ctx, write_csv(tmp_path / "crm.csv", [HEAD, *ROWS]))
+    path = write_csv(tmp_path / "crm.csv", [HEAD, *ROWS])
+    wizard = to_values_page(qtbot, ctx, path, profile="CRM")
     page = wizard.values_page
     assert page.isComplete()
     assert page.scale_combos["NPS"].currentData() == "points"
@@ -77,6 +80,11 @@ def test_values_step_lists_words_and_scales_and_takes_changes(qtbot, ctx, tmp_pa
     assert accounts.loc["V3", "lifecycle_stage"] == "Churned"
     assert accounts.loc["V1", "lifecycle_stage"] != "Advocate"  # NPS 45 is points, not a 9
     assert accounts.loc["V1", "nps_points"] == 45
+
+    # the profile saved with this import brings the choices back for the next file
+    again = to_values_page(qtbot, ctx, path)
+    assert rows_of(again.values_page, "Status")[1] == ("Non-renewing", "1", "churned", "profile")
+    assert again.values_page.scale_combos["Health Score"].currentData() == "0-100"
 
 
 def test_a_file_without_words_or_scales_skips_the_values_step(qtbot, ctx, tmp_path) -> None:
