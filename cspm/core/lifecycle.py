@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
+from cspm.core.vocabulary import value_key
 
 _UNKNOWN = "Unknown"
 
@@ -65,17 +66,17 @@ class _Text:
         self.codes = np.asarray(codes)
         # Trailing "" serves code -1 (missing) when indexing.
         self.raw = np.array([*raw, ""], dtype=object)
-        self.keys = [r.casefold() for r in raw]
+        self.keys = [value_key(r) for r in raw]
 
     def isin(self, values: tuple[str, ...]) -> np.ndarray:
-        """Rows whose trimmed, casefolded text is one of `values` (compared casefolded)."""
-        wanted = {v.strip().casefold() for v in values}
+        """Rows whose text is one of `values`, compared by `value_key` (case, spaces, "_")."""
+        wanted = {value_key(v) for v in values}
         hits = [i for i, k in enumerate(self.keys) if k in wanted]
         return np.isin(self.codes, hits)
 
     def lookup(self, names: tuple[str, ...]) -> np.ndarray:
         """Per row, the configured spelling the text names (case-insensitive), else None."""
-        spelled = {n.casefold(): n for n in names}
+        spelled = {value_key(n): n for n in names}
         table = np.array([*(spelled.get(k) for k in self.keys), None], dtype=object)
         return table[self.codes]
 

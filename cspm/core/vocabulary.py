@@ -56,7 +56,6 @@ NON_RENEWING_WORDS = frozenset(
     {
         "non-renewing",
         "non renewing",
-        "non_renewing",
         "nonrenewing",
         "not renewing",
         "pending cancellation",
@@ -82,8 +81,10 @@ _NUMBERED_TIER = re.compile(r"^(?:tier|t)?\s*[-_]?\s*(\d+)$")
 
 
 def value_key(text: object) -> str:
-    """Trimmed, casefolded, whitespace-collapsed: how two spellings of one value compare."""
-    return " ".join(str(text).split()).casefold()
+    """How two spellings of one value compare: casefolded, "_" read as a space, whitespace
+    trimmed and collapsed ("In_Trial", " in  trial" -> "in trial"). The lifecycle rules compare
+    status words the same way, so what the import says a word means is what it does."""
+    return " ".join(str(text).replace("_", " ").split()).casefold()
 
 
 def _keys(words: tuple[str, ...] | frozenset[str]) -> frozenset[str]:

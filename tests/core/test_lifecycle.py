@@ -405,3 +405,8 @@ def test_imported_churned_stage_counts_as_churned_for_tiering() -> None:
     assert churned_mask(frame, TODAY, SETTINGS).tolist() == [True]
     stage, reason = stage_of(lifecycle_stage="churned", contract_start=days(-400))
     assert (stage, reason) == ("Churned", "imported lifecycle_stage 'churned'")
+
+
+@pytest.mark.parametrize("status", ["In_Trial", "in  trial", "TRIALING"])
+def test_trial_words_compare_like_the_import_does(status: str) -> None:
+    assert stage_of(status=status, contract_start=days(-400))[0] == "Trial"
