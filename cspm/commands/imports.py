@@ -20,13 +20,40 @@ def register(command: CommandFactory, date_type: Any) -> None:
     p.add_argument("file", type=Path)
     p.add_argument("--sheet", help="sheet name (default: the first sheet with data)")
     p.add_argument("--profile", help="saved mapping profile to use")
-    p.add_argument("--save-profile", metavar="NAME", help="save the column mapping under NAME")
+    p.add_argument(
+        "--save-profile",
+        metavar="NAME",
+        help="save the column mapping, value maps and scales under NAME",
+    )
     p.add_argument(
         "--map",
         action="append",
         default=[],
         metavar="HEADER=FIELD",
         help="map a column by hand (FIELD may be 'custom' or 'ignore'); repeatable",
+    )
+    p.add_argument(
+        "--value",
+        action="append",
+        default=[],
+        metavar="COLUMN:VALUE=MEANING",
+        help=(
+            "say what a word in a status, churn, lifecycle stage, tier or plan column means, "
+            "e.g. 'Status:Non-renewing=churned' (status meanings: active, churned, trial, "
+            "non_renewing, unknown; churn column: churned, active, unknown; stage: a lifecycle "
+            "stage; tier: a configured tier); repeatable; saved with --save-profile"
+        ),
+    )
+    p.add_argument(
+        "--scale",
+        action="append",
+        default=[],
+        metavar="COLUMN=SCALE",
+        help=(
+            "how a column's numbers are read: NPS columns 'response' (0-10 answers) or "
+            "'points' (account NPS, -100..100); health score columns 0-1, 0-10 or 0-100; "
+            "repeatable; saved with --save-profile (default: decided from the values)"
+        ),
     )
     p.add_argument(
         "--as-of",
@@ -57,6 +84,35 @@ def _mapping(items: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _value_maps(items: list[str]) -> dict[str, dict[str, str]]:
+    """'Status:Non-renewing=churned' items -> {"Status": {"Non-renewing": "churned"}}.
+
+    The column ends at the first ':' and the meaning starts after the last '=', so a value may
+    itself hold ':' or '='.
+    """
+    maps: dict[str, dict[str, str]] = {}
+    for item in items:
+        left, sep, target = item.rpartition("=")
+        column, colon, value = left.partition(":")
+        if not sep or not colon or not column.strip() or not value.strip() or not target.strip():
+            raise BadInputError(
+                f"--value needs COLUMN:VALUE=MEANING (e.g. 'Status:Non-renewing=churned'), "
+                f"got '{item}'."
+            )
+        maps.setdefault(column.strip(), {})[value.strip()] = target.strip()
+    return maps
+
+
+def _scales(items: list[str]) -> dict[str, str]:
+    scales: dict[str, str] = {}
+    for item in items:
+        column, sep, scale = item.rpartition("=")
+        if not sep or not column.strip() or not scale.strip():
+            raise BadInputError(f"--scale needs COLUMN=SCALE (e.g. 'NPS=points'), got '{item}'.")
+        scales[column.strip()] = scale.strip()
+    return scales
+
+
 def import_command(args: argparse.Namespace) -> int:
     from cspm.service.imports import ImportOptions, import_file
 
@@ -65,6 +121,8 @@ def import_command(args: argparse.Namespace) -> int:
         profile=args.profile,
         save_profile=args.save_profile,
         mapping=_mapping(args.map),
+        value_maps=_value_maps(args.value),
+        scales=_scales(args.scale),
         as_of=args.as_of,
         skip_invalid=args.skip_invalid,
         dry_run=args.dry_run,

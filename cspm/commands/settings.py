@@ -17,6 +17,9 @@ SET_KEYS = """\
 keys:
   date_order                        month_first | day_first
   tier_source                       arr_bands | imported
+  churned_statuses                  status words that mean churned, comma-separated
+                                    (replaces the list; see `cspm settings`)
+  trial_statuses                    status words that mean a trial, comma-separated
   lifecycle.WINDOW                  onboarding_days, renewal_days, adoption_days,
                                     advocate_nps, advocate_health
   health.weights.COMPONENT          weight of seat_utilization, mau_trend, nps,

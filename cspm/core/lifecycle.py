@@ -4,7 +4,8 @@ A stage tells a CSM what kind of work an account needs (onboard it, drive adopti
 renewal, win it back), so the rules are a short ordered list a person can check by hand; the
 first rule that matches wins, and the reason names that rule and the values it saw:
 
-1. status is a churned status, or churn_date is on or before today   -> Churned
+1. status is a churned status, the churn column (churn_flag) is true,
+   the file's own lifecycle_stage is Churned, or churn_date <= today  -> Churned
 2. the file's own lifecycle_stage names a configured stage           -> that stage
 3. status is a trial status, or contract_start is after today        -> Trial
 4. contract_start within the last `onboarding_days`                  -> Onboarding
@@ -30,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
+from cspm.core.vocabulary import value_key
 
 _UNKNOWN = "Unknown"
 
@@ -64,17 +66,17 @@ class _Text:
         self.codes = np.asarray(codes)
         # Trailing "" serves code -1 (missing) when indexing.
         self.raw = np.array([*raw, ""], dtype=object)
-        self.keys = [r.casefold() for r in raw]
+        self.keys = [value_key(r) for r in raw]
 
     def isin(self, values: tuple[str, ...]) -> np.ndarray:
-        """Rows whose trimmed, casefolded text is one of `values` (compared casefolded)."""
-        wanted = {v.strip().casefold() for v in values}
+        """Rows whose text is one of `values`, compared by `value_key` (case, spaces, "_")."""
+        wanted = {value_key(v) for v in values}
         hits = [i for i, k in enumerate(self.keys) if k in wanted]
         return np.isin(self.codes, hits)
 
     def lookup(self, names: tuple[str, ...]) -> np.ndarray:
         """Per row, the configured spelling the text names (case-insensitive), else None."""
-        spelled = {n.casefold(): n for n in names}
+        spelled = {value_key(n): n for n in names}
         table = np.array([*(spelled.get(k) for k in self.keys), None], dtype=object)
         return table[self.codes]
 
@@ -146,7 +148,10 @@ def churned_mask(frame: pd.DataFrame, today: datetime.date, settings: Settings) 
     last ARR), so it is one function both use."""
     status = _Text(frame, "status")
     churn = _offsets(_dates(frame, "churn_date"), _today(today))
-    return np.asarray(status.isin(settings.churned_statuses) | (churn <= 0), dtype=bool)
+    flagged = _flag(frame, "churn_flag")  # unknown (missing) is not churned
+    staged = _Text(frame, "lifecycle_stage").isin(("Churned",))  # the file's own stage
+    churned = status.isin(settings.churned_statuses) | flagged | staged | (churn <= 0)
+    return np.asarray(churned, dtype=bool)
 
 
 def assign_stages(
@@ -210,8 +215,12 @@ def assign_stages(
     onboarding, adoption = win.onboarding_days, win.adoption_days
     by_status = churned_status & (rule == 0)
     put(by_status, status.codes, lambda c: f"status '{status.raw[c]}' is a churned status")
+    by_flag = _flag(frame, "churn_flag") & (rule == 0) & ~by_status
+    reason[by_flag] = "the churn column says churned"
+    by_stage = (rule == 0) & ~by_status & ~by_flag & (imported_stage == "Churned")
+    put(by_stage, imported.codes, lambda c: f"imported lifecycle_stage '{imported.raw[c]}'")
     put(
-        (rule == 0) & ~by_status,
+        (rule == 0) & ~by_status & ~by_flag & ~by_stage,
         churn,
         lambda d: f"churn_date {iso(d)} has passed ({_days(d, ago=True)})",
     )

@@ -15,11 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import BadInputError
-from .fields import FIELDS, FieldType
+from .fields import FIELDS, FieldType, normalise_header
 from .header import Table
 from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
+from .scales import ScaleDecision, apply_scale, decide_scales
 from .settings import Settings
+from .value_maps import ValueColumn, map_values
 
 Severity = Literal["error", "warning", "info"]
 """error: the row is rejected; warning: a value could not be used as written; info: a decision
@@ -42,7 +44,8 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
-        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        joined = ", ".join(where)  # not str.capitalize(): it lower-cases the column's name
+        prefix = (joined[:1].upper() + joined[1:] + ": ") if where else ""
         return prefix + self.message
 
     def to_dict(self) -> dict[str, object]:
@@ -70,6 +73,14 @@ class ImportPlan:
     rows_total: int
     rejected_rows: list[int] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # The mapping as planned: the caller's, with scale decisions applied (NPS -> nps_points).
+    mapping: ColumnMapping = field(default_factory=ColumnMapping)
+    scales: list[ScaleDecision] = field(default_factory=list)
+    value_columns: list[ValueColumn] = field(default_factory=list)
+    # What a mapping profile saved from this plan keeps: normalised header -> value -> target,
+    # and normalised header -> scale, for the choices the user (or a profile) made.
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    scale_choices: dict[str, str] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -142,11 +153,40 @@ _WHAT = {
 }
 
 
-def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> ImportPlan:
+@dataclass(frozen=True)
+class UserChoices:
+    """What the user (strictly) and the applied mapping profile (leniently) chose beyond the
+    column mapping: value maps (header -> value -> target) and scales (header -> scale).
+    Profile entries are keyed by normalised header, as the profile stores them."""
+
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    scales: dict[str, str] = field(default_factory=dict)
+    profile_value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    profile_scales: dict[str, str] = field(default_factory=dict)
+
+
+def _scale_step(
+    table: Table, mapping: ColumnMapping, choices: UserChoices
+) -> tuple[ColumnMapping, list[ScaleDecision], list[Problem]]:
+    """Decide each NPS / health column's scale; one info line per decision."""
+    mapping, decisions = decide_scales(table.data, mapping, choices.scales, choices.profile_scales)
+    notes = [Problem(None, d.header, None, d.message(), "info") for d in decisions]
+    return mapping, decisions, notes
+
+
+def build_plan(
+    table: Table,
+    mapping: ColumnMapping,
+    settings: Settings,
+    choices: UserChoices | None = None,
+) -> ImportPlan:
     """Parse, key and validate every row of `table` (vectorised per column).
 
-    Raises BadInputError only for file-level trouble: no column identifies accounts.
+    Raises BadInputError for file-level trouble (no column identifies accounts) and for a
+    user's value map or scale that does not fit the file.
     """
+    choices = choices or UserChoices()
+    mapping, scales, scale_notes = _scale_step(table, mapping, choices)
     fields_at = mapping.field_columns()
     if "external_id" not in fields_at and "name" not in fields_at:
         shown = ", ".join(f"'{h}'" for h in table.headers[:8])
@@ -157,18 +197,30 @@ def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> Impo
     data = table.data.reset_index(drop=True)
     rows = np.asarray(table.row_numbers, dtype=np.int64)
     index = data.index
-    problems: list[Problem] = []
+    problems: list[Problem] = list(scale_notes)
     out: dict[str, pd.Series] = {}
+    values = map_values(
+        data,
+        {h: f for f, h in fields_at.items()},
+        settings,
+        choices.value_maps,
+        choices.profile_value_maps,
+    )
+    problems.extend(Problem(None, h, v or None, m, "info") for h, v, m in values.notes)
+    scale_of = {d.header: d for d in scales}
 
     for fname, header in fields_at.items():
         spec = FIELDS[fname]
         parsed = parse_column(
-            data[header],
+            values.raw.get(fname, data[header]),
             spec.type,
             percent_scale=spec.percent_scale,
             date_order=settings.date_order,
         )
-        out[fname] = parsed.values.reset_index(drop=True)
+        typed = parsed.values
+        if header in scale_of:
+            typed = apply_scale(typed, data[header], scale_of[header])
+        out[fname] = typed.reset_index(drop=True)
         problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
         problems.extend(
             _invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[spec.type])
@@ -226,7 +278,10 @@ def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> Impo
     frame.insert(0, "key", key)
     frame = frame.loc[keep].reset_index(drop=True)
     rejected = sorted(int(r) for r in rows[~keep])
-    problems.sort(key=lambda p: (p.row is not None, p.row or 0, p.severity != "error"))
+    # Errors and warnings first (what blocks or spoils the import), the decisions after them.
+    problems.sort(
+        key=lambda p: (p.severity == "info", p.row is not None, p.row or 0, p.severity != "error")
+    )
     return ImportPlan(
         frame=frame,
         carried=carried,
@@ -234,4 +289,11 @@ def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> Impo
         rows_total=len(data),
         rejected_rows=rejected,
         problems=problems,
+        mapping=mapping,
+        scales=scales,
+        value_columns=values.columns,
+        value_maps=values.used,
+        scale_choices={
+            normalise_header(d.header): d.scale for d in scales if d.how in ("yours", "profile")
+        },
     )

@@ -52,6 +52,43 @@ DEFAULT_TIER_BANDS: tuple[TierBand, ...] = (
 )
 UNASSIGNED_TIER = "Unassigned"
 
+DEFAULT_CHURNED_STATUSES: tuple[str, ...] = (
+    "churned",
+    "churn",
+    "cancelled",
+    "canceled",
+    "lost",
+    "closed lost",
+    "closed - lost",
+    "former customer",
+    "ex-customer",
+    "past customer",
+    "inactive",
+    "terminated",
+    "expired",
+)
+"""Status words that mean the customer is gone: what Salesforce, HubSpot, Dynamics, billing
+tools and hand-kept sheets write (compared trimmed and case-insensitively)."""
+
+DEFAULT_TRIAL_STATUSES: tuple[str, ...] = (
+    "trial",
+    "trialing",
+    "trialling",
+    "in trial",
+    "free trial",
+    "evaluation",
+    "pilot",
+    "poc",
+)
+"""Status words that mean the account is trying the product, not yet a paying customer."""
+
+_FORMER_DEFAULTS: dict[str, tuple[str, ...]] = {
+    "churned_statuses": ("churned", "cancelled", "canceled", "lost"),
+    "trial_statuses": ("trial",),
+}
+"""Word lists earlier versions stored as their defaults (every setting is stored whole): a stored
+list equal to one of these was never chosen by the user, so it reads as today's default."""
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -61,8 +98,8 @@ class Settings:
     tier_source: TierSource = "arr_bands"
     lifecycle: LifecycleWindows = field(default_factory=LifecycleWindows)
     date_order: DateOrder = "month_first"
-    churned_statuses: tuple[str, ...] = ("churned", "cancelled", "canceled", "lost")
-    trial_statuses: tuple[str, ...] = ("trial",)
+    churned_statuses: tuple[str, ...] = DEFAULT_CHURNED_STATUSES
+    trial_statuses: tuple[str, ...] = DEFAULT_TRIAL_STATUSES
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -91,6 +128,8 @@ class Settings:
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
             elif isinstance(value, list):
                 changes[key] = tuple(value)
+                if changes[key] == _FORMER_DEFAULTS.get(key):
+                    del changes[key]
             else:
                 changes[key] = value
         return replace(s, **changes)

@@ -16,6 +16,16 @@ from cspm.core.header import Table
 from cspm.core.mapping import ColumnMapping
 from cspm.core.plan import ImportPlan, Problem
 from cspm.core.reading import RawSheet
+from cspm.core.value_maps import ValueColumn
+
+__all__ = [
+    "ImportOptions",
+    "ImportResult",
+    "Move",
+    "PreparedImport",
+    "SheetCells",
+    "ValueColumn",  # what the wizard's values step lists per column
+]
 
 
 @dataclass
@@ -24,6 +34,9 @@ class ImportOptions:
     profile: str | None = None  # saved mapping profile to use
     save_profile: str | None = None  # save the mapping used under this name
     mapping: dict[str, str] = field(default_factory=dict)  # header -> field/custom/ignore
+    # header -> value as written -> meaning/tier/stage ("Status" -> {"Non-renewing": "churned"})
+    value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
+    scales: dict[str, str] = field(default_factory=dict)  # header -> scale ("NPS" -> "points")
     header_index: int | None = None  # position of the header row in the sheet's cells
     as_of: dt.date | None = None  # default: the context's today
     skip_invalid: bool = False

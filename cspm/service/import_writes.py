@@ -72,7 +72,13 @@ def apply_prepared(
             else:
                 if options.save_profile:
                     mapping = prepared.mapping.as_profile()
-                    settings_repo.save_profile(s, options.save_profile, mapping)
+                    settings_repo.save_profile(
+                        s,
+                        options.save_profile,
+                        mapping,
+                        values=plan.value_maps,
+                        scales=plan.scale_choices,
+                    )
                 s.commit()
         except BaseException:
             s.rollback()

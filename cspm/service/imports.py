@@ -16,7 +16,8 @@ from pathlib import Path
 from cspm.core.errors import BadInputError
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
-from cspm.core.plan import build_plan
+from cspm.core.plan import UserChoices, build_plan
+from cspm.core.profiles import ProfileDocument
 from cspm.core.reading import RawSheet, read_raw
 from cspm.storage import settings_repo
 
@@ -48,6 +49,7 @@ __all__ = [
     "prepare_raw",
     "read_cells",
     "read_sheet",
+    "scale_labels",
     "set_import_as_of",
     "sheet_names",
     "undo_latest_import",
@@ -102,7 +104,8 @@ def prepare_raw(
     table = extract_table(raw, options.header_index)
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
-        profiles = settings_repo.load_profiles(s)
+        documents = settings_repo.load_profile_documents(s)
+    profiles = {name: doc.columns for name, doc in documents.items()}
     profile: dict[str, str] | None = None
     profile_name = options.profile
     if options.profile:
@@ -117,8 +120,20 @@ def prepare_raw(
                 break
     mapping = auto_map(table.headers, profile=profile, user=options.mapping)
     progress(0.45, "Reading values")
-    plan = build_plan(table, mapping, settings)
-    return PreparedImport(raw.path, raw, table, mapping, plan, profile_name, sha256)
+    plan = build_plan(
+        table, mapping, settings, _choices(options, documents.get(profile_name or ""))
+    )
+    return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
+
+
+def _choices(options: ImportOptions, profile: ProfileDocument | None) -> UserChoices:
+    """The user's value maps and scales (strict) over the applied profile's (lenient)."""
+    return UserChoices(
+        value_maps=options.value_maps,
+        scales=options.scales,
+        profile_value_maps=profile.values if profile else {},
+        profile_scales=profile.scales if profile else {},
+    )
 
 
 def import_file(
@@ -152,6 +167,13 @@ def guess_header(raw: RawSheet) -> int:
     from cspm.core.header import find_header_row
 
     return find_header_row(raw.cells)
+
+
+def scale_labels() -> dict[str, str]:
+    """scale -> what the wizard's scale dropdown says ("points" -> "account NPS in points...")."""
+    from cspm.core.scales import SCALE_LABELS
+
+    return dict(SCALE_LABELS)
 
 
 def mapping_targets() -> list[tuple[str, str]]:

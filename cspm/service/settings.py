@@ -31,6 +31,8 @@ from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set
 from .tasks import SETTINGS_KEY as TASKS_KEY
 
 SCALAR_KEYS = {"date_order": ("month_first", "day_first"), "tier_source": ("arr_bands", "imported")}
+# Word lists set as one comma-separated value ("churned,closed lost,former customer").
+LIST_KEYS = ("churned_statuses", "trial_statuses")
 
 
 def get_settings(ctx: AppContext) -> Settings:
@@ -80,6 +82,12 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
             raise BadInputError(f"{key} must be one of {', '.join(SCALAR_KEYS[key])}.")
         changes: dict[str, Any] = {key: value}  # checked against SCALAR_KEYS above
         return save_settings(ctx, dataclasses.replace(settings, **changes))
+    if key in LIST_KEYS:
+        words = tuple(dict.fromkeys(w.strip() for w in value.split(",") if w.strip()))
+        if not words:
+            raise BadInputError(f"{key} needs at least one word, e.g. 'churned,closed lost'.")
+        lists: dict[str, Any] = {key: words}  # checked against LIST_KEYS above
+        return save_settings(ctx, dataclasses.replace(settings, **lists))
     if key.startswith("health."):
         return _set_health(ctx, key.split(".")[1:], value)
     if key.startswith("lifecycle."):
@@ -96,7 +104,8 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
         lifecycle = dataclasses.replace(settings.lifecycle, **{name: number})
         return save_settings(ctx, dataclasses.replace(settings, lifecycle=lifecycle))
     raise BadInputError(
-        f"Unknown setting '{key}'; use date_order, tier_source, lifecycle.<window>, "
+        f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
+        "trial_statuses, lifecycle.<window>, "
         "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
         f"tier.TIER.COMPONENT> or {TASK_KEYS_HELP}."
     )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from cspm.core.health import HealthConfig
+from cspm.core.profiles import ProfileDocument
 from cspm.core.settings import Settings
 
 from .models import MappingProfile, SettingRow, TierOverride
@@ -30,16 +31,36 @@ def save_settings(session: Session, settings: Settings) -> None:
 
 
 def load_profiles(session: Session) -> dict[str, dict[str, str]]:
-    return {p.name: dict(p.mapping) for p in session.scalars(select(MappingProfile))}
+    """Profile name -> its column mapping (normalised header -> target)."""
+    return {
+        p.name: ProfileDocument.from_stored(p.mapping).columns
+        for p in session.scalars(select(MappingProfile))
+    }
 
 
-def save_profile(session: Session, name: str, mapping: dict[str, str]) -> None:
+def load_profile_documents(session: Session) -> dict[str, ProfileDocument]:
+    """Profile name -> everything it keeps: columns, value maps and scales."""
+    return {
+        p.name: ProfileDocument.from_stored(p.mapping)
+        for p in session.scalars(select(MappingProfile))
+    }
+
+
+def save_profile(
+    session: Session,
+    name: str,
+    mapping: dict[str, str],
+    values: dict[str, dict[str, str]] | None = None,
+    scales: dict[str, str] | None = None,
+) -> None:
+    """Save a profile; stored flat (the old form) when it has no value maps or scales."""
+    stored = ProfileDocument(mapping, values or {}, scales or {}).to_stored()
     row = session.scalar(select(MappingProfile).where(MappingProfile.name == name))
     now = dt.datetime.now()
     if row is None:
-        session.add(MappingProfile(name=name, mapping=mapping, updated_at=now))
+        session.add(MappingProfile(name=name, mapping=stored, updated_at=now))
     else:
-        row.mapping = mapping
+        row.mapping = stored
         row.updated_at = now
 
 

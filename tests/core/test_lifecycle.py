@@ -383,3 +383,30 @@ def test_whole_portfolio_matches_a_row_by_row_reading() -> None:
         r.update({k: pd.NaT for k in DATE_FIELDS if r[k] is None})
     assert out == [by_hand(r, SETTINGS) for r in records]
     assert set(out) == set(LIFECYCLE_STAGES)  # the sample reaches every rule
+
+
+# --- churn recognition: the churn column and the file's own Churned stage -----------------------
+
+
+@pytest.mark.parametrize(("flag", "churned"), [(True, True), (False, False), (pd.NA, False)])
+def test_churn_flag_true_is_churned_unknown_is_not(flag: Any, churned: bool) -> None:
+    frame = frame_of({"churn_flag": flag, "contract_start": days(-400)})
+    frame["churn_flag"] = frame["churn_flag"].astype("boolean")
+    out = assign_stages(frame, TODAY, SETTINGS)
+    assert (out["lifecycle_stage"].iloc[0] == "Churned") is churned
+    if churned:
+        assert out["stage_reason"].iloc[0] == "the churn column says churned"
+
+
+def test_imported_churned_stage_counts_as_churned_for_tiering() -> None:
+    from cspm.core.lifecycle import churned_mask
+
+    frame = frame_of({"lifecycle_stage": "Churned", "contract_start": days(-400)})
+    assert churned_mask(frame, TODAY, SETTINGS).tolist() == [True]
+    stage, reason = stage_of(lifecycle_stage="churned", contract_start=days(-400))
+    assert (stage, reason) == ("Churned", "imported lifecycle_stage 'churned'")
+
+
+@pytest.mark.parametrize("status", ["In_Trial", "in  trial", "TRIALING"])
+def test_trial_words_compare_like_the_import_does(status: str) -> None:
+    assert stage_of(status=status, contract_start=days(-400))[0] == "Trial"

@@ -99,6 +99,7 @@ def test_whole_wizard_imports_the_accounts(qtbot, ctx, tmp_path) -> None:
     assert mapping.combos["Market Sector Code"].currentData() == "industry"
     qtbot.keyClicks(mapping.profile_name, "Q4 report")
 
+    next_page(qtbot, wizard, ImportWizard.VALUES)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)
     check = wizard.validation_page
     assert check.ok_label.text() == "✓ 3 rows ready"
@@ -136,6 +137,7 @@ def test_whole_wizard_imports_the_accounts(qtbot, ctx, tmp_path) -> None:
     qtbot.waitUntil(second.mapping_page.isComplete, timeout=10_000)
     assert "'Q4 report'" in second.mapping_page.profile_label.text()
     assert second.mapping_page.combos["Market Sector Code"].currentData() == "industry"
+    next_page(qtbot, second, ImportWizard.VALUES)
     next_page(qtbot, second, ImportWizard.VALIDATION)
     next_page(qtbot, second, ImportWizard.RUN)
     result = run_import(qtbot, second)
@@ -161,6 +163,7 @@ def test_rejected_rows_block_next_until_skipped(qtbot, ctx, tmp_path, monkeypatc
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
+    next_page(qtbot, wizard, ImportWizard.VALUES)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)
     page = wizard.validation_page
     next_button = wizard.button(QWizard.WizardButton.NextButton)
@@ -224,6 +227,7 @@ def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch)
     for page in (
         ImportWizard.HEADER,
         ImportWizard.MAPPING,
+        ImportWizard.VALUES,
         ImportWizard.VALIDATION,
         ImportWizard.RUN,
     ):
@@ -271,6 +275,7 @@ def test_mapping_changes_plan_from_the_cells_read_not_the_file(qtbot, ctx, tmp_p
     assert record["Market Sector Code"] == "industry" and record["Account Owner"] == "ignore"
     assert "owner" not in wizard.prepared.plan.carried
 
+    next_page(qtbot, wizard, ImportWizard.VALUES)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)
     assert wizard.validation_page.ok_label.text() == "✓ 3 rows ready"
     next_page(qtbot, wizard, ImportWizard.RUN)

@@ -13,6 +13,7 @@ from .mapping_page import BADGES, MappingPage
 from .models import RawModel, RowsModel
 from .run_pages import RunPage, SummaryPage
 from .validation_page import ValidationPage
+from .values_page import ValuesPage
 from .wizard import ImportWizard
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "SheetPage",
     "SummaryPage",
     "ValidationPage",
+    "ValuesPage",
     "cell_text",
     "column_letter",
     "message_label",

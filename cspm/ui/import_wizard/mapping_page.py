@@ -28,6 +28,7 @@ from cspm.service.imports import PreparedImport, mapping_targets, prepare_cells
 
 from ..busy import run
 from .helpers import bold, cell_text, message_label, message_of, say
+from .values_page import has_choices
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
@@ -179,8 +180,13 @@ class MappingPage(QWizardPage):
 
     def _changed(self, header: str) -> None:
         self.w.user_mapping[header] = self.combos[header].currentData()
+        self.w.forget_choices_of(header)
         self.w.prepared = None
         self.prepare()
+
+    def nextId(self) -> int:
+        """The values step only when a column has a scale or words to decide."""
+        return self.w.VALUES if has_choices(self.w.prepared) else self.w.VALIDATION
 
     def isComplete(self) -> bool:
         return not self._busy and self.w.prepared is not None

@@ -1,11 +1,13 @@
-"""The import wizard: file -> sheet -> header row -> mapping -> validation -> import -> summary.
+"""The import wizard: file -> sheet -> header row -> mapping -> values -> validation -> import
+-> summary.
 
 Each step shows what the service's pure steps produced before anything is written; reading,
 preparing and importing run in workers, so the window stays responsive, and errors appear as a
 sentence on the page. The import itself is one transaction: Cancel leaves the database as it was.
 
 The wizard holds the state the pages share (path, sheet, the cells read at the header step,
-header row, the user's mapping choices, the prepared plan); each page module holds one page.
+header row, the user's mapping, value and scale choices, the prepared plan); each page module
+holds one page.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from .header_page import HeaderPage
 from .mapping_page import MappingPage
 from .run_pages import RunPage, SummaryPage
 from .validation_page import ValidationPage
+from .values_page import ValuesPage
 
 if TYPE_CHECKING:
     from cspm.service.imports import RawSheet
@@ -32,7 +35,7 @@ if TYPE_CHECKING:
 class ImportWizard(QWizard):
     imported = Signal(object)  # the ImportResult, as soon as the import is written
 
-    FILE, SHEET, HEADER, MAPPING, VALIDATION, RUN, SUMMARY = range(7)
+    FILE, SHEET, HEADER, MAPPING, VALUES, VALIDATION, RUN, SUMMARY = range(8)
 
     def __init__(
         self, ctx: AppContext, path: str | None = None, parent: QWidget | None = None
@@ -52,6 +55,8 @@ class ImportWizard(QWizard):
         self.cells: SheetCells | None = None
         self.header_index: int | None = None
         self.user_mapping: dict[str, str] = {}
+        self.user_values: dict[str, dict[str, str]] = {}  # header -> value -> meaning
+        self.user_scales: dict[str, str] = {}  # header -> scale
         self.save_profile: str | None = None
         self.skip_invalid = False
         self.prepared: PreparedImport | None = None
@@ -60,6 +65,7 @@ class ImportWizard(QWizard):
         self.sheet_page = SheetPage(self)
         self.header_page = HeaderPage(self)
         self.mapping_page = MappingPage(self)
+        self.values_page = ValuesPage(self)
         self.validation_page = ValidationPage(self)
         self.run_page = RunPage(self)
         self.summary_page = SummaryPage(self)
@@ -69,6 +75,7 @@ class ImportWizard(QWizard):
                 self.sheet_page,
                 self.header_page,
                 self.mapping_page,
+                self.values_page,
                 self.validation_page,
                 self.run_page,
                 self.summary_page,
@@ -88,6 +95,8 @@ class ImportWizard(QWizard):
             sheet=self.sheet,
             header_index=self.header_index,
             mapping=dict(self.user_mapping),
+            value_maps={h: dict(v) for h, v in self.user_values.items()},
+            scales=dict(self.user_scales),
             save_profile=self.save_profile,
             skip_invalid=self.skip_invalid,
         )
@@ -101,8 +110,15 @@ class ImportWizard(QWizard):
     def reset_from_header(self) -> None:
         """Another header row: the mapping choices and the plan no longer apply; the cells do."""
         self.user_mapping = {}
+        self.user_values = {}
+        self.user_scales = {}
         self.prepared = None
         self.skip_invalid = False
+
+    def forget_choices_of(self, header: str) -> None:
+        """A column mapped anew: its value meanings and scale no longer apply."""
+        self.user_values.pop(header, None)
+        self.user_scales.pop(header, None)
 
     def reject(self) -> None:
         if self.run_page.running():
