@@ -127,7 +127,20 @@ def decide_roles(table: Table, mapping: ColumnMapping) -> tuple[ColumnMapping, l
                     "info",
                 )
             )
+    has_arr = "arr" in mapping.field_columns() or "mrr" in mapping.field_columns()
     for col in mapping.columns:
+        if col.target == "company_revenue" and col.how in _DECIDED_BY_HEADER:
+            notes.append(
+                Problem(
+                    None,
+                    col.header,
+                    None,
+                    "is the customer company's own revenue: kept as Company Revenue, never "
+                    "used as ARR"
+                    + ("" if has_arr else "; no column holds ARR, so no account gets an ARR tier"),
+                    "info",
+                )
+            )
         if col.target == "owner_id" and col.how in (*_DECIDED_BY_HEADER, "values"):
             sample = _sample(data[col.header]) if col.header in data.columns else ""
             like = f" (like '{sample}')" if sample else ""

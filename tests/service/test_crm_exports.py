@@ -242,3 +242,11 @@ def test_dry_run_of_an_opportunities_export_says_the_same(ctx, tmp_path: Path) -
     path = crm.salesforce_opportunity_report(tmp_path / "opps.xlsx")
     with pytest.raises(BadInputError, match="opportunities export"):
         import_file(ctx, path, ImportOptions(dry_run=True))
+
+
+def test_summary_says_annual_revenue_is_not_arr(ctx, tmp_path: Path) -> None:
+    result = import_file(ctx, crm.dynamics_view_export(tmp_path / "accounts.xlsx"))
+    assert (
+        "Column 'Annual Revenue': is the customer company's own revenue: kept as Company "
+        "Revenue, never used as ARR; no column holds ARR, so no account gets an ARR tier"
+    ) in notes(result)
