@@ -228,6 +228,11 @@ def _resolve_user(user: Mapping[str, str], headers: list[str]) -> dict[str, str]
         if len(same) == 1:
             resolved[same[0]] = target
             continue
+        if same:
+            shown = ", ".join(f"'{h}'" for h in same)
+            raise BadInputError(
+                f"Several columns match '{given}' ({shown}); give the header exactly as written."
+            )
         raise BadInputError(_no_such_column(given, headers))
     return resolved
 

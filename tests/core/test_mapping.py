@@ -214,6 +214,12 @@ def test_user_header_must_exist_and_the_error_names_the_closest() -> None:
         auto_map(["Account ID", "ARR"], user={"Zzz": "arr"})
 
 
+def test_user_header_matching_two_columns_loosely_must_be_exact() -> None:
+    with pytest.raises(BadInputError, match="Several columns match 'notes'"):
+        auto_map(["Notes", "NOTES"], user={"notes": "custom"})
+    assert targets(["Notes", "NOTES"], user={"NOTES": "ignore"})["NOTES"] == "ignore"
+
+
 def test_user_targets_match_names_and_labels_in_any_case() -> None:
     rec = targets(
         ["Acct", "Fee", "Ends"], user={"acct": "EXTERNAL_ID", "Fee": "Arr", "Ends": "renewal date"}
