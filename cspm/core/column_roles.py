@@ -155,12 +155,13 @@ def decide_roles(table: Table, mapping: ColumnMapping) -> tuple[ColumnMapping, l
                 )
             )
         if col.wanted and col.custom_name:
+            seen = "was also mapped to" if col.how == "user" else "also looked like"
             notes.append(
                 Problem(
                     None,
                     col.header,
                     None,
-                    f"also looked like {FIELDS[col.wanted].label}; kept as custom field "
+                    f"{seen} {FIELDS[col.wanted].label}; kept as custom field "
                     f"{col.custom_name} (column '{col.lost_to}' is used)",
                     "info",
                 )

@@ -1,7 +1,13 @@
 """Mapping source columns to canonical fields: saved profile, else synonyms, else fuzzy match.
 
+CRMs write the same field as a label ("Annual Revenue"), an API name ("AnnualRevenue",
+"annualrevenue") or a wrapped name ("property_annualrevenue", "ARR__c", "Organization -
+Owner"), so synonyms are matched with the wrappers removed and with or without spaces. Fuzzy
+matching only catches typos: it never crosses next/last or start/end.
+
 Unmapped columns are not dropped: they become custom fields (usable in segment rules), because
-a CRM export's extra columns are often exactly what a CSM wants to segment on.
+a CRM export's extra columns are often exactly what a CSM wants to segment on. The roles that
+only the values can decide (owner IDs, a CRM's marketing stages) are `column_roles`' job.
 """
 
 from __future__ import annotations
