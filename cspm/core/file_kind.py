@@ -242,10 +242,20 @@ def _account_column(table: Table, mapping: ColumnMapping) -> str | None:
 
 
 def _distinct_and_repeated(values: pd.Series) -> tuple[int, int]:
-    keys = values.dropna().astype("str").str.strip().str.casefold()
-    keys = keys[keys != ""]
-    distinct = int(keys.nunique())
-    return distinct, len(keys) - distinct
+    """(distinct accounts, rows repeating one) of a key column, compared trimmed and casefolded.
+
+    Only the distinct raw values are normalised: on 100,000 unique keys that is the cost of one
+    hash pass, not of 100,000 string operations.
+    """
+    present = values.dropna()
+    raw = pd.Series(pd.unique(present.to_numpy(dtype=object)), dtype=object)
+    keys = raw.astype("str").str.strip().str.casefold()
+    blank = (keys == "").to_numpy()
+    rows = len(present)
+    if blank.any():
+        rows -= int(present.isin(raw[blank].tolist()).sum())
+    distinct = int(keys[~blank].nunique())
+    return distinct, rows - distinct
 
 
 def file_shape(table: Table, mapping: ColumnMapping) -> FileShape:
