@@ -18,7 +18,7 @@ import pandas as pd
 
 from .fields import FIELDS
 from .header import Table
-from .mapping import CUSTOM, ColumnMapping, ColumnMatch, custom_field_name
+from .mapping import CUSTOM, IGNORE, ColumnMapping, ColumnMatch, custom_field_name
 from .plan import Problem
 
 ID_SHARE = 0.9
@@ -129,6 +129,16 @@ def decide_roles(table: Table, mapping: ColumnMapping) -> tuple[ColumnMapping, l
             )
     has_arr = "arr" in mapping.field_columns() or "mrr" in mapping.field_columns()
     for col in mapping.columns:
+        if col.target == IGNORE and col.how in _DECIDED_BY_HEADER:
+            notes.append(
+                Problem(
+                    None,
+                    col.header,
+                    None,
+                    "is the sync tool's or CRM's own bookkeeping, not account data: ignored",
+                    "info",
+                )
+            )
         if col.target == "company_revenue" and col.how in _DECIDED_BY_HEADER:
             notes.append(
                 Problem(

@@ -81,7 +81,22 @@ _CRM_CUSTOM_NAMES: dict[str, str] = {
     "hslastmodifieddate": "last_modified_date",
     "modifiedon": "last_modified_date",
     "modifiedtime": "last_modified_date",
+    "donotmodifymodifiedon": "last_modified_date",
 }
+
+
+# Columns sync tools and CRMs add for their own bookkeeping, never account data: a warehouse
+# sync's load stamps (`_fivetran_synced`, `_airbyte_extracted_at`, `_sdc_batched_at`) and the
+# row checksum of a Dynamics 365 Excel export. They are ignored (and the summary says so).
+_BOOKKEEPING = re.compile(
+    r"^_(?:fivetran|airbyte|sdc|stitch|hevo|dlt)_|^\(do not modify\) row checksum$",
+    re.IGNORECASE,
+)
+
+
+def is_bookkeeping(header: object) -> bool:
+    """True for a sync tool's or CRM's own bookkeeping column (see `_BOOKKEEPING`)."""
+    return bool(_BOOKKEEPING.search(str(header).strip()))
 
 
 def header_keys(header: object) -> list[str]:
@@ -284,6 +299,8 @@ def auto_map(
             choice = (user[header], "user", rank["user"])
         elif norm in profile:
             choice = (profile[norm], "profile", rank["profile"])
+        elif is_bookkeeping(header):
+            choice = (IGNORE, "synonym", rank["synonym"])
         elif (syn := _synonym(header)) is not None:
             choice = (syn[0], "synonym", rank["weak" if syn[1] else "synonym"])
         elif (fz := _best_fuzzy(header)) is not None:

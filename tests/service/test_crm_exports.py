@@ -110,6 +110,11 @@ def test_hubspot_warehouse_sync_reads_property_names_and_owner_ids(ctx, tmp_path
     assert m["property_hs_lastmodifieddate"] == "custom:last_modified_date"
     assert m["property_numberofemployees"] == "custom:number_of_employees"
     assert m["property_domain"] == "custom:domain"
+    assert m["_fivetran_synced"] == "ignore"
+    assert "fivetran_synced" not in portfolio(ctx).columns
+    assert "Column '_fivetran_synced': is the sync tool's or CRM's own bookkeeping, not " in (
+        "\n".join(notes(result))
+    )
     frame = portfolio(ctx)
     assert set(frame["tier"]) == {"Unassigned"}
     assert frame["owner"].isna().all()
@@ -128,6 +133,8 @@ def test_dynamics_export_annual_revenue_is_not_arr_accounts_unassigned(ctx, tmp_
     assert m["Status"] == "status"
     assert m["Primary Contact"] == "custom:primary_contact"
     assert m["Created On"] == "custom:created_date"
+    assert m["(Do Not Modify) Row Checksum"] == "ignore"
+    assert m["(Do Not Modify) Modified On"] == "custom:last_modified_date"
     frame = portfolio(ctx)
     assert len(frame) == 3
     assert set(frame["tier"]) == {"Unassigned"}
