@@ -78,6 +78,11 @@ def looks_like_marketing_stages(series: pd.Series) -> bool:
     return bool(squashed) and squashed <= HUBSPOT_LIFECYCLE
 
 
+def _note(header: str, message: str) -> Problem:
+    """One decision about a column, as the summary lists it."""
+    return Problem(None, header, None, message, "info")
+
+
 def _sample(series: pd.Series) -> str:
     values = _distinct(series)
     return values[0] if values else ""
@@ -88,7 +93,8 @@ def _move(mapping: ColumnMapping, match: ColumnMatch, target: str) -> ColumnMapp
     taken = set(mapping.field_columns())
     if target in taken:
         used = {c.custom_name for c in mapping.columns if c.custom_name}
-        name, base, n = custom_field_name(match.header), custom_field_name(match.header), 2
+        base = custom_field_name(match.header)
+        name, n = base, 2
         while name in used:
             name, n = f"{base}_{n}", n + 1
         new = ColumnMatch(match.header, CUSTOM, "values", name, target, taken_by(mapping, target))
@@ -117,63 +123,48 @@ def decide_roles(table: Table, mapping: ColumnMapping) -> tuple[ColumnMapping, l
             if taken_by(mapping, "crm_lifecycle_stage") != match.header:
                 continue  # kept as custom: the "also looked like" note below says why
             notes.append(
-                Problem(
-                    None,
+                _note(
                     match.header,
-                    None,
                     "holds the CRM's marketing stages (lead, customer, evangelist...), not the "
                     "customer-success lifecycle: kept as CRM Lifecycle Stage; cspm assigns "
                     "lifecycle stages by its own rules",
-                    "info",
                 )
             )
     has_arr = "arr" in mapping.field_columns() or "mrr" in mapping.field_columns()
     for col in mapping.columns:
         if col.target == IGNORE and col.how in _DECIDED_BY_HEADER:
             notes.append(
-                Problem(
-                    None,
+                _note(
                     col.header,
-                    None,
                     "is the sync tool's or CRM's own bookkeeping, not account data: ignored",
-                    "info",
                 )
             )
         if col.target == "company_revenue" and col.how in _DECIDED_BY_HEADER:
             notes.append(
-                Problem(
-                    None,
+                _note(
                     col.header,
-                    None,
                     "is the customer company's own revenue: kept as Company Revenue, never "
                     "used as ARR"
                     + ("" if has_arr else "; no column holds ARR, so no account gets an ARR tier"),
-                    "info",
                 )
             )
         if col.target == "owner_id" and col.how in (*_DECIDED_BY_HEADER, "values"):
             sample = _sample(data[col.header]) if col.header in data.columns else ""
             like = f" (like '{sample}')" if sample else ""
             notes.append(
-                Problem(
-                    None,
+                _note(
                     col.header,
-                    None,
                     f"holds user IDs{like}, not names: kept as Owner ID, never shown as the "
                     "account owner",
-                    "info",
                 )
             )
         if col.wanted and col.custom_name:
             seen = "was also mapped to" if col.how == "user" else "also looked like"
             notes.append(
-                Problem(
-                    None,
+                _note(
                     col.header,
-                    None,
                     f"{seen} {FIELDS[col.wanted].label}; kept as custom field "
                     f"{col.custom_name} (column '{col.lost_to}' is used)",
-                    "info",
                 )
             )
     return mapping, notes

@@ -309,6 +309,8 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Overdue Amount",
         "AR Overdue",
     ),
+    # Salesforce/Zoho "Type", Dynamics "Relationship Type" (Customer, Prospect, Partner...) say
+    # whether an account is a customer at all: a status, but weaker than a real Status column.
     _f(
         "status",
         T,
@@ -330,6 +332,8 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
     # not the customer-success lifecycle cspm assigns.
     # A "Lifecycle Stage" column whose values are such stages is moved here by its values.
     _f("crm_lifecycle_stage", T, "CRM Lifecycle Stage", "HubSpot Lifecycle Stage"),
+    # "Segment" in a CS sheet is SMB / Mid-Market / Enterprise: a tier (used only when the tier
+    # source is the imported column); no CRM has a standard account field of that name.
     _f("tier", T, "Tier", "Segment", "Customer Tier", "Account Tier", "Account Segment"),
     _f(
         "is_reference",
