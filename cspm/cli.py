@@ -16,6 +16,7 @@ from cspm.commands import (
     add_global_options,
     app,
     export,
+    fields,
     imports,
     outcomes,
     parse_date,
@@ -42,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         return p
 
     imports.register(command, parse_date)
+    fields.register(command)
     accounts.register(command)
     segments.register(command)
     settings_cmd.register(command)

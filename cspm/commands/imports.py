@@ -30,7 +30,10 @@ def register(command: CommandFactory, date_type: Any) -> None:
         action="append",
         default=[],
         metavar="HEADER=FIELD",
-        help="map a column by hand (FIELD may be 'custom' or 'ignore'); repeatable",
+        help=(
+            "map a column by hand: HEADER as in the file, FIELD a field name or label in any "
+            "case (see `cspm fields`), or 'custom' / 'ignore'; repeatable"
+        ),
     )
     p.add_argument(
         "--value",

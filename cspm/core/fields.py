@@ -29,6 +29,9 @@ class FieldSpec:
 
     percent_scale: what "100%" means for this field (100 for a 0-100 score, 1 for a fraction).
     synonyms: header texts (already normalised by `normalise_header`) that map to this field.
+    weak_synonyms: header texts that usually mean this field but lose to any other exact
+        synonym of it (Salesforce "Type" is Customer/Prospect/Partner: a status only when the
+        file has no real "Status" column).
     """
 
     name: str
@@ -36,6 +39,7 @@ class FieldSpec:
     label: str
     synonyms: tuple[str, ...] = ()
     percent_scale: float = 100.0
+    weak_synonyms: tuple[str, ...] = ()
 
 
 def normalise_header(text: object) -> str:
@@ -56,10 +60,12 @@ def _f(
     label: str,
     *synonyms: str,
     percent_scale: float = 100.0,
+    weak: tuple[str, ...] = (),
 ) -> FieldSpec:
     names = {normalise_header(name), normalise_header(label)}
     names.update(normalise_header(s) for s in synonyms)
-    return FieldSpec(name, ftype, label, tuple(sorted(names)), percent_scale)
+    weak_names = tuple(sorted({normalise_header(s) for s in weak} - names))
+    return FieldSpec(name, ftype, label, tuple(sorted(names)), percent_scale, weak_names)
 
 
 T, M, N, D, B, S = (
@@ -93,6 +99,10 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "HubSpot ID",
         "Customer Number",
         "Customer #",
+        "hs_object_id",  # HubSpot internal name of "Record ID"
+        "(Do Not Modify) Account",  # Dynamics 365 Excel export: the account's GUID
+        "Organization ID",
+        "Organisation ID",
     ),
     _f(
         "name",
@@ -122,12 +132,33 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Account Manager",
         "Assigned CSM",
         "Company owner",
-        "Owner Name",
+        "Owner Name",  # also Salesforce "Owner.Name"
+        "Account Owner Name",
     ),
-    _f("owner_id", T, "Owner ID", "Account Owner ID", "CSM ID"),
+    # A user ID where a person's name is usually shown (Salesforce OwnerId "005...", HubSpot
+    # hubspot_owner_id, Dynamics ownerid GUIDs): kept, never shown as an owner's name.
+    _f(
+        "owner_id",
+        T,
+        "Owner ID",
+        "Account Owner ID",
+        "CSM ID",
+        "hubspot_owner_id",
+        "HubSpot Owner ID",
+        "Owner User ID",
+    ),
     _f("industry", T, "Industry", "Vertical", "Sector"),
     _f("region", T, "Region", "Territory", "Geo", "Sales Region"),
-    _f("country", T, "Country", "Billing Country", "Country/Region", "Shipping Country"),
+    _f(
+        "country",
+        T,
+        "Country",
+        "Billing Country",
+        "Country/Region",
+        "Shipping Country",
+        "Address 1: Country/Region",
+        "address1_country",
+    ),
     _f("plan", T, "Plan", "Product", "Edition", "Package", "Subscription Plan", "Pricing Plan"),
     _f(
         "arr",
@@ -135,14 +166,13 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "ARR",
         "Annual Recurring Revenue",
         "ARR (converted)",
-        "Annual Revenue",
         "Contract Value",
         "ACV",
         "Annual Contract Value",
         "Total ARR",
         "Current ARR",
     ),
-    _f("mrr", M, "MRR", "Monthly Recurring Revenue", "MRR (converted)", "Monthly Revenue"),
+    _f("mrr", M, "MRR", "Monthly Recurring Revenue", "MRR (converted)"),
     _f(
         "potential_arr",
         M,
@@ -155,8 +185,17 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
     ),
     # The customer company's own revenue (Salesforce/HubSpot/Dynamics "Annual Revenue"): a
     # firmographic, never what the customer pays us.
-    _f("company_revenue", M, "Company Revenue", "Company Annual Revenue"),
-    _f("currency", T, "Currency", "Currency Code", "Account Currency"),
+    _f(
+        "company_revenue",
+        M,
+        "Company Revenue",
+        "Company Annual Revenue",
+        "Annual Revenue",  # also AnnualRevenue, annualrevenue (matched without spaces)
+        "Annual Revenue (converted)",
+        "Revenue",  # Dynamics 365 API name
+        "Annual Sales",
+    ),
+    _f("currency", T, "Currency", "Currency Code", "Account Currency", "Currency ISO Code"),
     _f(
         "seats_purchased",
         N,
@@ -204,8 +243,8 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Start Date",
         "Customer Since",
         "Subscription Start",
-        "Close Date",
         "Became a Customer Date",
+        "hs_lifecyclestage_customer_date",
         "Go Live Date",
         "Onboarding Date",
     ),
@@ -244,6 +283,9 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Last Contact Date",
         "Last Engagement Date",
         "Last Meeting",
+        "notes_last_contacted",  # HubSpot "Last Contacted"
+        "notes_last_updated",  # HubSpot "Last Activity Date"
+        "Last Activity Time",  # Zoho CRM
     ),
     _f("last_qbr", D, "Last QBR", "Last QBR Date", "Last Business Review", "Last EBR"),
     _f("last_login", D, "Last Login", "Last Login Date", "Last Seen", "Last Active"),
@@ -267,7 +309,16 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Overdue Amount",
         "AR Overdue",
     ),
-    _f("status", T, "Status", "Account Status", "Customer Status", "Type", "Account Type"),
+    # Salesforce/Zoho "Type", Dynamics "Relationship Type" (Customer, Prospect, Partner...) say
+    # whether an account is a customer at all: a status, but weaker than a real Status column.
+    _f(
+        "status",
+        T,
+        "Status",
+        "Account Status",
+        "Customer Status",
+        weak=("Type", "Account Type", "Relationship Type", "Customer Type"),
+    ),
     _f(
         "lifecycle_stage",
         T,
@@ -279,7 +330,10 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
     ),
     # A CRM's own (marketing) lifecycle, e.g. HubSpot's subscriber/lead/customer/evangelist:
     # not the customer-success lifecycle cspm assigns.
-    _f("crm_lifecycle_stage", T, "CRM Lifecycle Stage"),
+    # A "Lifecycle Stage" column whose values are such stages is moved here by its values.
+    _f("crm_lifecycle_stage", T, "CRM Lifecycle Stage", "HubSpot Lifecycle Stage"),
+    # "Segment" in a CS sheet is SMB / Mid-Market / Enterprise: a tier (used only when the tier
+    # source is the imported column); no CRM has a standard account field of that name.
     _f("tier", T, "Tier", "Segment", "Customer Tier", "Account Tier", "Account Segment"),
     _f(
         "is_reference",
@@ -291,7 +345,17 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Referenceable",
     ),
     # A yes/no churn column ("Churn", "churn_flag", "Churned?"): true means churned.
-    _f("churn_flag", B, "Churned (yes/no)", "Churn Flag", "Is Churned"),
+    _f(
+        "churn_flag",
+        B,
+        "Churned (yes/no)",
+        "Churn Flag",
+        "Is Churned",
+        "Churn",
+        "Churned",
+        "Churned?",
+        "Has Churned",
+    ),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS}

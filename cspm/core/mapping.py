@@ -1,7 +1,13 @@
 """Mapping source columns to canonical fields: saved profile, else synonyms, else fuzzy match.
 
+CRMs write the same field as a label ("Annual Revenue"), an API name ("AnnualRevenue",
+"annualrevenue") or a wrapped name ("property_annualrevenue", "ARR__c", "Organization -
+Owner"), so synonyms are matched with the wrappers removed and with or without spaces. Fuzzy
+matching only catches typos: it never crosses next/last or start/end.
+
 Unmapped columns are not dropped: they become custom fields (usable in segment rules), because
-a CRM export's extra columns are often exactly what a CSM wants to segment on.
+a CRM export's extra columns are often exactly what a CSM wants to segment on. The roles that
+only the values can decide (owner IDs, a CRM's marketing stages) are `column_roles`' job.
 """
 
 from __future__ import annotations
@@ -19,22 +25,122 @@ CUSTOM = "custom"
 IGNORE = "ignore"
 FUZZY_CUTOFF = 0.86
 
-MatchKind = Literal["profile", "user", "synonym", "fuzzy", "custom", "ignore"]
+MatchKind = Literal["profile", "user", "synonym", "fuzzy", "values", "custom", "ignore"]
+"""How a column got its target; "values" means a value check moved it (see column_roles)."""
+
+
+def _compact(norm: str) -> str:
+    """A normalised header without spaces: how API names meet labels ("AnnualRevenue")."""
+    return norm.replace(" ", "")
+
+
+def _index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """key -> field, dropping keys two fields share (an ambiguous key decides nothing)."""
+    seen: dict[str, str] = {}
+    clash: set[str] = set()
+    for key, name in pairs:
+        if seen.setdefault(key, name) != name:
+            clash.add(key)
+    return {k: v for k, v in seen.items() if k not in clash}
+
 
 _SYNONYMS: dict[str, str] = {}
 for _spec in CANONICAL_FIELDS:
     for _syn in _spec.synonyms:
         _SYNONYMS.setdefault(_syn, _spec.name)
+_WEAK: dict[str, str] = _index(
+    (w, f.name) for f in CANONICAL_FIELDS for w in f.weak_synonyms if w not in _SYNONYMS
+)
+_COMPACT: dict[str, str] = _index((_compact(k), v) for k, v in _SYNONYMS.items())
+_WEAK_COMPACT: dict[str, str] = _index(
+    (_compact(k), v) for k, v in _WEAK.items() if _compact(k) not in _COMPACT
+)
+
+# Words that turn a header into its opposite: "Next activity date" must not fuzzy-match
+# "Last Activity Date", nor "Contract End" "Contract Start".
+_POLAR = frozenset(
+    {"next", "last", "first", "start", "end", "min", "max", "open", "closed", "won", "lost"}
+)
+
+# Wrappers CRMs and sync tools put around a field's own name: Salesforce custom fields
+# (ARR__c), Pipedrive's entity prefix ("Organization - Owner"), HubSpot warehouse syncs
+# (property_annualrevenue).
+_SF_CUSTOM_SUFFIX = re.compile(r"__c\s*$", re.IGNORECASE)
+_ENTITY_PREFIX = re.compile(r"^\s*(?:organi[sz]ation|account|company)\s+-\s+", re.IGNORECASE)
+_PROPERTY_PREFIX = "property "
+
+# CRM fields cspm has no canonical field for, kept as custom fields under one name whichever
+# system they come from (keys are compact normalised headers).
+_CRM_CUSTOM_NAMES: dict[str, str] = {
+    "numberofemployees": "number_of_employees",
+    "createddate": "created_date",
+    "createdate": "created_date",
+    "createdon": "created_date",
+    "createdtime": "created_date",
+    "lastmodifieddate": "last_modified_date",
+    "hslastmodifieddate": "last_modified_date",
+    "modifiedon": "last_modified_date",
+    "modifiedtime": "last_modified_date",
+    "donotmodifymodifiedon": "last_modified_date",
+}
+
+
+# Columns sync tools and CRMs add for their own bookkeeping, never account data: a warehouse
+# sync's load stamps (`_fivetran_synced`, `_airbyte_extracted_at`, `_sdc_batched_at`) and the
+# row checksum of a Dynamics 365 Excel export. They are ignored (and the summary says so).
+_BOOKKEEPING = re.compile(
+    r"^_(?:fivetran|airbyte|sdc|stitch|hevo|dlt)_|^\(do not modify\) row checksum$",
+    re.IGNORECASE,
+)
+
+
+def is_bookkeeping(header: object) -> bool:
+    """True for a sync tool's or CRM's own bookkeeping column (see `_BOOKKEEPING`)."""
+    return bool(_BOOKKEEPING.search(str(header).strip()))
+
+
+def header_keys(header: object) -> list[str]:
+    """The normalised texts a header is looked up by, the header's own form first.
+
+    "ARR__c" -> ["arr"]; "property_annualrevenue" -> ["property annualrevenue",
+    "annualrevenue"]; "Organization - Owner" -> ["owner"].
+    """
+    text = _ENTITY_PREFIX.sub("", _SF_CUSTOM_SUFFIX.sub("", str(header)))
+    norm = normalise_header(text)
+    keys = [norm]
+    if norm.startswith(_PROPERTY_PREFIX) and len(norm) > len(_PROPERTY_PREFIX):
+        keys.append(norm[len(_PROPERTY_PREFIX) :])
+    return keys
+
+
+def _synonym(header: object) -> tuple[str, bool] | None:
+    """(field, weak) for a header that is a synonym, spaced or not; None otherwise."""
+    keys = header_keys(header)
+    for table, weak in ((_SYNONYMS, False), (_WEAK, True)):
+        for key in keys:
+            if key in table:
+                return table[key], weak
+        compact_table = _COMPACT if table is _SYNONYMS else _WEAK_COMPACT
+        for key in keys:
+            if _compact(key) in compact_table:
+                return compact_table[_compact(key)], weak
+    return None
 
 
 @dataclass(frozen=True)
 class ColumnMatch:
-    """What one source column becomes. `target` is a canonical field, CUSTOM or IGNORE."""
+    """What one source column becomes. `target` is a canonical field, CUSTOM or IGNORE.
+
+    A column kept as a custom field because another column took the field it matched says
+    so: `wanted` is that field, `lost_to` the header of the column that took it.
+    """
 
     header: str
     target: str
     how: MatchKind
     custom_name: str | None = None  # the custom field's name when target == CUSTOM
+    wanted: str | None = None
+    lost_to: str | None = None
 
     @property
     def field(self) -> str | None:
@@ -65,17 +171,102 @@ class ColumnMapping:
         }
 
 
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
 def custom_field_name(header: str) -> str:
-    """A rule-friendly name for an unmapped column: "Product Line" -> "product_line"."""
-    slug = re.sub(r"[^a-z0-9]+", "_", normalise_header(header)).strip("_") or "column"
+    """A rule-friendly name for an unmapped column: "Product Line" -> "product_line".
+
+    API names read as words ("NumberOfEmployees" -> "number_of_employees"), sync and CRM
+    wrappers go ("property_domain" -> "domain", "Segment__c" -> "segment"), and record dates
+    every CRM has get one name ("CreatedDate", "createdon", "Create Date" -> "created_date").
+    """
+    keys = header_keys(header)
+    known = _CRM_CUSTOM_NAMES.get(_compact(keys[-1]))
+    if known:
+        return known
+    text = _ENTITY_PREFIX.sub("", _SF_CUSTOM_SUFFIX.sub("", str(header))).strip()
+    if re.fullmatch(r"[A-Za-z0-9]+", text):
+        text = _CAMEL.sub(" ", text)
+    norm = normalise_header(text)
+    if norm.startswith(_PROPERTY_PREFIX) and len(norm) > len(_PROPERTY_PREFIX):
+        norm = norm[len(_PROPERTY_PREFIX) :]
+    slug = re.sub(r"[^a-z0-9]+", "_", norm).strip("_") or "column"
     if slug[0].isdigit():
         slug = f"c_{slug}"
     return f"custom_{slug}" if slug in FIELDS else slug
 
 
-def _best_fuzzy(norm: str) -> str | None:
-    hits = difflib.get_close_matches(norm, list(_SYNONYMS), n=1, cutoff=FUZZY_CUTOFF)
-    return _SYNONYMS[hits[0]] if hits else None
+def _best_fuzzy(header: object) -> str | None:
+    for norm in header_keys(header):
+        hits = difflib.get_close_matches(norm, list(_SYNONYMS), n=3, cutoff=FUZZY_CUTOFF)
+        polar = _POLAR.intersection(norm.split())
+        for hit in hits:
+            if _POLAR.intersection(hit.split()) == polar:
+                return _SYNONYMS[hit]
+    return None
+
+
+def field_choices() -> list[str]:
+    """Every target a mapping may name: the canonical fields, then custom and ignore."""
+    return [*FIELDS, CUSTOM, IGNORE]
+
+
+def resolve_target(text: str) -> str:
+    """The target a user typed: a field name or label in any case, or custom/ignore.
+
+    "ARR", "arr" and "Renewal Date" all resolve; anything else is refused with the list.
+    """
+    given = str(text).strip()
+    low = given.casefold()
+    if low in FIELDS or low in (CUSTOM, IGNORE):
+        return low
+    by_label = {normalise_header(f.label): f.name for f in CANONICAL_FIELDS}
+    if normalise_header(given) in by_label:
+        return by_label[normalise_header(given)]
+    raise BadInputError(
+        f"'{given}' is not a field cspm knows; use one of: {', '.join(field_choices())} "
+        "(`cspm fields` lists them with labels and synonyms)."
+    )
+
+
+def _resolve_user(user: Mapping[str, str], headers: list[str]) -> dict[str, str]:
+    """User choices keyed by the file's own headers; a header the file lacks is refused.
+
+    A header given in another case or spacing ("renewal date" for "Renewal Date") is taken
+    when exactly one column matches it that way.
+    """
+    by_norm: dict[str, list[str]] = {}
+    for h in headers:
+        by_norm.setdefault(normalise_header(h), []).append(h)
+    resolved: dict[str, str] = {}
+    for given, target in user.items():
+        target = resolve_target(target)
+        if given in headers:
+            resolved[given] = target
+            continue
+        same = by_norm.get(normalise_header(given), [])
+        if len(same) == 1:
+            resolved[same[0]] = target
+            continue
+        if same:
+            shown = ", ".join(f"'{h}'" for h in same)
+            raise BadInputError(
+                f"Several columns match '{given}' ({shown}); give the header exactly as written."
+            )
+        raise BadInputError(_no_such_column(given, headers))
+    return resolved
+
+
+def _no_such_column(given: str, headers: list[str]) -> str:
+    norms = {normalise_header(h): h for h in headers}
+    close = difflib.get_close_matches(normalise_header(given), list(norms), n=3, cutoff=0.5)
+    if close:
+        hint = "closest: " + ", ".join(f"'{norms[c]}'" for c in close)
+    else:
+        hint = "the columns are " + ", ".join(f"'{h}'" for h in headers[:12])
+        hint += ", ..." if len(headers) > 12 else ""
+    return f"The file has no column '{given}' to map ({hint})."
 
 
 def auto_map(
@@ -86,42 +277,49 @@ def auto_map(
     """Map each header; each canonical field is taken by at most one column.
 
     Precedence per column: `user` choices (header -> target, from the wizard or CLI), then the
-    saved `profile` (normalised header -> target), then exact synonyms, then fuzzy matches.
-    When two columns claim one field, the stronger kind of match wins, then the leftmost; the
-    loser is kept as a custom field, so no data is dropped silently.
+    saved `profile` (normalised header -> target), then exact synonyms (spaced or not, with
+    CRM wrappers removed), then weak synonyms, then fuzzy matches. When two columns claim one
+    field, the stronger kind of match wins, then the leftmost; the loser is kept as a custom
+    field that names the field it wanted and the column that took it, so no data is dropped
+    silently. A user choice naming a column the file lacks, or an unknown field, is refused.
     """
     headers = list(headers)
     profile = profile or {}
-    user = user or {}
-    for target in [*profile.values(), *user.values()]:
+    user = _resolve_user(user or {}, headers)
+    for target in profile.values():
         if target not in FIELDS and target not in (CUSTOM, IGNORE):
             raise BadInputError(f"'{target}' is not a field cspm knows.")
-    rank = {"user": 0, "profile": 1, "synonym": 2, "fuzzy": 3}
+    rank = {"user": 0, "profile": 1, "synonym": 2, "weak": 3, "fuzzy": 4}
     claims: list[tuple[int, int, str, MatchKind]] = []  # (rank, position, field, how)
     decided: dict[int, ColumnMatch] = {}
     for pos, header in enumerate(headers):
         norm = normalise_header(header)
-        choice: tuple[str, MatchKind] | None = None
+        choice: tuple[str, MatchKind, int] | None = None
         if header in user:
-            choice = (user[header], "user")
+            choice = (user[header], "user", rank["user"])
         elif norm in profile:
-            choice = (profile[norm], "profile")
-        elif norm in _SYNONYMS:
-            choice = (_SYNONYMS[norm], "synonym")
-        elif (fz := _best_fuzzy(norm)) is not None:
-            choice = (fz, "fuzzy")
+            choice = (profile[norm], "profile", rank["profile"])
+        elif is_bookkeeping(header):
+            choice = (IGNORE, "synonym", rank["synonym"])
+        elif (syn := _synonym(header)) is not None:
+            choice = (syn[0], "synonym", rank["weak" if syn[1] else "synonym"])
+        elif (fz := _best_fuzzy(header)) is not None:
+            choice = (fz, "fuzzy", rank["fuzzy"])
         if choice is None:
             continue
-        target, how = choice
+        target, how, strength = choice
         if target in FIELDS:
-            claims.append((rank[how], pos, target, how))
+            claims.append((strength, pos, target, how))
         else:
             decided[pos] = ColumnMatch(header, target, how)
-    taken: set[str] = set()
+    taken: dict[str, int] = {}
+    lost: dict[int, tuple[str, MatchKind]] = {}
     for _, pos, target, how in sorted(claims):
         if target not in taken:
-            taken.add(target)
+            taken[target] = pos
             decided[pos] = ColumnMatch(headers[pos], target, how)
+        else:
+            lost[pos] = (target, how)
     used_names: set[str] = set()
     columns: list[ColumnMatch] = []
     for pos, header in enumerate(headers):
@@ -134,6 +332,11 @@ def auto_map(
         while name in used_names:
             name, n = f"{base}_{n}", n + 1
         used_names.add(name)
+        if pos in lost:
+            wanted, how = lost[pos]
+            winner = headers[taken[wanted]]
+            columns.append(ColumnMatch(header, CUSTOM, how, name, wanted, winner))
+            continue
         kind: MatchKind = match.how if match is not None else "custom"
         columns.append(ColumnMatch(header, CUSTOM, kind, custom_name=name))
     return ColumnMapping(columns)

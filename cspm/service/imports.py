@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from cspm.core.column_roles import decide_roles
 from cspm.core.errors import BadInputError
+from cspm.core.file_kind import refuse_other_kinds
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
 from cspm.core.plan import UserChoices, build_plan
@@ -119,10 +121,13 @@ def prepare_raw(
                 profile, profile_name = candidate, name
                 break
     mapping = auto_map(table.headers, profile=profile, user=options.mapping)
+    refuse_other_kinds(table, mapping, raw.path.name)  # opportunities, tickets... are not accounts
+    mapping, role_notes = decide_roles(table, mapping)  # owner IDs, CRM stages, losing columns
     progress(0.45, "Reading values")
     plan = build_plan(
         table, mapping, settings, _choices(options, documents.get(profile_name or ""))
     )
+    plan.problems[:0] = role_notes
     return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
 
 

@@ -1,0 +1,46 @@
+"""`cspm fields`: the canonical fields, their types, labels and the headers they recognise."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from . import CommandFactory, out
+
+
+def register(command: CommandFactory) -> None:
+    p = command(
+        "fields",
+        "List the fields columns can be mapped to (the FIELD of --map HEADER=FIELD).",
+    )
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.set_defaults(handler=fields_command)
+
+
+def fields_command(args: argparse.Namespace) -> int:
+    from cspm.service.fields import field_catalogue
+
+    records = field_catalogue()
+    if args.format == "json":
+        out(json.dumps(records, indent=2, ensure_ascii=False))
+        return 0
+    out(_table(records))
+    return 0
+
+
+def _table(records: list[dict[str, Any]]) -> str:
+    """Name, type and label in columns; the synonyms in full at the end of each line."""
+    heads = ("name", "type", "label")
+    widths = [max(len(h), *(len(r[h]) for r in records)) for h in heads]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(heads, widths, strict=True)) + "  synonyms"]
+    lines.append("  ".join("-" * w for w in widths) + "  --------")
+    for r in records:
+        words = [*r["synonyms"], *(f"{w} (weak)" for w in r["weak_synonyms"])]
+        cells = "  ".join(str(r[h]).ljust(w) for h, w in zip(heads, widths, strict=True))
+        lines.append(f"{cells}  {', '.join(words)}")
+    lines.append(
+        "Also: custom (keep the column as a custom field), ignore (leave it out). Headers match "
+        "a synonym in any case, with or without spaces (AnnualRevenue = annual revenue)."
+    )
+    return "\n".join(lines)
