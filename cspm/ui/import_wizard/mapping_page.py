@@ -38,6 +38,7 @@ BADGES = {
     "synonym": ("synonym", "#2e7d32"),
     "fuzzy": ("fuzzy match", "#ef6c00"),
     "user": ("your choice", "#6a1b9a"),
+    "values": ("by its values", "#00838f"),
     "custom": ("new custom field", "#78909c"),
     "ignore": ("ignored", "#78909c"),
 }
