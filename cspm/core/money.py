@@ -180,3 +180,41 @@ def excel_format(fmt: MoneyFormat = USD, *, scale: Literal["", "k", "M"] = "") -
     space = "" if fmt.placement == "symbol_before" else " "
     positive = f"{mark}{space}{body}" if before else f'{body}" "{mark}'
     return f"{positive};-{positive}"
+
+
+KNOWN_SYMBOLS: dict[str, str] = {
+    "USD": "$",
+    "EUR": "€",
+    "GBP": "£",
+    "JPY": "¥",
+    "CNY": "¥",
+    "INR": "₹",
+    "KRW": "₩",
+    "BRL": "R$",
+    "CAD": "CA$",
+    "AUD": "A$",
+    "NZD": "NZ$",
+    "MXN": "MX$",
+    "ILS": "₪",
+    "PLN": "zł",
+    "SEK": "kr",
+    "NOK": "kr",
+    "DKK": "kr",
+    "CHF": "CHF",
+    "ZAR": "R",
+    "SGD": "S$",
+    "HKD": "HK$",
+}
+"""Symbols of common currencies; any other code is written as its code."""
+
+
+def format_for(code: str, like: MoneyFormat = USD) -> MoneyFormat:
+    """The format of another currency, placed and separated like the portfolio's: how an
+    account's own (unconverted or original) amounts are shown."""
+    symbol = KNOWN_SYMBOLS.get(code, code)
+    placement = like.placement
+    if symbol == code and placement == "symbol_before":
+        placement = "code_before"
+    elif symbol == code and placement == "symbol_after":
+        placement = "code_after"
+    return MoneyFormat(code, symbol, placement, like.separators)

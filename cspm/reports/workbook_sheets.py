@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 import cspm
+from cspm.core.money import full_one
 
 from .data import WorkbookData
 from .safe_write import Cancelled
@@ -135,7 +136,7 @@ def write_segments(wb: Workbook, styles: Styles, data: WorkbookData) -> Workshee
         description = info["description"].get(name) if "description" in info else None
         arr = pd.to_numeric(members.get("arr"), errors="coerce")
         total = float(arr.sum()) if isinstance(arr, pd.Series) else 0.0
-        line = f"{len(members):,} accounts, ${total:,.0f} ARR"
+        line = f"{len(members):,} accounts, {full_one(total, styles.money)} ARR"
         if isinstance(description, str) and description:
             line = f"{description} — {line}"
         write_text(ws, row + 1, 0, line, styles.label)
