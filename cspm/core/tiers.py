@@ -122,6 +122,26 @@ def _band_reasons(
     return np.strings.add(text, np.array(tails)[kind]).astype(object)
 
 
+def _no_rate_reasons(
+    frame: pd.DataFrame, arr: np.ndarray, portfolio_code: str
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Accounts with no ARR because their currency had no rate (see `cspm.core.currency`),
+    and the reason saying so instead of a bare "no ARR"."""
+    if "arr_unconverted" not in frame.columns:
+        return None
+    held = pd.to_numeric(frame["arr_unconverted"], errors="coerce").notna().to_numpy()
+    mask = held & np.isnan(arr)
+    if not mask.any():
+        return None
+    codes = (
+        frame["currency"].fillna("?").astype(str).str.strip().str.upper().to_numpy(dtype=str)
+        if "currency" in frame.columns
+        else np.full(len(frame), "?")
+    )[mask]
+    text = np.strings.add(np.strings.add("no ARR in ", portfolio_code + ": its "), codes)
+    return mask, np.strings.add(text, " amounts have no exchange rate").astype(object)
+
+
 def _prepend(prefix: np.ndarray | str, texts: np.ndarray) -> np.ndarray:
     """prefix + text per element, for object arrays of str (returns an object array)."""
     return np.strings.add(prefix, texts.astype(str)).astype(object)
@@ -164,6 +184,10 @@ def assign_tiers(
     tier = np.array([*band_names, UNASSIGNED_TIER], dtype=object)[pos]
     source = np.where(pos >= 0, "arr_band", "none").astype(object)
     reason = _band_reasons(arr, pos, ordered, settings.money)
+    no_rate = _no_rate_reasons(frame, arr, settings.money.code)
+    if no_rate is not None:
+        mask, text = no_rate
+        reason[mask] = text
     if use_last.any():
         reason[use_last] = _prepend("churned; last ", reason[use_last])
 

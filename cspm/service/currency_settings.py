@@ -29,6 +29,11 @@ def with_currency_value(settings: Settings, key: str, value: str) -> Settings:
     name = key.split(".", 1)[1] if "." in key else ""
     if name == "code":
         code = check_code(value)
+        if any(r.currency == code for r in cur.rates):
+            raise BadInputError(
+                f"The rate table has {code} rates; remove them first (cspm settings rates "
+                f"--remove {code}), since the portfolio currency has no rate."
+            )
         own_symbol = cur.symbol not in (KNOWN_SYMBOLS.get(cur.code, cur.code), cur.code)
         symbol = cur.symbol if own_symbol else KNOWN_SYMBOLS.get(code, code)
         cur = dataclasses.replace(cur, code=code, symbol=symbol)

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cspm.core.currency import unconverted_mask, unconverted_text
-from cspm.core.money import USD, MoneyFormat, full_one, money_full
+from cspm.core.currency import normalise_code, unconverted_mask, unconverted_text
+from cspm.core.money import USD, MoneyFormat, format_for, full_one, money_full
 from cspm.core.settings import LIFECYCLE_STAGES
 
 RED_BELOW, GREEN_FROM = 50.0, 75.0  # health bands: red < 50 <= yellow < 75 <= green
@@ -74,9 +74,9 @@ class TableData:
     search: np.ndarray  # fixed-width unicode: casefolded "name, owner, ID, key" per row
     deferred: dict[int, pd.Series]  # source values of columns not formatted yet
     money: MoneyFormat = USD  # the portfolio currency
-    # row -> "£30,000 (GBP: no rate, not in totals)": ARR kept in its own currency (missing
-    # as a number, so it sorts and sums with the missing)
-    arr_notes: dict[int, str] | None = None
+    # row -> ("⚠ £30,000", "£30,000 (GBP: no rate, not in totals)"): the cell and tooltip of
+    # an ARR kept in its own currency (missing as a number: it sorts and sums with the missing)
+    arr_notes: dict[int, tuple[str, str]] | None = None
 
     @property
     def rows(self) -> int:
@@ -110,15 +110,21 @@ class TableData:
             if kind != "money":
                 return _whole_one(value)
             if self.arr_notes and value != value and COLUMNS[column].id == "arr":
-                return self.arr_notes.get(row, "")
+                return self.arr_notes.get(row, ("", ""))[0]
             return full_one(value, self.money)
         return str(self.column_text(column)[row])
 
     def _money(self, number: np.ndarray) -> np.ndarray:
         text = money_full(number, self.money)
-        for row, note in (self.arr_notes or {}).items():
-            text[row] = note
+        for row, (cell, _tip) in (self.arr_notes or {}).items():
+            text[row] = cell
         return text
+
+    def cell_tip(self, column: int, row: int) -> str | None:
+        """The tooltip of an ARR held in its own currency (why it is flagged), else None."""
+        if self.arr_notes and COLUMNS[column].id == "arr" and row in self.arr_notes:
+            return self.arr_notes[row][1]
+        return None
 
     def sort_key(self, column: int) -> np.ndarray:
         """The column's sort key; text keys (a string sort, ~0.2 s per 100,000 rows) are
@@ -209,7 +215,7 @@ def _column(
 ALWAYS_FORMATTED = ("name", "owner", "external_id")  # the search reads them
 
 
-def _arr_notes(frame: pd.DataFrame, money: MoneyFormat) -> dict[int, str]:
+def _arr_notes(frame: pd.DataFrame, money: MoneyFormat) -> dict[int, tuple[str, str]]:
     rows = np.flatnonzero(unconverted_mask(frame))
     if not len(rows):
         return {}
@@ -219,7 +225,12 @@ def _arr_notes(frame: pd.DataFrame, money: MoneyFormat) -> dict[int, str]:
         if "currency" in frame.columns
         else np.full(len(frame), None)
     )
-    return {int(r): unconverted_text(float(held[r]), code[r], money) for r in rows}
+    notes = {}
+    for r in rows.tolist():
+        own = format_for(normalise_code(code[r]) or "?", money)
+        cell = "⚠ " + full_one(float(held[r]), own)
+        notes[int(r)] = (cell, unconverted_text(float(held[r]), code[r], money))
+    return notes
 
 
 def prepare_table(

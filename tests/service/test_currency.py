@@ -81,6 +81,7 @@ def test_a_currency_without_a_rate_is_never_summed_with_the_others(
     assert frame.at["001C", "arr_unconverted"] == 30_000
     assert frame["arr"].isna().loc["001C"]  # and so in no total, band or percentile
     assert frame.at["001C", "tier"] == "Unassigned"
+    assert frame.at["001C", "tier_reason"] == "no ARR in USD: its GBP amounts have no exchange rate"
     summary = portfolio_summary(ctx)
     assert summary.total_arr == pytest.approx(48_600 + 100_000 + 20_000)
     assert summary.unconverted == 1
@@ -155,6 +156,13 @@ def test_bad_currency_settings_are_one_sentence(
 ) -> None:
     with pytest.raises(BadInputError, match=message):
         set_value(ctx, key, value)
+
+
+def test_the_portfolio_currency_cannot_also_have_a_rate(ctx: AppContext) -> None:
+    set_rates(ctx, [("EUR", 1.08)], AS_OF)
+    with pytest.raises(BadInputError, match="remove them first"):
+        set_value(ctx, "currency.code", "EUR")
+    assert get_settings(ctx).currency.code == "USD"
 
 
 def test_rates_are_checked_and_removable(ctx: AppContext) -> None:
