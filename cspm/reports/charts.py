@@ -51,6 +51,17 @@ def money_label(value: float | None, money: MoneyFormat = USD) -> str:
     return compact_one(float(value), money)
 
 
+PLOT_LIMIT = 1e15
+"""Amounts are drawn clipped to +-this (labels still quote the true amount): matplotlib's
+layout overflows to inf near 1e308, and no real portfolio comes near."""
+
+
+def plottable(values: object, *, missing: float = np.nan) -> np.ndarray:
+    """Amounts safe to draw: finite and within +-PLOT_LIMIT; NaN/inf become `missing`."""
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(v), np.clip(v, -PLOT_LIMIT, PLOT_LIMIT), missing)
+
+
 def _money_axis(money: MoneyFormat) -> FuncFormatter:
     return FuncFormatter(lambda v, _pos: money_label(v, money))
 
@@ -97,7 +108,8 @@ def _hbars(
     ax = fig.add_subplot()
     _style(ax, grid_axis="x")
     _title(ax, title)
-    vals = np.nan_to_num(np.asarray(values, dtype=float))
+    labels_of = np.asarray(values, dtype=float)
+    vals = plottable(labels_of, missing=0.0)
     if len(vals) == 0 or not np.any(vals):
         _empty(ax, "No accounts")
         return fig
@@ -108,11 +120,14 @@ def _hbars(
     ax.xaxis.set_major_locator(MaxNLocator(4))
     if money:
         ax.xaxis.set_major_formatter(_money_axis(fmt))
-    top = float(vals.max()) if vals.max() > 0 else 1.0
-    ax.set_xlim(0, top * 1.18)
-    for yi, v in zip(y, vals, strict=True):
-        text = money_label(v, fmt) if money else f"{v:,.0f}"
-        ax.text(float(v) + top * 0.015, float(yi), text, va="center", fontsize=FONT, color=INK)
+    # The axis spans every bar, negative ones (credits) included, so labels stay on the page.
+    low, high = min(0.0, float(vals.min())), max(0.0, float(vals.max()))
+    span = (high - low) or 1.0
+    ax.set_xlim(low - (span * 0.02 if low < 0 else 0.0), high + span * 0.18)
+    for yi, v, shown in zip(y, vals, labels_of, strict=True):
+        text = money_label(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
+        x = max(float(v), 0.0) + span * 0.015
+        ax.text(x, float(yi), text, va="center", fontsize=FONT, color=INK)
     return fig
 
 
@@ -207,7 +222,11 @@ def account_trend(
         return fig
     when = pd.to_datetime(frame["as_of"]).to_numpy()
 
-    arr = pd.to_numeric(frame.get("arr"), errors="coerce") if "arr" in frame else None
+    arr = (
+        pd.Series(plottable(pd.to_numeric(frame["arr"], errors="coerce")), index=frame.index)
+        if "arr" in frame
+        else None
+    )
     if arr is None or arr.notna().sum() == 0:
         _empty(ax_arr, "No ARR recorded")
     else:
@@ -267,7 +286,7 @@ def stacked_arr_over_time(
     x = np.arange(len(periods))
     bottom = np.zeros(len(periods))
     for i, (name, values) in enumerate(series.items()):
-        vals = np.nan_to_num(np.asarray(values, dtype=float))
+        vals = plottable(values, missing=0.0)
         ax.bar(x, vals, bottom=bottom, width=0.6, label=str(name),
                color=PALETTE[i % len(PALETTE)], edgecolor="white", linewidth=0.6)  # fmt: skip
         bottom = bottom + vals

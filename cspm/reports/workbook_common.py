@@ -29,6 +29,8 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
+    # A total that overflowed (inf) is written as an Excel error cell, never an exception.
+    "nan_inf_to_errors": True,
     "in_memory": True,
 }
 

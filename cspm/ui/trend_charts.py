@@ -29,6 +29,7 @@ from cspm.reports.charts import (
     TITLE,
     money_label,
     new_figure,
+    plottable,
     stacked_arr_over_time,
 )
 
@@ -124,7 +125,7 @@ def arr_over_time(
     x = np.arange(len(periods))
     for g, colour in colours(groups).items():
         if g in wide:
-            ax.plot(x, wide[g].to_numpy(float), color=colour, linewidth=1.6, marker="o",
+            ax.plot(x, plottable(wide[g].to_numpy(float)), color=colour, linewidth=1.6, marker="o",
                     markersize=2.5, label=g)  # fmt: skip
     _thin_xticks(ax, periods, most=4)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v, money)))
@@ -188,7 +189,7 @@ def health_over_time(table: pd.DataFrame, label: str) -> Figure:
     ax.axhspan(75, 100, color=BAND_TINTS["green"], linewidth=0)
     for g, colour in colours(groups_of(table)).items():
         if g in wide and wide[g].notna().any():
-            ax.plot(x, wide[g].to_numpy(float), color=colour, linewidth=1.5, marker="o",
+            ax.plot(x, plottable(wide[g].to_numpy(float)), color=colour, linewidth=1.5, marker="o",
                     markersize=2.5, label=g)  # fmt: skip
     if TOTAL in wide:
         ax.plot(x, wide[TOTAL].to_numpy(float), color=INK, linewidth=1.6,

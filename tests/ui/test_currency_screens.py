@@ -134,3 +134,23 @@ def test_the_window_follows_the_portfolio_currency(qtbot, multi_currency) -> Non
     ]
     assert "1\n150K €" in texts
     _shot(view, "portfolio-eur")
+
+
+def test_the_account_table_formats_any_amount() -> None:
+    """Issue 12: the table's ARR cells (formatted per cell and per column) never raise."""
+    import numpy as np
+    import pandas as pd
+
+    from cspm.ui.table_data import prepare_table
+
+    arr = [float("nan"), float("inf"), float("-inf"), 1e308, -0.0, 1e17, -5e-324, 1200.0]
+    frame = pd.DataFrame(
+        {"name": [f"A{i}" for i in range(len(arr))], "arr": arr, "tier": "SMB"},
+        index=[f"k{i}" for i in range(len(arr))],
+    )
+    data = prepare_table(frame, ["SMB"])
+    column = COLUMN_IDS.index("arr")
+    cells = [data.cell_text(column, row) for row in range(len(arr))]
+    assert cells == ["", "$∞", "-$∞", "$1e+308", "$0", "$100,000,000,000,000,000", "$0", "$1,200"]
+    assert data.column_text(column).tolist() == cells
+    assert np.isnan(data.sort_key(column)[0])
