@@ -36,6 +36,8 @@ AMOUNT_FIELDS: tuple[str, ...] = (
     "company_revenue",
 )
 """The money fields an account's currency applies to."""
+CONVERSION_FIELDS: tuple[str, ...] = ("fx_rate", "arr_unconverted")
+"""Stored fields the conversion writes; never read from a file (not mapping targets)."""
 CODE = re.compile(r"^[A-Z]{3}$")
 MAX_ROWS_NAMED = 10
 
@@ -120,8 +122,11 @@ def convert_plan(
     for f in amounts:
         out[f] = out[f].astype("float64") * rate  # NaN rate: missing, never a wrong amount
     out["fx_rate"] = rate
-    out["arr_unconverted"] = unconverted
-    carried = [*plan.carried, *(f for f in ("fx_rate", "arr_unconverted") if f not in plan.carried)]
+    written = ["fx_rate"]
+    if "arr" in out.columns:  # a file without ARR leaves an earlier "no rate" ARR flagged
+        out["arr_unconverted"] = unconverted
+        written.append("arr_unconverted")
+    carried = [*plan.carried, *(f for f in written if f not in plan.carried)]
     problems = list(plan.problems)
     for code, (r, count) in converted.items():
         problems.append(

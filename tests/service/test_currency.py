@@ -177,3 +177,24 @@ def test_rates_are_checked_and_removable(ctx: AppContext) -> None:
     assert get_settings(ctx).currency.rates == ()
     with pytest.raises(BadInputError, match="no EUR rate"):
         remove_rates(ctx, "EUR")
+
+
+def test_a_later_file_without_arr_keeps_the_no_rate_flag(ctx: AppContext, tmp_path: Path) -> None:
+    _import(ctx, write_csv(tmp_path / "sf.csv", SALESFORCE))
+    invoices = [
+        ["Id", "Name", "Unpaid Invoices", "CurrencyIsoCode"],
+        ["001C", "Gamma Ltd", "900", "GBP"],
+    ]
+    _import(ctx, write_csv(tmp_path / "invoices.csv", invoices), dt.date(2026, 11, 2))
+    frame = load_portfolio(ctx).frame.set_index("external_id")
+    assert frame.at["001C", "arr_unconverted"] == 30_000
+    assert frame.at["001C", "unpaid_invoices"] != frame.at["001C", "unpaid_invoices"]  # missing
+    assert portfolio_summary(ctx).unconverted == 2  # Gamma (GBP) and Alpha (EUR): no rates here
+
+
+def test_conversion_fields_are_not_offered_as_mapping_targets() -> None:
+    from cspm.service.imports import mapping_targets
+
+    names = {name for name, _label in mapping_targets()}
+    assert "currency" in names
+    assert not names & {"fx_rate", "arr_unconverted"}
