@@ -102,7 +102,9 @@ def convert_plan(
     converted: dict[str, tuple[FxRate, int]] = {}
     unknown: dict[str, list[int]] = {}
     if "currency" in frame.columns:
-        codes = frame["currency"].map(normalise_code).to_numpy(dtype=object)
+        raw = frame["currency"].astype(object)
+        text = raw.where(raw.notna(), "").astype(str).str.strip().str.upper()
+        codes = text.to_numpy(dtype=object)
         codes = np.where(codes == "", currency.code, codes)
         for code in pd.unique(codes):
             if code == currency.code:
