@@ -36,7 +36,9 @@ keys:
                                     hours one such task takes
   tasks.horizon_days                playbook tasks appear this many days ahead
   tasks.cadence_lead_days           cadence tasks appear this many days early
-  currency.code                     the portfolio currency, e.g. EUR (brings its symbol)
+  currency.code                     the portfolio currency, e.g. EUR (brings its symbol);
+                                    set it before the first import (it relabels, it
+                                    does not convert amounts already imported)
   currency.symbol                   how it is written, e.g. € or CHF
   currency.format                   symbol_before | symbol_after | code_before | code_after
   currency.separators               1,234.56 | 1.234,56 | "1 234,56"

@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from .money import MoneyFormat, format_for, full_one
+from .money import MoneyFormat, format_for, full_one, money_full
 from .plan import ImportPlan, Problem
 from .settings import CurrencySettings, FxRate
 
@@ -193,3 +193,40 @@ def unconverted_mask(frame: pd.DataFrame) -> np.ndarray:
     if "arr" in frame.columns:  # copy-on-write arrays are read-only: combine, never in place
         held = held & pd.to_numeric(frame["arr"], errors="coerce").isna().to_numpy()
     return np.asarray(held, dtype=bool)
+
+
+def arr_notes(frame: pd.DataFrame, money: MoneyFormat) -> pd.Series:
+    """Per account, its ARR as the file had it: "€45,000 (converted at 1.08)", "£30,000 (GBP:
+    no rate, not in totals)", or "" (already in the portfolio currency, or no ARR).
+
+    Column-wise per currency, for exports of a whole portfolio.
+    """
+    out = pd.Series("", index=frame.index, dtype=object)
+    if "fx_rate" not in frame.columns or "currency" not in frame.columns or frame.empty:
+        return out
+    arr = pd.to_numeric(frame.get("arr"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    rate = pd.to_numeric(frame["fx_rate"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    raw = frame["currency"].astype(object)
+    codes = raw.where(raw.notna(), "").astype(str).str.strip().str.upper().to_numpy(dtype=object)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        converted = np.isfinite(arr) & np.isfinite(rate) & (rate > 0) & (rate != 1)
+    converted &= (codes != "") & (codes != money.code)
+    held = unconverted_mask(frame)
+    kept = pd.to_numeric(frame.get("arr_unconverted"), errors="coerce").to_numpy(
+        dtype=float, na_value=np.nan
+    )
+    notes = np.full(len(frame), "", dtype=object)
+    for code in pd.unique(codes[converted | held]):
+        own = format_for(str(code) or "?", money)
+        mask = converted & (codes == code)
+        if mask.any():
+            amounts = money_full(arr[mask] / rate[mask], own, cents="auto").astype(str)
+            rates = np.array([f"{r:g}" for r in rate[mask].tolist()], dtype=str)
+            text = np.strings.add(np.strings.add(amounts, " (converted at "), rates)
+            notes[mask] = np.strings.add(text, ")").astype(object)
+        mask = held & (codes == code)
+        if mask.any():
+            amounts = money_full(kept[mask], own, cents="auto").astype(str)
+            suffix = f" ({code or '?'}: no rate, not in totals)"
+            notes[mask] = np.strings.add(amounts, suffix).astype(object)
+    return pd.Series(notes, index=frame.index, dtype=object)

@@ -24,6 +24,7 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
     "tier",
     "lifecycle_stage",
     "arr",
+    "arr_note",
     "potential_arr",
     "health_score",
     "health_band",

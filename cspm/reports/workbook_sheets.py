@@ -31,6 +31,8 @@ ACCOUNT_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("tier", "Tier", max_width=16),
     Column("lifecycle_stage", "Lifecycle stage", max_width=16),
     Column("arr", "ARR", "money"),
+    # the file's own amount: converted from another currency, or left out (no rate)
+    Column("arr_note", "ARR as in the file", max_width=40),
     Column("potential_arr", "Potential ARR", "money"),
     Column("health_score", "Health", "score"),
     Column("health_band", "Health band", max_width=12),

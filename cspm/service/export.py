@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from cspm.core.currency import unconverted_mask
+from cspm.core.currency import arr_notes, unconverted_mask
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELDS
 from cspm.core.health import health_band
@@ -42,6 +42,9 @@ def _accounts_frame(p: Portfolio, frame: pd.DataFrame) -> pd.DataFrame:
         out["health_score"], p.health.red_below, p.health.green_from
     ).to_numpy()
     out["segments"] = [", ".join(s) for s in out["segments"]]
+    notes = arr_notes(out, p.settings.money)
+    if (notes != "").any():  # a column only for portfolios with accounts in other currencies
+        out["arr_note"] = notes
     return out[[c for c in ACCOUNT_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 

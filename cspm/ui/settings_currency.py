@@ -114,7 +114,9 @@ class CurrencyEditor(QWidget):
         form.addRow(
             note(
                 "Every amount in the window, the command line, task reasons, the workbook and "
-                "the QBR pack is written this way. Tier minimums are in this currency."
+                "the QBR pack is written this way. Tier minimums are in this currency. Set it "
+                "before the first import: changing it later relabels the amounts already "
+                "imported, it does not convert them."
             )
         )
 

@@ -91,6 +91,18 @@ def test_a_currency_without_a_rate_is_never_summed_with_the_others(
     )
     data = workbook_data(ctx)
     assert data.left_out == 1
+    notes = dict(zip(data.accounts["external_id"], data.accounts["arr_note"], strict=True))
+    assert notes == {
+        "001A": "€45,000 (converted at 1.08)",
+        "001B": "",
+        "001C": "£30,000 (GBP: no rate, not in totals)",
+        "001D": "",
+    }
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(export(ctx, tmp_path / "report.xlsx"))["Accounts"]
+    header = [c.value for c in sheet[1]]
+    assert header[header.index("ARR") + 1] == "ARR as in the file"
     reasons = "; ".join("; ".join(r) for r in list_tasks(ctx)["reasons"])
     assert "30,000" not in reasons
 
