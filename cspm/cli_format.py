@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cspm.core.fields import FIELD_NAMES
+from cspm.core.fields import FIELD_NAMES, FIELDS, FieldType
+from cspm.core.money import USD, MoneyFormat, full_one
 
 ACCOUNT_JSON_COLUMNS = [
     "key",
@@ -59,19 +60,37 @@ def frame_records(
     return out
 
 
-def _cell(v: Any) -> str:
+def is_money_column(name: str) -> bool:
+    """Amount columns of any result table: money fields, and ARR figures ("start_arr")."""
+    spec = FIELDS.get(name)
+    if spec is not None:
+        return spec.type == FieldType.MONEY
+    return name == "arr" or name.endswith("_arr") or name.startswith("arr_")
+
+
+def _cell(v: Any, money: MoneyFormat | None = None) -> str:
+    if v is None:
+        return ""
+    if money is not None and isinstance(v, int | float) and not isinstance(v, bool):
+        return full_one(float(v), money)
     if v is None:
         return ""
     if isinstance(v, bool):
         return "yes" if v else "no"
     if isinstance(v, float):
         return f"{v:,.0f}" if abs(v) >= 1000 or v.is_integer() else f"{v:,.2f}"
-    if isinstance(v, list):
+    if isinstance(v, list | tuple):
         return ", ".join(map(str, v))
     return str(v)
 
 
-def format_records(records: list[dict[str, Any]], fmt: str, table_columns: Sequence[str]) -> str:
+def format_records(
+    records: list[dict[str, Any]],
+    fmt: str,
+    table_columns: Sequence[str],
+    money: MoneyFormat = USD,
+) -> str:
+    """JSON and CSV keep plain numbers; the table writes amounts in the portfolio currency."""
     if fmt == "json":
         safe = [{k: _json_value(v) for k, v in r.items()} for r in records]
         return json.dumps(safe, indent=2, ensure_ascii=False)
@@ -83,14 +102,17 @@ def format_records(records: list[dict[str, Any]], fmt: str, table_columns: Seque
         for r in records:
             writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
         return buf.getvalue()
-    return text_table(records, table_columns)
+    return text_table(records, table_columns, money)
 
 
-def text_table(records: list[dict[str, Any]], columns: Sequence[str]) -> str:
+def text_table(
+    records: list[dict[str, Any]], columns: Sequence[str], money: MoneyFormat = USD
+) -> str:
     if not records:
         return "(none)"
     header = [c.replace("_", " ") for c in columns]
-    rows = [[_cell(r.get(c)) for c in columns] for r in records]
+    as_money = [money if is_money_column(c) else None for c in columns]
+    rows = [[_cell(r.get(c), m) for c, m in zip(columns, as_money, strict=True)] for r in records]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     widths = [min(w, 40) for w in widths]
 

@@ -41,16 +41,24 @@ def register(command: CommandFactory) -> None:
 
 def accounts(args: argparse.Namespace) -> int:
     from cspm.service.portfolio import list_accounts
+    from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         frame = list_accounts(
             ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=args.owner
         )
+        money = money_format(ctx)
     records = frame_records(frame)
+    if args.format == "table":
+        from cspm.core.currency import unconverted_text
+
+        for r in records:  # an ARR with no rate shows in its own currency, flagged
+            if r.get("arr") is None and r.get("arr_unconverted") is not None:
+                r["arr"] = unconverted_text(r["arr_unconverted"], r.get("currency"), money)
     if args.format == "csv":
         for r in records:
             r["segments"] = "; ".join(r.get("segments") or [])
-    out(format_records(records, args.format, TABLE_COLUMNS))
+    out(format_records(records, args.format, TABLE_COLUMNS, money))
     return 0
 
 

@@ -37,9 +37,11 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 def outcomes_command(args: argparse.Namespace) -> int:
     from cspm.service.outcomes import SUMMARY_FIELDS, outcomes
+    from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         table = outcomes(ctx, by=args.by, period=args.period, start=args.start, end=args.end)
+        money = money_format(ctx)
     records = _records(table)
     if args.format == "table":
         for r in records:
@@ -47,22 +49,25 @@ def outcomes_command(args: argparse.Namespace) -> int:
                 r[k] = None if r[k] is None else f"{100 * r[k]:.1f}%"
             for k in ("avg_health", "nps"):
                 r[k] = None if r[k] is None else f"{r[k]:.0f}"
-    out(format_records(records, args.format, SUMMARY_FIELDS))
+    out(format_records(records, args.format, SUMMARY_FIELDS, money))
     return 0
 
 
 def changes_command(args: argparse.Namespace) -> int:
+    from cspm.core.money import full_one
     from cspm.service.outcomes import changes
+    from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         result = changes(ctx, start=args.start, end=args.end)
+        money = money_format(ctx)
     doc = result.to_dict()
     if args.format == "json":
         out(json.dumps(doc, indent=2, ensure_ascii=False))
         return 0
     lines = [f"Changes from {doc['from']} to {doc['to']}", "", "Tier moves:"]
     lines += [
-        f"  {r['from']} -> {r['to']}: {r['count']} (ARR ${r['arr']:,.0f})"
+        f"  {r['from']} -> {r['to']}: {r['count']} (ARR {full_one(r['arr'], money)})"
         for r in doc["tier_matrix"]
         if r["from"] != r["to"]
     ] or ["  none"]
@@ -77,13 +82,13 @@ def changes_command(args: argparse.Namespace) -> int:
         entered, left = doc["segments_entered"].get(name, []), doc["segments_left"].get(name, [])
         if entered or left:
             lines.append(f"  {name}: +{len(entered)} entered, -{len(left)} left")
-    for title, key in (
-        ("Biggest ARR changes", "top_arr_changes"),
-        ("Biggest health changes", "top_health_changes"),
+    for title, key, fmt in (
+        ("Biggest ARR changes", "top_arr_changes", lambda v: full_one(v, money, missing="-")),
+        ("Biggest health changes", "top_health_changes", _fmt),
     ):
         lines += ["", f"{title}:"]
         lines += [
-            f"  {r['name'] or r['account']}: {_fmt(r['before'])} -> {_fmt(r['after'])}"
+            f"  {r['name'] or r['account']}: {fmt(r['before'])} -> {fmt(r['after'])}"
             for r in doc[key]
         ] or ["  none"]
     out("\n".join(lines))

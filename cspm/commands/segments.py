@@ -66,24 +66,28 @@ def register(command: CommandFactory) -> None:
 
 def list_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import list_segments
+    from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         summaries = list_segments(ctx)
+        money = money_format(ctx)
     records = [s.to_dict() for s in summaries]
     if args.format == "table":
         for r in records:
             if r["error"]:
                 r["rule_text"] = f"INVALID: {r['error']}"
-    out(format_records(records, args.format, LIST_COLUMNS))
+    out(format_records(records, args.format, LIST_COLUMNS, money))
     return 0
 
 
 def show_command(args: argparse.Namespace) -> int:
     from cspm.service.segments import segment_members
+    from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         members = segment_members(ctx, args.name)
-    out(format_records(frame_records(members), args.format, MEMBER_COLUMNS))
+        money = money_format(ctx)
+    out(format_records(frame_records(members), args.format, MEMBER_COLUMNS, money))
     return 0
 
 
@@ -99,6 +103,13 @@ def why_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _money(ctx: object, amount: float) -> str:
+    from cspm.core.money import full_one
+    from cspm.service.settings import money_format
+
+    return full_one(amount, money_format(ctx))  # type: ignore[arg-type]
+
+
 def _rule(text: str | None) -> object:
     from cspm.service.segments import parse_rule_source
 
@@ -110,7 +121,8 @@ def add_command(args: argparse.Namespace) -> int:
 
     with opened(args) as ctx:
         s = add_segment(ctx, args.name, _rule(args.rule), args.description or "", args.colour)
-    out(f"Added segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
+        arr = _money(ctx, s.arr)
+    out(f"Added segment '{s.name}': {s.count} accounts, ARR {arr}.")
     return 0
 
 
@@ -126,7 +138,8 @@ def edit_command(args: argparse.Namespace) -> int:
             description=args.description,
             colour=args.colour,
         )
-    out(f"Saved segment '{s.name}': {s.count} accounts, ARR ${s.arr:,.0f}.")
+        arr = _money(ctx, s.arr)
+    out(f"Saved segment '{s.name}': {s.count} accounts, ARR {arr}.")
     return 0
 
 

@@ -11,7 +11,7 @@ import json
 
 from cspm.core.errors import BadInputError
 
-from . import CommandFactory, opened, out, sub_command
+from . import CommandFactory, opened, out, parse_date, sub_command
 
 SET_KEYS = """\
 keys:
@@ -39,11 +39,29 @@ keys:
                                     hours one such task takes
   tasks.horizon_days                playbook tasks appear this many days ahead
   tasks.cadence_lead_days           cadence tasks appear this many days early
+  currency.code                     the portfolio currency, e.g. EUR (brings its symbol);
+                                    set it before the first import (it relabels, it
+                                    does not convert amounts already imported)
+  currency.symbol                   how it is written, e.g. € or CHF
+  currency.format                   symbol_before | symbol_after | code_before | code_after
+  currency.separators               1,234.56 | 1.234,56 | "1 234,56"
 
 examples:
   cspm settings set tasks.engagement.SMB.check_in 30
   cspm settings set tasks.capacity.max_accounts.tech-touch unlimited
   cspm settings set health.tier.SMB.interaction 0
+  cspm settings set currency.code EUR
+  cspm settings rates USD=0.92 GBP=1.17 --from 2026-01-01
+"""
+
+RATES_HELP = """\
+A rate says what one unit of a currency is worth in the portfolio currency. An import
+converts each account's amounts (its Currency / CurrencyIsoCode column) at the latest rate
+dated on or before the import's as-of date. Without arguments: the rate table.
+
+examples:
+  cspm settings rates EUR=1.08 GBP=1.27 --from 2026-01-01
+  cspm settings rates --remove EUR --from 2026-01-01
 """
 
 
@@ -65,6 +83,19 @@ def register(command: CommandFactory) -> None:
     s = sub_command(sub, "tiers", "replace the tier bands, e.g. Enterprise=100000 SMB=0")
     s.add_argument("bands", nargs="+", metavar="NAME=MIN_ARR")
     s.set_defaults(handler=tiers)
+    s = sub_command(sub, "rates", "show or change exchange rates to the portfolio currency")
+    s.formatter_class = argparse.RawDescriptionHelpFormatter
+    s.epilog = RATES_HELP
+    s.add_argument("rates", nargs="*", metavar="CODE=RATE")
+    s.add_argument(
+        "--from",
+        dest="effective",
+        type=parse_date,
+        metavar="YYYY-MM-DD",
+        help="the date the rates apply from (default: today)",
+    )
+    s.add_argument("--remove", metavar="CODE", help="remove this currency's rates")
+    s.set_defaults(handler=rates)
     s = sub_command(sub, "rename-tier", "rename a tier (segment rules and pins follow)")
     s.add_argument("old")
     s.add_argument("new")
@@ -111,6 +142,29 @@ def tiers(args: argparse.Namespace) -> int:
             raise BadInputError(f"'{item}' is not NAME=MIN_ARR.")
     with opened(args) as ctx:
         _print(set_tier_bands(ctx, bands))
+    return 0
+
+
+def rates(args: argparse.Namespace) -> int:
+    from cspm.service.currency_settings import parse_rate
+    from cspm.service.settings import get_settings, remove_rates, set_rates
+
+    if args.remove and args.rates:
+        raise BadInputError("Give rates to set or --remove CODE, not both.")
+    parsed = [parse_rate(item) for item in args.rates]
+    with opened(args) as ctx:
+        if args.remove:
+            settings = remove_rates(ctx, args.remove, args.effective)
+        elif parsed:
+            settings = set_rates(ctx, parsed, args.effective or ctx.today)
+        else:
+            settings = get_settings(ctx)
+    cur = settings.currency
+    lines = [f"Portfolio currency {cur.code} ({cur.symbol}); one unit of each is worth:"]
+    lines += [f"  {r.currency}  {r.rate:g} {cur.code}  from {r.effective}" for r in cur.rates]
+    if not cur.rates:
+        lines.append("  (no rates: amounts in other currencies are kept unconverted)")
+    out("\n".join(lines))
     return 0
 
 

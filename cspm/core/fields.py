@@ -195,7 +195,19 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Revenue",  # Dynamics 365 API name
         "Annual Sales",
     ),
-    _f("currency", T, "Currency", "Currency Code", "Account Currency", "Currency ISO Code"),
+    _f(
+        "currency",
+        T,
+        "Currency",
+        "Currency Code",
+        "Account Currency",
+        "CurrencyIsoCode",
+        "Currency ISO Code",
+    ),
+    # Written by the import's currency conversion (cspm.core.currency), not read from files:
+    # the rate applied to this account's amounts, and its ARR when its currency had no rate.
+    _f("fx_rate", N, "Rate to Portfolio Currency"),
+    _f("arr_unconverted", N, "ARR Unconverted (No Rate)"),
     _f(
         "seats_purchased",
         N,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Literal
 
+from .money import MoneyFormat, Placement, Separators
+
 DateOrder = Literal["month_first", "day_first"]
 TierSource = Literal["arr_bands", "imported"]
 
@@ -91,6 +93,46 @@ list equal to one of these was never chosen by the user, so it reads as today's 
 
 
 @dataclass(frozen=True)
+class FxRate:
+    """One unit of `currency` is worth `rate` portfolio-currency units from `effective` on.
+
+    `effective` is an ISO date ("2026-01-01"); an import uses, per currency, the latest rate
+    effective on or before its as-of date.
+    """
+
+    currency: str
+    rate: float
+    effective: str
+
+
+@dataclass(frozen=True)
+class CurrencySettings:
+    """The portfolio currency (how money is written everywhere) and the dated rate table."""
+
+    code: str = "USD"
+    symbol: str = "$"
+    format: Placement = "symbol_before"
+    separators: Separators = "1,234.56"
+    rates: tuple[FxRate, ...] = ()
+
+    @property
+    def money(self) -> MoneyFormat:
+        return MoneyFormat(self.code, self.symbol, self.format, self.separators)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> CurrencySettings:
+        if not data:
+            return cls()
+        known = {f.name for f in fields(cls)} - {"rates"}
+        values = {k: v for k, v in data.items() if k in known}
+        rates = tuple(
+            FxRate(str(r["currency"]), float(r["rate"]), str(r["effective"]))
+            for r in data.get("rates") or ()
+        )
+        return cls(**values, rates=rates)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a user can configure that changes computed results."""
 
@@ -100,6 +142,12 @@ class Settings:
     date_order: DateOrder = "month_first"
     churned_statuses: tuple[str, ...] = DEFAULT_CHURNED_STATUSES
     trial_statuses: tuple[str, ...] = DEFAULT_TRIAL_STATUSES
+    currency: CurrencySettings = field(default_factory=CurrencySettings)
+
+    @property
+    def money(self) -> MoneyFormat:
+        """How amounts are written: the portfolio currency's symbol, code and format."""
+        return self.currency.money
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -126,6 +174,8 @@ class Settings:
             elif key == "lifecycle":
                 lw_known = {f.name for f in fields(LifecycleWindows)}
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
+            elif key == "currency":
+                changes[key] = CurrencySettings.from_dict(value)
             elif isinstance(value, list):
                 changes[key] = tuple(value)
                 if changes[key] == _FORMER_DEFAULTS.get(key):

@@ -15,8 +15,9 @@ Decisions worth knowing:
   its last ARR before churning (`last_arr`), so "we lost two Enterprise customers" stays
   visible instead of every churned account landing in the lowest band.
 
-Everything works on whole columns (numpy masks; reason texts by table look-up and
-`numpy.strings` concatenation), so a 100,000-account portfolio costs milliseconds.
+Everything works on whole columns (numpy masks; amounts formatted once per distinct value by
+`cspm.core.money`, then `numpy.strings` concatenation), so a 100,000-account portfolio costs
+milliseconds.
 """
 
 from __future__ import annotations
@@ -26,13 +27,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from cspm.core.money import USD, MoneyFormat, full_one, money_full
 from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
-
-# Digit-group tables: formatting an amount becomes table look-ups and whole-array string
-# concatenation (fixed-width numpy strings), with no per-account Python call.
-_PLAIN_GROUP = np.array([str(i) for i in range(1000)])
-_INNER_GROUP = np.array([f",{i:03d}" for i in range(1000)])
-_CENTS = np.array(["", *(f".{i:02d}" for i in range(1, 100))])
 
 TIER_SOURCES: tuple[str, ...] = ("override", "imported", "arr_band", "none")
 """Values of the `tier_source` column, strongest first."""
@@ -61,34 +57,6 @@ def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
         return np.full(len(frame), np.nan)
     values = pd.to_numeric(frame[column], errors="coerce")
     return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
-def money_text(values: np.ndarray) -> np.ndarray:
-    """Amounts as "$1,234" or "-$1,234.50" (cents only when there are some); NaN gives "".
-
-    Returns a numpy str array. Vectorised because every account's reason quotes its ARR, and
-    a 100,000-account portfolio must not pay a Python call per account.
-    """
-    v = np.asarray(values, dtype=np.float64)
-    missing = np.isnan(v)
-    cents = np.rint(np.abs(np.where(missing, 0.0, v)) * 100).astype(np.int64)
-    whole = cents // 100
-    n_groups = np.ones(whole.shape, dtype=np.int64)
-    rest = whole // 1000
-    while (rest > 0).any():
-        n_groups += rest > 0
-        rest //= 1000
-    text = _PLAIN_GROUP[whole // 1000 ** (n_groups - 1)]
-    for k in range(int(n_groups.max(initial=1)) - 2, -1, -1):
-        with_group = np.strings.add(text, _INNER_GROUP[(whole // 1000**k) % 1000])
-        text = np.where(n_groups > k + 1, with_group, text)
-    text = np.strings.add(text, _CENTS[cents % 100])
-    text = np.strings.add(np.where(v < 0, "-$", "$"), text)
-    return np.where(missing, "", text)
-
-
-def _money_scalar(value: float) -> str:
-    return str(money_text(np.array([value]))[0])
 
 
 def tier_from_arr(arr: pd.Series, bands: Sequence[TierBand]) -> pd.Series:
@@ -132,7 +100,9 @@ def _quote(prefix: str, text: np.ndarray, suffix: str) -> np.ndarray:
     return np.strings.add(quoted, suffix)
 
 
-def _band_reasons(arr: np.ndarray, pos: np.ndarray, ordered: Sequence[TierBand]) -> np.ndarray:
+def _band_reasons(
+    arr: np.ndarray, pos: np.ndarray, ordered: Sequence[TierBand], money: MoneyFormat = USD
+) -> np.ndarray:
     """ "ARR $240,000 >= $100,000 (Enterprise band)" per account (object array of str).
 
     Built as prefix + amount + tail, where prefix and tail come from a small table indexed per
@@ -141,14 +111,35 @@ def _band_reasons(arr: np.ndarray, pos: np.ndarray, ordered: Sequence[TierBand])
     if not ordered:
         return np.full(arr.shape, "no tier bands configured", dtype=object)
     lowest = ordered[-1]
-    tails = [f" >= {_money_scalar(b.min_arr)} ({b.name} band)" for b in ordered]
+    tails = [f" >= {full_one(b.min_arr, money, cents='auto')} ({b.name} band)" for b in ordered]
     tails.append(f" is below every band minimum; counted in the lowest band ({lowest.name})")
     tails.append("no ARR")
     with np.errstate(invalid="ignore"):
         below = (pos == len(ordered) - 1) & (arr < lowest.min_arr)
     kind = np.where(pos < 0, len(ordered) + 1, np.where(below, len(ordered), pos))
-    text = np.strings.add(np.where(pos < 0, "", "ARR "), money_text(arr))
+    amounts = money_full(arr, money, cents="auto").astype(str)
+    text = np.strings.add(np.where(pos < 0, "", "ARR "), amounts)
     return np.strings.add(text, np.array(tails)[kind]).astype(object)
+
+
+def _no_rate_reasons(
+    frame: pd.DataFrame, arr: np.ndarray, portfolio_code: str
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Accounts with no ARR because their currency had no rate (see `cspm.core.currency`),
+    and the reason saying so instead of a bare "no ARR"."""
+    if "arr_unconverted" not in frame.columns:
+        return None
+    held = pd.to_numeric(frame["arr_unconverted"], errors="coerce").notna().to_numpy()
+    mask = held & np.isnan(arr)
+    if not mask.any():
+        return None
+    codes = (
+        frame["currency"].fillna("?").astype(str).str.strip().str.upper().to_numpy(dtype=str)
+        if "currency" in frame.columns
+        else np.full(len(frame), "?")
+    )[mask]
+    text = np.strings.add(np.strings.add("no ARR in ", portfolio_code + ": its "), codes)
+    return mask, np.strings.add(text, " amounts have no exchange rate").astype(object)
 
 
 def _prepend(prefix: np.ndarray | str, texts: np.ndarray) -> np.ndarray:
@@ -192,7 +183,11 @@ def assign_tiers(
 
     tier = np.array([*band_names, UNASSIGNED_TIER], dtype=object)[pos]
     source = np.where(pos >= 0, "arr_band", "none").astype(object)
-    reason = _band_reasons(arr, pos, ordered)
+    reason = _band_reasons(arr, pos, ordered, settings.money)
+    no_rate = _no_rate_reasons(frame, arr, settings.money.code)
+    if no_rate is not None:
+        mask, text = no_rate
+        reason[mask] = text
     if use_last.any():
         reason[use_last] = _prepend("churned; last ", reason[use_last])
 

@@ -20,6 +20,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from cspm.core.money import USD, MoneyFormat, compact_one
+
 INK = "#2F3B45"
 MUTED = "#7A8793"
 GRID = "#E4E9EE"
@@ -42,24 +44,26 @@ FONT = 8.0
 TITLE = 9.5
 
 
-def money_label(value: float) -> str:
-    """Short money text for axes and labels: $950, $12k, $1.3M."""
+def money_label(value: float | None, money: MoneyFormat = USD) -> str:
+    """Short money text for axes and labels: $950, $12.4K, $1.3M (the app's compact form)."""
     if value is None or not np.isfinite(value):
         return ""
-    sign = "-" if value < 0 else ""
-    v = abs(float(value))
-    if v >= 1_000_000:
-        text = f"{v / 1_000_000:.1f}M".replace(".0M", "M")
-    elif v >= 10_000:
-        text = f"{v / 1_000:.0f}k"
-    elif v >= 1_000:
-        text = f"{v / 1_000:.1f}k".replace(".0k", "k")
-    else:
-        text = f"{v:.0f}"
-    return f"{sign}${text}"
+    return compact_one(float(value), money)
 
 
-_money_axis = FuncFormatter(lambda v, _pos: money_label(v))
+PLOT_LIMIT = 1e15
+"""Amounts are drawn clipped to +-this (labels still quote the true amount): matplotlib's
+layout overflows to inf near 1e308, and no real portfolio comes near."""
+
+
+def plottable(values: object, *, missing: float = np.nan) -> np.ndarray:
+    """Amounts safe to draw: finite and within +-PLOT_LIMIT; NaN/inf become `missing`."""
+    v = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(v), np.clip(v, -PLOT_LIMIT, PLOT_LIMIT), missing)
+
+
+def _money_axis(money: MoneyFormat) -> FuncFormatter:
+    return FuncFormatter(lambda v, _pos: money_label(v, money))
 
 
 def new_figure(size: tuple[float, float]) -> Figure:
@@ -98,12 +102,14 @@ def _hbars(
     colour: str,
     money: bool,
     size: tuple[float, float],
+    fmt: MoneyFormat = USD,
 ) -> Figure:
     fig = new_figure(size)
     ax = fig.add_subplot()
     _style(ax, grid_axis="x")
     _title(ax, title)
-    vals = np.nan_to_num(np.asarray(values, dtype=float))
+    labels_of = np.asarray(values, dtype=float)
+    vals = plottable(labels_of, missing=0.0)
     if len(vals) == 0 or not np.any(vals):
         _empty(ax, "No accounts")
         return fig
@@ -113,20 +119,27 @@ def _hbars(
     ax.invert_yaxis()
     ax.xaxis.set_major_locator(MaxNLocator(4))
     if money:
-        ax.xaxis.set_major_formatter(_money_axis)
-    top = float(vals.max()) if vals.max() > 0 else 1.0
-    ax.set_xlim(0, top * 1.18)
-    for yi, v in zip(y, vals, strict=True):
-        text = money_label(v) if money else f"{v:,.0f}"
-        ax.text(float(v) + top * 0.015, float(yi), text, va="center", fontsize=FONT, color=INK)
+        ax.xaxis.set_major_formatter(_money_axis(fmt))
+    # The axis spans every bar, negative ones (credits) included, so labels stay on the page.
+    low, high = min(0.0, float(vals.min())), max(0.0, float(vals.max()))
+    span = (high - low) or 1.0
+    ax.set_xlim(low - (span * 0.02 if low < 0 else 0.0), high + span * 0.18)
+    for yi, v, shown in zip(y, vals, labels_of, strict=True):
+        text = money_label(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
+        x = max(float(v), 0.0) + span * 0.015
+        ax.text(x, float(yi), text, va="center", fontsize=FONT, color=INK)
     return fig
 
 
 def arr_by_tier(
-    tiers: Sequence[str], arr: Sequence[float], *, size: tuple[float, float] = (4.2, 2.6)
+    tiers: Sequence[str],
+    arr: Sequence[float],
+    *,
+    size: tuple[float, float] = (4.2, 2.6),
+    money: MoneyFormat = USD,
 ) -> Figure:
     """Horizontal bars of ARR per tier, in the given tier order."""
-    return _hbars(tiers, arr, title="ARR by tier", colour=MONEY, money=True, size=size)
+    return _hbars(tiers, arr, title="ARR by tier", colour=MONEY, money=True, size=size, fmt=money)
 
 
 def accounts_by_stage(
@@ -190,6 +203,7 @@ def account_trend(
     red_below: float = 50,
     green_from: float = 75,
     size: tuple[float, float] = (7.2, 2.3),
+    money: MoneyFormat = USD,
 ) -> Figure:
     """ARR and health score of one account across its imports, side by side.
 
@@ -208,18 +222,23 @@ def account_trend(
         return fig
     when = pd.to_datetime(frame["as_of"]).to_numpy()
 
-    arr = pd.to_numeric(frame.get("arr"), errors="coerce") if "arr" in frame else None
+    arr = (
+        pd.Series(plottable(pd.to_numeric(frame["arr"], errors="coerce")), index=frame.index)
+        if "arr" in frame
+        else None
+    )
     if arr is None or arr.notna().sum() == 0:
         _empty(ax_arr, "No ARR recorded")
     else:
         ok = arr.notna().to_numpy()
         ax_arr.plot(when[ok], arr[ok], color=MONEY, linewidth=1.8, marker="o", markersize=3)
         ax_arr.fill_between(when[ok], arr[ok], color=MONEY, alpha=0.08, linewidth=0)
-        ax_arr.yaxis.set_major_formatter(_money_axis)
+        ax_arr.yaxis.set_major_formatter(_money_axis(money))
         ax_arr.yaxis.set_major_locator(MaxNLocator(4))
         low = min(0.0, float(arr.min()))
         ax_arr.set_ylim(low, float(arr.max()) * 1.15 or 1.0)
-        ax_arr.annotate(money_label(float(arr[ok].iloc[-1])), (when[ok][-1], arr[ok].iloc[-1]),
+        last = float(arr[ok].iloc[-1])
+        ax_arr.annotate(money_label(last, money), (when[ok][-1], arr[ok].iloc[-1]),
                         xytext=(0, 6), textcoords="offset points", ha="right",
                         fontsize=FONT, color=INK)  # fmt: skip
         _date_axis(ax_arr)
@@ -254,6 +273,7 @@ def stacked_arr_over_time(
     *,
     title: str = "ARR by tier over time",
     size: tuple[float, float] = (5.6, 2.8),
+    money: MoneyFormat = USD,
 ) -> Figure:
     """Stacked columns: one column per period, one stack segment per series (e.g. per tier)."""
     fig = new_figure(size)
@@ -266,12 +286,12 @@ def stacked_arr_over_time(
     x = np.arange(len(periods))
     bottom = np.zeros(len(periods))
     for i, (name, values) in enumerate(series.items()):
-        vals = np.nan_to_num(np.asarray(values, dtype=float))
+        vals = plottable(values, missing=0.0)
         ax.bar(x, vals, bottom=bottom, width=0.6, label=str(name),
                color=PALETTE[i % len(PALETTE)], edgecolor="white", linewidth=0.6)  # fmt: skip
         bottom = bottom + vals
     ax.set_xticks(x, [str(p) for p in periods], fontsize=FONT, color=INK)
-    ax.yaxis.set_major_formatter(_money_axis)
+    ax.yaxis.set_major_formatter(_money_axis(money))
     ax.yaxis.set_major_locator(MaxNLocator(4))
     handles, labels = ax.get_legend_handles_labels()  # legend top-down like the stack
     ax.legend(handles[::-1], labels[::-1], fontsize=FONT - 0.5, frameon=False,

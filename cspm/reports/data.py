@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cspm.core.money import USD, MoneyFormat
 from cspm.core.outcomes import SUMMARY_METRICS
 
 ACCOUNT_COLUMNS: tuple[str, ...] = (
@@ -23,6 +24,7 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
     "tier",
     "lifecycle_stage",
     "arr",
+    "arr_note",
     "potential_arr",
     "health_score",
     "health_band",
@@ -68,6 +70,8 @@ class WorkbookData:
     segment_members: dict[str, pd.DataFrame]
     tasks: pd.DataFrame
     outcomes: pd.DataFrame | None = None
+    money: MoneyFormat = USD  # the portfolio currency every amount is in
+    left_out: int = 0  # accounts whose currency had no rate: in no total (cspm.core.currency)
 
 
 @dataclass
@@ -92,3 +96,4 @@ class QbrAccount:
     open_tasks: list[tuple[str, str, float, str]] = field(default_factory=list)
     touchpoints: list[tuple[str, str, str]] = field(default_factory=list)
     outcome_trend: pd.DataFrame | None = None
+    money: MoneyFormat = USD  # the portfolio currency every amount is in

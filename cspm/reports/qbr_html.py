@@ -13,6 +13,8 @@ import html
 import numpy as np
 import pandas as pd
 
+from cspm.core.money import USD, MoneyFormat, full_one
+
 from .charts import BAND_COLOURS, BAND_TINTS, INK, MUTED
 
 MAX_TASKS = 6
@@ -219,8 +221,9 @@ def touchpoints_table(touchpoints: list[tuple[str, str, str]]) -> str:
     return out
 
 
-def outcome_table(trend: pd.DataFrame | None) -> str:
-    """Optional per-quarter table; money-like columns (names with "arr") as $, rest as numbers."""
+def outcome_table(trend: pd.DataFrame | None, money: MoneyFormat = USD) -> str:
+    """Optional per-quarter table; money-like columns (names with "arr") in the portfolio
+    currency, the rest as numbers."""
     if trend is None or trend.empty:
         return ""
     cols = list(trend.columns)
@@ -230,7 +233,9 @@ def outcome_table(trend: pd.DataFrame | None) -> str:
         cells = []
         for col, value in zip(cols, rec, strict=True):
             if isinstance(value, int | float | np.number) and pd.notna(value):
-                text = f"${value:,.0f}" if "arr" in str(col).lower() else f"{value:,.1f}"
+                text = (
+                    full_one(float(value), money) if "arr" in str(col).lower() else f"{value:,.1f}"
+                )
             else:
                 text = "" if pd.isna(value) else str(value)
             cells.append(esc(text))

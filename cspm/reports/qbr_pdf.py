@@ -85,7 +85,7 @@ def section_html(
     history = account.history
     png = None
     if history is not None and not history.empty and "as_of" in history.columns:
-        fig = account_trend(history, size=(content_width_in, CHART_HEIGHT_IN))
+        fig = account_trend(history, size=(content_width_in, CHART_HEIGHT_IN), money=account.money)
         png = figure_png(fig, dpi=200)
     chart = (
         h.image("chart", content_width_in * CSS_DPI, CHART_HEIGHT_IN * CSS_DPI)
@@ -111,7 +111,7 @@ def section_html(
             h.breakdown_table(account.health_breakdown),
         ),
         chart,
-        h.outcome_table(account.outcome_trend),
+        h.outcome_table(account.outcome_trend, account.money),
         h._section("Segments and why"),
         h.segments_list(account.segments),
         h._section("Open tasks"),

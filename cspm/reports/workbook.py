@@ -59,7 +59,7 @@ def write_workbook(
                 "comments": data.last_import or "",
             }
         )
-        styles = Styles(wb)
+        styles = Styles(wb, data.money)
         sheets = ["Summary", "Accounts", "Segments", "Tasks"]
         if data.outcomes is not None:
             sheets.append("Outcomes")

@@ -18,6 +18,8 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from cspm.core.money import USD, MoneyFormat, excel_format
+
 from .cells import escape_series, escape_text
 from .safe_write import Cancelled, check_cancelled
 
@@ -27,10 +29,12 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
+    # A total that overflowed (inf) is written as an Excel error cell, never an exception.
+    "nan_inf_to_errors": True,
     "in_memory": True,
 }
 
-MONEY_FORMAT = "$#,##0"
+MONEY_FORMAT = excel_format(USD)  # the default; a workbook's Styles follow its currency
 DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 INK = "#2F3B45"
@@ -66,15 +70,16 @@ _HEADER_ALIGN: dict[str, dict[str, Any]] = {"text": {"indent": 1}, "date": {"ali
 _CELL_ALIGN: dict[str, dict[str, Any]] = {"text": {"indent": 1}, "date": {"align": "center"}}
 
 
-def _cell_format(kind: str) -> dict[str, Any]:
-    fmt = _NUMBER_FORMATS[kind]
+def _cell_format(kind: str, money: MoneyFormat = USD) -> dict[str, Any]:
+    fmt = excel_format(money) if kind == "money" else _NUMBER_FORMATS[kind]
     return {**({"num_format": fmt} if fmt else {}), **_CELL_ALIGN.get(kind, {})}
 
 
 class Styles:
     """The workbook's formats, created once per workbook."""
 
-    def __init__(self, wb: Workbook) -> None:
+    def __init__(self, wb: Workbook, money: MoneyFormat = USD) -> None:
+        self.money = money  # the portfolio currency: cell and chart number formats follow it
         self.title = wb.add_format({"bold": True, "font_size": 16, "font_color": INK})
         self.subtitle = wb.add_format({"italic": True, "font_color": "#5F6B75"})
         self.section = wb.add_format(
@@ -104,14 +109,15 @@ class Styles:
         self.label = wb.add_format({"font_color": "#5F6B75"})
         self.note = wb.add_format({"font_color": "#5F6B75", "indent": 1})
         self.by_kind: dict[str, Format] = {
-            kind: wb.add_format(_cell_format(kind)) for kind in _NUMBER_FORMATS
+            kind: wb.add_format(_cell_format(kind, money)) for kind in _NUMBER_FORMATS
         }
         self.strong_by_kind: dict[str, Format] = {
-            kind: wb.add_format({**_cell_format(kind), "bold": True}) for kind in _NUMBER_FORMATS
+            kind: wb.add_format({**_cell_format(kind, money), "bold": True})
+            for kind in _NUMBER_FORMATS
         }
         self.total_by_kind: dict[str, Format] = {
             kind: wb.add_format(
-                {**_cell_format(kind), "bold": True, "top": 1, "top_color": "#9FB3C4"}
+                {**_cell_format(kind, money), "bold": True, "top": 1, "top_color": "#9FB3C4"}
             )
             for kind in _NUMBER_FORMATS
         }
@@ -181,13 +187,14 @@ def fit_width(column: Column, values: list[Any]) -> float:
     return float(min(column.max_width, max(header, len(column.header) + 3, longest + 3, 8)))
 
 
-def money_chart_format(largest: float) -> str:
-    """An axis/label number format in $k or $M, whichever reads better for `largest`."""
+def money_chart_format(largest: float, money: MoneyFormat = USD) -> str:
+    """An axis/label number format in K or M (of the portfolio currency), whichever reads
+    better for `largest`."""
     if abs(largest) >= 2_000_000:
-        return '$#,##0.0,,"M"'
+        return excel_format(money, scale="M")
     if abs(largest) >= 10_000:
-        return '$#,##0,"k"'
-    return "$#,##0"
+        return excel_format(money, scale="k")
+    return excel_format(money)
 
 
 def print_wide(ws: Worksheet, *, repeat_header: bool = False) -> None:

@@ -140,7 +140,9 @@ def _tier_charts(
         )
     stacked.set_title({"name": "Ending ARR by tier", "name_font": title_font})
     largest = float(end.sum(axis=0).max()) if end.size else 0.0
-    stacked.set_y_axis({**axis, "num_format": money_chart_format(largest), "major_gridlines": grid})
+    stacked.set_y_axis(
+        {**axis, "num_format": money_chart_format(largest, styles.money), "major_gridlines": grid}
+    )
     stacked.set_x_axis(axis)
     stacked.set_legend({"position": "bottom", "font": {"size": 9}})
     ws.insert_chart(3, chart_col, stacked)

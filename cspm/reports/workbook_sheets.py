@@ -11,6 +11,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 import cspm
+from cspm.core.money import full_one
 
 from .data import WorkbookData
 from .safe_write import Cancelled
@@ -30,6 +31,8 @@ ACCOUNT_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("tier", "Tier", max_width=16),
     Column("lifecycle_stage", "Lifecycle stage", max_width=16),
     Column("arr", "ARR", "money"),
+    # the file's own amount: converted from another currency, or left out (no rate)
+    Column("arr_note", "ARR as in the file", max_width=40),
     Column("potential_arr", "Potential ARR", "money"),
     Column("health_score", "Health", "score"),
     Column("health_band", "Health band", max_width=12),
@@ -135,7 +138,7 @@ def write_segments(wb: Workbook, styles: Styles, data: WorkbookData) -> Workshee
         description = info["description"].get(name) if "description" in info else None
         arr = pd.to_numeric(members.get("arr"), errors="coerce")
         total = float(arr.sum()) if isinstance(arr, pd.Series) else 0.0
-        line = f"{len(members):,} accounts, ${total:,.0f} ARR"
+        line = f"{len(members):,} accounts, {full_one(total, styles.money)} ARR"
         if isinstance(description, str) and description:
             line = f"{description} — {line}"
         write_text(ws, row + 1, 0, line, styles.label)

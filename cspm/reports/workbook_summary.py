@@ -128,7 +128,10 @@ def write_summary(wb: Workbook, styles: Styles, data: WorkbookData) -> Worksheet
     write_text(ws, 1, 0, subtitle(data), styles.subtitle)
 
     ws.write_string(3, 0, "Totals", styles.section)
-    row = write_pairs(ws, styles, 4, _totals(accounts)) + 1
+    totals = _totals(accounts)
+    if data.left_out:
+        totals.append(("Left out of totals: a currency without a rate", data.left_out, "int"))
+    row = write_pairs(ws, styles, 4, totals) + 1
 
     tier = accounts.get("tier", pd.Series("", index=accounts.index)).fillna(UNASSIGNED_TIER)
     stage = accounts.get("lifecycle_stage", pd.Series("", index=accounts.index)).fillna("Unknown")
@@ -149,7 +152,7 @@ def write_summary(wb: Workbook, styles: Styles, data: WorkbookData) -> Worksheet
 
     chart_col = len(stages) + 3
     _charts(
-        wb, ws, chart_col, arr_tier, counts_top + 1, stages, stage_counts, health_range,
+        wb, ws, styles, chart_col, arr_tier, counts_top + 1, stages, stage_counts, health_range,
         health_colours, float(arr_sum.sum(axis=1).max()) if len(arr_sum) else 0.0,
     )  # fmt: skip
     print_wide(ws)
@@ -214,6 +217,7 @@ def _health_table(
 def _charts(
     wb: Workbook,
     ws: Worksheet,
+    styles: Styles,
     col: int,
     arr_tier: _Range,
     stage_head_row: int,
@@ -224,7 +228,7 @@ def _charts(
     arr_max: float,
 ) -> None:
     size = {"x_scale": 1.0, "y_scale": 1.0}
-    money_axis = money_chart_format(arr_max)
+    money_axis = money_chart_format(arr_max, styles.money)
     base = {"name_font": {"size": 11, "bold": True, "color": "#2F3B45"}}
     axis = {"num_font": {"size": 9, "color": "#5F6B75"}, "line": {"color": "#D5DDE4"}}
     grid = {"visible": True, "line": {"color": "#E4E9EE"}}

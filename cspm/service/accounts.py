@@ -8,8 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from cspm.core.currency import AMOUNT_FIELDS, original_text, unconverted_text
 from cspm.core.fields import CANONICAL_FIELDS
 from cspm.core.health import COMPONENTS
+from cspm.core.money import USD, MoneyFormat
 from cspm.core.rules import explain
 
 from .context import AppContext
@@ -34,6 +36,19 @@ class AccountDetail:
     history: pd.DataFrame  # as_of, import_id, arr, health_score, mau, ... oldest first
     open_tasks: list[Any] = field(default_factory=list)
     touchpoints: list[Any] = field(default_factory=list)
+    money: MoneyFormat = USD  # the portfolio currency the amounts are in
+    # field -> the amount as the file had it: "€45,000 (converted at 1.08)", or for an ARR whose
+    # currency had no rate "£30,000 (GBP: no rate, not in totals)"
+    money_notes: dict[str, str] = field(default_factory=dict)
+
+
+def _money_notes(row: pd.Series, money: MoneyFormat) -> dict[str, str]:
+    code, rate = _plain(row.get("currency")), _plain(row.get("fx_rate"))
+    notes = {f: original_text(_plain(row.get(f)), code, rate, money) for f in AMOUNT_FIELDS}
+    held = _plain(row.get("arr_unconverted"))
+    if held is not None and _plain(row.get("arr")) is None:
+        notes["arr"] = unconverted_text(held, code, money)
+    return {f: text for f, text in notes.items() if text}
 
 
 def _plain(v: Any) -> Any:
@@ -85,6 +100,8 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         history=history.drop(columns=["key"]).reset_index(drop=True),
         open_tasks=open_tasks,
         touchpoints=touches,
+        money=p.settings.money,
+        money_notes=_money_notes(row, p.settings.money),
     )
 
 

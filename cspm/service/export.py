@@ -13,9 +13,11 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from cspm.core.currency import arr_notes, unconverted_mask
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELDS
 from cspm.core.health import health_band
+from cspm.core.money import MoneyFormat, full_one
 from cspm.core.rules.explain_all import explain_all
 from cspm.core.settings import LIFECYCLE_STAGES
 from cspm.reports.data import ACCOUNT_COLUMNS, QbrAccount, WorkbookData
@@ -40,12 +42,15 @@ def _accounts_frame(p: Portfolio, frame: pd.DataFrame) -> pd.DataFrame:
         out["health_score"], p.health.red_below, p.health.green_from
     ).to_numpy()
     out["segments"] = [", ".join(s) for s in out["segments"]]
+    notes = arr_notes(out, p.settings.money)
+    if (notes != "").any():  # a column only for portfolios with accounts in other currencies
+        out["arr_note"] = notes
     return out[[c for c in ACCOUNT_COLUMNS if c in out.columns]].reset_index(drop=True)
 
 
 def _settings_rows(p: Portfolio) -> list[tuple[str, str]]:
     rows = [
-        (f"Tier: {b.name}", f"ARR >= ${b.min_arr:,.0f}")
+        (f"Tier: {b.name}", f"ARR >= {full_one(b.min_arr, p.settings.money)}")
         for b in sorted(p.settings.tier_bands, key=lambda b: -b.min_arr)
     ]
     lw = p.settings.lifecycle
@@ -57,6 +62,12 @@ def _settings_rows(p: Portfolio) -> list[tuple[str, str]]:
         ("Tier source", p.settings.tier_source.replace("_", " ")),
         ("Date order for ambiguous dates", p.settings.date_order.replace("_", " ")),
         ("Evaluated as of", p.today.isoformat()),
+    ]
+    cur = p.settings.currency
+    rows.append(("Portfolio currency", f"{cur.code} ({cur.symbol}); every amount is in it"))
+    rows += [
+        (f"Rate: {r.currency}", f"1 {r.currency} = {r.rate:g} {cur.code} from {r.effective}")
+        for r in cur.rates
     ]
     return rows
 
@@ -114,6 +125,8 @@ def workbook_data(
         segment_members=members,
         tasks=tasks,
         outcomes=outcome_frame,
+        money=p.settings.money,
+        left_out=int(unconverted_mask(frame).sum()),
     )
 
 
@@ -133,8 +146,13 @@ def _outcomes_for_workbook(ctx: AppContext) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _fmt_money(v: Any) -> str:
-    return "—" if v is None or pd.isna(v) else f"${v:,.0f}"
+def _fmt_money(v: Any, money: MoneyFormat, note: str = "") -> str:
+    """An amount in the portfolio currency, and the file's own amount when it was converted
+    (or is held unconverted: then that is all there is to show)."""
+    text = "—" if v is None or pd.isna(v) else full_one(float(v), money)
+    if note:
+        return note if text == "—" else f"{text} ({note})"
+    return text
 
 
 def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) -> QbrAccount:
@@ -163,11 +181,12 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
         "last_qbr",
     ):
         v = values.get(field)
-        if v is None:
+        note = detail.money_notes.get(field, "")
+        if v is None and not note:
             continue
         label = FIELDS[field].label
         if field in ("arr", "potential_arr"):
-            text = _fmt_money(v)
+            text = _fmt_money(v, detail.money, note)
         elif isinstance(v, dt.date):
             text = v.isoformat()
         elif isinstance(v, float):
@@ -219,6 +238,7 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
             for t in touches.itertuples()
         ],
         outcome_trend=account_quarters(detail.history),
+        money=detail.money,
     )
 
 

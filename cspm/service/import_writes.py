@@ -8,6 +8,7 @@ the snapshots that remain, so both are exact.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.analysis import analyse
+from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
 from cspm.core.plan import Problem
@@ -39,8 +41,9 @@ def apply_prepared(
     cancelled: Cancelled = never_cancelled,
 ) -> ImportResult:
     """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
-    plan = prepared.plan
     as_of = options.as_of or ctx.today
+    prepared = _in_portfolio_currency(ctx, prepared, as_of)
+    plan = prepared.plan
     result = ImportResult(
         file=prepared.path.name,
         status="imported",
@@ -91,6 +94,18 @@ def apply_prepared(
         after_change(ctx)
     progress(1.0, "Done")
     return result
+
+
+def _in_portfolio_currency(
+    ctx: AppContext, prepared: PreparedImport, as_of: dt.date
+) -> PreparedImport:
+    """Amounts converted at the rates in effect on the as-of date (known only now, after the
+    wizard's preview), with a note per currency and a warning naming rows without a rate."""
+    with ctx.db.session() as s:
+        currency = settings_repo.load_settings(s).currency
+    header = prepared.mapping.field_columns().get("currency")
+    plan, _ = convert_plan(prepared.plan, currency, as_of, header)
+    return dataclasses.replace(prepared, plan=plan)
 
 
 def _custom_dicts(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any] | None]:

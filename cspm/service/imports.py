@@ -183,10 +183,11 @@ def scale_labels() -> dict[str, str]:
 
 def mapping_targets() -> list[tuple[str, str]]:
     """(field name, label) choices for the wizard's mapping dropdowns, plus custom/ignore."""
+    from cspm.core.currency import CONVERSION_FIELDS
     from cspm.core.fields import CANONICAL_FIELDS
 
     return [
-        *((f.name, f.label) for f in CANONICAL_FIELDS),
+        *((f.name, f.label) for f in CANONICAL_FIELDS if f.name not in CONVERSION_FIELDS),
         ("custom", "Keep as custom field"),
         ("ignore", "Ignore this column"),
     ]

@@ -13,6 +13,7 @@ tier silently falling back to default cadences.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -20,12 +21,20 @@ from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
+from cspm.core.money import MoneyFormat
 from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
 from cspm.core.tasks import TaskSettings
 from cspm.storage import revision, settings_repo
 from cspm.storage.models import SettingRow
 
 from .context import AppContext
+from .currency_settings import (
+    CURRENCY_KEYS_HELP,
+    validate_currency,
+    with_currency_value,
+    with_rates,
+    without_rates,
+)
 from .hooks import after_change
 from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set_task_value
 from .tasks import SETTINGS_KEY as TASKS_KEY
@@ -38,6 +47,11 @@ LIST_KEYS = ("churned_statuses", "trial_statuses")
 def get_settings(ctx: AppContext) -> Settings:
     with ctx.db.session() as s:
         return settings_repo.load_settings(s)
+
+
+def money_format(ctx: AppContext) -> MoneyFormat:
+    """How amounts are written (the portfolio currency), for fronts that print money."""
+    return get_settings(ctx).money
 
 
 def save_settings(ctx: AppContext, settings: Settings) -> Settings:
@@ -64,6 +78,7 @@ def _validate(settings: Settings) -> None:
     for f in dataclasses.fields(LifecycleWindows):
         if getattr(settings.lifecycle, f.name) < 0:
             raise BadInputError(f"lifecycle.{f.name} cannot be negative.")
+    validate_currency(settings.currency)
 
 
 def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
@@ -90,6 +105,8 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
         return save_settings(ctx, dataclasses.replace(settings, **lists))
     if key.startswith("health."):
         return _set_health(ctx, key.split(".")[1:], value)
+    if key.startswith("currency."):
+        return save_settings(ctx, with_currency_value(settings, key, value))
     if key.startswith("lifecycle."):
         name = key.split(".", 1)[1]
         known = {f.name for f in dataclasses.fields(LifecycleWindows)}
@@ -107,8 +124,18 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
         f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
         "trial_statuses, lifecycle.<window>, "
         "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
-        f"tier.TIER.COMPONENT> or {TASK_KEYS_HELP}."
+        f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP} or {TASK_KEYS_HELP}."
     )
+
+
+def set_rates(ctx: AppContext, rates: Sequence[tuple[str, float]], effective: dt.date) -> Settings:
+    """Add (or replace) exchange rates effective from a date; returns the new settings."""
+    return save_settings(ctx, with_rates(get_settings(ctx), rates, effective))
+
+
+def remove_rates(ctx: AppContext, code: str, effective: dt.date | None = None) -> Settings:
+    """Remove a currency's rates (or only the one effective from `effective`)."""
+    return save_settings(ctx, without_rates(get_settings(ctx), code, effective))
 
 
 def health_config(ctx: AppContext) -> HealthConfig:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cspm.core.currency import unconverted_mask
+from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.core.settings import LIFECYCLE_STAGES
 from cspm.storage import imports_repo
 
@@ -22,6 +24,21 @@ class PortfolioSummary:
     last_import: dt.date | None
     # index tiers (band order), columns stages (lifecycle order), cells (count, arr)
     matrix: pd.DataFrame
+    money: MoneyFormat = USD  # the portfolio currency every amount is in
+    # accounts whose currency had no rate: their ARR is in no total (see core.currency)
+    unconverted: int = 0
+
+    def arr_text(self) -> str:
+        """ "ARR $1,250,000 ($1.3M)", with the accounts left out of it when there are some."""
+        total, short = full_one(self.total_arr, self.money), compact_one(self.total_arr, self.money)
+        return f"ARR {total} ({short}){self.left_out_text()}"
+
+    def left_out_text(self) -> str:
+        """ " · 2 accounts in other currencies left out (no rate)", or ""."""
+        if not self.unconverted:
+            return ""
+        n = self.unconverted
+        return f" · {n:,} account{'' if n == 1 else 's'} in other currencies left out (no rate)"
 
 
 def tier_stage_matrix(frame: pd.DataFrame, tiers: list[str]) -> pd.DataFrame:
@@ -60,4 +77,6 @@ def portfolio_summary(ctx: AppContext) -> PortfolioSummary:
         total_arr=float(frame["arr"].sum()) if len(frame) else 0.0,
         last_import=last,
         matrix=tier_stage_matrix(frame, list(p.settings.tier_names)),
+        money=p.settings.money,
+        unconverted=int(unconverted_mask(frame).sum()),
     )

@@ -151,7 +151,13 @@ def list_tasks(
         horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
         tasks = tasks[tasks["due_date"] <= horizon]
     scored = sort_tasks(
-        score_tasks(tasks, _portfolio_for_tasks(p), ctx.today, task_settings(ctx).weights)
+        score_tasks(
+            tasks,
+            _portfolio_for_tasks(p),
+            ctx.today,
+            task_settings(ctx).weights,
+            p.settings.money,
+        )
     )
     if limit is not None:
         scored = scored.head(limit)

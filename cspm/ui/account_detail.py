@@ -32,6 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.fields import CANONICAL_FIELDS, FieldType
+from cspm.core.money import USD, MoneyFormat, full_one
 from cspm.service.accounts import AccountDetail, account_detail
 from cspm.service.context import AppContext
 from cspm.service.portfolio import set_tier_override
@@ -40,7 +42,7 @@ from cspm.service.settings import get_settings
 from .account_table import GREEN_FROM, RED_BELOW
 from .busy import run
 
-MONEY_FIELDS = {"arr", "mrr", "potential_arr"}
+MONEY_FIELDS = {f.name for f in CANONICAL_FIELDS if f.type == FieldType.MONEY}
 TIER_SOURCES = {
     "override": "set by hand",
     "imported": "from the imported file",
@@ -50,7 +52,12 @@ TIER_SOURCES = {
 HEALTH_SOURCES = {"imported": "from the file", "computed": "computed", "none": "no data"}
 
 
-def format_value(name: str, value: Any) -> str:
+def format_value(name: str, value: Any, money: MoneyFormat = USD, note: str = "") -> str:
+    """A field's value as the detail shows it; amounts in the portfolio currency, followed by
+    `note` (the amount as the file had it) when there is one."""
+    if note:
+        shown = format_value(name, value, money)
+        return note if shown == "—" else f"{shown}  ·  {note}"
     if value is None:
         return "—"
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -65,7 +72,7 @@ def format_value(name: str, value: Any) -> str:
         if math.isnan(number):
             return "—"
         if name in MONEY_FIELDS:
-            return f"${number:,.0f}"
+            return full_one(number, money)
         return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
     return str(value)
 
@@ -146,7 +153,8 @@ class AccountDetailDialog(QDialog):
         parts = [f"ID {values.get('external_id') or detail.key}"]
         if values.get("owner"):
             parts.append(f"owner {values['owner']}")
-        parts.append(f"ARR {format_value('arr', values.get('arr'))}")
+        arr_note = detail.money_notes.get("arr", "")
+        parts.append(f"ARR {format_value('arr', values.get('arr'), detail.money, arr_note)}")
         self.subtitle.setText(" · ".join(parts))
         old = self.scroll_area.takeWidget()
         if old is not None:
@@ -311,7 +319,10 @@ class AccountDetailDialog(QDialog):
     def _fields_box(self, d: AccountDetail) -> QGroupBox:
         box = QGroupBox("All fields")
         grid = QGridLayout(box)
-        items = [(label, format_value(name, value)) for name, label, value in d.values]
+        items = [
+            (label, format_value(name, value, d.money, d.money_notes.get(name, "")))
+            for name, label, value in d.values
+        ]
         items += [(name, format_value(name, value)) for name, value in d.custom.items()]
         half = (len(items) + 1) // 2
         for i, (label, text) in enumerate(items):

@@ -256,7 +256,7 @@ class AccountTableModel(QAbstractTableModel):
             if column == self._segments_col:
                 text = self._data.column_text(column)[self._visible[index.row()]]
                 return text.replace("; ", "\n") or "In no segment"
-            return None
+            return self._data.cell_tip(column, int(self._visible[index.row()]))
         if role == KEY_ROLE:
             return str(self._data.keys[self._visible[index.row()]])
         if role == SORT_ROLE:

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.core.money import USD, MoneyFormat
 from cspm.service.context import AppContext
 from cspm.service.outcomes import Changes, changes
+from cspm.service.settings import money_format
 
 from .rule_builder import compact_money
 
@@ -45,14 +47,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
-def _signed_money(v: float) -> str:
-    return ("+" if v > 0 else "−" if v < 0 else "±") + compact_money(abs(v))
+def _signed_money(v: float, money: MoneyFormat = USD) -> str:
+    return ("+" if v > 0 else "−" if v < 0 else "±") + compact_money(abs(v), money)
 
 
-def _value(v: Any, money: bool) -> str:
+def _value(v: Any, money: bool, fmt: MoneyFormat = USD) -> str:
     if v is None or pd.isna(v):
         return "—"
-    return compact_money(float(v)) if money else f"{float(v):.0f}"
+    return compact_money(float(v), fmt) if money else f"{float(v):.0f}"
+
+
+def _changes_and_money(ctx: AppContext) -> tuple[Changes, MoneyFormat]:
+    """The changes and the portfolio currency they are written in (in a worker)."""
+    return changes(ctx), money_format(ctx)
 
 
 class ChangesPanel(QWidget):
@@ -62,6 +69,7 @@ class ChangesPanel(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.changes: Changes | None = None
+        self.money: MoneyFormat = USD  # the portfolio currency, loaded with the changes
         self.ready = False
         self.sections: dict[str, QTreeWidgetItem] = {}
         self._request = 0
@@ -105,9 +113,9 @@ class ChangesPanel(QWidget):
         request = self._request
         run(
             self,
-            changes,
+            _changes_and_money,
             self.ctx,
-            on_done=lambda result: self._show(request, result),
+            on_done=lambda result: self._show(request, *result),
             on_error=lambda exc: self._failed(request, exc),
         )
 
@@ -127,10 +135,11 @@ class ChangesPanel(QWidget):
         self.ready = True
         self.loaded.emit()
 
-    def _show(self, request: int, result: Changes) -> None:
+    def _show(self, request: int, result: Changes, money: MoneyFormat = USD) -> None:
         if request != self._request:
             return
         self.changes = result
+        self.money = money
         self.subtitle.setText(f"{result.before.isoformat()} → {result.after.isoformat()}")
         self.tree.clear()
         self.sections = {}
@@ -139,9 +148,9 @@ class ChangesPanel(QWidget):
         rows: list[tuple[str, str, QColor | None]] = []
         for r in tiers.to_dict("records"):
             arr = r.get("arr_before", 0.0) if r["to"] == "(churned)" else r["arr"]
+            amount = compact_money(arr or 0.0, money)
             rows.append((f"{r['from']} → {r['to']}",
-                         f"{_plural(int(r['count']), 'account')} · {compact_money(arr or 0.0)}",
-                         None))  # fmt: skip
+                         f"{_plural(int(r['count']), 'account')} · {amount}", None))  # fmt: skip
         self._section("Tier moves", rows, int(tiers["count"].sum()))
         stages = m.stage_transitions[m.stage_transitions["from"] != m.stage_transitions["to"]]
         rows = [(f"{r['from']} → {r['to']}", _plural(int(r["count"]), "account"), None)
@@ -169,9 +178,12 @@ class ChangesPanel(QWidget):
             change = r.get("change")
             if change is None or pd.isna(change):
                 change = (after or 0.0) - (before or 0.0)
-            delta = _signed_money(change) if money else f"{change:+.0f}".replace("-", "−")
+            delta = (
+                _signed_money(change, self.money) if money else f"{change:+.0f}".replace("-", "−")
+            )
             name = r["name"] if isinstance(r["name"], str) and r["name"] else r["account"]
-            text = f"{_value(before, money)} → {_value(after, money)} ({delta})"
+            was, now = _value(before, money, self.money), _value(after, money, self.money)
+            text = f"{was} → {now} ({delta})"
             rows.append((str(name), text, UP if change > 0 else DOWN if change < 0 else None))
         return rows
 

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.money import full_one
 from cspm.service.context import AppContext
 from cspm.service.imports import sheet_names
 from cspm.service.summary import PortfolioSummary
@@ -251,7 +252,7 @@ class MainWindow(QMainWindow):
         s = data.summary
         self.summary = s
         self.status_accounts.setText(f"{s.accounts:,} accounts")
-        self.status_arr.setText(f"Total ARR ${s.total_arr:,.0f}")
+        self.status_arr.setText(f"Total ARR {full_one(s.total_arr, s.money)}{s.left_out_text()}")
         last = s.last_import.isoformat() if s.last_import else "never"
         self.status_import.setText(f"Last import: {last}")
         self._loaded_once = True

@@ -30,18 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-def short_money(value: float) -> str:
-    """$950, $12k, $1.3M: compact enough for a matrix cell."""
-    v = abs(float(value))
-    sign = "-" if value < 0 else ""
-    if v >= 1_000_000:
-        return f"{sign}${v / 1_000_000:.1f}M".replace(".0M", "M")
-    if v >= 10_000:
-        return f"{sign}${v / 1_000:.0f}k"
-    if v >= 1_000:
-        return f"{sign}${v / 1_000:.1f}k".replace(".0k", "k")
-    return f"{sign}${v:.0f}"
+from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 
 
 def _mix(a: QColor, b: QColor, amount: float) -> QColor:
@@ -63,6 +52,7 @@ class MatrixModel(QAbstractTableModel):
         self.stages: list[str] = []
         self._cells: list[list[tuple[int, float]]] = []
         self._max_arr = 0.0
+        self.money: MoneyFormat = USD  # the portfolio currency, set with each matrix
         self._bg: list[list[QBrush | None]] = []
         self._fg: list[list[QBrush | None]] = []
 
@@ -126,7 +116,7 @@ class MatrixModel(QAbstractTableModel):
         r, c = index.row(), index.column()
         count, arr = self._cells[r][c]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{count:,}\n{short_money(arr)}" if count else ""
+            return f"{count:,}\n{compact_one(arr, self.money)}" if count else ""
         if role == Qt.ItemDataRole.UserRole:
             return count
         if role == Qt.ItemDataRole.TextAlignmentRole:
@@ -137,7 +127,8 @@ class MatrixModel(QAbstractTableModel):
             return self._fg[r][c]
         if role == Qt.ItemDataRole.ToolTipRole:
             return (
-                f"{self.tiers[r]} · {self.stages[c]}: {count:,} accounts, ARR ${arr:,.0f}\n"
+                f"{self.tiers[r]} · {self.stages[c]}: {count:,} accounts, "
+                f"ARR {full_one(arr, self.money)}\n"
                 "Click to show these accounts"
             )
         return None
@@ -151,7 +142,7 @@ class MatrixModel(QAbstractTableModel):
             return None
         count, arr = self._stage_total(section) if horizontal else self._tier_total(section)
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{names[section]}\n{count:,} · {short_money(arr)}"
+            return f"{names[section]}\n{count:,} · {compact_one(arr, self.money)}"
         if role == Qt.ItemDataRole.ToolTipRole:
             what = "stage" if horizontal else "tier"
             return f"Click to show every account of this {what}"
@@ -198,7 +189,8 @@ class MatrixWidget(QTableView):
         v.sectionClicked.connect(self._tier_clicked)
         self._filter: tuple[str | None, str | None] = (None, None)
 
-    def set_matrix(self, matrix: pd.DataFrame) -> None:
+    def set_matrix(self, matrix: pd.DataFrame, money: MoneyFormat = USD) -> None:
+        self.model_.money = money
         self.model_.set_matrix(matrix)
         self.verticalHeader().resizeSections(QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)

@@ -35,7 +35,7 @@ from .account_table import COLUMN_IDS, COLUMNS, AccountTableModel, TableData, pr
 from .app import qsettings
 from .busy import run
 from .empty_state import EmptyState
-from .matrix_widget import MatrixWidget, short_money
+from .matrix_widget import MatrixWidget
 
 if TYPE_CHECKING:
     from .account_detail import AccountDetailDialog  # imported when first opened
@@ -67,7 +67,7 @@ def load_portfolio_data(ctx: AppContext, hidden: Sequence[str] = ()) -> Portfoli
     frame = load_portfolio(ctx).frame
     summary = portfolio_summary(ctx)
     tiers = [str(t) for t in summary.matrix.index]
-    return PortfolioData(summary, prepare_table(frame, tiers, hidden))
+    return PortfolioData(summary, prepare_table(frame, tiers, hidden, summary.money))
 
 
 class AccountTableView(QTableView):
@@ -208,11 +208,8 @@ class PortfolioView(QWidget):
             self.empty.set_busy(None)
             self.stack.setCurrentWidget(self.empty)
         else:
-            self.heading.setText(
-                f"{summary.accounts:,} accounts · ARR ${summary.total_arr:,.0f}"
-                f" ({short_money(summary.total_arr)})"
-            )
-            self.matrix.set_matrix(summary.matrix)
+            self.heading.setText(f"{summary.accounts:,} accounts · {summary.arr_text()}")
+            self.matrix.set_matrix(summary.matrix, summary.money)
             self.model.set_table(data.table)
             self.stack.setCurrentWidget(self.content)
         self.loaded.emit(data)

@@ -31,8 +31,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.core.money import USD, MoneyFormat
 from cspm.service.context import AppContext
 from cspm.service.segments import field_catalog, preview_rule
+from cspm.service.settings import money_format
 
 from .busy import run
 from .rule_condition import ConditionRow
@@ -77,6 +79,7 @@ class RuleBuilderDialog(QDialog):
         self._accepted_rule: dict[str, Any] | None = None  # the last rule the service accepted
         self._pending = False
         self.last_count: tuple[int, float] | None = None
+        self.money: MoneyFormat = USD  # the portfolio currency, loaded in a worker
 
         self.name_edit = QLineEdit(name)
         self.name_edit.setPlaceholderText("Segment name (required)")
@@ -122,6 +125,7 @@ class RuleBuilderDialog(QDialog):
         self._timer.timeout.connect(self._preview)
         self.name_edit.textChanged.connect(self._update_save)
         run(self, field_catalog, ctx, on_done=self._catalog_loaded, on_error=self._catalog_failed)
+        run(self, money_format, ctx, on_done=self._money_loaded)
 
     # -- results --
     def segment_name(self) -> str:
@@ -157,6 +161,11 @@ class RuleBuilderDialog(QDialog):
         self.tree_layout.addStretch(1)
         self._preview()
 
+    def _money_loaded(self, money: MoneyFormat) -> None:
+        self.money = money
+        if self.last_count is not None and not self._pending:
+            self._show_message(count_text(*self.last_count, money), error=False)
+
     def _catalog_failed(self, exc: BaseException) -> None:
         self._show_message(str(exc) if isinstance(exc, CspmError) else repr(exc), error=True)
 
@@ -187,7 +196,7 @@ class RuleBuilderDialog(QDialog):
         self._accepted_rule = rule
         self.last_count = result
         self._mark(None)
-        self._show_message(count_text(*result), error=False)
+        self._show_message(count_text(*result, self.money), error=False)
         self._update_save()
 
     def _preview_failed(self, seq: int, exc: BaseException) -> None:

@@ -6,10 +6,13 @@ same way the rule builder does, and the parsing rules are easiest to test withou
 
 from __future__ import annotations
 
+from cspm.core.money import USD, MoneyFormat, compact_one
+
 
 def parse_number(text: str) -> float | None:
     """'1,200,000', '$1.2M', '250k', '12%' -> a number; None when it is not one."""
-    s = text.strip().replace(",", "").replace("$", "").replace("%", "").replace(" ", "")
+    s = text.strip().replace(",", "").replace("%", "").replace(" ", "")
+    s = s.strip("$€£¥₹").strip()
     scale = 1.0
     if s[-1:].lower() in ("k", "m", "b"):
         scale = {"k": 1e3, "m": 1e6, "b": 1e9}[s[-1].lower()]
@@ -28,14 +31,12 @@ def format_number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def compact_money(amount: float) -> str:
-    """$12.5K / $1.2M / $3B: short enough for a count line or a table cell."""
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(amount) >= limit:
-            return f"${amount / limit:.1f}".rstrip("0").rstrip(".") + suffix
-    return f"${amount:,.0f}"
+def compact_money(amount: float, money: MoneyFormat = USD) -> str:
+    """$12.5K / $1.2M / $3B (in the portfolio currency): short enough for a count line or a
+    table cell. `cspm.core.money` does the work, so every view writes amounts the same way."""
+    return compact_one(amount, money)
 
 
-def count_text(count: int, arr: float) -> str:
+def count_text(count: int, arr: float, money: MoneyFormat = USD) -> str:
     """The live count line: '2 accounts · $165K ARR'."""
-    return f"{count:,} account{'' if count == 1 else 's'} · {compact_money(arr)} ARR"
+    return f"{count:,} account{'' if count == 1 else 's'} · {compact_money(arr, money)} ARR"

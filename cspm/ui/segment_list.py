@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from cspm.core.money import USD, MoneyFormat
 from cspm.service.segments import SegmentSummary
 
 from .rule_numbers import compact_money
@@ -23,6 +24,7 @@ class SegmentListModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[SegmentSummary] = []
+        self.money: MoneyFormat = USD  # the portfolio currency, set by the view with the rows
 
     def set_rows(self, rows: list[SegmentSummary]) -> None:
         self.beginResetModel()
@@ -48,7 +50,7 @@ class SegmentListModel(QAbstractTableModel):
                 return f"⚠ {s.name}" if s.error else s.name
             if s.error:
                 return "invalid" if col == 1 else ""
-            return f"{s.count:,}" if col == 1 else compact_money(s.arr)
+            return f"{s.count:,}" if col == 1 else compact_money(s.arr, self.money)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"This rule no longer fits the data: {s.error}" if s.error else s.text
         if role == Qt.ItemDataRole.ForegroundRole and s.error:

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.money import USD, MoneyFormat, full_one
 from cspm.service.context import AppContext
 from cspm.service.segments import SegmentSummary, segment_members
 
@@ -55,11 +56,11 @@ def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT
 
 
-def _display(value: Any, kind: str) -> str:
+def _display(value: Any, kind: str, money: MoneyFormat = USD) -> str:
     if _missing(value):
         return ""
     if kind == "money":
-        return f"${float(value):,.0f}"
+        return full_one(float(value), money)
     if kind == "number":
         return f"{float(value):,.0f}"
     if kind == "date" and isinstance(value, dt.date | pd.Timestamp):
@@ -83,6 +84,7 @@ class FrameModel(QAbstractTableModel):
         super().__init__()
         self.columns = columns  # (frame column, header, kind)
         self.frame = pd.DataFrame()
+        self.money: MoneyFormat = USD  # the portfolio currency
         self._cells: list[list[Any]] = []
 
     def set_frame(self, frame: pd.DataFrame) -> None:
@@ -113,7 +115,7 @@ class FrameModel(QAbstractTableModel):
         value = self._cells[index.column()][index.row()]
         kind = self.columns[index.column()][2]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return _display(value, kind)
+            return _display(value, kind, self.money)
         if role == SORT_ROLE:
             return _sortable(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("money", "number"):
@@ -132,6 +134,7 @@ class SegmentMembers(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.money: MoneyFormat = USD  # the portfolio currency, set by the segments view
         self.members_loaded_for: str | None = None
         self._shown: str | None = None
         self.title = QLabel("Segments")
@@ -171,7 +174,11 @@ class SegmentMembers(QWidget):
             self.rule_label.setText("")
             self.error_label.hide()
             return
-        count = "invalid" if s.error else f"{s.count:,} accounts · {compact_money(s.arr)} ARR"
+        count = (
+            "invalid"
+            if s.error
+            else f"{s.count:,} accounts · {compact_money(s.arr, self.money)} ARR"
+        )
         self.title.setText(f"{s.name}  ·  {count}")
         self.rule_label.setText((s.description + "\n" if s.description else "") + f"Rule: {s.text}")
         self.error_label.setVisible(bool(s.error))
@@ -189,6 +196,11 @@ class SegmentMembers(QWidget):
             on_done=functools.partial(self._show_members, s.name),
             on_error=self._failed,
         )
+
+    def set_money(self, money: MoneyFormat) -> None:
+        """Write amounts in this currency from the next segment shown on."""
+        self.money = money
+        self.model.money = money
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self, message_of(exc))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import BadInputError
+from cspm.core.money import MoneyFormat
 from cspm.service.context import AppContext
 from cspm.service.segments import (
     SegmentSummary,
@@ -38,6 +39,7 @@ from cspm.service.segments import (
     list_segments,
     remove_segment,
 )
+from cspm.service.settings import money_format
 
 from .busy import run, show_error
 from .messages import confirm, message_of
@@ -47,6 +49,11 @@ from .segment_members import SegmentMembers
 
 # Other views import these two from here (they were born in this module).
 __all__ = ["SegmentsView", "confirm", "message_of"]
+
+
+def _segments_and_money(ctx: AppContext) -> tuple[list[SegmentSummary], MoneyFormat]:
+    """The segment list and the portfolio currency its ARR is written in (in a worker)."""
+    return list_segments(ctx), money_format(ctx)
 
 
 class SegmentsView(QWidget):
@@ -139,7 +146,13 @@ class SegmentsView(QWidget):
     # -- loading --
     @Slot()
     def refresh(self) -> None:
-        run(self, list_segments, self.ctx, on_done=self._show_list, on_error=self._error)
+        run(self, _segments_and_money, self.ctx, on_done=self._loaded, on_error=self._error)
+
+    def _loaded(self, result: tuple[list[SegmentSummary], MoneyFormat]) -> None:
+        segments, money = result
+        self.list_model.money = money
+        self.members.set_money(money)
+        self._show_list(segments)
 
     def _show_list(self, segments: list[SegmentSummary]) -> None:
         keep = self._want or (current.name if (current := self.selected()) else None)

@@ -1,4 +1,5 @@
-"""Settings: tiers and lifecycle, engagement and capacity, health score, files and database.
+"""Settings: tiers and lifecycle, engagement and capacity, health score, currency, files and
+database.
 
 One Save / Revert covers the first three tabs and the date order: Save hands all three settings
 documents (app settings, task settings, health configuration) and the tier renames to
@@ -33,12 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.core.money import MoneyFormat
 from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
 from cspm.service.context import AppContext
 from cspm.service.settings import AllSettings, load_all, save_all
 
 from .busy import run
 from .segments_view import message_of
+from .settings_currency import CurrencyEditor
 from .settings_database import DatabasePanel
 from .settings_engagement import EngagementEditor, TierKeys, note
 from .settings_health import HealthEditor
@@ -77,11 +80,17 @@ class BandRow:
         self.min_arr = QDoubleSpinBox()
         self.min_arr.setRange(0, 1e12)
         self.min_arr.setDecimals(0)
-        self.min_arr.setPrefix("$ ")
+        self.min_arr.setPrefix("$ ")  # the portfolio currency's, see `show_money`
         self.min_arr.setGroupSeparatorShown(True)
         self.min_arr.setSingleStep(5_000)
         self.min_arr.setValue(min_arr)
         self.min_arr.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+    def show_money(self, money: MoneyFormat) -> None:
+        """Write the minimum with the portfolio currency's mark, where it puts it."""
+        before = money.placement in ("symbol_before", "code_before")
+        self.min_arr.setPrefix(f"{money.mark} " if before else "")
+        self.min_arr.setSuffix("" if before else f" {money.mark}")
 
 
 class SettingsView(QWidget):
@@ -157,6 +166,7 @@ class SettingsView(QWidget):
 
         self.engagement = EngagementEditor()
         self.health = HealthEditor()
+        self.currency = CurrencyEditor(ctx.today)
         self.database = DatabasePanel(ctx)
         # the database widgets, reachable as before the tabs
         self.db_label = self.database.db_label
@@ -170,6 +180,7 @@ class SettingsView(QWidget):
         self.tabs.addTab(scrolled(tiers, lifecycle), "Tiers && lifecycle")
         self.tabs.addTab(scrolled(self.engagement), "Engagement && capacity")
         self.tabs.addTab(scrolled(self.health), "Health score")
+        self.tabs.addTab(scrolled(self.currency), "Currency")
         self.tabs.addTab(scrolled(reading, self.database), "Files && database")
 
         self.save_button = QPushButton("Save")
@@ -219,6 +230,7 @@ class SettingsView(QWidget):
         self.rows = []
         for band in sorted(settings.tier_bands, key=lambda b: -b.min_arr):
             self._add_row(BandRow(band.name, band.min_arr, band.name))
+        self.currency.load(settings.currency)
         lw = settings.lifecycle
         self.onboarding_days.setValue(lw.onboarding_days)
         self.renewal_days.setValue(lw.renewal_days)
@@ -259,6 +271,8 @@ class SettingsView(QWidget):
             self.health.set_tiers(tiers)
 
     def _add_row(self, row: BandRow) -> None:
+        if self.settings is not None:
+            row.show_money(self.settings.money)
         r = self.tier_table.rowCount()
         self.tier_table.insertRow(r)
         self.tier_table.setCellWidget(r, 0, row.name)
@@ -305,6 +319,7 @@ class SettingsView(QWidget):
             lifecycle=lifecycle,
             date_order=self.date_order.currentData(),
             tier_source=self.tier_source.currentData(),
+            currency=self.currency.edited(),
         )
         return settings, renames
 

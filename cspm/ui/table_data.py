@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cspm.core.currency import normalise_code, unconverted_mask, unconverted_text
+from cspm.core.money import USD, MoneyFormat, format_for, full_one, money_full
 from cspm.core.settings import LIFECYCLE_STAGES
 
 RED_BELOW, GREEN_FROM = 50.0, 75.0  # health bands: red < 50 <= yellow < 75 <= green
@@ -71,6 +73,10 @@ class TableData:
     band: np.ndarray  # int8 0 none, 1 red, 2 yellow, 3 green
     search: np.ndarray  # fixed-width unicode: casefolded "name, owner, ID, key" per row
     deferred: dict[int, pd.Series]  # source values of columns not formatted yet
+    money: MoneyFormat = USD  # the portfolio currency
+    # row -> ("⚠ £30,000", "£30,000 (GBP: no rate, not in totals)"): the cell and tooltip of
+    # an ARR kept in its own currency (missing as a number: it sorts and sums with the missing)
+    arr_notes: dict[int, tuple[str, str]] | None = None
 
     @property
     def rows(self) -> int:
@@ -84,7 +90,7 @@ class TableData:
             kind = COLUMNS[column].kind
             number = self.sort_keys[column]
             if kind in PER_CELL and number is not None:
-                text = _money(number) if kind == "money" else _whole(number)
+                text = self._money(number) if kind == "money" else _whole(number)
             else:
                 text, key = _column(self.deferred.pop(column), COLUMNS[column], self.tiers)
                 if self.sort_keys[column] is None:
@@ -101,8 +107,24 @@ class TableData:
         number = self.sort_keys[column]
         if kind in PER_CELL and number is not None:
             value = float(number[row])
-            return _money_one(value) if kind == "money" else _whole_one(value)
+            if kind != "money":
+                return _whole_one(value)
+            if self.arr_notes and value != value and COLUMNS[column].id == "arr":
+                return self.arr_notes.get(row, ("", ""))[0]
+            return full_one(value, self.money)
         return str(self.column_text(column)[row])
+
+    def _money(self, number: np.ndarray) -> np.ndarray:
+        text = money_full(number, self.money)
+        for row, (cell, _tip) in (self.arr_notes or {}).items():
+            text[row] = cell
+        return text
+
+    def cell_tip(self, column: int, row: int) -> str | None:
+        """The tooltip of an ARR held in its own currency (why it is flagged), else None."""
+        if self.arr_notes and COLUMNS[column].id == "arr" and row in self.arr_notes:
+            return self.arr_notes[row][1]
+        return None
 
     def sort_key(self, column: int) -> np.ndarray:
         """The column's sort key; text keys (a string sort, ~0.2 s per 100,000 rows) are
@@ -145,17 +167,9 @@ def _codes(values: pd.Series, names: Sequence[str]) -> np.ndarray:
 PER_CELL = ("money", "score", "number")  # kinds formatted per cell from the sort key
 
 
-def _money_one(x: float) -> str:
-    return f"${x:,.0f}" if math.isfinite(x) else ""
-
-
 def _whole_one(x: float) -> str:
     # + 0.0 turns -0.0 into 0.0, so a rounded -0.2 shows as "0", never "-0"
     return str(int(round(x) + 0.0)) if math.isfinite(x) else ""
-
-
-def _money(v: np.ndarray) -> np.ndarray:
-    return np.array([_money_one(x) for x in v.tolist()], dtype=object)
 
 
 def _whole(v: np.ndarray) -> np.ndarray:
@@ -174,7 +188,7 @@ def _column(
     """(display strings, sort key or None for a text key made on demand) of one column."""
     if col.kind in PER_CELL:
         num = _numbers(values)
-        return (_money(num) if col.kind == "money" else _whole(num)), num
+        return (money_full(num) if col.kind == "money" else _whole(num)), num
     if col.kind == "date":
         when = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[ns]")
         text = np.datetime_as_string(when, unit="D").astype(object)
@@ -201,8 +215,29 @@ def _column(
 ALWAYS_FORMATTED = ("name", "owner", "external_id")  # the search reads them
 
 
+def _arr_notes(frame: pd.DataFrame, money: MoneyFormat) -> dict[int, tuple[str, str]]:
+    rows = np.flatnonzero(unconverted_mask(frame))
+    if not len(rows):
+        return {}
+    held = frame["arr_unconverted"].to_numpy(dtype=object)
+    code = (
+        frame["currency"].to_numpy(dtype=object)
+        if "currency" in frame.columns
+        else np.full(len(frame), None)
+    )
+    notes = {}
+    for r in rows.tolist():
+        own = format_for(normalise_code(code[r]) or "?", money)
+        cell = "⚠ " + full_one(float(held[r]), own)
+        notes[int(r)] = (cell, unconverted_text(float(held[r]), code[r], money))
+    return notes
+
+
 def prepare_table(
-    frame: pd.DataFrame, tiers: Sequence[str], hidden: Sequence[str] = ()
+    frame: pd.DataFrame,
+    tiers: Sequence[str],
+    hidden: Sequence[str] = (),
+    money: MoneyFormat = USD,
 ) -> TableData:
     """Display strings, sort keys and filter codes for every account (runs in a worker).
 
@@ -270,6 +305,8 @@ def prepare_table(
         band=band,
         search=search,
         deferred=deferred,
+        money=money,
+        arr_notes=_arr_notes(frame, money),
     )
 
 

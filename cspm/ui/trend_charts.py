@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from cspm.core.money import USD, MoneyFormat
 from cspm.reports.charts import (
     BAND_TINTS,
     FONT,
@@ -28,6 +29,7 @@ from cspm.reports.charts import (
     TITLE,
     money_label,
     new_figure,
+    plottable,
     stacked_arr_over_time,
 )
 
@@ -100,7 +102,9 @@ def _legend(ax: Axes, *, below: bool = False) -> None:
               bbox_to_anchor=(1.0, 1.02), handlelength=1.2, borderaxespad=0.2)  # fmt: skip
 
 
-def arr_over_time(table: pd.DataFrame, label: str, *, overlapping: bool = False) -> Figure:
+def arr_over_time(
+    table: pd.DataFrame, label: str, *, overlapping: bool = False, money: MoneyFormat = USD
+) -> Figure:
     """End-of-period ARR per group: stacked columns, or lines when groups overlap (segments)."""
     title = f"ARR by {label} over time"
     if table.empty:
@@ -110,7 +114,7 @@ def arr_over_time(table: pd.DataFrame, label: str, *, overlapping: bool = False)
     periods = list(wide.index)
     if not overlapping:
         series = {g: wide[g].fillna(0.0).tolist() for g in groups if g in wide}
-        fig = stacked_arr_over_time(periods, series, title=title, size=SIZE)
+        fig = stacked_arr_over_time(periods, series, title=title, size=SIZE, money=money)
         ax = fig.axes[0]
         _thin_xticks(ax, periods)
         return fig
@@ -121,10 +125,10 @@ def arr_over_time(table: pd.DataFrame, label: str, *, overlapping: bool = False)
     x = np.arange(len(periods))
     for g, colour in colours(groups).items():
         if g in wide:
-            ax.plot(x, wide[g].to_numpy(float), color=colour, linewidth=1.6, marker="o",
+            ax.plot(x, plottable(wide[g].to_numpy(float)), color=colour, linewidth=1.6, marker="o",
                     markersize=2.5, label=g)  # fmt: skip
     _thin_xticks(ax, periods, most=4)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v, money)))
     ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.set_ylim(bottom=0)
     _legend(ax)
@@ -185,7 +189,7 @@ def health_over_time(table: pd.DataFrame, label: str) -> Figure:
     ax.axhspan(75, 100, color=BAND_TINTS["green"], linewidth=0)
     for g, colour in colours(groups_of(table)).items():
         if g in wide and wide[g].notna().any():
-            ax.plot(x, wide[g].to_numpy(float), color=colour, linewidth=1.5, marker="o",
+            ax.plot(x, plottable(wide[g].to_numpy(float)), color=colour, linewidth=1.5, marker="o",
                     markersize=2.5, label=g)  # fmt: skip
     if TOTAL in wide:
         ax.plot(x, wide[TOTAL].to_numpy(float), color=INK, linewidth=1.6,

@@ -39,8 +39,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.core.money import USD, MoneyFormat, full_one
 from cspm.service.context import AppContext
 from cspm.service.outcomes import Grouping, outcomes
+from cspm.service.settings import money_format
 
 from . import trend_charts
 from .busy import run, show_error
@@ -89,11 +91,11 @@ def _missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def cell_text(value: Any, kind: str) -> str:
+def cell_text(value: Any, kind: str, money: MoneyFormat = USD) -> str:
     if _missing(value):
         return "—"
     if kind == "money":
-        return compact_money(float(value))
+        return compact_money(float(value), money)
     if kind == "pct":
         return f"{float(value):.1%}"
     if kind == "num":
@@ -109,6 +111,7 @@ class OutcomeModel(QAbstractTableModel):
         self.frame = pd.DataFrame()
         self.group_header = "Group"
         self._rows: list[dict[str, Any]] = []
+        self.money: MoneyFormat = USD  # the portfolio currency, set with each frame
 
     def set_frame(self, frame: pd.DataFrame, group_header: str) -> None:
         self.beginResetModel()
@@ -139,11 +142,11 @@ class OutcomeModel(QAbstractTableModel):
         value: Any = row.get(name)  # a record's cell: anything, None when absent
         total = row.get("group") == trend_charts.TOTAL
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(value, kind)
+            return cell_text(value, kind, self.money)
         if role == SORT_ROLE:
             return None if _missing(value) else value
         if role == Qt.ItemDataRole.ToolTipRole and kind == "money" and not _missing(value):
-            return f"${float(value):,.0f}"
+            return full_one(float(value), self.money)
         if role == Qt.ItemDataRole.ToolTipRole and name == "group":
             return str(value)
         if role == Qt.ItemDataRole.ToolTipRole and name == "logo_churn_rate":
@@ -290,7 +293,7 @@ class TrendsView(QWidget):
             self.ctx,
             by,
             period,
-            on_done=lambda frame: self._show(request, by, period, frame),
+            on_done=lambda result: self._show(request, by, period, *result),
             on_error=self._failed,
         )
 
@@ -298,11 +301,14 @@ class TrendsView(QWidget):
         self.status.setText("")
         show_error(self, str(exc) if isinstance(exc, CspmError) else f"Unexpected error: {exc!r}")
 
-    def _show(self, request: int, by: str, period: str, frame: pd.DataFrame) -> None:
+    def _show(
+        self, request: int, by: str, period: str, frame: pd.DataFrame, money: MoneyFormat = USD
+    ) -> None:
         if request != self._request:
             return
         noun = next(n for b, _l, n in GROUPINGS if b == by)
         self.table_frame = frame
+        self.model.money = money
         self.model.set_frame(frame, noun.capitalize())
         if frame.empty:
             self.status.setText("")
@@ -317,7 +323,7 @@ class TrendsView(QWidget):
         first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
         self.status.setText(f"{periods} {period}s, {first} to {last}")
         self._set_figures(
-            trend_charts.arr_over_time(frame, noun, overlapping=by == "segment"),
+            trend_charts.arr_over_time(frame, noun, overlapping=by == "segment", money=money),
             trend_charts.retention(frame, noun),
             trend_charts.health_over_time(frame, noun),
         )
@@ -348,6 +354,8 @@ class TrendsView(QWidget):
         self.arr_canvas, self.retention_canvas, self.health_canvas = new
 
 
-def _outcomes(ctx: AppContext, by: str, period: str) -> pd.DataFrame:
+def _outcomes(ctx: AppContext, by: str, period: str) -> tuple[pd.DataFrame, MoneyFormat]:
+    """The outcomes table and the portfolio currency it is written in (in a worker)."""
     # The combo boxes hold exactly the service's literal values (GROUPINGS / PERIODS above).
-    return outcomes(ctx, by=cast(Grouping, by), period=cast(Literal["month", "quarter"], period))
+    frame = outcomes(ctx, by=cast(Grouping, by), period=cast(Literal["month", "quarter"], period))
+    return frame, money_format(ctx)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
-from cspm.core.tiers import TIER_SOURCES, assign_tiers, money_text, tier_from_arr
+from cspm.core.tiers import TIER_SOURCES, assign_tiers, tier_from_arr
 
 DEFAULT = Settings()
 IMPORTED = replace(DEFAULT, tier_source="imported")
@@ -232,39 +232,7 @@ def test_arr_band_source_ignores_the_files_tier() -> None:
     assert out["tier_source"].tolist() == ["arr_band"]
 
 
-# --- money formatting and scale ------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [
-        (0.0, "$0"),
-        (5.0, "$5"),
-        (999.0, "$999"),
-        (1_000.0, "$1,000"),
-        (1_000.5, "$1,000.50"),
-        (1_234_567.891, "$1,234,567.89"),
-        (1_000_000_000.0, "$1,000,000,000"),
-        (-0.5, "-$0.50"),
-        (-25_000.0, "-$25,000"),
-        (0.004, "$0"),
-        (999.999, "$1,000"),  # rounding carries into the next group
-        (np.nan, ""),
-    ],
-)
-def test_money_text(value: float, text: str) -> None:
-    assert money_text(np.array([value])).tolist() == [text]
-
-
-def test_money_text_matches_python_formatting_on_many_values() -> None:
-    rng = np.random.default_rng(3)
-    values = np.round(rng.lognormal(9, 3, 5_000) * rng.choice([-1, 1], 5_000), 2)
-
-    def expected(v: float) -> str:
-        text = f"{abs(v):,.2f}".removesuffix(".00")
-        return ("-$" if v < 0 else "$") + text
-
-    assert money_text(values).tolist() == [expected(v) for v in values]
+# --- scale ---------------------------------------------------------------------------------------
 
 
 def test_whole_portfolio_matches_a_row_by_row_reading() -> None:

@@ -61,8 +61,8 @@ def test_png_size_follows_dpi() -> None:
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(950, "$950"), (1500, "$1.5k"), (12_400, "$12k"), (1_300_000, "$1.3M"), (2_000_000, "$2M"),
-     (-25_000, "-$25k"), (float("nan"), "")],
+    [(950, "$950"), (1500, "$1.5K"), (12_400, "$12.4K"), (1_300_000, "$1.3M"), (2_000_000, "$2M"),
+     (-25_000, "-$25K"), (float("nan"), ""), (float("inf"), ""), (1e308, "$1.0e+308")],
 )  # fmt: skip
 def test_money_label(value: float, text: str) -> None:
     assert charts.money_label(value) == text

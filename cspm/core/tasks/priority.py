@@ -42,9 +42,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from cspm.core.money import USD, MoneyFormat, money_full
 from cspm.core.tasks.frames import column_days, column_float, day_number, days, positions
 from cspm.core.tasks.models import PriorityWeights
-from cspm.core.tiers import money_text
 
 DUE_CURVE = ((-30.0, 0.0, 7.0, 30.0, 90.0), (100.0, 75.0, 55.0, 25.0, 0.0))
 RENEWAL_CURVE = ((-30.0, 0.0, 90.0), (0.0, 100.0, 0.0))
@@ -57,13 +57,14 @@ def score_tasks(
     portfolio: pd.DataFrame,
     today: datetime.date,
     weights: PriorityWeights,
+    money: MoneyFormat = USD,
 ) -> pd.DataFrame:
     """`tasks` with `priority` (0-100, 1 decimal) and `reasons` (list[str], never empty) added.
 
     tasks needs account_key, due_date and base_priority; optional trigger_kind/trigger name the
     source in the base-priority reason. `account_name` is added from the portfolio when absent
     so `sort_tasks` can break ties by name. Tasks of accounts missing from the portfolio score
-    on due date and base priority alone.
+    on due date and base priority alone. Amounts in reasons are written in `money`.
     """
     t0 = day_number(today)
     pos = positions(tasks["account_key"], portfolio.index)
@@ -107,8 +108,8 @@ def score_tasks(
     # Texts are formatted once per distinct value (an ARR, a due offset, a trigger), then
     # spread to the tasks: 200,000 tasks share a few thousand distinct texts.
     texts = [
-        _per_distinct({"v": a_val}, lambda d: _arr_text(d["v"], arr_sorted)),
-        _per_distinct({"v": p_val}, lambda d: _money_reason("potential ARR ", d["v"])),
+        _per_distinct({"v": a_val}, lambda d: _arr_text(d["v"], arr_sorted, money)),
+        _per_distinct({"v": p_val}, lambda d: _money_reason("potential ARR ", d["v"], money)),
         _per_distinct({"h": health, "c": change}, lambda d: _health_text(d["h"], d["c"])),
         _per_distinct({"d": to_due}, lambda d: _due_text(d["d"])),
         _per_distinct({"d": to_renewal}, lambda d: _renewal_text(d["d"])),
@@ -196,15 +197,20 @@ def _per_distinct(
     return np.asarray(make(distinct)).astype(str).astype(object)[codes]
 
 
-def _money_reason(prefix: str, values: np.ndarray) -> np.ndarray:
-    return np.where(values > 0, np.strings.add(prefix, money_text(values)), "")
+def _money_text(values: np.ndarray, money: MoneyFormat) -> np.ndarray:
+    """Amounts as a numpy str array ("$1,234", cents only when there are some)."""
+    return money_full(values, money, cents="auto").astype(str)
+
+
+def _money_reason(prefix: str, values: np.ndarray, money: MoneyFormat) -> np.ndarray:
+    return np.where(values > 0, np.strings.add(prefix, _money_text(values, money)), "")
 
 
 def _int_text(x: np.ndarray) -> np.ndarray:
     return np.rint(np.nan_to_num(x)).astype(np.int64).astype(str)
 
 
-def _arr_text(arr: np.ndarray, ranked: np.ndarray) -> np.ndarray:
+def _arr_text(arr: np.ndarray, ranked: np.ndarray, money: MoneyFormat) -> np.ndarray:
     """ "ARR $240,000 (top 5% of portfolio)" / "(bottom 30% of portfolio)" / "no ARR on record".
 
     An amount in neither half (ties across the median, a single account) reads "about the
@@ -222,8 +228,8 @@ def _arr_text(arr: np.ndarray, ranked: np.ndarray) -> np.ndarray:
             " (about the portfolio median)",
         ),
     )
-    text = np.strings.add(np.strings.add("ARR ", money_text(arr)), share)
-    text = np.where(arr > 0, text, np.strings.add("ARR ", money_text(arr)))
+    text = np.strings.add(np.strings.add("ARR ", _money_text(arr, money)), share)
+    text = np.where(arr > 0, text, np.strings.add("ARR ", _money_text(arr, money)))
     return np.where(np.isnan(arr), "no ARR on record", text)
 
 

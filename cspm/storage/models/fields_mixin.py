@@ -27,6 +27,8 @@ class AccountFieldsMixin:
     potential_arr: Mapped[float | None] = mapped_column(Float)
     company_revenue: Mapped[float | None] = mapped_column(Float)
     currency: Mapped[str | None] = mapped_column(String(16))
+    fx_rate: Mapped[float | None] = mapped_column(Float)
+    arr_unconverted: Mapped[float | None] = mapped_column(Float)
     seats_purchased: Mapped[float | None] = mapped_column(Float)
     seats_active: Mapped[float | None] = mapped_column(Float)
     mau: Mapped[float | None] = mapped_column(Float)
