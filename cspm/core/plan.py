@@ -19,6 +19,7 @@ from .fields import FIELDS, FieldType
 from .header import Table
 from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
+from .parsing.ranges import check_range
 from .settings import Settings
 
 Severity = Literal["error", "warning", "info"]
@@ -42,7 +43,8 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column:
             where.append(f"column '{self.column}'")
-        prefix = (", ".join(where).capitalize() + ": ") if where else ""
+        joined = ", ".join(where)  # not .capitalize(): it would lower-case the header
+        prefix = (joined[:1].upper() + joined[1:] + ": ") if where else ""
         return prefix + self.message
 
     def to_dict(self) -> dict[str, object]:
@@ -132,6 +134,35 @@ def _invalid_problems(
     ]
 
 
+def _in_range(
+    field: str | None,
+    ftype: FieldType,
+    values: pd.Series,
+    raw: pd.Series,
+    rows: np.ndarray,
+    header: str,
+    problems: list[Problem],
+) -> pd.Series:
+    """`values` (index 0..n-1) with those outside the field's sane range made missing, each
+    one a warning naming the row, the column and the text as written."""
+    checked = check_range(field, ftype, values.reset_index(drop=True))
+    if checked.range is not None and checked.outside.any():
+        positions = np.flatnonzero(checked.outside)
+        texts = raw.to_numpy(dtype=object)[positions]
+        problems.extend(
+            Problem(
+                int(rows[p]),
+                header,
+                _cell_text(v),
+                f"'{_cell_text(v)}' is out of range ({checked.range.description} expected); "
+                "left empty",
+                "warning",
+            )
+            for p, v in zip(positions, texts, strict=True)
+        )
+    return checked.values
+
+
 _WHAT = {
     FieldType.MONEY: "an amount",
     FieldType.NUMBER: "a number",
@@ -168,7 +199,9 @@ def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> Impo
             percent_scale=spec.percent_scale,
             date_order=settings.date_order,
         )
-        out[fname] = parsed.values.reset_index(drop=True)
+        out[fname] = _in_range(
+            fname, spec.type, parsed.values, data[header], rows, header, problems
+        )
         problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
         problems.extend(
             _invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[spec.type])
@@ -179,7 +212,7 @@ def build_plan(table: Table, mapping: ColumnMapping, settings: Settings) -> Impo
         ftype = infer_type(data[header])
         parsed = parse_column(data[header], ftype, date_order=settings.date_order)
         custom_types[cname] = ftype
-        out[cname] = parsed.values.reset_index(drop=True)
+        out[cname] = _in_range(None, ftype, parsed.values, data[header], rows, header, problems)
         problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
         problems.extend(_invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[ftype]))
 
