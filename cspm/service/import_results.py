@@ -70,6 +70,8 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    # Work after the commit that failed without undoing it ("imported; tasks will refresh...").
+    notices: list[str] = field(default_factory=list)
 
     @property
     def warnings(self) -> int:
@@ -97,6 +99,7 @@ class ImportResult:
             "tier_changes": [_move_dict(m) for m in self.moves if m.what == "tier"],
             "stage_changes": [_move_dict(m) for m in self.moves if m.what == "lifecycle_stage"],
             "problems": [p.to_dict() for p in self.problems],
+            "notices": list(self.notices),
         }
 
 

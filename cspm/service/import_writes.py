@@ -82,7 +82,9 @@ def apply_prepared(
         # it against today's clock would be stale on arrival (renewals long overdue). The next
         # look at the task list regenerates from whatever state is current by then.
         progress(0.97, "Updating tasks")
-        after_change(ctx)
+        notice = after_change(ctx, "imported")  # after the commit: never fails the import
+        if notice:
+            result.notices.append(notice)
     progress(1.0, "Done")
     return result
 
@@ -287,7 +289,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
         s.flush()
         _rederive(s, affected)
         revision.bump(s)
-    after_change(ctx)
+    after_change(ctx, "undone")
     return latest
 
 
@@ -303,5 +305,5 @@ def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports
         _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
         revision.bump(s)
         info = imports_repo.info_of(record)
-    after_change(ctx)
+    after_change(ctx, "re-dated")
     return info

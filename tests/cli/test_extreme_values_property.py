@@ -154,9 +154,11 @@ def test_extreme_values_never_break_a_command_or_an_export(
         run(*db, "import", str(path), "--as-of", "2026-11-20")
         _, out = run(*db, "accounts", "--format", "json")
         accounts = {a["external_id"]: a for a in json.loads(out)}
-        for i, (numbers, dates) in enumerate(rows):
+        for i, (numbers, _dates) in enumerate(rows):
             stored = accounts[f"X{i}"]
-            texts = dict(zip([*MONEY_COLUMNS, *COUNT_COLUMNS, *BOUNDED, CUSTOM], numbers))
+            texts = dict(
+                zip([*MONEY_COLUMNS, *COUNT_COLUMNS, *BOUNDED, CUSTOM], numbers, strict=True)
+            )
             for header, field in MONEY_COLUMNS.items():
                 want = _expected(texts[header], -1e13, 1e13)
                 assert stored[field] == (None if want is None else pytest.approx(want)), header
