@@ -64,6 +64,17 @@ def apply_prepared(
     check(cancelled)
     with ctx.db.sessions() as s:
         try:
+            same = imports_repo.identical_import(
+                s,
+                sha256=prepared.sha256,
+                as_of=as_of,
+                sheet=prepared.raw.sheet,
+                header_row=prepared.table.header_row,
+                mapping=prepared.mapping.as_record(),
+            )
+            if same is not None:
+                s.rollback()
+                return _already_imported(result, same, len(plan.frame))
             _write(ctx, s, prepared, as_of, result, progress, cancelled)
             if options.dry_run:
                 s.rollback()
@@ -86,6 +97,21 @@ def apply_prepared(
         if notice:
             result.notices.append(notice)
     progress(1.0, "Done")
+    return result
+
+
+def _already_imported(
+    result: ImportResult, same: imports_repo.ImportInfo, accounts: int
+) -> ImportResult:
+    """The result of loading a file identical to an import of the same date: nothing written,
+    every account row of the file unchanged."""
+    result.status = "already_imported"
+    result.unchanged = accounts
+    result.same_as_import = same.id
+    result.message = (
+        f"this file was already imported on {same.started_at.date().isoformat()} as import "
+        f"{same.id}; nothing changed"
+    )
     return result
 
 

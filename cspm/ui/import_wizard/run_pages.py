@@ -156,6 +156,12 @@ class RunPage(QWizardPage):
             reasons = "; ".join(p.sentence() for p in result.problems if p.severity == "error")
             say(self.message, f"The import was refused: {reasons}", error=True)
             return
+        if result.status == "already_imported":  # nothing written; another date would be new
+            self.progress.hide()
+            self.step.setText("")
+            message = result.message or ""
+            say(self.message, message[:1].upper() + message[1:] + ".")
+            return
         self.w.import_result = result
         self.w.imported.emit(result)
         self.w.next()
