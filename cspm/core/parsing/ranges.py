@@ -44,9 +44,9 @@ class SaneRange:
     def outside(self, values: pd.Series) -> np.ndarray:
         """True where a present value lies outside (missing values are never outside)."""
         if isinstance(self.low, str):
-            v = values.to_numpy(dtype="datetime64[ns]")
-            low, high = np.datetime64(self.low, "ns"), np.datetime64(str(self.high), "ns")
-            return ~np.isnat(v) & ((v < low) | (v > high))
+            low, high = pd.Timestamp(self.low), pd.Timestamp(str(self.high))
+            beyond = (values < low) | (values > high)  # at the values' own resolution
+            return (values.notna() & beyond).to_numpy(dtype=bool)
         x = values.to_numpy(dtype=np.float64, na_value=np.nan)
         assert isinstance(self.high, float)
         with np.errstate(invalid="ignore"):
