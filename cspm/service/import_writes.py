@@ -1,9 +1,11 @@
 """Writing an import in one transaction, and undoing or re-dating one.
 
 `apply_prepared` writes the import record, one snapshot per account and the new current state
-in ONE transaction: a failure or a cancel leaves the database exactly as it was. Undo and
-re-dating remove or move one import's snapshots and re-derive the affected accounts' state from
-the snapshots that remain, so both are exact.
+in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
+merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
+nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
+Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
+state from the snapshots that remain, so both are exact.
 """
 
 from __future__ import annotations
