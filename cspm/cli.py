@@ -7,6 +7,7 @@ in `cspm.commands`, one module each.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -54,7 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _route_logs() -> None:
+    """Log records are for developers: with CSPM_DEBUG they go to stderr with tracebacks;
+    otherwise they are dropped, so a user reads one sentence (a notice), never a traceback."""
+    logger = logging.getLogger("cspm")
+    if os.environ.get("CSPM_DEBUG"):
+        logging.basicConfig(level=logging.DEBUG)
+    elif not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _route_logs()
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

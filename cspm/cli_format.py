@@ -127,6 +127,8 @@ def text_table(
 
 def import_summary_text(result: Any) -> str:
     """The import summary a person reads: counts, moves, then every problem."""
+    if result.status == "already_imported":  # nothing was written: one sentence says why
+        return f"{result.file}: {result.message}."
     verb = {"imported": "Imported", "dry_run": "Dry run of", "refused": "Did not import"}
     lines = [
         f"{verb[result.status]} {result.file}"

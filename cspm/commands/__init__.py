@@ -25,12 +25,15 @@ def context(args: argparse.Namespace) -> Any:
 
 @contextlib.contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Any]:
-    """The context for one command, closed (database released) however the command ends."""
+    """The context for one command, closed (database released) however the command ends;
+    then the notices of work after a commit that failed (see `cspm.service.hooks`)."""
     ctx = context(args)
     try:
         yield ctx
     finally:
         ctx.close()
+        for notice in ctx.notices:  # work after a commit that failed; the change stands
+            print(f"cspm: warning: {notice}", file=sys.stderr)
 
 
 def out(text: str) -> None:

@@ -19,6 +19,7 @@ from .fields import FIELDS, FieldType, normalise_header
 from .header import Table
 from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
+from .parsing.ranges import check_range
 from .scales import ScaleDecision, apply_scale, decide_scales
 from .settings import Settings
 from .value_maps import ValueColumn, map_values
@@ -143,6 +144,35 @@ def _invalid_problems(
     ]
 
 
+def _in_range(
+    field: str | None,
+    ftype: FieldType,
+    values: pd.Series,
+    raw: pd.Series,
+    rows: np.ndarray,
+    header: str,
+    problems: list[Problem],
+) -> pd.Series:
+    """`values` (index 0..n-1) with those outside the field's sane range made missing, each
+    one a warning naming the row, the column and the text as written."""
+    checked = check_range(field, ftype, values.reset_index(drop=True))
+    if checked.range is not None and checked.outside.any():
+        positions = np.flatnonzero(checked.outside)
+        texts = raw.to_numpy(dtype=object)[positions]
+        problems.extend(
+            Problem(
+                int(rows[p]),
+                header,
+                _cell_text(v),
+                f"'{_cell_text(v)}' is out of range ({checked.range.description} expected); "
+                "left empty",
+                "warning",
+            )
+            for p, v in zip(positions, texts, strict=True)
+        )
+    return checked.values
+
+
 _WHAT = {
     FieldType.MONEY: "an amount",
     FieldType.NUMBER: "a number",
@@ -220,7 +250,8 @@ def build_plan(
         typed = parsed.values
         if header in scale_of:
             typed = apply_scale(typed, data[header], scale_of[header])
-        out[fname] = typed.reset_index(drop=True)
+        # The range applies to the value on the field's own scale (after 0-10 health -> 0-100).
+        out[fname] = _in_range(fname, spec.type, typed, data[header], rows, header, problems)
         problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
         problems.extend(
             _invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[spec.type])
@@ -231,7 +262,7 @@ def build_plan(
         ftype = infer_type(data[header])
         parsed = parse_column(data[header], ftype, date_order=settings.date_order)
         custom_types[cname] = ftype
-        out[cname] = parsed.values.reset_index(drop=True)
+        out[cname] = _in_range(None, ftype, parsed.values, data[header], rows, header, problems)
         problems.extend(Problem(None, header, None, n, "warning") for n in parsed.notes)
         problems.extend(_invalid_problems(data[header], parsed.invalid, rows, header, _WHAT[ftype]))
 

@@ -22,6 +22,9 @@ class AppContext:
     today: dt.date = field(default_factory=dt.date.today)
     # Computed results keyed by (data revision, today); see cspm.storage.revision.
     cache: dict[str, Any] = field(default_factory=dict)
+    # Sentences about work after a commit that failed without failing the change (see
+    # cspm.service.hooks); the CLI prints them, the window shows them where it runs the change.
+    notices: list[str] = field(default_factory=list)
 
     @classmethod
     def open(
@@ -33,6 +36,9 @@ class AppContext:
         from .segments import ensure_builtin_segments
 
         ensure_builtin_segments(ctx)
+        from .hooks import refresh_stale_tasks
+
+        refresh_stale_tasks(ctx)
         return ctx
 
     def close(self) -> None:

@@ -70,7 +70,7 @@ class Move:
 @dataclass
 class ImportResult:
     file: str
-    status: str  # "imported" | "dry_run" | "refused"
+    status: str  # "imported" | "dry_run" | "refused" | "already_imported"
     as_of: dt.date
     import_id: int | None = None
     sheet: str | None = None
@@ -83,6 +83,11 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     moves: list[Move] = field(default_factory=list)
     mapping: dict[str, str] = field(default_factory=dict)
+    # Work after the commit that failed without undoing it ("imported; tasks will refresh...").
+    notices: list[str] = field(default_factory=list)
+    # "already_imported": the identical import this would repeat, and the sentence saying so.
+    same_as_import: int | None = None
+    message: str | None = None
 
     @property
     def warnings(self) -> int:
@@ -110,6 +115,9 @@ class ImportResult:
             "tier_changes": [_move_dict(m) for m in self.moves if m.what == "tier"],
             "stage_changes": [_move_dict(m) for m in self.moves if m.what == "lifecycle_stage"],
             "problems": [p.to_dict() for p in self.problems],
+            "notices": list(self.notices),
+            "same_as_import": self.same_as_import,
+            "message": self.message,
         }
 
 

@@ -1,9 +1,11 @@
 """Writing an import in one transaction, and undoing or re-dating one.
 
 `apply_prepared` writes the import record, one snapshot per account and the new current state
-in ONE transaction: a failure or a cancel leaves the database exactly as it was. Undo and
-re-dating remove or move one import's snapshots and re-derive the affected accounts' state from
-the snapshots that remain, so both are exact.
+in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
+merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
+nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
+Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
+state from the snapshots that remain, so both are exact.
 """
 
 from __future__ import annotations
@@ -67,6 +69,17 @@ def apply_prepared(
     check(cancelled)
     with ctx.db.sessions() as s:
         try:
+            same = imports_repo.identical_import(
+                s,
+                sha256=prepared.sha256,
+                as_of=as_of,
+                sheet=prepared.raw.sheet,
+                header_row=prepared.table.header_row,
+                mapping=_record_mapping(prepared),
+            )
+            if same is not None:
+                s.rollback()
+                return _already_imported(result, same, len(plan.frame))
             _write(ctx, s, prepared, as_of, result, progress, cancelled)
             if options.dry_run:
                 s.rollback()
@@ -91,7 +104,9 @@ def apply_prepared(
         # it against today's clock would be stale on arrival (renewals long overdue). The next
         # look at the task list regenerates from whatever state is current by then.
         progress(0.97, "Updating tasks")
-        after_change(ctx)
+        notice = after_change(ctx, "imported")  # after the commit: never fails the import
+        if notice:
+            result.notices.append(notice)
     progress(1.0, "Done")
     return result
 
@@ -106,6 +121,32 @@ def _in_portfolio_currency(
     header = prepared.mapping.field_columns().get("currency")
     plan, _ = convert_plan(prepared.plan, currency, as_of, header)
     return dataclasses.replace(prepared, plan=plan)
+
+
+def _already_imported(
+    result: ImportResult, same: imports_repo.ImportInfo, accounts: int
+) -> ImportResult:
+    """The result of loading a file identical to an import of the same date: nothing written,
+    every account row of the file unchanged."""
+    result.status = "already_imported"
+    result.unchanged = accounts
+    result.same_as_import = same.id
+    result.message = (
+        f"this file was already imported on {same.started_at.date().isoformat()} as import "
+        f"{same.id}; nothing changed"
+    )
+    return result
+
+
+def _record_mapping(prepared: PreparedImport) -> dict[str, Any]:
+    """The mapping an import record keeps: header -> target, plus the value maps and scales the
+    plan applied (under "@choices"), so a re-load of the same bytes with other value meanings
+    is a new import, not "already imported"."""
+    record: dict[str, Any] = prepared.mapping.as_record()
+    plan = prepared.plan
+    if plan.value_maps or plan.scale_choices:
+        record["@choices"] = {"values": plan.value_maps, "scales": plan.scale_choices}
+    return record
 
 
 def _custom_dicts(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any] | None]:
@@ -149,7 +190,7 @@ def _write(
         sheet=prepared.raw.sheet,
         header_row=prepared.table.header_row,
         profile_name=prepared.profile_name,
-        mapping=prepared.mapping.as_record(),
+        mapping=_record_mapping(prepared),
         carried_fields=carried,
         as_of=as_of,
         started_at=dt.datetime.now(),
@@ -308,7 +349,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
         s.flush()
         _rederive(s, affected)
         revision.bump(s)
-    after_change(ctx)
+    after_change(ctx, "undone")
     return latest
 
 
@@ -324,5 +365,5 @@ def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports
         _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
         revision.bump(s)
         info = imports_repo.info_of(record)
-    after_change(ctx)
+    after_change(ctx, "re-dated")
     return info

@@ -89,3 +89,37 @@ def carried_by_import(session: Session) -> dict[int, list[str]]:
         ImportRecord.status == "committed"
     )
     return {int(i): list(c or []) for i, c in session.execute(q).all()}
+
+
+def identical_import(
+    session: Session,
+    *,
+    sha256: str,
+    as_of: dt.date,
+    sheet: str | None,
+    header_row: int | None,
+    mapping: dict[str, Any],
+) -> ImportInfo | None:
+    """The committed import that loading this file again would merely repeat, if any.
+
+    That is the last-loaded committed import of the same as-of date, when it read the same
+    bytes (hash) from the same sheet and header row with the same mapping. An import of that
+    date loaded after it would make a re-load change the current state back, so it must not
+    count as identical; undone imports never count.
+    """
+    q = (
+        select(ImportRecord)
+        .where(ImportRecord.status == "committed", ImportRecord.as_of == as_of)
+        .order_by(ImportRecord.id.desc())
+        .limit(1)
+    )
+    last = session.scalar(q)
+    if last is None:
+        return None
+    same = (
+        last.sha256 == sha256
+        and last.sheet == sheet
+        and last.header_row == header_row
+        and dict(last.mapping or {}) == dict(mapping)
+    )
+    return info_of(last) if same else None

@@ -106,3 +106,20 @@ def save_health(session: Session, config: HealthConfig) -> None:
         session.add(SettingRow(key=HEALTH_KEY, value=config.to_dict()))
     else:
         row.value = config.to_dict()
+
+
+def load_flag(session: Session, key: str) -> bool:
+    """A yes/no marker kept in the settings table (absent: no)."""
+    row = session.get(SettingRow, key)
+    return bool(row and row.value)
+
+
+def save_flag(session: Session, key: str, on: bool) -> None:
+    """Set or clear a marker; clearing removes the row, so an unset flag costs nothing."""
+    row = session.get(SettingRow, key)
+    if on and row is None:
+        session.add(SettingRow(key=key, value=True))
+    elif on and row is not None:
+        row.value = True
+    elif row is not None:
+        session.delete(row)

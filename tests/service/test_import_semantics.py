@@ -100,9 +100,10 @@ def test_reimporting_the_same_file_changes_nothing(ctx, tmp_path: Path) -> None:
     import_file(ctx, path)
     first = state(ctx)
     again = import_file(ctx, path)
+    assert again.status == "already_imported"
     assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
     pd.testing.assert_frame_equal(first, state(ctx))
-    assert counts(ctx) == (2, 6, 3)  # history grows: one snapshot per account per import
+    assert counts(ctx) == (1, 3, 3)  # recognised by its hash: no second record, no snapshots
 
 
 def test_partial_file_updates_only_its_columns_and_absent_accounts_stay(

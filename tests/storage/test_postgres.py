@@ -46,7 +46,9 @@ def pg_url() -> Iterator[str]:
 def test_import_and_accounts_on_postgres(capsys, pg_url: str, tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "report.xlsx", salesforce_rows(ROWS))
     assert main(["--db", pg_url, "--today", "2026-11-23", "import", str(path)]) == 0
-    assert main(["--db", pg_url, "--today", "2026-11-23", "import", str(path)]) == 0
+    # the same file for another date is new history (for the same date it would change nothing)
+    args = ["--db", pg_url, "--today", "2026-11-23", "import", str(path), "--as-of", "2026-11-20"]
+    assert main(args) == 0
     capsys.readouterr()
     assert main(["--db", pg_url, "--today", "2026-11-23", "accounts", "--format", "json"]) == 0
     records = json.loads(capsys.readouterr().out)

@@ -156,6 +156,12 @@ class RunPage(QWizardPage):
             reasons = "; ".join(p.sentence() for p in result.problems if p.severity == "error")
             say(self.message, f"The import was refused: {reasons}", error=True)
             return
+        if result.status == "already_imported":  # nothing written; another date would be new
+            self.progress.hide()
+            self.step.setText("")
+            message = result.message or ""
+            say(self.message, message[:1].upper() + message[1:] + ".")
+            return
         self.w.import_result = result
         self.w.imported.emit(result)
         self.w.next()
@@ -190,6 +196,7 @@ class SummaryPage(QWizardPage):
             grid.addWidget(value, 0, i)
             grid.addWidget(name, 1, i)
             self.counts[key] = value
+        self.notice = message_label()  # work after the commit that failed; the data stands
         self.moves_label = QLabel()
         self.moves = RowsModel(["Account", "Changed", "From", "To"])
         self.moves_view = QTableView()
@@ -198,6 +205,7 @@ class SummaryPage(QWizardPage):
         self.moves_view.horizontalHeader().setStretchLastSection(True)
         lay = QVBoxLayout(self)
         lay.addWidget(self.headline)
+        lay.addWidget(self.notice)
         lay.addLayout(grid)
         lay.addWidget(self.moves_label)
         lay.addWidget(self.moves_view, 1)
@@ -209,6 +217,7 @@ class SummaryPage(QWizardPage):
             f"<b>{r.file}</b>{f' (sheet {r.sheet})' if r.sheet else ''} imported as of "
             f"<b>{r.as_of.isoformat()}</b>: {r.rows_total:,} rows read."
         )
+        say(self.notice, " ".join(n[:1].upper() + n[1:] + "." for n in r.notices))
         values = {
             "new": r.new,
             "updated": r.updated,
