@@ -55,7 +55,11 @@ def test_out_of_range_warning_names_row_column_and_raw_text_in_json(
         "A1,Alpha,-5,11,2027-01-10,3\n"
         "A2,Beta,10,9,2250-12-31,-1\n"
     )
-    code, out, _ = run(capsys, "--db", db_url, "import", str(path), "--format", "json")
+    # Values above 10 would make the NPS column an account NPS in points; the user says these
+    # are 0-10 answers, so 11 is out of range.
+    code, out, _ = run(
+        capsys, "--db", db_url, "import", str(path), "--scale", "NPS=response", "--format", "json"
+    )
     assert code == 0
     warned = {
         (p["row"], p["column"], p["value"])

@@ -20,6 +20,7 @@ def to_run_page(qtbot, ctx, path) -> ImportWizard:
     next_page(qtbot, wizard, ImportWizard.HEADER)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    next_page(qtbot, wizard, ImportWizard.VALUES)  # the file has status and health columns
     next_page(qtbot, wizard, ImportWizard.VALIDATION)
     next_page(qtbot, wizard, ImportWizard.RUN)
     wizard.run_page.as_of.setDate(QDate(2026, 11, 20))
