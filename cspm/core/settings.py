@@ -33,6 +33,18 @@ class LifecycleWindows:
     advocate_health: float = 80  # ... and health_score >= this -> Advocate
 
 
+@dataclass(frozen=True)
+class ReadingLimits:
+    """How much a workbook may unpack to before cspm refuses to read it (zip bomb guard).
+
+    A real 1,048,576-row export unpacks to about 60 MB per column and compresses 10-30:1;
+    zip bombs compress 600-1000:1. The total bounds what a reader can be made to inflate.
+    """
+
+    max_unpacked_mb: int = 5000  # all parts of a workbook together, in MB (10^6 bytes)
+    max_unpack_ratio: int = 100  # unpacked:packed of any part larger than 1 MB
+
+
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "Trial",
     "Onboarding",
@@ -63,6 +75,7 @@ class Settings:
     date_order: DateOrder = "month_first"
     churned_statuses: tuple[str, ...] = ("churned", "cancelled", "canceled", "lost")
     trial_statuses: tuple[str, ...] = ("trial",)
+    reading: ReadingLimits = field(default_factory=ReadingLimits)
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -89,6 +102,11 @@ class Settings:
             elif key == "lifecycle":
                 lw_known = {f.name for f in fields(LifecycleWindows)}
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
+            elif key == "reading":
+                rl_known = {f.name for f in fields(ReadingLimits)}
+                changes[key] = ReadingLimits(
+                    **{k: int(v) for k, v in value.items() if k in rl_known}
+                )
             elif isinstance(value, list):
                 changes[key] = tuple(value)
             else:

@@ -17,6 +17,7 @@ from cspm.core.errors import BadInputError
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
 from cspm.core.plan import build_plan
+from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
 from cspm.storage import settings_repo
 
@@ -118,6 +119,7 @@ def prepare_raw(
     mapping = auto_map(table.headers, profile=profile, user=options.mapping)
     progress(0.45, "Reading values")
     plan = build_plan(table, mapping, settings)
+    plan.problems[:0] = reading_problems(raw.notes, raw.cells, raw.row_numbers, table.header_row)
     return PreparedImport(raw.path, raw, table, mapping, plan, profile_name, sha256)
 
 
