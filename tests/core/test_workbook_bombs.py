@@ -134,3 +134,17 @@ def test_cli_refuses_a_4gb_bomb_with_bounded_memory(tmp_path: Path, honest: bool
     assert err.startswith("cspm: 'bomb.xlsx' ") and err.count("\n") == 1
     assert "Traceback" not in err
     assert float(str(result["peak_mb"])) < PEAK_LIMIT_MB
+
+
+def test_the_limits_are_set_from_the_cli_and_honoured_by_import(
+    capsys: pytest.CaptureFixture[str], db_url: str, tmp_path: Path
+) -> None:
+    from cspm.cli import main
+
+    path = honest_workbook(tmp_path / "plain.xlsx", rows=20_000)
+    assert main(["--db", db_url, "settings", "set", "reading.max_unpacked_mb", "1"]) == 0
+    capsys.readouterr()
+    assert main(["--db", db_url, "import", str(path)]) == 2
+    assert "'plain.xlsx' would unpack to 1.6 MB" in capsys.readouterr().err
+    assert main(["--db", db_url, "settings", "set", "reading.max_unpack_ratio", "0"]) == 2
+    assert "reading.max_unpack_ratio must be at least 1." in capsys.readouterr().err
