@@ -16,8 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from cspm.core.control_chars import CONTROL, note, stripped
 from cspm.core.errors import BadInputError
-from cspm.core.read_notes import ReadNote, column_letter
+from cspm.core.read_notes import ReadNote
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 """Candidates in order of preference when two fit equally well."""
@@ -307,44 +308,22 @@ class _RecordLocator:
 
 
 _LINE_BREAK = re.compile("\r\n|\r|\n")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_CONTROL_NAMES = (
-    *("NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF"),
-    *("CR", "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM"),
-    *("SUB", "ESC", "FS", "GS", "RS", "US"),
-)
-
-
-def _control_name(char: str) -> str:
-    code = ord(char)
-    return "DEL" if code == 0x7F else _CONTROL_NAMES[code]
 
 
 def _strip_controls(text: str, rows: list[list[str]], records: _RecordLocator) -> list[ReadNote]:
-    """Remove control characters (not tab or line breaks) from cells, one warning per cell.
+    """Remove control characters (see `control_chars`) from cells, one warning per cell.
 
-    A NUL or an escape code in a name is never meant; kept, it lands in the database and in
-    every export. Only rows that hold one are looked at, so a clean file costs one search.
+    Only rows that hold one are looked at, so a clean file costs one search of its text.
     """
-    if _CONTROL.search(text) is None:
+    if CONTROL.search(text) is None:
         return []
-    hit_rows = sorted(set(records.indexes([m.start() for m in _CONTROL.finditer(text)])))
+    hit_rows = sorted(set(records.indexes([m.start() for m in CONTROL.finditer(text)])))
     notes = []
     for i in hit_rows:
         row = rows[i]
         for j, cell in enumerate(row):
-            found = _CONTROL.findall(cell)
-            if not found:
-                continue
-            row[j] = _CONTROL.sub("", cell)
-            names = ", ".join(dict.fromkeys(_control_name(c) for c in found))
-            count = "1 control character" if len(found) == 1 else f"{len(found)} control characters"
-            notes.append(
-                ReadNote(
-                    records.number_of(i),
-                    column_letter(j),
-                    f"removed {count} ({names}) from the text.",
-                    "warning",
-                )
-            )
+            result = stripped(cell)
+            if result is not None:
+                row[j] = result[0]
+                notes.append(note(records.number_of(i), j, result[1]))
     return notes

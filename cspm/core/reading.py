@@ -30,6 +30,7 @@ from python_calamine import (
     WorksheetNotFound,
 )
 
+from cspm.core.control_chars import strip_grid
 from cspm.core.csv_reading import read_csv_rows
 from cspm.core.errors import BadInputError
 from cspm.core.read_notes import ReadNote
@@ -83,7 +84,7 @@ def list_sheets(path: str | Path, limits: ReadingLimits | None = None) -> list[s
     file = _checked_file(path)
     if file.suffix.lower() in TEXT_EXTENSIONS:
         return []
-    with _workbook(file, limits or ReadingLimits()) as workbook:
+    with _workbook(file, limits or ReadingLimits()) as (workbook, _):
         return list(workbook.sheet_names)
 
 
@@ -131,16 +132,16 @@ def _read_text(file: Path) -> RawSheet:
 
 
 def _read_workbook(file: Path, sheet: str | None, limits: ReadingLimits) -> RawSheet:
-    with _workbook(file, limits) as workbook:
+    with _workbook(file, limits) as (workbook, may_hold_controls):
         names = list(workbook.sheet_names)
         if sheet is not None:
             wanted = [_resolve_sheet_name(file, names, sheet)]
         else:
             wanted = _default_sheet_order(workbook)
         for name in wanted:
-            cells, row_numbers = _sheet_frame(workbook, name)
+            cells, row_numbers, notes = _sheet_frame(workbook, name, may_hold_controls)
             if not cells.empty:
-                return RawSheet(file, name, names, cells, row_numbers)
+                return RawSheet(file, name, names, cells, row_numbers, notes)
     if sheet is not None:
         raise BadInputError(f'The sheet "{wanted[0]}" in {file.name} has no data.')
     raise BadInputError(f"{file.name} has no data.")
@@ -172,15 +173,24 @@ def _resolve_sheet_name(file: Path, names: list[str], sheet: str) -> str:
     raise BadInputError(f'{file.name} has no sheet named "{sheet}"; its sheets are {available}.')
 
 
-def _sheet_frame(workbook: CalamineWorkbook, name: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """A sheet's cells; calamine drops leading empty rows and columns, `start` says how many."""
+def _sheet_frame(
+    workbook: CalamineWorkbook, name: str, may_hold_controls: bool
+) -> tuple[pd.DataFrame, np.ndarray, list[ReadNote]]:
+    """A sheet's cells; calamine drops leading empty rows and columns, `start` says how many.
+
+    Control characters are stripped from text (with a note each) when the file may hold any.
+    """
     sheet = workbook.get_sheet_by_name(name)
     start = sheet.start
     rows = sheet.to_python() if start is not None else []
     first_row, first_column = start if start is not None else (0, 0)
     width = len(rows[0]) if rows else 0
     grid = _object_grid(rows, width)
-    return _trimmed_frame(grid, first_row_number=first_row + 1, first_column=first_column)
+    notes = strip_grid(grid, first_row + 1, first_column) if may_hold_controls else []
+    cells, row_numbers = _trimmed_frame(
+        grid, first_row_number=first_row + 1, first_column=first_column
+    )
+    return cells, row_numbers, notes
 
 
 def _object_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
@@ -246,24 +256,26 @@ def _used_extent(grid: np.ndarray) -> tuple[int, int]:
 
 
 @contextmanager
-def _workbook(file: Path, limits: ReadingLimits) -> Iterator[CalamineWorkbook]:
+def _workbook(file: Path, limits: ReadingLimits) -> Iterator[tuple[CalamineWorkbook, bool]]:
     """Open a workbook by its content, turning calamine's file errors into one clear sentence.
 
     Calamine picks its parser from the extension when given a path, so a file whose content
     disagrees with its name (an .xls saved as .xlsx) is opened from a file object, which makes
     calamine look at the bytes instead. Calamine bounds nothing it inflates, so the archive is
-    checked against `limits` first.
+    checked against `limits` first. Yields the workbook and whether its text may hold
+    control characters (always, for an .xls: nothing cheap tells).
     """
     magic = _magic_bytes(file)
     suffix = file.suffix.lower()
     is_ole2 = magic.startswith(_OLE2_MAGIC)
+    may_hold_controls = True
     if is_ole2:
         check_xls_size(file)
         if _has_encrypted_package(file):
             raise _password_protected(file)
     elif magic.startswith(_ZIP_MAGIC):
         try:
-            check_workbook_archive(file, limits)
+            may_hold_controls = check_workbook_archive(file, limits)
         except DamagedArchiveError:
             raise _unreadable(file) from None
         except OSError as exc:
@@ -277,7 +289,7 @@ def _workbook(file: Path, limits: ReadingLimits) -> Iterator[CalamineWorkbook]:
                 workbook = CalamineWorkbook.from_path(file)
             else:
                 workbook = CalamineWorkbook.from_filelike(stack.enter_context(file.open("rb")))
-            yield stack.enter_context(workbook)
+            yield stack.enter_context(workbook), may_hold_controls
     except _CALAMINE_MISUSE:
         raise
     except PasswordError:

@@ -33,6 +33,8 @@ MAX_XLS_BYTES = 512 * MB
 _RATIO_FLOOR = MB
 """Parts smaller than this may compress any amount: they cannot hurt."""
 _STEP = MB
+_ESCAPE = b"_x00"
+"""How OOXML writes characters XML cannot hold (_x0000_ to _x001F_): a hint, not proof."""
 _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature, then name and extra field lengths
 
 
@@ -50,17 +52,23 @@ def check_xls_size(file: Path) -> None:
         )
 
 
-def check_workbook_archive(file: Path, limits: ReadingLimits) -> None:
-    """Raise BadInputError for a zip bomb, DamagedArchiveError for an archive we cannot walk."""
+def check_workbook_archive(file: Path, limits: ReadingLimits) -> bool:
+    """Raise BadInputError for a zip bomb, DamagedArchiveError for an archive we cannot walk.
+
+    Returns whether the inflated parts hold an `_x00..`-style escape, the way spreadsheets
+    store control characters in text: only then must the cells be searched for them.
+    """
     try:
         with zipfile.ZipFile(file) as archive:
             parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as exc:
         raise DamagedArchiveError(str(exc)) from None
     _check_declared(file, parts, limits)
+    escapes = False
     with file.open("rb") as handle:
         for part in parts:
-            _check_inflated(file, handle, part)
+            escapes = _check_inflated(file, handle, part) or escapes
+    return escapes
 
 
 def _check_declared(file: Path, parts: list[zipfile.ZipInfo], limits: ReadingLimits) -> None:
@@ -85,8 +93,9 @@ def _check_declared(file: Path, parts: list[zipfile.ZipInfo], limits: ReadingLim
             )
 
 
-def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> None:
-    """Inflate one part in steps, refusing it the moment it outgrows its declared size."""
+def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> bool:
+    """Inflate one part in steps, refusing it the moment it outgrows its declared size;
+    whether it holds a control-character escape."""
     handle.seek(part.header_offset)
     header = handle.read(_LOCAL_HEADER.size)
     if len(header) < _LOCAL_HEADER.size:
@@ -97,8 +106,9 @@ def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> None
     handle.seek(name_length + extra_length, 1)
     if part.compress_type == zipfile.ZIP_STORED:
         produced = part.compress_size
+        escapes = _ESCAPE in handle.read(min(part.compress_size, part.file_size + 1))
     elif part.compress_type == zipfile.ZIP_DEFLATED:
-        produced = _inflated_size(handle, part.compress_size, part.file_size)
+        produced, escapes = _inflated_size(handle, part.compress_size, part.file_size)
     else:  # Excel and every other spreadsheet writer use deflate
         raise DamagedArchiveError(f"{part.filename}: compression method {part.compress_type}")
     if produced > part.file_size:
@@ -106,13 +116,17 @@ def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> None
             f"'{file.name}' is damaged or built to harm: its part {part.filename} unpacks to "
             f"more than the {_size(part.file_size)} it declares, so cspm does not read it."
         )
+    return escapes
 
 
-def _inflated_size(handle: BinaryIO, packed: int, allowed: int) -> int:
-    """Bytes the deflate data inflates to, counting no further than one step past `allowed`."""
+def _inflated_size(handle: BinaryIO, packed: int, allowed: int) -> tuple[int, bool]:
+    """Bytes the deflate data inflates to, counting no further than one step past `allowed`,
+    and whether they hold a control-character escape (a memchr-speed search per step)."""
     inflater = zlib.decompressobj(-15)
     produced = 0
     remaining = packed
+    escapes = False
+    tail = b""
     try:
         while remaining > 0 and not inflater.eof:
             data = handle.read(min(_STEP, remaining))
@@ -120,13 +134,17 @@ def _inflated_size(handle: BinaryIO, packed: int, allowed: int) -> int:
                 break
             remaining -= len(data)
             while data:
-                produced += len(inflater.decompress(data, _STEP))
+                out = inflater.decompress(data, _STEP)
+                produced += len(out)
                 if produced > allowed:
-                    return produced
+                    return produced, escapes
+                if not escapes:
+                    escapes = _ESCAPE in out or _ESCAPE in tail + out[: len(_ESCAPE)]
+                    tail = out[-len(_ESCAPE) :]
                 data = inflater.unconsumed_tail
     except zlib.error as exc:
         raise DamagedArchiveError(str(exc)) from None
-    return produced
+    return produced, escapes
 
 
 def _size(n: int) -> str:

@@ -10,6 +10,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 
 from cspm.core.errors import BadInputError
 from cspm.core.reading import RawSheet, read_raw
@@ -162,3 +163,38 @@ def test_trailing_delimiters_do_not_widen_the_sheet(tmp_path: Path) -> None:
     path = tmp_path / "trailing.csv"
     path.write_text("Account ID,Account Name\nA1,Acme" + "," * 30_000 + "\n", encoding="utf-8")
     assert values(read_raw(path)) == [["Account ID", "Account Name"], ["A1", "Acme"]]
+
+
+# --- workbooks -----------------------------------------------------------------------------------
+
+
+def test_control_characters_in_a_workbook_are_stripped_and_named(tmp_path: Path) -> None:
+    """Excel and XlsxWriter carry them as _x0000_ escapes, which the reader turns back."""
+    path = tmp_path / "ctl.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    sheet = workbook.add_worksheet("Accounts")
+    sheet.write_row(2, 1, ["Account ID", "Account Name"])
+    sheet.write_row(3, 1, ["A1", "Ac\x00me\x07"])
+    sheet.write_row(4, 1, ["A2", "Two\nlines\tkept"])
+    sheet.write_row(5, 1, ["A3", "\x1b"])
+    workbook.close()
+    raw = read_raw(path)
+    assert values(raw)[1:] == [
+        [None, "A1", "Acme"],
+        [None, "A2", "Two\nlines\tkept"],
+        [None, "A3", None],
+    ]
+    assert notes(raw) == [
+        (4, "C", "warning", "removed 2 control characters (NUL, BEL) from the text."),
+        (6, "C", "warning", "removed 1 control character (ESC) from the text."),
+    ]
+
+
+def test_a_clean_workbook_has_no_notes(tmp_path: Path) -> None:
+    path = tmp_path / "clean.xlsx"
+    workbook = xlsxwriter.Workbook(path)
+    workbook.add_worksheet().write_row(0, 0, ["Account Name", "Zoë _x0041_ literal"])
+    workbook.close()
+    raw = read_raw(path)
+    assert values(raw) == [["Account Name", "Zoë _x0041_ literal"]]
+    assert raw.notes == []
