@@ -12,6 +12,8 @@ abort. So before reading we look at the archive ourselves, in constant memory:
    (0.5 s for a 1,048,576-row sheet that calamine takes 10 s to read). calamine's zip library
    (0.9) also stops at a declared size, but that is a detail of one version; this is ours.
 
+3. What the reader will allocate for each worksheet: see `sheet_extent`.
+
 An old binary .xls is not compressed; its size is bounded by what the format can hold.
 """
 
@@ -25,6 +27,7 @@ from typing import BinaryIO
 
 from cspm.core.errors import BadInputError
 from cspm.core.settings import ReadingLimits
+from cspm.core.sheet_extent import ExtentScan
 
 MB = 1_000_000
 MAX_XLS_BYTES = 512 * MB
@@ -104,11 +107,12 @@ def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> bool
     if signature != b"PK\x03\x04":
         raise DamagedArchiveError(f"{part.filename}: bad header")
     handle.seek(name_length + extra_length, 1)
+    scan = _PartScan(part.filename)
     if part.compress_type == zipfile.ZIP_STORED:
         produced = part.compress_size
-        escapes = _ESCAPE in handle.read(min(part.compress_size, part.file_size + 1))
+        scan.feed(handle.read(min(part.compress_size, part.file_size + 1)))
     elif part.compress_type == zipfile.ZIP_DEFLATED:
-        produced, escapes = _inflated_size(handle, part.compress_size, part.file_size)
+        produced = _inflate(handle, part.compress_size, part.file_size, scan)
     else:  # Excel and every other spreadsheet writer use deflate
         raise DamagedArchiveError(f"{part.filename}: compression method {part.compress_type}")
     if produced > part.file_size:
@@ -116,17 +120,40 @@ def _check_inflated(file: Path, handle: BinaryIO, part: zipfile.ZipInfo) -> bool
             f"'{file.name}' is damaged or built to harm: its part {part.filename} unpacks to "
             f"more than the {_size(part.file_size)} it declares, so cspm does not read it."
         )
-    return escapes
+    extent = scan.extent
+    if extent is not None and extent.too_sparse():
+        raise BadInputError(
+            f"'{file.name}' has a sheet that spans A1:{extent.corner()} ({extent.cells:,} cells) "
+            "with little data in it, more than cspm reads: delete the stray cells far below "
+            "or right of the table (Ctrl+End finds them) or copy the table to a new sheet."
+        )
+    return scan.escapes
 
 
-def _inflated_size(handle: BinaryIO, packed: int, allowed: int) -> tuple[int, bool]:
-    """Bytes the deflate data inflates to, counting no further than one step past `allowed`,
-    and whether they hold a control-character escape (a memchr-speed search per step)."""
+class _PartScan:
+    """What the inflated bytes of one part tell, seen in steps: control-character escapes
+    (a memchr-speed search) and, for a worksheet, the block the reader will allocate."""
+
+    def __init__(self, name: str) -> None:
+        self.escapes = False
+        self._tail = b""
+        is_sheet = name.startswith("xl/worksheets/") and name.endswith(".xml")
+        self.extent = ExtentScan() if is_sheet else None
+
+    def feed(self, data: bytes) -> None:
+        if not self.escapes:
+            self.escapes = _ESCAPE in data or _ESCAPE in self._tail + data[: len(_ESCAPE)]
+            self._tail = data[-len(_ESCAPE) :]
+        if self.extent is not None:
+            self.extent.feed(data)
+
+
+def _inflate(handle: BinaryIO, packed: int, allowed: int, scan: _PartScan) -> int:
+    """Bytes the deflate data inflates to, counting no further than one step past `allowed`;
+    each step is shown to `scan` and dropped."""
     inflater = zlib.decompressobj(-15)
     produced = 0
     remaining = packed
-    escapes = False
-    tail = b""
     try:
         while remaining > 0 and not inflater.eof:
             data = handle.read(min(_STEP, remaining))
@@ -137,14 +164,12 @@ def _inflated_size(handle: BinaryIO, packed: int, allowed: int) -> tuple[int, bo
                 out = inflater.decompress(data, _STEP)
                 produced += len(out)
                 if produced > allowed:
-                    return produced, escapes
-                if not escapes:
-                    escapes = _ESCAPE in out or _ESCAPE in tail + out[: len(_ESCAPE)]
-                    tail = out[-len(_ESCAPE) :]
+                    return produced
+                scan.feed(out)
                 data = inflater.unconsumed_tail
     except zlib.error as exc:
         raise DamagedArchiveError(str(exc)) from None
-    return produced, escapes
+    return produced
 
 
 def _size(n: int) -> str:

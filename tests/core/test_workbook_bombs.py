@@ -85,6 +85,48 @@ def test_a_large_real_workbook_still_reads(tmp_path: Path) -> None:
     assert raw.cells.iloc[50_000, 1] == "Account 50000"
 
 
+def _stray_cell_workbook(path: Path, rows: int, stray: tuple[int, int]) -> Path:
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = workbook.add_worksheet("Accounts")
+    sheet.write_row(0, 0, ["Account ID", "Account Name", "ARR"])
+    for i in range(1, rows + 1):
+        sheet.write_row(i, 0, [f"A{i}", f"Account {i}", i])
+    sheet.write(*stray, "oops")
+    workbook.close()
+    return path
+
+
+def test_two_cells_far_apart_are_refused_before_the_reader_allocates_the_block(
+    tmp_path: Path,
+) -> None:
+    """A1 and XFD1048576: a 5 KB file that made the reader ask for 17 billion cells."""
+    path = _stray_cell_workbook(tmp_path / "sparse.xlsx", 1, (1_048_575, 16_383))
+    with pytest.raises(BadInputError) as error:
+        read_raw(path)
+    assert str(error.value) == (
+        "'sparse.xlsx' has a sheet that spans A1:XFD1048576 (17,179,869,184 cells) with little "
+        "data in it, more than cspm reads: delete the stray cells far below or right of the "
+        "table (Ctrl+End finds them) or copy the table to a new sheet."
+    )
+
+
+def test_a_stray_wide_cell_deep_inside_the_sheet_is_seen(tmp_path: Path) -> None:
+    path = _stray_cell_workbook(tmp_path / "stray.xlsx", 60_000, (900_000, 700))
+    with pytest.raises(BadInputError, match=r"spans A1:ZY900001 \(630,900,701 cells\)"):
+        read_raw(path)
+
+
+def test_wide_and_long_real_sheets_are_not_mistaken_for_sparse(tmp_path: Path) -> None:
+    path = tmp_path / "wide.xlsx"
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = workbook.add_worksheet("Accounts")
+    sheet.write_row(0, 0, ["Account ID", *[f"Property {i}" for i in range(1, 300)]])
+    for i in range(1, 2_001):
+        sheet.write_row(i, 0, [f"A{i}", *range(299)])
+    workbook.close()
+    assert read_raw(path).cells.shape == (2_001, 300)
+
+
 def test_xls_beyond_what_the_format_can_hold_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "old.xls"
     with path.open("wb") as handle:  # an OLE2 signature, then a sparse 600 MB
@@ -125,9 +167,12 @@ def _import_in_fresh_process(tmp_path: Path, workbook: Path) -> dict[str, object
     return result
 
 
-@pytest.mark.parametrize("honest", [True, False], ids=["declared", "lying"])
-def test_cli_refuses_a_4gb_bomb_with_bounded_memory(tmp_path: Path, honest: bool) -> None:
-    path = actual_bomb(tmp_path / "bomb.xlsx", honest=honest)
+@pytest.mark.parametrize("kind", ["declared", "lying", "sparse"])
+def test_cli_refuses_a_bomb_with_bounded_memory(tmp_path: Path, kind: str) -> None:
+    if kind == "sparse":
+        path = _stray_cell_workbook(tmp_path / "bomb.xlsx", 1, (1_048_575, 16_383))
+    else:
+        path = actual_bomb(tmp_path / "bomb.xlsx", honest=kind == "declared")
     result = _import_in_fresh_process(tmp_path, path)
     assert result["code"] == 2
     err = str(result["err"])
