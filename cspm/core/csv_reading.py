@@ -136,7 +136,9 @@ def decode_text(data: bytes, name: str) -> DecodedText:
     if not data:
         raise BadInputError(f"{name} is empty.")
     encoding = _bom_encoding(data) or _bomless_utf16(data)
-    if encoding:
+    if encoding == "utf-8-sig":  # Excel's "CSV UTF-8": checked like UTF-8 without the mark
+        data = data[3:]
+    elif encoding:
         try:
             return DecodedText(data.decode(encoding), encoding)
         except UnicodeDecodeError as exc:

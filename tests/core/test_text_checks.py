@@ -198,3 +198,15 @@ def test_a_clean_workbook_has_no_notes(tmp_path: Path) -> None:
     raw = read_raw(path)
     assert values(raw) == [["Account Name", "Zoë _x0041_ literal"]]
     assert raw.notes == []
+
+
+def test_utf8_with_bom_and_a_cp1252_row_is_read_not_refused(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8" writes a BOM; a row pasted from elsewhere must not sink the file."""
+    path = tmp_path / "bom.csv"
+    path.write_bytes("\ufeffAccount Name\nZoë\n".encode() + "Café\n".encode("cp1252"))
+    raw = read_raw(path)
+    assert values(raw) == [["Account Name"], ["Zoë"], ["Café"]]
+    assert [n.message for n in raw.notes] == [
+        "bom.csv is UTF-8 except row 3, which is not valid UTF-8 and was read as Windows-1252 "
+        "(Western European): check its accents."
+    ]
