@@ -85,10 +85,10 @@ def _check_declared(file: Path, parts: list[zipfile.ZipInfo], limits: ReadingLim
             f"workbooks that unpack to more than {_size(max_total)} "
             "(setting reading.max_unpacked_mb)."
         )
-    for part in parts:
-        if part.file_size > _RATIO_FLOOR and (
-            part.file_size > limits.max_unpack_ratio * max(1, part.compress_size)
-        ):
+    # Each large part, and the archive as a whole (many small parts add up to a bomb too).
+    sizes = [(p.file_size, p.compress_size) for p in parts] + [(total, packed)]
+    for unpacked, compressed in sizes:
+        if unpacked > _RATIO_FLOOR and unpacked > limits.max_unpack_ratio * max(1, compressed):
             raise BadInputError(
                 f"'{file.name}' would unpack to {_size(total)} (ratio {ratio}); cspm refuses "
                 f"workbooks compressed more than {limits.max_unpack_ratio}:1, which real "

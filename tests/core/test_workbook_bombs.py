@@ -21,7 +21,14 @@ from cspm.core.errors import BadInputError
 from cspm.core.reading import list_sheets, read_raw
 from cspm.core.settings import ReadingLimits, Settings
 
-from .zip_bombs import actual_bomb, declared_bomb, honest_workbook
+from .zip_bombs import (
+    actual_bomb,
+    declared_bomb,
+    honest_workbook,
+    repeated_sheet,
+    workbook_parts,
+    write_zip,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 PEAK_LIMIT_MB = 500
@@ -41,6 +48,17 @@ def test_declared_size_above_the_limit_is_refused_in_one_sentence(tmp_path: Path
 def test_honest_bomb_is_refused_by_its_ratio(tmp_path: Path) -> None:
     path = actual_bomb(tmp_path / "bomb.xlsx", honest=True)
     with pytest.raises(BadInputError, match=r"^'bomb\.xlsx' would unpack to 4\.0 GB \(ratio "):
+        read_raw(path)
+
+
+def test_a_bomb_split_into_many_small_parts_is_refused_as_a_whole(tmp_path: Path) -> None:
+    """Each part stays under the 1 MB a part may compress freely; together they are a bomb."""
+    stream, size = repeated_sheet(900_000, 1)
+    assert size < 1_000_000
+    parts = workbook_parts(stream, size)
+    parts += [(f"xl/media/filler{i}.xml", stream, size, 0) for i in range(3300)]
+    path = write_zip(tmp_path / "many.xlsx", parts)
+    with pytest.raises(BadInputError, match=r"^'many\.xlsx' would unpack to 3\.0 GB \(ratio "):
         read_raw(path)
 
 
