@@ -45,11 +45,14 @@ def expand_custom(custom: pd.Series) -> tuple[pd.DataFrame, dict[str, FieldType]
     records = [c if isinstance(c, dict) else {} for c in custom]
     wide = pd.DataFrame.from_records(records, index=custom.index)
     types: dict[str, FieldType] = {}
+    columns = {}
     for col in wide.columns:
         raw = wide[col].astype(object)
         types[str(col)] = infer_type(raw)
-        wide[col] = parse_column(raw, types[str(col)]).values.to_numpy()
-    return wide, types
+        columns[col] = parse_column(raw, types[str(col)]).values.to_numpy()
+    # One frame from all columns: assigning them one by one fragments a wide frame (a 5,000-
+    # column export printed pandas PerformanceWarnings on every command).
+    return pd.DataFrame(columns, index=custom.index), types
 
 
 def with_all_fields(state: pd.DataFrame) -> pd.DataFrame:

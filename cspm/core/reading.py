@@ -11,7 +11,7 @@ from __future__ import annotations
 import mmap
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,12 @@ from python_calamine import (
     WorksheetNotFound,
 )
 
+from cspm.core.control_chars import strip_grid
 from cspm.core.csv_reading import read_csv_rows
 from cspm.core.errors import BadInputError
+from cspm.core.read_notes import ReadNote
+from cspm.core.settings import ReadingLimits
+from cspm.core.workbook_limits import DamagedArchiveError, check_workbook_archive, check_xls_size
 
 EXCEL_EXTENSIONS: frozenset[str] = frozenset({".xlsx", ".xlsm", ".xls"})
 TEXT_EXTENSIONS: frozenset[str] = frozenset({".csv", ".tsv", ".txt"})
@@ -63,6 +67,7 @@ class RawSheet:
         even when the data starts further right, so column letters in messages stay true.
     row_numbers: int64, for each row of `cells` the 1-based row number Excel shows (CSV: the
         1-based record number in the file).
+    notes: see `cspm.core.read_notes`; the import lists them in its summary.
     """
 
     path: Path
@@ -70,27 +75,32 @@ class RawSheet:
     sheet_names: list[str]
     cells: pd.DataFrame
     row_numbers: np.ndarray
+    notes: list[ReadNote] = field(default_factory=list)
+    """What reading decided or repaired (encoding, stripped control characters), by row."""
 
 
-def list_sheets(path: str | Path) -> list[str]:
+def list_sheets(path: str | Path, limits: ReadingLimits | None = None) -> list[str]:
     """All sheet names of a workbook in workbook order; [] for a text file, which has none."""
     file = _checked_file(path)
     if file.suffix.lower() in TEXT_EXTENSIONS:
         return []
-    with _workbook(file) as workbook:
+    with _workbook(file, limits or ReadingLimits()) as (workbook, _):
         return list(workbook.sheet_names)
 
 
-def read_raw(path: str | Path, sheet: str | None = None) -> RawSheet:
+def read_raw(
+    path: str | Path, sheet: str | None = None, limits: ReadingLimits | None = None
+) -> RawSheet:
     """Read one sheet (default: the first visible sheet with any data) or a text file's cells.
 
     `sheet` is ignored for text files. Every problem with the file itself raises
-    BadInputError with one sentence naming the file.
+    BadInputError with one sentence naming the file; `limits` bound what a workbook may
+    unpack to (see `workbook_limits`).
     """
     file = _checked_file(path)
     if file.suffix.lower() in TEXT_EXTENSIONS:
         return _read_text(file)
-    return _read_workbook(file, sheet)
+    return _read_workbook(file, sheet, limits or ReadingLimits())
 
 
 def _checked_file(path: str | Path) -> Path:
@@ -108,29 +118,30 @@ def _checked_file(path: str | Path) -> Path:
 
 def _read_text(file: Path) -> RawSheet:
     try:
-        rows, first_record = read_csv_rows(file)
+        records = read_csv_rows(file)
     except OSError as exc:
         raise _unopenable(file, exc) from None
+    rows = records.rows
     width = max((len(row) for row in rows), default=0)
     padded = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
     grid = _object_grid(padded, width)
-    cells, row_numbers = _trimmed_frame(grid, first_row_number=first_record, first_column=0)
+    cells, row_numbers = _trimmed_frame(grid, first_row_number=records.first_record, first_column=0)
     if cells.empty:
         raise BadInputError(f"{file.name} is empty.")
-    return RawSheet(file, None, [], cells, row_numbers)
+    return RawSheet(file, None, [], cells, row_numbers, records.notes)
 
 
-def _read_workbook(file: Path, sheet: str | None) -> RawSheet:
-    with _workbook(file) as workbook:
+def _read_workbook(file: Path, sheet: str | None, limits: ReadingLimits) -> RawSheet:
+    with _workbook(file, limits) as (workbook, may_hold_controls):
         names = list(workbook.sheet_names)
         if sheet is not None:
             wanted = [_resolve_sheet_name(file, names, sheet)]
         else:
             wanted = _default_sheet_order(workbook)
         for name in wanted:
-            cells, row_numbers = _sheet_frame(workbook, name)
+            cells, row_numbers, notes = _sheet_frame(workbook, name, may_hold_controls)
             if not cells.empty:
-                return RawSheet(file, name, names, cells, row_numbers)
+                return RawSheet(file, name, names, cells, row_numbers, notes)
     if sheet is not None:
         raise BadInputError(f'The sheet "{wanted[0]}" in {file.name} has no data.')
     raise BadInputError(f"{file.name} has no data.")
@@ -162,15 +173,24 @@ def _resolve_sheet_name(file: Path, names: list[str], sheet: str) -> str:
     raise BadInputError(f'{file.name} has no sheet named "{sheet}"; its sheets are {available}.')
 
 
-def _sheet_frame(workbook: CalamineWorkbook, name: str) -> tuple[pd.DataFrame, np.ndarray]:
-    """A sheet's cells; calamine drops leading empty rows and columns, `start` says how many."""
+def _sheet_frame(
+    workbook: CalamineWorkbook, name: str, may_hold_controls: bool
+) -> tuple[pd.DataFrame, np.ndarray, list[ReadNote]]:
+    """A sheet's cells; calamine drops leading empty rows and columns, `start` says how many.
+
+    Control characters are stripped from text (with a note each) when the file may hold any.
+    """
     sheet = workbook.get_sheet_by_name(name)
     start = sheet.start
     rows = sheet.to_python() if start is not None else []
     first_row, first_column = start if start is not None else (0, 0)
     width = len(rows[0]) if rows else 0
     grid = _object_grid(rows, width)
-    return _trimmed_frame(grid, first_row_number=first_row + 1, first_column=first_column)
+    notes = strip_grid(grid, first_row + 1, first_column) if may_hold_controls else []
+    cells, row_numbers = _trimmed_frame(
+        grid, first_row_number=first_row + 1, first_column=first_column
+    )
+    return cells, row_numbers, notes
 
 
 def _object_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
@@ -236,19 +256,31 @@ def _used_extent(grid: np.ndarray) -> tuple[int, int]:
 
 
 @contextmanager
-def _workbook(file: Path) -> Iterator[CalamineWorkbook]:
+def _workbook(file: Path, limits: ReadingLimits) -> Iterator[tuple[CalamineWorkbook, bool]]:
     """Open a workbook by its content, turning calamine's file errors into one clear sentence.
 
     Calamine picks its parser from the extension when given a path, so a file whose content
     disagrees with its name (an .xls saved as .xlsx) is opened from a file object, which makes
-    calamine look at the bytes instead.
+    calamine look at the bytes instead. Calamine bounds nothing it inflates, so the archive is
+    checked against `limits` first. Yields the workbook and whether its text may hold
+    control characters (always, for an .xls: nothing cheap tells).
     """
     magic = _magic_bytes(file)
     suffix = file.suffix.lower()
     is_ole2 = magic.startswith(_OLE2_MAGIC)
-    if is_ole2 and _has_encrypted_package(file):
-        raise _password_protected(file)
-    if not (is_ole2 or magic.startswith(_ZIP_MAGIC)):
+    may_hold_controls = True
+    if is_ole2:
+        check_xls_size(file)
+        if _has_encrypted_package(file):
+            raise _password_protected(file)
+    elif magic.startswith(_ZIP_MAGIC):
+        try:
+            may_hold_controls = check_workbook_archive(file, limits)
+        except DamagedArchiveError:
+            raise _unreadable(file) from None
+        except OSError as exc:
+            raise _unopenable(file, exc) from None
+    else:
         raise _unreadable(file)
     by_path = suffix == ".xls" if is_ole2 else suffix in {".xlsx", ".xlsm"}
     try:
@@ -257,7 +289,7 @@ def _workbook(file: Path) -> Iterator[CalamineWorkbook]:
                 workbook = CalamineWorkbook.from_path(file)
             else:
                 workbook = CalamineWorkbook.from_filelike(stack.enter_context(file.open("rb")))
-            yield stack.enter_context(workbook)
+            yield stack.enter_context(workbook), may_hold_controls
     except _CALAMINE_MISUSE:
         raise
     except PasswordError:

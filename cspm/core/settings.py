@@ -35,6 +35,18 @@ class LifecycleWindows:
     advocate_health: float = 80  # ... and health_score >= this -> Advocate
 
 
+@dataclass(frozen=True)
+class ReadingLimits:
+    """How much a workbook may unpack to before cspm refuses to read it (zip bomb guard).
+
+    A real 1,048,576-row export unpacks to about 60 MB per column and compresses 10-30:1;
+    zip bombs compress 600-1000:1. The total bounds what a reader can be made to inflate.
+    """
+
+    max_unpacked_mb: int = 5000  # all parts of a workbook together, in MB (10^6 bytes)
+    max_unpack_ratio: int = 100  # unpacked:packed of any part larger than 1 MB
+
+
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "Trial",
     "Onboarding",
@@ -143,6 +155,7 @@ class Settings:
     churned_statuses: tuple[str, ...] = DEFAULT_CHURNED_STATUSES
     trial_statuses: tuple[str, ...] = DEFAULT_TRIAL_STATUSES
     currency: CurrencySettings = field(default_factory=CurrencySettings)
+    reading: ReadingLimits = field(default_factory=ReadingLimits)
 
     @property
     def money(self) -> MoneyFormat:
@@ -176,6 +189,11 @@ class Settings:
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
             elif key == "currency":
                 changes[key] = CurrencySettings.from_dict(value)
+            elif key == "reading":
+                rl_known = {f.name for f in fields(ReadingLimits)}
+                changes[key] = ReadingLimits(
+                    **{k: int(v) for k, v in value.items() if k in rl_known}
+                )
             elif isinstance(value, list):
                 changes[key] = tuple(value)
                 if changes[key] == _FORMER_DEFAULTS.get(key):

@@ -32,6 +32,16 @@ from .segments import find_segment
 EXPORTABLE = (".xlsx", ".csv", ".pdf")
 
 
+def clean_up_interrupted_exports() -> int:
+    """Remove temporary files that exports killed mid-write left behind; called at start-up.
+
+    How many were removed; never raises (see `cspm.reports.export_temps`).
+    """
+    from cspm.reports.safe_write import sweep_leftover_exports
+
+    return sweep_leftover_exports()
+
+
 def _filters(segment: str | None, owner: str | None, tier: str | None) -> dict[str, str]:
     return {k: v for k, v in (("segment", segment), ("owner", owner), ("tier", tier)) if v}
 
@@ -276,6 +286,8 @@ def export(
         raise BadInputError(f"Cannot export to '{path.name}': use a .xlsx, .csv or .pdf file name.")
     if not path.parent.exists():
         raise BadInputError(f"The folder {path.parent} does not exist.")
+    if not path.parent.is_dir():
+        raise BadInputError(f"Cannot write {path.name}: {path.parent} is a file, not a folder.")
     if suffix == ".pdf":
         if what == "tasks":
             raise BadInputError("Tasks export as .csv or .xlsx.")

@@ -20,7 +20,9 @@ from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
 from cspm.core.plan import UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
+from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
+from cspm.core.settings import ReadingLimits
 from cspm.storage import settings_repo
 
 from .context import AppContext
@@ -51,6 +53,7 @@ __all__ = [
     "prepare_raw",
     "read_cells",
     "read_sheet",
+    "reading_limits",
     "scale_labels",
     "set_import_as_of",
     "sheet_names",
@@ -66,11 +69,23 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def read_cells(path: str | Path, sheet: str | None = None) -> SheetCells:
-    """Read one sheet's cells and fingerprint the file: the only step that touches the file."""
+def read_cells(
+    path: str | Path, sheet: str | None = None, limits: ReadingLimits | None = None
+) -> SheetCells:
+    """Read one sheet's cells and fingerprint the file: the only step that touches the file.
+
+    `limits` (default: the defaults) bound what a workbook may unpack to; see
+    `reading_limits` for the database's own setting.
+    """
     path = Path(path)
-    raw = read_raw(path, sheet)
+    raw = read_raw(path, sheet, limits)
     return SheetCells(raw, _sha256(path))
+
+
+def reading_limits(ctx: AppContext) -> ReadingLimits:
+    """The zip-bomb limits set for this database (`cspm settings set reading.…`)."""
+    with ctx.db.session() as s:
+        return settings_repo.load_settings(s).reading
 
 
 def prepare_cells(
@@ -91,7 +106,8 @@ def prepare_import(
     """Read, find the header, map and validate: no database writes."""
     path = Path(path)
     progress(0.02, f"Reading {path.name}")
-    return prepare_cells(ctx, read_cells(path, options.sheet), options, progress)
+    cells = read_cells(path, options.sheet, reading_limits(ctx))
+    return prepare_cells(ctx, cells, options, progress)
 
 
 def prepare_raw(
@@ -127,7 +143,10 @@ def prepare_raw(
     plan = build_plan(
         table, mapping, settings, _choices(options, documents.get(profile_name or ""))
     )
-    plan.problems[:0] = role_notes
+    plan.problems[:0] = [
+        *reading_problems(raw.notes, raw.cells, raw.row_numbers, table.header_row),
+        *role_notes,
+    ]
     return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
 
 

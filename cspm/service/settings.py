@@ -22,7 +22,13 @@ from sqlalchemy.orm import Session
 from cspm.core.errors import BadInputError
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 from cspm.core.money import MoneyFormat
-from cspm.core.settings import UNASSIGNED_TIER, LifecycleWindows, Settings, TierBand
+from cspm.core.settings import (
+    UNASSIGNED_TIER,
+    LifecycleWindows,
+    ReadingLimits,
+    Settings,
+    TierBand,
+)
 from cspm.core.tasks import TaskSettings
 from cspm.storage import revision, settings_repo
 from cspm.storage.models import SettingRow
@@ -120,9 +126,11 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
             raise BadInputError(f"{key} needs a number, got '{value}'.") from None
         lifecycle = dataclasses.replace(settings.lifecycle, **{name: number})
         return save_settings(ctx, dataclasses.replace(settings, lifecycle=lifecycle))
+    if key.startswith("reading."):
+        return save_settings(ctx, _with_reading_limit(settings, key, value))
     raise BadInputError(
         f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
-        "trial_statuses, lifecycle.<window>, "
+        "trial_statuses, lifecycle.<window>, reading.<max_unpacked_mb|max_unpack_ratio>, "
         "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
         f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP} or {TASK_KEYS_HELP}."
     )
@@ -136,6 +144,23 @@ def set_rates(ctx: AppContext, rates: Sequence[tuple[str, float]], effective: dt
 def remove_rates(ctx: AppContext, code: str, effective: dt.date | None = None) -> Settings:
     """Remove a currency's rates (or only the one effective from `effective`)."""
     return save_settings(ctx, without_rates(get_settings(ctx), code, effective))
+
+
+def _with_reading_limit(settings: Settings, key: str, value: str) -> Settings:
+    """reading.max_unpacked_mb / reading.max_unpack_ratio: whole numbers of at least 1."""
+    name = key.split(".", 1)[1]
+    known = {f.name for f in dataclasses.fields(ReadingLimits)}
+    if name not in known:
+        raise BadInputError(f"Unknown reading setting '{name}'; known: {', '.join(sorted(known))}.")
+    try:
+        number = int(value)
+    except ValueError:
+        raise BadInputError(f"{key} needs a whole number, got '{value}'.") from None
+    if number < 1:
+        raise BadInputError(f"{key} must be at least 1.")
+    return dataclasses.replace(
+        settings, reading=dataclasses.replace(settings.reading, **{name: number})
+    )
 
 
 def health_config(ctx: AppContext) -> HealthConfig:
