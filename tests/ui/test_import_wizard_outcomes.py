@@ -56,3 +56,19 @@ def test_failed_task_update_is_a_notice_on_the_summary(qtbot, ctx, tmp_path, mon
     notice = wizard.summary_page.notice
     assert notice.isVisible()
     assert notice.text().startswith("Imported; tasks will refresh on next open")
+
+
+def test_the_wizard_reads_within_the_databases_unpacking_limit(qtbot, ctx, tmp_path) -> None:
+    """`reading.max_unpack_ratio` set for this database applies in the window too."""
+    from cspm.service.settings import set_value
+
+    set_value(ctx, "reading.max_unpacked_mb", "1")
+    rows = [
+        [f"A{i}", f"Account {i}", "Dana", i * 10, None, 70, None, "Active"] for i in range(20_000)
+    ]
+    wizard = open_wizard(qtbot, ctx, report(tmp_path / "q4.xlsx", rows))  # unpacks to > 1 MB
+    next_page(qtbot, wizard, ImportWizard.HEADER)
+    page = wizard.header_page
+    qtbot.waitUntil(lambda: "refuses" in page.message.text(), timeout=10_000)
+    assert "q4.xlsx" in page.message.text()
+    assert wizard.cells is None

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cspm.service.imports import SheetCells, guess_header, read_cells
+from cspm.service.context import AppContext
+from cspm.service.imports import SheetCells, guess_header, read_cells, reading_limits
 
 from ..busy import run
 from .helpers import message_label, message_of, say
@@ -31,9 +32,10 @@ if TYPE_CHECKING:
 PREVIEW_ROWS = 25
 
 
-def _read(path: Path, sheet: str | None) -> tuple[SheetCells, int]:
-    """In a worker: the sheet's cells (kept by the wizard) and the row cspm would take as header."""
-    cells = read_cells(path, sheet)
+def _read(ctx: AppContext, path: Path, sheet: str | None) -> tuple[SheetCells, int]:
+    """In a worker: the sheet's cells (kept by the wizard) and the row cspm would take as header,
+    read within the database's own unpacking limits (`reading.*` settings)."""
+    cells = read_cells(path, sheet, reading_limits(ctx))
     return cells, guess_header(cells.raw)
 
 
@@ -84,6 +86,7 @@ class HeaderPage(QWizardPage):
         run(
             self,
             _read,
+            self.w.ctx,
             self.w.path,
             self.w.sheet,
             on_done=lambda res: self._loaded(key, *res),
