@@ -33,6 +33,14 @@ class LifecycleWindows:
     advocate_health: float = 80  # ... and health_score >= this -> Advocate
 
 
+@dataclass(frozen=True)
+class DbSettings:
+    """How the store protects itself (see `cspm.service.store_guard`)."""
+
+    backups_kept: int = 5  # rolling SQLite backups before imports, undos, settings saves; 0 = none
+    lock_wait_seconds: float = 120  # how long a writer waits for another cspm's write lock
+
+
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "Trial",
     "Onboarding",
@@ -63,6 +71,7 @@ class Settings:
     date_order: DateOrder = "month_first"
     churned_statuses: tuple[str, ...] = ("churned", "cancelled", "canceled", "lost")
     trial_statuses: tuple[str, ...] = ("trial",)
+    db: DbSettings = field(default_factory=DbSettings)
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -89,6 +98,9 @@ class Settings:
             elif key == "lifecycle":
                 lw_known = {f.name for f in fields(LifecycleWindows)}
                 changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
+            elif key == "db" and isinstance(value, dict):
+                db_known = {f.name for f in fields(DbSettings)}
+                changes[key] = DbSettings(**{k: v for k, v in value.items() if k in db_known})
             elif isinstance(value, list):
                 changes[key] = tuple(value)
             else:
