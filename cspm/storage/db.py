@@ -167,7 +167,9 @@ class Database:
             raw.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or self.lock_wait <= first:
+            if "locked" not in str(exc):
+                raise store_errors.translate(exc, self.name, self.lock_wait) or exc from None
+            if self.lock_wait <= first:
                 raise store_errors.locked(self.name, self.lock_wait) from None
         self.notice(
             f"waiting for another cspm to finish writing to {self.name} "
@@ -179,7 +181,7 @@ class Database:
         except sqlite3.OperationalError as exc:
             if "locked" in str(exc):
                 raise store_errors.locked(self.name, self.lock_wait) from None
-            raise
+            raise store_errors.translate(exc, self.name, self.lock_wait) or exc from None
         finally:
             raw.execute(f"PRAGMA busy_timeout={int(first * 1000)}")
 
@@ -219,11 +221,11 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         event.listen(engine, "before_cursor_execute", database._before_execute)
         event.listen(engine, "handle_error", database._on_error)
     if migrate:
+        from .migrate import UnknownRevisionError, upgrade_to_head
+
         try:
             if database.is_sqlite:
                 _refuse_foreign_tables(database)
-            from .migrate import UnknownRevisionError, upgrade_to_head
-
             upgrade_to_head(engine)
         except UnknownRevisionError as exc:
             engine.dispose()
