@@ -36,6 +36,8 @@ keys:
                                     hours one such task takes
   tasks.horizon_days                playbook tasks appear this many days ahead
   tasks.cadence_lead_days           cadence tasks appear this many days early
+  db.backups_kept                   automatic backups kept (SQLite; 0 = none), default 5
+  db.lock_wait_seconds              how long a write waits for another cspm, default 120
 
 examples:
   cspm settings set tasks.engagement.SMB.check_in 30
