@@ -142,6 +142,14 @@ def list_backups(url: str) -> list[BackupInfo]:
     return sorted(out, key=lambda b: b.taken, reverse=True)
 
 
+def url_of(db: str | None, *, demo: bool = False) -> str:
+    """The database URL `--db` / CSPM_DB / the default file names (for a database that the
+    usual open refused, so there is no context to ask)."""
+    from cspm.storage.db import resolve_url
+
+    return resolve_url(db, demo=demo)
+
+
 def find_backup(url: str, which: str) -> Path:
     """A backup named by its number in `cspm db backups` (1 = newest), its file name, or a path."""
     backups = list_backups(url)

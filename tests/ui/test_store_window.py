@@ -110,3 +110,41 @@ def test_backups_are_listed_and_one_is_restored_from_settings(qtbot, ctx, tmp_pa
 
     qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "sound" in panel.db_message.text(), timeout=10_000)
+
+
+def test_a_damaged_database_at_start_offers_the_newest_backup(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QTimer
+
+    from cspm.service.context import AppContext
+    from cspm.ui.app import open_at_start
+
+    db = tmp_path / "book.sqlite3"
+    ctx = AppContext.open(str(db))
+    import_file(ctx, accounts_csv(tmp_path / "a.csv", 400))
+    import_file(ctx, accounts_csv(tmp_path / "b.csv", 500))  # backed up first: 400 accounts
+    ctx.close()
+    with db.open("r+b") as fh:
+        fh.seek(db.stat().st_size // 2)
+        fh.write(random.Random(5).randbytes(4096))
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(50, answer)
+            return
+        seen.append(box.text())
+        restore = next(b for b in box.buttons() if b.text() == "Restore and open")
+        restore.click()
+
+    QTimer.singleShot(0, answer)
+    opened = open_at_start(str(db))
+    assert opened is not None
+    try:
+        assert seen[0].startswith(f"{db} is damaged (quick_check: ")
+        assert "Restore the newest backup" in seen[0] and "(before import)" in seen[0]
+        assert len(list_accounts(opened)) == 400
+    finally:
+        opened.close()
+    kept = list((tmp_path / "book.sqlite3.backups").glob("*-replaced-by-restore.sqlite3"))
+    assert len(kept) == 1
