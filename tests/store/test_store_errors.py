@@ -184,3 +184,30 @@ def test_concurrent_writers_queue(capsys, tmp_path: Path, stocked: Path) -> None
         holder.join()
     assert code == 0, err
     assert count(stocked) == 80
+
+
+def test_two_imports_at_once_both_land(capsys, tmp_path: Path, stocked: Path) -> None:
+    """Two cspm processes importing into one database at the same moment: the second queues
+    behind the first's write lock, and both imports are stored whole."""
+    import subprocess
+    import sys
+
+    files = [accounts_csv(tmp_path / f"{n}.csv", 3_000, arr_shift=k) for k, n in enumerate("xy")]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "cspm", "--db", str(stocked), "import", str(f)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for f in files
+    ]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    conn = sqlite3.connect(stocked)
+    statuses = [r[0] for r in conn.execute("SELECT status FROM imports ORDER BY id")]
+    snapshots = conn.execute("SELECT count(*) FROM account_snapshots").fetchone()[0]
+    conn.close()
+    assert statuses == ["committed"] * 3
+    assert snapshots == 50 + 3_000 + 3_000
+    assert count(stocked) == 3_000
