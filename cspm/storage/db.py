@@ -161,29 +161,28 @@ class Database:
                 self._begin_immediate(raw)
 
     def _begin_immediate(self, raw: sqlite3.Connection) -> None:
-        """BEGIN IMMEDIATE, waiting up to `lock_wait` seconds for another writer."""
+        """BEGIN IMMEDIATE, waiting up to `lock_wait` seconds for another writer: the first
+        FIRST_WAIT seconds quietly, then saying so through `notice`."""
         first = min(FIRST_WAIT, self.lock_wait)
+        waits = [first] + ([self.lock_wait - first] if self.lock_wait > first else [])
         try:
-            raw.execute("BEGIN IMMEDIATE")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc):
-                raise store_errors.translate(exc, self.name, self.lock_wait) or exc from None
-            if self.lock_wait <= first:
-                raise store_errors.locked(self.name, self.lock_wait) from None
-        self.notice(
-            f"waiting for another cspm to finish writing to {self.name} "
-            f"(up to {self.lock_wait:g} s; setting db.lock_wait_seconds)..."
-        )
-        raw.execute(f"PRAGMA busy_timeout={int((self.lock_wait - first) * 1000)}")
-        try:
-            raw.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" in str(exc):
-                raise store_errors.locked(self.name, self.lock_wait) from None
-            raise store_errors.translate(exc, self.name, self.lock_wait) or exc from None
+            for i, wait in enumerate(waits):
+                if i:
+                    self.notice(
+                        f"waiting for another cspm to finish writing to {self.name} "
+                        f"(up to {self.lock_wait:g} s; setting db.lock_wait_seconds)..."
+                    )
+                raw.execute(f"PRAGMA busy_timeout={int(wait * 1000)}")
+                try:
+                    raw.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if "locked" not in str(exc):
+                        error = store_errors.translate(exc, self.name, self.lock_wait)
+                        raise error or exc from None
+            raise store_errors.locked(self.name, self.lock_wait)
         finally:
-            raw.execute(f"PRAGMA busy_timeout={int(first * 1000)}")
+            raw.execute(f"PRAGMA busy_timeout={int(FIRST_WAIT * 1000)}")
 
     def _on_error(self, context: ExceptionContext) -> BaseException | None:
         """Engine hook: a SQLite failure a user can act on becomes one sentence (StoreError)."""

@@ -211,3 +211,21 @@ def test_two_imports_at_once_both_land(capsys, tmp_path: Path, stocked: Path) ->
     assert statuses == ["committed"] * 3
     assert snapshots == 50 + 3_000 + 3_000
     assert count(stocked) == 3_000
+
+
+def test_a_lock_wait_under_two_seconds_gives_up_quietly(
+    capsys, tmp_path: Path, stocked: Path
+) -> None:
+    code, _, _ = run(capsys, "--db", str(stocked), "settings", "set", "db.lock_wait_seconds", "0.3")
+    assert code == 0
+    held = threading.Event()
+    holder = threading.Thread(target=_hold_write_lock, args=(stocked, 3, held))
+    holder.start()
+    held.wait(5)
+    try:
+        code, _, err = run(capsys, "--db", str(stocked), "imports", "undo")
+    finally:
+        holder.join()
+    assert code == 2
+    assert "another cspm is importing into this database" in one_sentence(err)
+    assert count(stocked) == 50
