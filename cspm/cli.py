@@ -16,6 +16,7 @@ from cspm.commands import (
     accounts,
     add_global_options,
     app,
+    db,
     export,
     fields,
     imports,
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     tasks.register(command)
     export.register(command)
     app.register(command)
+    db.register(command)
     return parser
 
 
@@ -86,8 +88,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line, and the traceback when CSPM_DEBUG is set
         if os.environ.get("CSPM_DEBUG"):
             raise
-        print(f"cspm: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        print(f"cspm: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _one_line(exc: BaseException) -> str:
+    """The exception's own message: a database driver's, never the SQL statement it wraps."""
+    text = str(getattr(exc, "orig", None) or exc)
+    return text.split("[SQL:")[0].strip().splitlines()[0] if text.strip() else ""
 
 
 if __name__ == "__main__":

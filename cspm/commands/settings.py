@@ -45,6 +45,8 @@ keys:
   currency.symbol                   how it is written, e.g. € or CHF
   currency.format                   symbol_before | symbol_after | code_before | code_after
   currency.separators               1,234.56 | 1.234,56 | "1 234,56"
+  db.backups_kept                   automatic backups kept (SQLite; 0 = none), default 5
+  db.lock_wait_seconds              how long a write waits for another cspm, default 120
 
 examples:
   cspm settings set tasks.engagement.SMB.check_in 30

@@ -47,6 +47,14 @@ class ReadingLimits:
     max_unpack_ratio: int = 100  # unpacked:packed of any part larger than 1 MB
 
 
+@dataclass(frozen=True)
+class DbSettings:
+    """How the store protects itself (see `cspm.service.store_guard`)."""
+
+    backups_kept: int = 5  # rolling SQLite backups before imports, undos, settings saves; 0 = none
+    lock_wait_seconds: float = 120  # how long a writer waits for another cspm's write lock
+
+
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "Trial",
     "Onboarding",
@@ -156,6 +164,7 @@ class Settings:
     trial_statuses: tuple[str, ...] = DEFAULT_TRIAL_STATUSES
     currency: CurrencySettings = field(default_factory=CurrencySettings)
     reading: ReadingLimits = field(default_factory=ReadingLimits)
+    db: DbSettings = field(default_factory=DbSettings)
 
     @property
     def money(self) -> MoneyFormat:
@@ -194,6 +203,9 @@ class Settings:
                 changes[key] = ReadingLimits(
                     **{k: int(v) for k, v in value.items() if k in rl_known}
                 )
+            elif key == "db" and isinstance(value, dict):
+                db_known = {f.name for f in fields(DbSettings)}
+                changes[key] = DbSettings(**{k: v for k, v in value.items() if k in db_known})
             elif isinstance(value, list):
                 changes[key] = tuple(value)
                 if changes[key] == _FORMER_DEFAULTS.get(key):

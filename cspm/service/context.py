@@ -30,15 +30,26 @@ class AppContext:
     def open(
         cls, db: str | None = None, *, demo: bool = False, today: dt.date | None = None
     ) -> AppContext:
-        """Open (and migrate) the database named by --db / CSPM_DB / the default location."""
+        """Open (and migrate) the database named by --db / CSPM_DB / the default location.
+
+        A damaged file is refused here (`store_guard.check_on_open`), before anything reads
+        from or writes to it; the store's own lock wait comes from the `db` settings."""
         database = open_database(resolve_url(db, demo=demo))
         ctx = cls(database, today or dt.date.today())
-        from .segments import ensure_builtin_segments
+        try:
+            from .segments import ensure_builtin_segments
+            from .settings import get_settings
+            from .store_guard import check_on_open
 
-        ensure_builtin_segments(ctx)
-        from .hooks import refresh_stale_tasks
+            check_on_open(ctx)
+            database.lock_wait = float(get_settings(ctx).db.lock_wait_seconds)
+            ensure_builtin_segments(ctx)
+            from .hooks import refresh_stale_tasks
 
-        refresh_stale_tasks(ctx)
+            refresh_stale_tasks(ctx)  # never raises: a failure stays a notice
+        except BaseException:
+            database.dispose()
+            raise
         return ctx
 
     def close(self) -> None:
@@ -50,3 +61,6 @@ class AppContext:
 
             frame_cache.store(self.db.url, *pending)
         self.db.dispose()
+        from .store_guard import remember_sound
+
+        remember_sound(self)

@@ -30,6 +30,7 @@ from .hooks import after_change
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport
 from .portfolio import classify_states, override_series
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
+from .store_guard import guard_write
 
 MAX_STORED_PROBLEMS = 2_000
 BACKFILL_DAYS = 31
@@ -67,6 +68,8 @@ def apply_prepared(
         )
         return result
     check(cancelled)
+    if not options.dry_run:
+        guard_write(ctx, "import")
     with ctx.db.sessions() as s:
         try:
             same = imports_repo.identical_import(
@@ -336,6 +339,7 @@ def _rederive(s: Any, affected: list[int]) -> None:
 
 def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
     """Undo the most recently loaded import: its snapshots go, state is re-derived exactly."""
+    guard_write(ctx, "undo")
     with ctx.db.session() as s:
         imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
         if not imports:
@@ -355,6 +359,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
 
 def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
     """Re-date an import (the date its snapshot describes); history and state follow."""
+    guard_write(ctx, "redate")
     with ctx.db.session() as s:
         record = imports_repo.get_import(s, import_id)
         if record is None or record.status != "committed":

@@ -42,6 +42,7 @@ from .currency_settings import (
     without_rates,
 )
 from .hooks import after_change
+from .store_guard import guard_write
 from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set_task_value
 from .tasks import SETTINGS_KEY as TASKS_KEY
 
@@ -62,6 +63,7 @@ def money_format(ctx: AppContext) -> MoneyFormat:
 
 def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     _validate(settings)
+    guard_write(ctx, "settings")
     with ctx.db.session() as s:
         settings_repo.save_settings(s, settings)
         revision.bump(s, accounts=False)
@@ -85,6 +87,8 @@ def _validate(settings: Settings) -> None:
         if getattr(settings.lifecycle, f.name) < 0:
             raise BadInputError(f"lifecycle.{f.name} cannot be negative.")
     validate_currency(settings.currency)
+    if settings.db.backups_kept < 0 or settings.db.lock_wait_seconds < 0:
+        raise BadInputError("db.backups_kept and db.lock_wait_seconds cannot be negative.")
 
 
 def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
@@ -113,6 +117,14 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
         return _set_health(ctx, key.split(".")[1:], value)
     if key.startswith("currency."):
         return save_settings(ctx, with_currency_value(settings, key, value))
+    if key in ("db.backups_kept", "db.lock_wait_seconds"):
+        name = key.split(".", 1)[1]
+        try:
+            amount: Any = int(value) if name == "backups_kept" else float(value)
+        except ValueError:
+            raise BadInputError(f"{key} needs a number, got '{value}'.") from None
+        db = dataclasses.replace(settings.db, **{name: amount})
+        return save_settings(ctx, dataclasses.replace(settings, db=db))
     if key.startswith("lifecycle."):
         name = key.split(".", 1)[1]
         known = {f.name for f in dataclasses.fields(LifecycleWindows)}
@@ -132,7 +144,8 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
         f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
         "trial_statuses, lifecycle.<window>, reading.<max_unpacked_mb|max_unpack_ratio>, "
         "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
-        f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP} or {TASK_KEYS_HELP}."
+        f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP}, db.<backups_kept|lock_wait_seconds> "
+        f"or {TASK_KEYS_HELP}."
     )
 
 
@@ -171,6 +184,7 @@ def health_config(ctx: AppContext) -> HealthConfig:
 def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
     """Validate and store the health score settings (weights, bands, imported-wins)."""
     validate_health(config)
+    guard_write(ctx, "settings")
     with ctx.db.session() as s:
         settings_repo.save_health(s, config)
         revision.bump(s, accounts=False)
@@ -297,6 +311,7 @@ def save_all(
     for old, new in renames:
         final, name = _renamed(final, old, new)
         stored_names.append((name, new.strip()))
+    guard_write(ctx, "settings")
     with ctx.db.session() as s:
         settings_repo.save_settings(s, final.settings)
         settings_repo.save_health(s, final.health)

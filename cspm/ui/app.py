@@ -123,10 +123,8 @@ def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None 
     GuiGarbageCollector(app)  # cycles are collected on this thread only (see gc_guard)
     follow_system_colour_scheme(app)
     install_exception_handler()
-    try:
-        ctx = AppContext.open(db, demo=demo, today=today)
-    except CspmError as exc:
-        QMessageBox.critical(None, "cspm", str(exc))
+    ctx = open_at_start(db, demo=demo, today=today)
+    if ctx is None:
         return 2
     from .main_window import MainWindow
 
@@ -135,6 +133,44 @@ def run_gui(db: str | None = None, *, demo: bool = False, today: dt.date | None 
     code = app.exec()
     window.ctx.close()
     return int(code)
+
+
+def open_at_start(
+    db: str | None, *, demo: bool = False, today: dt.date | None = None
+) -> AppContext | None:
+    """The context for the window, or None after telling why not (one sentence, a dialog).
+
+    A damaged database with automatic backups gets an offer to restore the newest one (the
+    damaged file is kept beside them), so a window user has the way out without a terminal."""
+    try:
+        return AppContext.open(db, demo=demo, today=today)
+    except CspmError as exc:
+        error = exc
+    from cspm.service.backup import list_backups, restore_backup, url_of
+
+    url = url_of(db, demo=demo)
+    newest = list_backups(url)[:1] if getattr(error, "kind", "") == "damaged" else []
+    if not newest:
+        QMessageBox.critical(None, "cspm", str(error))
+        return None
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        "cspm: damaged database",
+        f"{error}\n\nRestore the newest backup, taken {newest[0].taken:%Y-%m-%d %H:%M} "
+        f"({newest[0].reason})? The damaged file is kept beside the backups.",
+    )
+    box.setObjectName("cspm-restore-offer")
+    restore = box.addButton("Restore and open", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    if box.clickedButton() is not restore:
+        return None
+    try:
+        restore_backup(url, str(newest[0].path))
+        return AppContext.open(db, demo=demo, today=today)
+    except CspmError as exc:
+        QMessageBox.critical(None, "cspm", str(exc))
+        return None
 
 
 def main() -> int:

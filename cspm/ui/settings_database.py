@@ -1,7 +1,10 @@
-"""Settings tab part: the database (back up, open another, create a new one).
+"""Settings tab part: the database (back up, open another, create a new one; the automatic
+backups, restoring one, a full integrity check).
 
 These act at once, unlike the rest of Settings (which waits for Save): backing up changes
 nothing, and switching databases is the main window's job, asked for by `database_requested`.
+A restore rewrites the open file and then asks the window to open it again (the same signal),
+so every view is rebuilt on the restored data.
 """
 
 from __future__ import annotations
@@ -9,21 +12,33 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from cspm.service.backup import backup_database
+from cspm.service.backup import (
+    SERVER_NOTE,
+    BackupInfo,
+    backup_database,
+    backups_folder,
+    list_backups,
+    restore_backup,
+)
 from cspm.service.context import AppContext
+from cspm.service.store_guard import CheckResult, check_database
 
 from .busy import run
+from .messages import confirm
 from .segments_view import message_of
 
 DB_FILTER = "cspm databases (*.sqlite3 *.sqlite *.db);;All files (*)"
@@ -59,6 +74,7 @@ class DatabasePanel(QGroupBox):
         hint = QLabel("These act at once; Save is not needed for them.")
         hint.setStyleSheet("color: #607d8b;")
         layout.addWidget(hint)
+        layout.addWidget(self._backups_box())
 
         self.backup_button.clicked.connect(self.back_up)
         self.open_db_button.clicked.connect(self.open_database)
@@ -108,3 +124,115 @@ class DatabasePanel(QGroupBox):
             )
             return
         self.database_requested.emit(path)
+
+    # ---- automatic backups, restore, check ---------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:
+        """Imports and saves since the panel was built took backups: list them afresh."""
+        self.refresh_backups()
+        super().showEvent(event)
+
+    def _backups_box(self) -> QGroupBox:
+        box = QGroupBox("Automatic backups")
+        self.backups_note = QLabel()
+        self.backups_note.setWordWrap(True)
+        self.backups_list = QListWidget()
+        self.backups_list.setMaximumHeight(140)
+        self.restore_button = QPushButton("Restore selected backup…")
+        self.check_button = QPushButton("Check database")
+        self.check_button.setToolTip("A full integrity check of the database file.")
+        file = self.ctx.db.file
+        if file is None:
+            self.backups_note.setText(SERVER_NOTE[0].upper() + SERVER_NOTE[1:] + ".")
+            for w in (self.backups_list, self.restore_button, self.check_button):
+                w.setEnabled(False)
+        else:
+            self.backups_note.setText(
+                "Taken before each import, undo and settings save (setting db.backups_kept) "
+                f"in {backups_folder(file)}. Restoring keeps a copy of the file it replaces."
+            )
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.backups_note)
+        layout.addWidget(self.backups_list)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.check_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.restore_button.clicked.connect(self.ask_restore)
+        self.check_button.clicked.connect(self.check)
+        self.backups_list.itemSelectionChanged.connect(self._sync_restore)
+        self.refresh_backups()
+        return box
+
+    @Slot()
+    def refresh_backups(self) -> None:
+        self.backups_list.clear()
+        for b in list_backups(self.ctx.db.url):
+            item = QListWidgetItem(
+                f"{b.taken:%Y-%m-%d %H:%M:%S} · {b.reason} · {b.size / 1e6:.1f} MB"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, b)
+            item.setToolTip(str(b.path))
+            self.backups_list.addItem(item)
+        self._sync_restore()
+
+    def _sync_restore(self) -> None:
+        self.restore_button.setEnabled(bool(self.backups_list.selectedItems()))
+
+    def selected_backup(self) -> BackupInfo | None:
+        items = self.backups_list.selectedItems()
+        return items[0].data(Qt.ItemDataRole.UserRole) if items else None
+
+    @Slot()
+    def ask_restore(self) -> None:
+        backup = self.selected_backup()
+        if backup is None:
+            return
+        confirm(
+            self,
+            "Restore a backup",
+            f"Make {self.ctx.db.name} a copy of the backup taken {backup.taken:%Y-%m-%d %H:%M} "
+            f"({backup.reason})? Everything changed since is replaced; the current file is "
+            "kept as a backup.",
+            lambda: self.restore(backup),
+        )
+
+    def restore(self, backup: BackupInfo) -> None:
+        self._say("Restoring…")
+        url = self.ctx.db.url
+
+        def done(_result: object) -> None:
+            self._say(f"Restored the backup taken {backup.taken:%Y-%m-%d %H:%M}.")
+            self.refresh_backups()
+            self.database_requested.emit(url)
+
+        run(
+            self,
+            restore_backup,
+            url,
+            str(backup.path),
+            on_done=done,
+            on_error=lambda exc: self._say(message_of(exc), error=True),
+        )
+
+    @Slot()
+    def check(self) -> None:
+        self._say("Checking…")
+
+        def done(result: CheckResult) -> None:
+            if result.problems:
+                self._say(
+                    f"{result.database} is damaged (integrity_check: {result.problems[0]}); "
+                    "restore one of the backups below.",
+                    error=True,
+                )
+            else:
+                self._say("The database is sound (integrity_check found no problems).")
+
+        run(
+            self,
+            check_database,
+            self.ctx.db.url,
+            on_done=done,
+            on_error=lambda exc: self._say(message_of(exc), error=True),
+        )

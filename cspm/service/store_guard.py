@@ -1,0 +1,126 @@
+"""The store checks itself: quick_check on open and before every write, backups before writes.
+
+When what is checked (SQLite only; PostgreSQL checks its own storage):
+- Opening (window, every CLI command): `PRAGMA quick_check`, unless the file is exactly as a
+  check (or this cspm's own close) last left it: same inode, size and modification time of the
+  file and its write-ahead log, recorded in the user cache folder. Any write, by cspm or
+  anything else (4 KB of junk written into the middle), changes that fingerprint, so read
+  commands pay the check once after each change, not on every run. A damaged file is refused
+  for reading too: answers from it could be silently wrong.
+- `guard_write` (the first call of every import, undo, re-dating, settings save; and restore):
+  a fresh `quick_check` (skipped only when this same context checked the unchanged file moments
+  ago), a rolling backup (`cspm.service.backup`), then the write transaction that follows on
+  this thread takes SQLite's write lock at its start (BEGIN IMMEDIATE), so it writes exactly
+  what it read and a second writer queues behind it.
+- `cspm db check`: the full `PRAGMA integrity_check` (`check_database`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from cspm.core.errors import BadInputError
+from cspm.storage import integrity, store_errors
+from cspm.storage.db import SQLITE_HEADER, sqlite_file
+
+from .context import AppContext
+
+VERIFIED = "store_verified"
+"""ctx.cache key: the file fingerprint this context last found sound."""
+
+
+def _record_path(path: Path) -> Path:
+    from .frame_cache import cache_dir
+
+    key = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / f"checked-{key}.txt"
+
+
+def _recorded(path: Path) -> str | None:
+    try:
+        return _record_path(path).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _record(path: Path, fp: str | None) -> None:
+    if fp is None:
+        return
+    record = _record_path(path)
+    try:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(fp, encoding="utf-8")
+    except OSError:
+        pass  # only costs a check on the next open
+
+
+def _quick_check(ctx: AppContext) -> None:
+    problems = integrity.check_engine(ctx.db.engine)
+    if problems:
+        raise store_errors.damaged(ctx.db.name, problems[0])
+
+
+def check_on_open(ctx: AppContext) -> None:
+    """quick_check a SQLite file unless it is unchanged since the last check found it sound."""
+    path = ctx.db.file
+    if path is None:
+        return
+    fp = integrity.fingerprint(path)
+    if fp is not None and fp == _recorded(path):
+        ctx.cache[VERIFIED] = fp
+        return
+    _quick_check(ctx)
+    ctx.cache[VERIFIED] = fp
+
+
+def remember_sound(ctx: AppContext) -> None:
+    """After the context's connections closed: the file as this (checked) session left it."""
+    path = ctx.db.file
+    if path is not None and VERIFIED in ctx.cache:
+        _record(path, integrity.fingerprint(path))
+
+
+def guard_write(ctx: AppContext, action: str) -> None:
+    """Before a write: refuse a damaged file, take a rolling backup, queue for the write lock.
+
+    `action` names the write in the backup's file name ("import", "undo", "settings"...)."""
+    path = ctx.db.file
+    if path is None:
+        return
+    fp = integrity.fingerprint(path)
+    if fp is None or fp != ctx.cache.get(VERIFIED):
+        _quick_check(ctx)
+        ctx.cache[VERIFIED] = fp
+    from .backup import take_rolling_backup
+    from .settings import get_settings
+
+    take_rolling_backup(ctx, action, get_settings(ctx).db.backups_kept)
+    ctx.db.begin_immediate_next()
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    database: str
+    problems: list[str]
+    checked: bool  # False: PostgreSQL, which checks its own storage
+
+
+def check_database(url: str) -> CheckResult:
+    """The full integrity_check, on the file directly (it works on a file too damaged to open)."""
+    path = sqlite_file(url)
+    if path is None:
+        return CheckResult(url, [], False)
+    if not path.is_file():
+        raise BadInputError(f"{path} does not exist.")
+    with path.open("rb") as fh:
+        if fh.read(len(SQLITE_HEADER)) != SQLITE_HEADER:
+            raise store_errors.not_a_database(str(path))
+    import sqlite3
+
+    try:
+        problems = integrity.check_file(path, full=True)
+    except sqlite3.DatabaseError as exc:
+        problems = [str(exc)]
+    return CheckResult(str(path), problems, True)
