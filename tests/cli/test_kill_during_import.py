@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -159,5 +160,8 @@ def test_sigkill_during_an_import_leaves_the_store_before_or_after(tmp_path: Pat
         assert code == 0
         code = main(["--db", str(db), "--today", "2026-11-23", "accounts", "--owner", "CSM 1"])
         assert code == 0
-        for leftover in tmp_path.glob(f"killed{run}.sqlite3*"):
-            leftover.unlink()
+        for leftover in tmp_path.glob(f"killed{run}.sqlite3*"):  # the file, its WAL, backups
+            if leftover.is_dir():
+                shutil.rmtree(leftover)
+            else:
+                leftover.unlink()
