@@ -69,3 +69,17 @@ def test_one_stale_signal_is_not_at_risk(ctx: AppContext, tmp_path: Path) -> Non
     assert not p.membership.loc["A1", "At risk"]
     assert p.frame.loc["A1", "health_source"] == "insufficient"
     assert p.frame["health_score"].isna().all()
+
+
+def test_the_import_summary_counts_what_is_missing(ctx: AppContext, tmp_path: Path) -> None:
+    result = import_file(ctx, write_csv(tmp_path / "accounts.csv", [HEADER, *ROWS]))
+    notes = [p.sentence() for p in result.problems if p.severity == "info"]
+    assert "7 accounts have no last-interaction date on record" in " ".join(notes)
+    assert result.warnings == 0
+    log_touchpoint(ctx, "0015g00000SMB00", "call")
+    rows = [[*r, "2026-11-01" if i == 0 else ""] for i, r in enumerate(ROWS)]
+    again = import_file(
+        ctx, write_csv(tmp_path / "again.csv", [[*HEADER, "Last Activity Date"], *rows])
+    )
+    notes = [p.sentence() for p in again.problems if p.severity == "info"]
+    assert "5 accounts have no last-interaction date on record" in " ".join(notes)
