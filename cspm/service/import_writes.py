@@ -202,13 +202,13 @@ def _missing_notes(
     missing = int((dates.isna() & ~dates.index.isin(logged)).sum())
     if not missing:
         return []
-    what = "account has" if missing == 1 else "accounts have"
+    what, they = ("account has", "it is") if missing == 1 else ("accounts have", "they are")
     return [
         Problem(
             None,
             None,
             None,
-            f"{missing:,} {what} no last-interaction date on record; they are listed in "
+            f"{missing:,} {what} no last-interaction date on record; {they} listed in "
             "'No interaction on record', not counted as 30+ days without one.",
             "info",
         )

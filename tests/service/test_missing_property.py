@@ -46,7 +46,9 @@ COLUMNS: dict[str, tuple[str, dict[str, Any]]] = {
         {"2027-01-15": pd.Timestamp("2027-01-15"), "2026-12-01": pd.Timestamp("2026-12-01")},
     ),
     "Reference": ("is_reference", {"yes": True, "TRUE": True, "no": False, "No": False}),
-    "Wave": ("wave", {"alpha": "alpha", "beta": "beta"}),  # custom; names are casefolded
+    # Custom columns (stored under snake_case names): one text, one yes/no.
+    "Wave": ("wave", {"alpha": "alpha", "beta": "beta"}),
+    "Champion Left": ("champion_left", {"yes": True, "no": False}),
 }
 
 
