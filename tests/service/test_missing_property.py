@@ -6,7 +6,8 @@ custom column), random blanks and missing-value tokens, imported through the rea
 service into a real SQLite database in random as-of order. A blank or `n/a` cell in a carried
 column means "no value now" (the file says so); a column the file lacks says nothing, so the
 older value stays. Nothing missing may ever come back as a value (a NULL boolean read as True
-made every account of a later file an Advocate).
+made every account of a later file an Advocate). Undoing the last import re-derives state
+from the snapshots that remain, so it must equal the reference over the files before it.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from hypothesis import strategies as st
 
 from cspm.service import frame_cache
 from cspm.service.context import AppContext
-from cspm.service.imports import ImportOptions, import_file
+from cspm.service.imports import ImportOptions, import_file, undo_latest_import
 from cspm.service.portfolio import load_portfolio
 from cspm.storage import revision
 from tests.files import write_csv
@@ -113,9 +114,9 @@ def _check(frame: pd.DataFrame, files: list) -> None:
     phases=[Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink],
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(files=st.lists(a_file(), min_size=1, max_size=4))
+@given(files=st.lists(a_file(), min_size=1, max_size=4), undo=st.booleans())
 def test_current_values_are_the_latest_carried_ones(
-    template: Path, monkeypatch: pytest.MonkeyPatch, files: list
+    template: Path, monkeypatch: pytest.MonkeyPatch, files: list, undo: bool
 ) -> None:
     # Every portfolio gets the disk copy of its stored frames, so reading it back is checked too.
     monkeypatch.setattr(frame_cache, "MIN_ACCOUNTS", 0)
@@ -132,6 +133,9 @@ def test_current_values_are_the_latest_carried_ones(
                     ctx, write_csv(work / f"f{n}.csv", table), ImportOptions(as_of=as_of)
                 )
                 assert result.status == "imported", [p.sentence() for p in result.problems]
+            if undo and len(files) > 1:  # state re-derived from the snapshots that remain
+                undo_latest_import(ctx)
+                files = files[:-1]
             _check(load_portfolio(ctx).frame, files)
         finally:
             ctx.close()  # writes the disk copy
