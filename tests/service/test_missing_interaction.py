@@ -83,3 +83,20 @@ def test_the_import_summary_counts_what_is_missing(ctx: AppContext, tmp_path: Pa
     )
     notes = [p.sentence() for p in again.problems if p.severity == "info"]
     assert "5 accounts have no last-interaction date on record" in " ".join(notes)
+
+
+def test_cli_accounts_json_carries_the_coverage(capsys, ctx: AppContext, tmp_path: Path) -> None:
+    import json
+
+    from cspm.cli import main
+
+    path = write_csv(
+        tmp_path / "activity.csv",
+        [["Account ID", "Account Name", "ARR", "Last Activity Date"], ["A1", "Alpha", "60000", ""]],
+    )
+    assert main(["--db", ctx.db.url, "--today", "2026-11-23", "import", str(path)]) == 0
+    assert "1 account has no last-interaction date on record" in capsys.readouterr().out
+    assert main(["--db", ctx.db.url, "--today", "2026-11-23", "accounts", "--format", "json"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert (record["health_source"], record["health_signals"]) == ("none", 0)
+    assert record["health_signals_possible"] == 6 and record["health_score"] is None
