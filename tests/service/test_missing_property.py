@@ -47,8 +47,9 @@ COLUMNS: dict[str, tuple[str, dict[str, Any]]] = {
         {"2027-01-15": pd.Timestamp("2027-01-15"), "2026-12-01": pd.Timestamp("2026-12-01")},
     ),
     "Reference": ("is_reference", {"yes": True, "TRUE": True, "no": False, "No": False}),
-    # Custom columns (stored under snake_case names): one text, one yes/no.
+    # Custom columns (stored under snake_case names): text, number, yes/no.
     "Wave": ("wave", {"alpha": "alpha", "beta": "beta"}),
+    "Playbook Score": ("playbook_score", {"7": 7.0, "12.5": 12.5}),
     "Champion Left": ("champion_left", {"yes": True, "no": False}),
 }
 
