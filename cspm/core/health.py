@@ -14,8 +14,11 @@ Each signal maps to a 0-100 component by a piecewise-linear curve (flat beyond i
   more -> 0; some with no ARR to compare against -> 30.
 
 The score is the weighted mean over the components the account HAS: a missing signal drops out
-and the remaining weights renormalise (an account without NPS is not punished for it); no
-signal at all gives NaN. Weights can differ per tier (SMB accounts are not judged on
+and the remaining weights renormalise (an account without NPS is not punished for it). Coverage
+is how many of the signals its tier weighs the account has ("3 of 6 signals"); below
+`min_signals` (default 2) there is no computed score at all (source "insufficient", shown as
+"not enough data"), because one stale date alone would make a score of 0 and an "At risk"
+account out of a data gap. Weights can differ per tier (SMB accounts are not judged on
 interaction recency by default). An imported health score that is not blank wins over the
 computed one unless `prefer_imported` is off, because the CRM's score may know things the
 spreadsheet does not.
@@ -77,6 +80,7 @@ class HealthConfig:
     mau_trend_days: float = 30
     red_below: float = 50  # health bands for colours and filters
     green_from: float = 75
+    min_signals: int = 2  # fewer signals than this: no computed score ("not enough data")
 
     def to_dict(self) -> dict[str, object]:
         """JSON-safe form, for the settings document."""
@@ -87,6 +91,7 @@ class HealthConfig:
             "mau_trend_days": self.mau_trend_days,
             "red_below": self.red_below,
             "green_from": self.green_from,
+            "min_signals": self.min_signals,
         }
 
     @classmethod
@@ -113,6 +118,8 @@ class HealthConfig:
         for key in ("mau_trend_days", "red_below", "green_from"):
             if key in data:
                 kw[key] = float(data[key])  # type: ignore[arg-type]
+        if "min_signals" in data:
+            kw["min_signals"] = int(data["min_signals"])  # type: ignore[call-overload]
         return cls(**kw)  # type: ignore[arg-type]
 
 
@@ -193,24 +200,33 @@ def compute_health(
     today: date | datetime | pd.Timestamp,
     config: HealthConfig | None = None,
 ) -> pd.DataFrame:
-    """Effective health per account with its source and the breakdown behind it.
+    """Effective health per account with its source, coverage and the breakdown behind it.
 
-    Columns: health_score (effective), health_source ("imported" | "computed" | "none"),
-    health_computed, and health_<component> for each component (0-100, NaN when missing).
+    Columns: health_score (effective), health_source ("imported" | "computed" |
+    "insufficient": some signals but fewer than `min_signals` | "none": no signal),
+    health_computed, health_signals (signals the account has among those its tier weighs),
+    health_signals_possible (signals its tier weighs), and health_<component> for each
+    component (0-100, NaN when missing).
     """
     config = config or HealthConfig()
     parts = health_components(portfolio, history, today, config)
     values = parts.to_numpy(dtype=float)
-    weights = np.where(np.isnan(values), 0.0, _weight_matrix(portfolio, config))
+    tier_weights = _weight_matrix(portfolio, config)
+    weighed = tier_weights > 0
+    possible = weighed.sum(axis=1)
+    present = (~np.isnan(values) & weighed).sum(axis=1)
+    enough = present >= max(config.min_signals, 1)
+    weights = np.where(np.isnan(values), 0.0, tier_weights)
     total = weights.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         computed = np.where(
-            total > 0, (np.nan_to_num(values) * weights).sum(axis=1) / total, np.nan
+            enough & (total > 0), (np.nan_to_num(values) * weights).sum(axis=1) / total, np.nan
         )
     imported = _col(portfolio, "health_score")
     use_imported = ~np.isnan(imported) if config.prefer_imported else np.zeros(len(values), bool)
     effective = np.where(use_imported, imported, computed)
-    source = np.where(use_imported, "imported", np.where(np.isnan(computed), "none", "computed"))
+    lacking = np.where(present > 0, "insufficient", "none")
+    source = np.where(use_imported, "imported", np.where(np.isnan(computed), lacking, "computed"))
     if not config.prefer_imported:
         # Nothing computable, but an imported score exists: still better than nothing.
         fallback = np.isnan(computed) & ~np.isnan(imported)
@@ -221,6 +237,8 @@ def compute_health(
             "health_score": effective,
             "health_source": pd.array(source, dtype="str"),
             "health_computed": computed,
+            "health_signals": present.astype(np.int64),
+            "health_signals_possible": possible.astype(np.int64),
         },
         index=portfolio.index,
     )

@@ -6,11 +6,13 @@ bool GROUP frames (index = account key, one column per group; an account may be 
 An account absent from a state did not exist yet at that date.
 
 Definitions (per group):
-- Cohort: accounts present in the opening state, not churned there, and in the group *at the
-  opening* (the opening group frame). Membership is fixed for the period, so an account that
-  moves from Mid-Market to Enterprise mid-period counts in Mid-Market until the next period;
-  its growth is Mid-Market's expansion, not Enterprise's new ARR.
-- start_arr: sum of the cohort's opening ARR (a blank ARR counts as 0). start_logos: cohort size.
+- Cohort: accounts present in the opening state, not churned there, with ARR > 0 there (a
+  blank ARR counts as 0), and in the group *at the opening* (the opening group frame): the
+  accounts whose recurring revenue the period opens with, as finance counts NRR. Membership is
+  fixed for the period, so an account that moves from Mid-Market to Enterprise mid-period
+  counts in Mid-Market until the next period; its growth is Mid-Market's expansion, not
+  Enterprise's new ARR.
+- start_arr: sum of the cohort's opening ARR. start_logos: cohort size.
 - Churn is the `churned` flag of the closing state and nothing else (the service derives it from
   status and churn date, the one definition the whole app uses). A cohort account churned at the
   close adds its *opening* ARR to churned_arr and one to churned_logos. An account whose ARR
@@ -19,12 +21,13 @@ Definitions (per group):
   not left. GRR and NRR come out the same either way; only logo churn differs.
 - Survivors (cohort, not churned at the close): delta = closing ARR - opening ARR (blanks as 0);
   expansion_arr sums the positive deltas, contraction_arr the negative ones as a positive number.
-- New: accounts present and not churned at the close that were absent or churned at the
-  opening. A win-back (churned at the opening, live at the close) is new ARR, not expansion: it
-  was not in anyone's opening ARR. Their closing ARR is new_arr, one new_logo each, in the groups
-  they belong to *at the close* (the closing group frame). An account that first appears already
-  churned is neither cohort nor new and counts nowhere. Over a window in which an account churns
-  and comes back, it is simply a survivor (its ARR change is expansion or contraction).
+- New: accounts live (not churned) with ARR > 0 at the close that are not in the cohort: absent
+  at the opening, churned there (a win-back), or live at $0 there (a trial or free account that
+  starts paying is new ARR, not expansion: it was in nobody's opening ARR). Their closing ARR is
+  new_arr, one new_logo each, in the groups they belong to *at the close* (the closing group
+  frame). An account at $0 on both dates, or that first appears already churned, counts
+  nowhere. Over a window in which an account churns and comes back, it is simply a survivor
+  (its ARR change is expansion or contraction).
 - end_arr = start_arr + new_arr + expansion_arr - contraction_arr - churned_arr, which is the
   closing ARR of the survivors plus the new accounts.
 - grr = (start_arr - contraction_arr - churned_arr) / start_arr;
@@ -190,14 +193,13 @@ def outcome_metrics(
     in_start = keys.isin(start.index)
     in_end = keys.isin(end.index)
 
-    cohort = in_start & ~flag_column(s, "churned")
+    start_arr = np.nan_to_num(numeric_column(s, "arr"), nan=0.0)
+    end_arr = np.nan_to_num(numeric_column(e, "arr"), nan=0.0)
+    cohort = in_start & ~flag_column(s, "churned") & (start_arr > 0)
     churned_end = flag_column(e, "churned")
     survived = cohort & ~churned_end
     lost = cohort & churned_end
-    new = in_end & ~churned_end & ~cohort
-
-    start_arr = np.nan_to_num(numeric_column(s, "arr"), nan=0.0)
-    end_arr = np.nan_to_num(numeric_column(e, "arr"), nan=0.0)
+    new = in_end & ~churned_end & (end_arr > 0) & ~cohort
     delta = np.where(survived, end_arr - start_arr, 0.0)
     health = numeric_column(e, "health_score")
     nps = numeric_column(e, "nps")

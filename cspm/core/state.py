@@ -8,6 +8,7 @@ one rule in one place is what makes undoing an import or re-dating it re-derive 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -90,3 +91,39 @@ def overlay_newest(
             for o, c in zip(old, new, strict=True)
         ]
     return after
+
+
+TOUCH_DATE_FIELDS: tuple[str, ...] = ("last_interaction", "last_qbr")
+
+
+def last_touch_dates(touchpoints: pd.DataFrame, until: dt.date | None = None) -> pd.DataFrame:
+    """Per account key, the latest logged interaction (call/email/meeting/qbr; a note touches
+    nobody) and the latest QBR, counting only touchpoints dated on or before `until`, so the
+    portfolio at a past date does not know about calls logged after it.
+
+    touchpoints: columns account_key, kind, date (datetime64). Returns a frame indexed by key
+    with the TOUCH_DATE_FIELDS (empty when there are none)."""
+    if until is not None and len(touchpoints):
+        touchpoints = touchpoints[touchpoints["date"] <= pd.Timestamp(until)]
+    contact = touchpoints[touchpoints["kind"] != "note"]
+    qbr = touchpoints[touchpoints["kind"] == "qbr"]
+    return pd.DataFrame(
+        {
+            "last_interaction": contact.groupby("account_key")["date"].max(),
+            "last_qbr": qbr.groupby("account_key")["date"].max(),
+        }
+    )
+
+
+def layer_touchpoints(state: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
+    """Logged touchpoints on top of imported dates: the newer date wins, so a call logged in
+    the app is never undone by an older 'Last Activity' in a later export, and an account with
+    no date on record gets the logged one. `touches` is `last_touch_dates`; state has `key`."""
+    if touches.empty or state.empty:
+        return state
+    state = state.copy()
+    for col in TOUCH_DATE_FIELDS:
+        logged = state["key"].map(touches[col]).astype("datetime64[ns]")
+        imported = state[col].astype("datetime64[ns]")
+        state[col] = imported.where(~(logged > imported) & imported.notna(), logged)
+    return state

@@ -40,6 +40,10 @@ class AccountDetail:
     # field -> the amount as the file had it: "€45,000 (converted at 1.08)", or for an ARR whose
     # currency had no rate "£30,000 (GBP: no rate, not in totals)"
     money_notes: dict[str, str] = field(default_factory=dict)
+    health_computed: float | None = None  # from the components, whatever the effective source
+    health_signals: int = 0  # signals the account has among those its tier weighs
+    health_signals_possible: int = 0  # signals its tier weighs
+    health_min_signals: int = 2  # coverage a computed score needs
 
 
 def _money_notes(row: pd.Series, money: MoneyFormat) -> dict[str, str]:
@@ -96,6 +100,10 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         health_score=_plain(row.get("health_score")),
         health_source=str(row.get("health_source")),
         health_breakdown=[(c, _plain(row.get(f"health_{c}"))) for c in COMPONENTS],
+        health_computed=_plain(row.get("health_computed")),
+        health_signals=int(row.get("health_signals", 0)),
+        health_signals_possible=int(row.get("health_signals_possible", 0)),
+        health_min_signals=p.health.min_signals,
         segments=segments,
         history=history.drop(columns=["key"]).reset_index(drop=True),
         open_tasks=open_tasks,

@@ -240,6 +240,7 @@ def _write(
     accounts_repo.update_accounts(s, after.loc[changed], [*FIELD_NAMES, "custom"])
     check(cancelled)
 
+    result.problems.extend(_missing_notes(s, incoming, is_new, after))
     result.new = int(is_new.sum())
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
@@ -249,6 +250,34 @@ def _write(
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
     revision.bump(s)
+
+
+def _missing_notes(
+    s: Any, incoming: pd.DataFrame, is_new: np.ndarray, after: pd.DataFrame
+) -> list[Problem]:
+    """Info notes counting what the file's accounts lack after this import (no column in any
+    file and nothing logged), so a gap is read as a gap, not as bad news."""
+    from cspm.storage import tasks_repo
+
+    logged = tasks_repo.last_touch_dates(s)["last_interaction"].dropna().index
+    new = incoming.loc[is_new].set_index("key")
+    new_dates = new.get("last_interaction", pd.Series(pd.NaT, index=new.index))
+    old_dates = after["last_interaction"].set_axis(after["key"].to_numpy())
+    dates = pd.concat([old_dates.astype("datetime64[ns]"), new_dates.astype("datetime64[ns]")])
+    missing = int((dates.isna() & ~dates.index.isin(logged)).sum())
+    if not missing:
+        return []
+    what, they = ("account has", "it is") if missing == 1 else ("accounts have", "they are")
+    return [
+        Problem(
+            None,
+            None,
+            None,
+            f"{missing:,} {what} no last-interaction date on record; {they} listed in "
+            "'No interaction on record', not counted as 30+ days without one.",
+            "info",
+        )
+    ]
 
 
 def _effective_health(

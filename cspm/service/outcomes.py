@@ -14,7 +14,6 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from cspm.core.analysis import analyse
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
 from cspm.core.health import HealthConfig
@@ -24,10 +23,10 @@ from cspm.core.periods import clip_periods, periods_between
 from cspm.core.rules import Rule, build_catalog
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.state import derive_state
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage import accounts_repo, imports_repo, revision, settings_repo, tasks_repo
 
 from .context import AppContext
-from .portfolio import override_series, stored_frames
+from .portfolio import analyse_stored, stored_frames
 from .segment_defs import load_segment_defs
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
@@ -46,6 +45,7 @@ class _History:
     history: pd.DataFrame
     settings: Settings
     overrides: pd.DataFrame
+    touchpoints: pd.DataFrame
     rules: dict[str, Rule]
     as_of_dates: list[dt.date]
     revision: int
@@ -64,6 +64,7 @@ def _load(ctx: AppContext) -> _History:
         accounts, history = stored.state, stored.history
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
+        touchpoints = tasks_repo.load_touchpoints(s)
         health = settings_repo.load_health(s)
         defs = load_segment_defs(s)
         dates = sorted({i.as_of for i in imports_repo.committed_imports(s)})
@@ -73,7 +74,17 @@ def _load(ctx: AppContext) -> _History:
     rules = {d.name: d.rule for d in (x.checked(catalog) for x in defs) if d.rule is not None}
     keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
     loaded = _History(
-        snapshots, carried, keys, history, settings, overrides, rules, dates, rev, health
+        snapshots,
+        carried,
+        keys,
+        history,
+        settings,
+        overrides,
+        touchpoints,
+        rules,
+        dates,
+        rev,
+        health,
     )
     ctx.cache["history"] = loaded
     return loaded
@@ -87,16 +98,15 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
-    tiers, notes = override_series(state, h.overrides)
-    analysed = analyse(
+    analysed = analyse_stored(
         state,
         h.history[h.history["as_of"] <= stamp],
         h.settings,
         day,
-        rules=h.rules,
-        override_tiers=tiers,
-        override_notes=notes,
+        overrides=h.overrides,
+        touchpoints=h.touchpoints,
         health=h.health,
+        rules=h.rules,
     )
     frame = analysed.frame
     frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()

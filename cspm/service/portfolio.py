@@ -13,12 +13,13 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from cspm.core.analysis import analyse, expand_custom, segment_lists
+from cspm.core.analysis import AnalysedPortfolio, analyse, expand_custom, segment_lists
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
 from cspm.core.health import HealthConfig
-from cspm.core.rules import build_catalog, evaluate_many
+from cspm.core.rules import Rule, build_catalog, evaluate_many
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
+from cspm.core.state import last_touch_dates, layer_touchpoints
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from . import frame_cache
@@ -60,16 +61,37 @@ def override_series(
     return keys.map(overrides["tier"]), keys.map(overrides["reason"])
 
 
-def layer_touchpoints(state: pd.DataFrame, touches: pd.DataFrame) -> pd.DataFrame:
-    """Logged touchpoints on top of imported dates: the newer date wins, so a call logged in
-    the app is never undone by an older 'Last Activity' in a later export."""
-    if touches.empty or state.empty:
-        return state
-    state = state.copy()
-    for col in ("last_interaction", "last_qbr"):
-        logged = state["key"].map(touches[col]).astype("datetime64[ns]")
-        state[col] = pd.concat([state[col], logged], axis=1).max(axis=1)
-    return state
+def analyse_stored(
+    state: pd.DataFrame,
+    history: pd.DataFrame | None,
+    settings: Settings,
+    today: dt.date,
+    *,
+    overrides: pd.DataFrame,
+    touchpoints: pd.DataFrame,
+    health: HealthConfig,
+    rules: dict[str, Rule] | None = None,
+    custom: tuple[pd.DataFrame, dict[str, FieldType]] | None = None,
+) -> AnalysedPortfolio:
+    """Stored account state as the user sees it on `today`: the touchpoints logged on or before
+    that day layered over the imported dates, pinned tiers applied, then `analyse`.
+
+    The portfolio (today) and outcomes (any past date) both call this, so an account a logged
+    QBR took out of "No QBR in 120 days" is out of it in both, and a pinned tier groups both.
+    """
+    state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
+    tiers, notes = override_series(state, overrides)
+    return analyse(
+        state,
+        history,
+        settings,
+        today,
+        rules=rules,
+        override_tiers=tiers,
+        override_notes=notes,
+        health=health,
+        custom=custom,
+    )
 
 
 def classify_states(
@@ -113,18 +135,16 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
         seg_rows = load_segment_defs(s)
-        touches = tasks_repo.last_touch_dates(s)
+        touches = tasks_repo.load_touchpoints(s)
         health = settings_repo.load_health(s)
-    state = layer_touchpoints(state, touches)
-    tiers, notes = override_series(state, overrides)
     # First pass without segments gives the custom field types the rules are checked against.
-    base = analyse(
+    base = analyse_stored(
         state,
         history,
         settings,
         ctx.today,
-        override_tiers=tiers,
-        override_notes=notes,
+        overrides=overrides,
+        touchpoints=touches,
         health=health,
         custom=(stored.custom, stored.custom_types),
     )

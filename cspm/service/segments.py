@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.rules import BUILTIN_SEGMENTS, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
+from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
 from cspm.storage import revision, segments_repo
 
 from .context import AppContext
@@ -57,15 +58,31 @@ class SegmentSummary:
 
 def ensure_builtin_segments(ctx: AppContext) -> None:
     """Ship the built-in library once per database; after that they are the user's to edit
-    or delete (a deleted built-in does not come back)."""
+    or delete (a deleted built-in does not come back).
+
+    A database seeded by an older library is brought up to date once: built-ins added since
+    are added (unless a segment has the name), and a built-in whose shipped definition changed
+    gets the new one only if its stored rule is still the old shipped one."""
     with ctx.db.session() as s:
-        if segments_repo.seeded(s):
+        version = segments_repo.builtin_version(s)
+        if version >= BUILTIN_VERSION:
             return
-        existing = {r.name.casefold() for r in segments_repo.list_segments(s)}
+        existing = {r.name.casefold(): r for r in segments_repo.list_segments(s)}
         for name, description, rule in BUILTIN_SEGMENTS:
-            if name.casefold() not in existing:
+            if ADDED_IN.get(name, 1) > version and name.casefold() not in existing:
                 segments_repo.add(s, name, description, rule, builtin=True)
-        segments_repo.mark_seeded(s)
+        for changed_in, name, old_description, old_rule in BUILTIN_REVISIONS:
+            row = existing.get(name.casefold())
+            if changed_in <= version or row is None or row.rule != old_rule:
+                continue
+            _, description, rule = next(b for b in BUILTIN_SEGMENTS if b[0] == name)
+            seg = segments_repo.find(s, name)
+            assert seg is not None
+            values: dict[str, Any] = {"rule": rule}
+            if row.description == old_description:
+                values["description"] = description
+            segments_repo.update(s, seg, **values)
+        segments_repo.mark_builtin_version(s, BUILTIN_VERSION)
         revision.bump(s, accounts=False)
 
 

@@ -143,7 +143,7 @@ def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
     raise BadInputError(
         f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
         "trial_statuses, lifecycle.<window>, reading.<max_unpacked_mb|max_unpack_ratio>, "
-        "health.<prefer_imported|red_below|green_from|mau_trend_days|weights.COMPONENT|"
+        "health.<prefer_imported|red_below|green_from|mau_trend_days|min_signals|weights.COMPONENT|"
         f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP}, db.<backups_kept|lock_wait_seconds> "
         f"or {TASK_KEYS_HELP}."
     )
@@ -206,6 +206,10 @@ def validate_health(config: HealthConfig) -> None:
         raise BadInputError("Health bands need 0 <= red below <= green from <= 100.")
     if config.mau_trend_days < 1:
         raise BadInputError("The usage trend needs a window of at least 1 day.")
+    if not 1 <= config.min_signals <= len(COMPONENTS):
+        raise BadInputError(
+            f"The minimum number of health signals must be between 1 and {len(COMPONENTS)}."
+        )
 
 
 def _number(key: str, value: str) -> float:
@@ -225,6 +229,10 @@ def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
     elif parts in (["red_below"], ["green_from"], ["mau_trend_days"]):
         number: dict[str, Any] = {parts[0]: _number(key, value)}
         config = dataclasses.replace(config, **number)
+    elif parts == ["min_signals"]:
+        if not value.strip().isdigit():
+            raise BadInputError(f"{key} needs a whole number of signals, got '{value}'.")
+        config = dataclasses.replace(config, min_signals=int(value))
     elif len(parts) == 2 and parts[0] == "weights" and parts[1] in COMPONENTS:
         weights = dataclasses.replace(config.weights, **{parts[1]: _number(key, value)})
         config = dataclasses.replace(config, weights=weights)

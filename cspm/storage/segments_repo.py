@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from .models import Segment, SettingRow
 
 SEEDED_KEY = "builtin_segments_seeded"
+VERSION_KEY = "builtin_segments_version"
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,25 @@ def seeded(session: Session) -> bool:
 
 def mark_seeded(session: Session) -> None:
     session.add(SettingRow(key=SEEDED_KEY, value=True))
+
+
+def builtin_version(session: Session) -> int:
+    """The built-in library version this database was last brought to: 0 never seeded, 1
+    seeded before versions were recorded."""
+    row = session.get(SettingRow, VERSION_KEY)
+    if row is not None:
+        return int(row.value)
+    return 1 if seeded(session) else 0
+
+
+def mark_builtin_version(session: Session, version: int) -> None:
+    row = session.get(SettingRow, VERSION_KEY)
+    if row is None:
+        session.add(SettingRow(key=VERSION_KEY, value=version))
+    else:
+        row.value = version
+    if not seeded(session):
+        mark_seeded(session)
 
 
 def version(session: Session) -> tuple[int, str]:

@@ -49,7 +49,12 @@ TIER_SOURCES = {
     "arr_band": "from its ARR band",
     "none": "no ARR",
 }
-HEALTH_SOURCES = {"imported": "from the file", "computed": "computed", "none": "no data"}
+HEALTH_SOURCES = {
+    "imported": "from the file",
+    "computed": "computed",
+    "insufficient": "not enough data",
+    "none": "no data",
+}
 
 
 def format_value(name: str, value: Any, money: MoneyFormat = USD, note: str = "") -> str:
@@ -75,6 +80,25 @@ def format_value(name: str, value: Any, money: MoneyFormat = USD, note: str = ""
             return full_one(number, money)
         return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
     return str(value)
+
+
+def health_coverage_text(d: AccountDetail) -> str:
+    """Coverage ("3 of 6 signals") and, when the score shown is not the components' own, why."""
+    have, of = d.health_signals, d.health_signals_possible
+    text = f"{have} of {of} signals"
+    if d.health_computed is None and have:
+        text += f"; a computed score needs at least {d.health_min_signals}"
+    if d.health_source == "imported" and d.health_score is not None:
+        if d.health_computed is None:
+            text += ". The score is the file's: the signals here are too few to compute one."
+        elif abs(d.health_score - d.health_computed) >= 0.5:
+            text += (
+                f". The score is the file's ({d.health_score:.0f}); the components below"
+                f" compute {d.health_computed:.0f}. The CRM's score can weigh things this file"
+                " does not carry (Settings > Health: untick 'Use the CRM's health score' to use"
+                " the computed one)."
+            )
+    return text + ("" if text.endswith(".") else ".")
 
 
 def _pretty(component: str) -> str:
@@ -231,11 +255,14 @@ class AccountDetailDialog(QDialog):
         layout = QVBoxLayout(box)
         score = d.health_score
         if score is None:
-            head = "No health score"
+            head = "Not enough data" if d.health_source == "insufficient" else "No health score"
         else:
             band = "red" if score < RED_BELOW else "yellow" if score < GREEN_FROM else "green"
             head = f"{score:.0f} / 100  ({band}; {HEALTH_SOURCES.get(d.health_source, '')})"
         layout.addWidget(_label(head, bold=True))
+        self.health_coverage = _label(health_coverage_text(d), muted=True)
+        self.health_coverage.setObjectName("health-coverage")
+        layout.addWidget(self.health_coverage)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.breakdown: dict[str, QWidget] = {}

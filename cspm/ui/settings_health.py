@@ -130,12 +130,21 @@ class HealthEditor(QWidget):
         self.trend_days = days_spin(365)
         self.trend_days.setMinimum(1)
         self.trend_days.setToolTip("The usage trend compares active users with this many days ago.")
+        self.min_signals = QSpinBox()
+        self.min_signals.setRange(1, len(COMPONENTS))
+        self.min_signals.setSuffix(" signals")
+        self.min_signals.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.min_signals.setToolTip(
+            "An account with fewer signals than this gets no computed score ('not enough "
+            "data'): one stale date alone would otherwise score 0 and look at risk."
+        )
         bands = QGroupBox("Colours and sources")
         form = QFormLayout(bands)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("Red below", self.red_below)
         form.addRow("Green from", self.green_from)
         form.addRow("Usage trend over", self.trend_days)
+        form.addRow("Score needs at least", self.min_signals)
         form.addRow(self.prefer_imported)
 
         self.table = QTableWidget(0, 1 + len(COMPONENTS))
@@ -193,6 +202,7 @@ class HealthEditor(QWidget):
         self.green_from.setValue(round(config.green_from))
         self.trend_days.setValue(round(config.mau_trend_days))
         self.prefer_imported.setChecked(config.prefer_imported)
+        self.min_signals.setValue(config.min_signals)
         self.overrides = [OverrideRow(t, w) for t, w in config.tier_weights.items()]
         self.set_tiers(tiers)
         self._show_shares()
@@ -257,4 +267,5 @@ class HealthEditor(QWidget):
             mau_trend_days=float(self.trend_days.value()),
             red_below=float(self.red_below.value()),
             green_from=float(self.green_from.value()),
+            min_signals=self.min_signals.value(),
         )

@@ -80,17 +80,20 @@ def test_weighted_mean_over_available_signals() -> None:
         "health_score",
         "health_source",
         "health_computed",
+        "health_signals",
+        "health_signals_possible",
         *(f"health_{c}" for c in COMPONENTS),
     ]
 
 
 def test_imported_score_wins_unless_turned_off() -> None:
     p = _portfolio(health_score=[55.0, NAN, 20.0], nps=[10, 10, NAN])
-    out = compute_health(p, None, TODAY)
+    one = HealthConfig(min_signals=1)  # a score from one signal, to see the sources plainly
+    out = compute_health(p, None, TODAY, one)
     assert out["health_score"].tolist()[:2] == [55.0, 100.0]
     assert out["health_source"].tolist() == ["imported", "computed", "imported"]
     assert out.loc["k0", "health_computed"] == 100.0
-    off = compute_health(p, None, TODAY, HealthConfig(prefer_imported=False))
+    off = compute_health(p, None, TODAY, HealthConfig(prefer_imported=False, min_signals=1))
     assert off["health_score"].tolist() == [100.0, 100.0, 20.0]  # k2: nothing to compute
     assert off["health_source"].tolist() == ["computed", "computed", "imported"]
 
@@ -100,7 +103,7 @@ def test_tier_weights() -> None:
         tier=pd.array(["SMB", " smb", "Enterprise", None], dtype="str"),
         nps=[NAN, 10, 10, 10],
     ).assign(last_interaction=_days_ago(60, 60, 60, 60))
-    out = compute_health(p, None, TODAY)
+    out = compute_health(p, None, TODAY, HealthConfig(min_signals=1))
     assert np.isnan(out.loc["k0", "health_score"])  # SMB ignores interaction recency
     assert out.loc["k1", "health_score"] == 100.0
     ent = HealthConfig().tier_weights["Enterprise"]
@@ -110,7 +113,7 @@ def test_tier_weights() -> None:
     assert out.loc["k3", "health_score"] == pytest.approx(
         (100 * w.nps + 30 * w.interaction) / (w.nps + w.interaction)
     )
-    custom = HealthConfig(tier_weights={"SMB": HealthWeights(nps=0)})
+    custom = HealthConfig(tier_weights={"SMB": HealthWeights(nps=0)}, min_signals=1)
     assert compute_health(p, None, TODAY, custom).loc["k0", "health_score"] == 30.0
 
 

@@ -448,14 +448,14 @@ NAN = np.nan
 
 
 def test_grr_and_nrr_are_null_when_nothing_started() -> None:
-    start = state(a=(NAN, False, 50, NAN))  # a logo with a blank ARR
+    start = state(a=(NAN, False, 50, NAN))  # a blank ARR is $0: not a paying logo
     end = state(a=(NAN, False, 50, NAN), b=(1_000.0, False, 70, NAN))
     got = outcome_metrics(start, end, everyone(start), everyone(end), total=None)
     assert got.index.tolist() == ["All"]
     r = got.loc["All"]
-    assert (r["start_arr"], r["new_arr"], r["end_arr"], r["start_logos"]) == (0, 1_000, 1_000, 1)
+    assert (r["start_arr"], r["new_arr"], r["end_arr"], r["start_logos"]) == (0, 1_000, 1_000, 0)
     assert np.isnan(r["grr"]) and np.isnan(r["nrr"])
-    assert r["logo_churn_rate"] == 0.0
+    assert np.isnan(r["logo_churn_rate"])  # nobody was paying at the opening
     assert np.isnan(r["nps"])  # nobody has a score
     empty = state()
     got = outcome_metrics(empty, empty, everyone(empty), everyone(empty))
@@ -566,9 +566,13 @@ def reference(
         for k in end.index:
             live_end = not end.loc[k, "churned"]
             a1 = 0.0 if np.isnan(end.loc[k, "arr"]) else end.loc[k, "arr"]
-            in_cohort = k in start.index and not start.loc[k, "churned"]
+            a0 = (
+                0.0
+                if k not in start.index or np.isnan(start.loc[k, "arr"])
+                else start.loc[k, "arr"]
+            )
+            in_cohort = k in start.index and not start.loc[k, "churned"] and a0 > 0
             if in_cohort and sg.loc[k, g]:
-                a0 = 0.0 if np.isnan(start.loc[k, "arr"]) else start.loc[k, "arr"]
                 m["start_arr"] += a0
                 m["start_logos"] += 1
                 if not live_end:
@@ -577,7 +581,7 @@ def reference(
                     continue
                 m["expansion_arr"] += max(a1 - a0, 0)
                 m["contraction_arr"] += max(a0 - a1, 0)
-            elif not in_cohort and live_end and eg.loc[k, g]:
+            elif not in_cohort and live_end and a1 > 0 and eg.loc[k, g]:
                 m["new_arr"] += a1
                 m["new_logos"] += 1
             else:

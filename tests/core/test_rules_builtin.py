@@ -24,6 +24,7 @@ NAMES = (
     "Expansion potential",
     "At risk",
     "No interaction in 30+ days",
+    "No interaction on record",
     "Churned in last 60 days",
     "Unpaid invoices",
     "No QBR in 120 days",
@@ -45,6 +46,7 @@ ACCOUNTS = {
     "dropping": (-500, "Established", "SMB", -1, 60, 200, NAN, NAN, NAN, 0, None, None, 120),
     "churned": (-800, "Churned", "Enterprise", None, NAN, None, NAN, NAN, 10, NAN, -121, -60, NAN),
     "oldchurn": (-900, " churned ", "Unassigned", -10, 90, None, NAN, NAN, 8, 0, None, -61, NAN),
+    "silent": (-700, "Established", "SMB", None, 70, 300, NAN, NAN, NAN, 0, None, None, NAN),
 }
 EXPECTED = {
     "new": {"New this week", "Onboarding"},
@@ -55,6 +57,8 @@ EXPECTED = {
     # grow or re-engage leave out accounts that have already left.
     "churned": {"Churned in last 60 days"},
     "oldchurn": set(),
+    # No interaction date on record is not "30+ days without one": it has its own segment.
+    "silent": {"No interaction on record"},
 }
 
 

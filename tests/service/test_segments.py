@@ -99,7 +99,8 @@ def test_builtin_membership_on_a_crafted_portfolio(ctx, tmp_path: Path) -> None:
     assert members(ctx, "Renewal in next 90 days") == ["A1", "C3"]
     assert members(ctx, "Expansion potential") == ["A1"]  # 97% of seats
     assert members(ctx, "At risk") == ["A1"]  # health 40
-    assert members(ctx, "No interaction in 30+ days") == ["B2", "C3"]  # C3 never: counts as old
+    assert members(ctx, "No interaction in 30+ days") == ["B2"]  # dates only
+    assert members(ctx, "No interaction on record") == ["C3"]  # C3 has none
     assert members(ctx, "Unpaid invoices") == ["B2"]
     assert members(ctx, "Low adoption") == ["B2"]  # 30%
     assert members(ctx, "New this week") == ["C3"]
@@ -132,10 +133,17 @@ def test_health_drop_uses_effective_history(ctx, tmp_path: Path) -> None:
 
 
 def test_computed_health_is_stored_in_snapshots_for_drop_rules(ctx, tmp_path: Path) -> None:
-    header = ["Account ID", "Account Name", "ARR", "Seats Purchased", "Active Seats"]
-    write_csv(tmp_path / "sep.csv", [header, ["Z9", "Zed", "1000", "100", "100"]])
+    header = [
+        "Account ID",
+        "Account Name",
+        "ARR",
+        "Seats Purchased",
+        "Active Seats",
+        "Open Tickets",
+    ]
+    write_csv(tmp_path / "sep.csv", [header, ["Z9", "Zed", "1000", "100", "100", "0"]])
     import_file(ctx, tmp_path / "sep.csv", ImportOptions(as_of=dt.date(2026, 9, 30)))
-    write_csv(tmp_path / "nov.csv", [header, ["Z9", "Zed", "1000", "100", "20"]])
+    write_csv(tmp_path / "nov.csv", [header, ["Z9", "Zed", "1000", "100", "20", "4"]])
     import_file(ctx, tmp_path / "nov.csv", ImportOptions(as_of=dt.date(2026, 11, 20)))
     p = load_portfolio(ctx)
     history = p.history[p.history["key"] == "Z9"].sort_values("as_of")

@@ -51,6 +51,7 @@ def test_tier_bands_and_lifecycle_windows(loaded) -> None:
 
 def test_health_settings_are_stored_and_used(loaded) -> None:
     assert load_portfolio(loaded).frame.loc["B", "health_score"] == 90  # imported wins
+    set_value(loaded, "health.min_signals", "1")  # seat use is the file's only signal
     set_value(loaded, "health.prefer_imported", "false")
     frame = load_portfolio(loaded).frame
     assert frame.loc["B", "health_source"] == "computed"

@@ -116,6 +116,7 @@ def test_health_weights_and_a_tier_override_change_scores(qtbot, loaded) -> None
     assert row.key == "Mid-Market" and row.spins["nps"].value() == 1  # starts from the defaults
     for component, spin in row.spins.items():
         spin.setValue(1 if component == "seat_utilization" else 0)
+    editor.min_signals.setValue(1)  # one signal is enough for a score
     # SMB goes back to the defaults
     editor.table.selectRow(1)
     qtbot.mouseClick(editor.remove_button, Qt.MouseButton.LeftButton)

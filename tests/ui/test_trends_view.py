@@ -84,7 +84,10 @@ def test_charts_render_without_the_portfolio_total_in_the_stack(qtbot, view) -> 
     legend = view.retention_canvas.figure.legends[0]
     assert [t.get_text() for t in legend.get_texts()] == ["GRR", "NRR"]
     health = view.health_canvas.figure.axes[0]
-    assert len(health.get_lines()) == len(groups) + 1  # each group and the Portfolio
+    # Each group with a score and the Portfolio; Unassigned (no ARR) has no paying accounts.
+    scored = view.table_frame.dropna(subset=["avg_health"])["group"].unique()
+    assert len(health.get_lines()) == len(scored)
+    assert "Unassigned" in groups and "Unassigned" not in scored
 
 
 def test_changes_panel_lists_the_tier_moves(qtbot, view, demo_ctx) -> None:  # noqa: F811

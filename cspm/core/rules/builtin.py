@@ -62,8 +62,20 @@ BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
     ),
     (
         "No interaction in 30+ days",
-        "No logged interaction in the last 30 days (or never).",
-        _active({"field": "last_interaction", "op": "older_than_days", "value": 30}),
+        "The last interaction on record is more than 30 days old.",
+        _active(
+            {
+                "all": [
+                    {"field": "last_interaction", "op": "is_not_empty"},
+                    {"field": "last_interaction", "op": "older_than_days", "value": 30},
+                ]
+            }
+        ),
+    ),
+    (
+        "No interaction on record",
+        "No interaction date from any file and none logged: log the first touchpoint.",
+        _active({"field": "last_interaction", "op": "is_empty"}),
     ),
     (
         "Churned in last 60 days",
@@ -98,6 +110,25 @@ BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
         _active({"field": "seat_utilization", "op": "<", "value": 0.5}),
     ),
 )
+
+
+BUILTIN_REVISIONS: tuple[tuple[int, str, str, dict[str, Any]], ...] = (
+    (
+        2,
+        "No interaction in 30+ days",
+        "No logged interaction in the last 30 days (or never).",
+        _active({"field": "last_interaction", "op": "older_than_days", "value": 30}),
+    ),
+)
+"""Earlier shipped definitions, by the library version that replaced them: (version, name,
+old description, old rule). A database seeded before that version gets the new definition
+only where the stored one is still exactly the old one (a user's edit is theirs to keep)."""
+
+ADDED_IN: dict[str, int] = {"No interaction on record": 2}
+"""Built-ins added after the first library, by version: existing databases get each once."""
+
+BUILTIN_VERSION = 2
+"""The version of the built-in library; a database records the one it was last brought to."""
 
 
 def builtin_rules(catalog: dict[str, FieldType]) -> dict[str, Rule]:

@@ -16,7 +16,9 @@ Trigger definitions:
 - cadence: the account's tier model has the cadence, and it falls due within the lead days:
   anchor + every_days <= today + lead. The anchor is the latest of the last done/dismissed task
   of that kind (closed_on), the last counting touchpoint, and the cadence's data fields; no
-  anchor means due today.
+  anchor means due today, described as the first one to log (one task per account and
+  cadence, only for tiers whose model has the cadence: a file without a last-interaction
+  column asks tech-touch accounts for nothing).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from cspm.core.tasks.frames import column_days, days, positions, text_codes
 from cspm.core.tasks.models import TOUCH_KINDS, Cadence, EngagementModel, PlaybookStep
 
 CHURNED = "Churned"  # the lifecycle stage (cspm.core.settings.LIFECYCLE_STAGES)
+FIRST = "Nothing on record yet for this account: do the first one and log it. "
+"""Opens the description of a cadence task with no anchor at all (no date from any file, no
+logged touchpoint, no earlier task): one task asking for the first touchpoint, due today."""
 
 
 @dataclass(frozen=True)
@@ -203,15 +208,26 @@ def _cadence_triggers(
             anchor = np.fmax(last_touch, closed[code][rows_all])
             for name in cad.data_fields:
                 anchor = np.fmax(anchor, dates[name][rows_all])
+            unanchored = np.isnan(anchor)
             due = anchor + cad.every_days
-            due[np.isnan(due)] = today
+            due[unanchored] = today
             lead = min(settings.cadence_lead_days, cad.every_days - 1)
             ok = due - today <= lead
-            rows = rows_all[ok]
-            trig.holds[rows, code] = True
-            trig.pieces.append(
-                Piece(code, rows, due[ok], cad.label, cad.label, cad.description, cad.base_priority)
-            )
+            trig.holds[rows_all[ok], code] = True
+            for first, description in ((False, cad.description), (True, FIRST + cad.description)):
+                sel = ok & (unanchored == first)
+                if sel.any():
+                    trig.pieces.append(
+                        Piece(
+                            code,
+                            rows_all[sel],
+                            due[sel],
+                            cad.label,
+                            cad.label,
+                            description,
+                            cad.base_priority,
+                        )
+                    )
 
 
 def _churned(portfolio: pd.DataFrame) -> np.ndarray:
