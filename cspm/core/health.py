@@ -147,7 +147,7 @@ def _curve(name: str, x: np.ndarray) -> np.ndarray:
 
 
 def _unpaid(unpaid: np.ndarray, arr: np.ndarray) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # ratio -> inf: curve end
         share = np.interp(unpaid / arr, *UNPAID_SHARE_CURVE)
     some = np.where(arr > 0, share, UNPAID_WITHOUT_ARR)
     return np.where(np.isnan(unpaid), np.nan, np.where(unpaid > 0, some, 100.0))

@@ -4,6 +4,7 @@ file cannot break the store: every command keeps working after such an import.""
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import pytest
@@ -77,3 +78,23 @@ def test_out_of_range_warning_names_row_column_and_raw_text_in_json(
     assert by_id["A1"]["seats_purchased"] is None and by_id["A1"]["nps"] is None
     assert by_id["A1"]["open_tickets"] == 3
     assert by_id["A2"]["renewal_date"] is None and by_id["A2"]["seats_purchased"] == 10
+
+
+def test_tiny_and_huge_amounts_in_range_print_no_numpy_warnings(
+    capsys, db_url: str, tmp_path: Path
+) -> None:
+    """In-range extremes (a denormal ARR against large unpaid invoices) must not put numpy's
+    RuntimeWarnings on a user's terminal."""
+    path = tmp_path / "tiny.csv"
+    path.write_text(
+        "Account ID,Account Name,ARR,Unpaid Invoices,Seats Purchased,Active Seats\n"
+        "B1,Tiny,5e-324,100,1e12,1\n"
+        "B2,Huge,9e12,9e12,0,5\n"
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        code, _, err = run(capsys, "--db", db_url, "import", str(path))
+        assert code == 0, err
+        for command in COMMANDS:
+            code, _, err = run(capsys, "--db", db_url, *command)
+            assert code == 0, (command, err)

@@ -127,13 +127,20 @@ def test_current_values_are_the_latest_carried_ones(
         shutil.copy(template, url)
         ctx = AppContext.open(url, today=TODAY)
         try:
+            loaded = []
             for n, (as_of, headers, rows) in enumerate(files):
                 table = [["Account ID", "Account Name", *headers]]
                 table += [[k, f"Account {k}", *(c[h] for h in headers)] for k, c in rows.items()]
                 result = import_file(
                     ctx, write_csv(work / f"f{n}.csv", table), ImportOptions(as_of=as_of)
                 )
-                assert result.status == "imported", [p.sentence() for p in result.problems]
+                # The same bytes again for the same date right after themselves change nothing.
+                assert result.status in ("imported", "already_imported"), [
+                    p.sentence() for p in result.problems
+                ]
+                if result.status == "imported":
+                    loaded.append(files[n])
+            files = loaded
             if undo and len(files) > 1:  # state re-derived from the snapshots that remain
                 undo_latest_import(ctx)
                 files = files[:-1]
