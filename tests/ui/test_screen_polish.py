@@ -1,0 +1,51 @@
+"""The screens added for issues 11 and 12 read well: on a dark palette, without raw field names
+or URLs, with columns as wide as what they hold (found by looking at docs/images)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QPalette
+
+from cspm.ui.import_wizard import ImportWizard
+from tests.files import write_csv
+from tests.ui.palettes import contrast, dark_palette
+from tests.ui.test_import_wizard import next_page, open_wizard
+
+
+@pytest.fixture(autouse=True)
+def _window_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CSPM_QSETTINGS_DIR", str(tmp_path / "qsettings"))
+    monkeypatch.setenv("CSPM_LOG_DIR", str(tmp_path / "log"))
+
+
+def test_values_step_evidence_and_badges_read_on_a_dark_palette(qtbot, ctx, tmp_path) -> None:
+    path = write_csv(
+        tmp_path / "hubspot.csv",
+        [
+            ["Record ID", "Company name", "ARR", "Status", "NPS"],
+            ["1", "Acme", "1000", "Active", "45"],
+            ["2", "Globex", "2000", "Closed Lost", "-20"],
+            ["3", "Initech", "3000", "Non-renewing", "12"],
+            ["4", "Hooli", "4000", "Former customer", ""],
+            ["5", "Umbrella", "5000", "Paused", "30"],
+        ],
+    )
+    wizard = open_wizard(qtbot, ctx, path)
+    wizard.setPalette(dark_palette())
+    next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    next_page(qtbot, wizard, ImportWizard.VALUES)
+    page = wizard.values_page
+    evidence = page.evidence_labels["NPS"]
+    assert "-20 to 45" in evidence.text()
+    shown = evidence.palette().color(evidence.foregroundRole())
+    assert contrast(shown, evidence.palette().color(QPalette.ColorRole.Window)) >= 4.5
+    table = page.tables["Status"]
+    base = table.palette().color(QPalette.ColorRole.Base)
+    badges = {table.item(r, 3).text(): table.item(r, 3).foreground().color() for r in range(5)}
+    assert set(badges) == {"known word", "not recognised"}
+    for colour in badges.values():
+        assert contrast(colour, base) >= 4.5
