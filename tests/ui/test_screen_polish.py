@@ -49,3 +49,40 @@ def test_values_step_evidence_and_badges_read_on_a_dark_palette(qtbot, ctx, tmp_
     assert set(badges) == {"known word", "not recognised"}
     for colour in badges.values():
         assert contrast(colour, base) >= 4.5
+
+
+def _detail(qtbot, ctx, key: str):
+    from cspm.ui.account_detail import AccountDetailDialog
+
+    dialog = AccountDetailDialog(ctx, key)
+    qtbot.addWidget(dialog)
+    dialog.resize(900, 1000)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.detail is not None, timeout=30_000)
+    return dialog
+
+
+def test_account_detail_names_fields_in_words_and_keeps_health_lines_together(
+    qtbot, ctx, tmp_path
+) -> None:
+    from cspm.service.imports import import_file
+
+    header = [
+        "Account ID", "Account Name", "ARR", "Renewal Date", "Contract Start", "Health Score",
+        "Seats Purchased", "Active Seats", "Open Tickets", "Last Activity Date", "NPS",
+    ]  # fmt: skip
+    row = ["R1", "Renewing Co", "250000", "2027-01-11", "2022-01-11", "35", "100", "95", "1",
+           "2026-11-20", "9"]  # fmt: skip
+    import_file(ctx, write_csv(tmp_path / "sf.csv", [header, row]))
+    dialog = _detail(qtbot, ctx, "R1")
+    stage = dialog.stage_reason.text()
+    assert stage.startswith("Renewal Date 2027-01-11 is within the next"), stage
+    reasons = " ".join(label.text() for label in dialog.segment_labels)
+    assert "Renewal Date 2027-01-11" in reasons
+    for raw in ("renewal_date", "lifecycle_stage", "nps "):
+        assert raw not in stage and raw not in reasons
+    # the score's line sits right above its coverage line: no room spread into either label
+    head, coverage = dialog.health_head, dialog.health_coverage
+    line = head.fontMetrics().height()
+    assert head.height() < 1.6 * line
+    assert 0 <= coverage.geometry().top() - head.geometry().top() < 2.5 * line
