@@ -86,3 +86,18 @@ def test_account_detail_names_fields_in_words_and_keeps_health_lines_together(
     line = head.fontMetrics().height()
     assert head.height() < 1.6 * line
     assert 0 <= coverage.geometry().top() - head.geometry().top() < 2.5 * line
+
+
+def test_database_panel_names_the_file_and_its_hint_reads_on_dark(qtbot, ctx) -> None:
+    from cspm.ui.settings_database import DatabasePanel
+
+    panel = DatabasePanel(ctx)
+    qtbot.addWidget(panel)
+    panel.setPalette(dark_palette())
+    panel.show()
+    assert panel.db_label.text() == str(ctx.db.file)  # a path, not sqlite:///...
+    assert not panel.db_message.isVisible()  # no blank line before anything is said
+    hint = panel.hint
+    shown = hint.palette().color(hint.foregroundRole())
+    assert contrast(shown, hint.palette().color(QPalette.ColorRole.Window)) >= 4.5
+    assert "db.backups_kept N" in panel.backups_note.text()
