@@ -101,3 +101,25 @@ def test_database_panel_names_the_file_and_its_hint_reads_on_dark(qtbot, ctx) ->
     shown = hint.palette().color(hint.foregroundRole())
     assert contrast(shown, hint.palette().color(QPalette.ColorRole.Window)) >= 4.5
     assert "db.backups_kept N" in panel.backups_note.text()
+
+
+def test_rate_table_gives_code_and_date_their_width_and_the_rate_the_rest(qtbot, ctx) -> None:
+    from cspm.ui.settings_view import SettingsView
+
+    view = SettingsView(ctx)
+    qtbot.addWidget(view)
+    view.resize(1100, 640)
+    view.show()
+    qtbot.waitUntil(lambda: view.saved is not None, timeout=10_000)
+    tabs = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    view.tabs.setCurrentIndex(tabs.index("Currency"))
+    editor = view.currency
+    editor.add_rate()
+    row = editor.rows[-1]
+    row.code.setText("EUR")
+    table = editor.rate_table
+    code, rate, day = (table.columnWidth(c) for c in range(3))
+    assert rate > code and rate > day  # the rate column, not the code's, takes the room
+    assert code < table.viewport().width() / 5
+    assert day >= row.effective.sizeHint().width()  # the whole date shows
+    assert code >= row.code.fontMetrics().horizontalAdvance("EUR")
