@@ -208,12 +208,15 @@ class AccountDetailDialog(QDialog):
     def _content(self, d: AccountDetail) -> QWidget:
         content = QWidget()
         layout = QVBoxLayout(content)
-        top = QGridLayout()
-        top.addWidget(self._tier_box(d), 0, 0)
-        top.addWidget(self._stage_box(d), 1, 0)
-        top.addWidget(self._health_box(d), 0, 1, 2, 1)
-        top.setColumnStretch(0, 1)
-        top.setColumnStretch(1, 1)
+        # two columns side by side (not a grid with health spanning two rows: a spanning box of
+        # wrapped text made the grid guess its height too tall, opening empty room below)
+        left = QVBoxLayout()
+        left.addWidget(self._tier_box(d))
+        left.addWidget(self._stage_box(d), 1)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        self.health_box = self._health_box(d)
+        top.addWidget(self.health_box, 1)
         layout.addLayout(top)
         layout.addWidget(self._segments_box(d))
         layout.addWidget(self._history_box(d))
@@ -301,7 +304,8 @@ class AccountDetailDialog(QDialog):
             form.addRow(_pretty(component), field)
         layout.addLayout(form)
         note = "Components score 0–100; missing data is left out of the weighted average."
-        layout.addWidget(_label(note, muted=True))
+        self.health_note = _label(note, muted=True)
+        layout.addWidget(self.health_note)
         # the box is as tall as tier + stage beside it: the room goes below, not between lines
         layout.addStretch(1)
         return box
@@ -322,7 +326,9 @@ class AccountDetailDialog(QDialog):
         return box
 
     def _history_box(self, d: AccountDetail) -> QGroupBox:
-        box = QGroupBox(f"History across imports ({len(d.history)} snapshots)")
+        n = len(d.history)
+        box = QGroupBox(f"History across imports ({n} snapshot{'' if n == 1 else 's'})")
+        self.history_box = box
         layout = QVBoxLayout(box)
         from .charts import trend_widget
 

@@ -86,6 +86,10 @@ def test_account_detail_names_fields_in_words_and_keeps_health_lines_together(
     line = head.fontMetrics().height()
     assert head.height() < 1.6 * line
     assert 0 <= coverage.geometry().top() - head.geometry().top() < 2.5 * line
+    # the health box (taller than tier + stage here) ends just below its last line
+    note_bottom = dialog.health_note.geometry().bottom()
+    assert dialog.health_box.height() - note_bottom < 2 * line
+    assert dialog.history_box.title() == "History across imports (1 snapshot)"
 
 
 def test_database_panel_names_the_file_and_its_hint_reads_on_dark(qtbot, ctx) -> None:
