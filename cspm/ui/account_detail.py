@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
+import re
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -41,6 +42,7 @@ from cspm.service.settings import get_settings
 
 from .account_table import GREEN_FROM, RED_BELOW
 from .busy import run
+from .rule_fields import CANONICAL_LABELS, DERIVED_LABELS
 
 MONEY_FIELDS = {f.name for f in CANONICAL_FIELDS if f.type == FieldType.MONEY}
 TIER_SOURCES = {
@@ -99,6 +101,23 @@ def health_coverage_text(d: AccountDetail) -> str:
                 " the computed one)."
             )
     return text + ("" if text.endswith(".") else ".")
+
+
+# a reason's field, as the user knows it ("renewal_date 2027-01-11 ..." -> "Renewal Date ...")
+REASON_FIELDS = {**CANONICAL_LABELS, **DERIVED_LABELS, "seat_utilization": "Seat utilization"}
+_LEADING_NAME = re.compile(r"^([a-z][a-z0-9_]*)(?=\s)")
+
+
+def readable_reason(text: str) -> str:
+    """A reason with each clause's leading field name in words; other words are left alone."""
+
+    def clause(part: str) -> str:
+        m = _LEADING_NAME.match(part)
+        if m is None or m.group(1) not in REASON_FIELDS:
+            return part
+        return REASON_FIELDS[m.group(1)] + part[m.end() :]
+
+    return "; ".join(clause(part) for part in text.split("; "))
 
 
 def _pretty(component: str) -> str:
@@ -189,12 +208,15 @@ class AccountDetailDialog(QDialog):
     def _content(self, d: AccountDetail) -> QWidget:
         content = QWidget()
         layout = QVBoxLayout(content)
-        top = QGridLayout()
-        top.addWidget(self._tier_box(d), 0, 0)
-        top.addWidget(self._stage_box(d), 1, 0)
-        top.addWidget(self._health_box(d), 0, 1, 2, 1)
-        top.setColumnStretch(0, 1)
-        top.setColumnStretch(1, 1)
+        # two columns side by side (not a grid with health spanning two rows: a spanning box of
+        # wrapped text made the grid guess its height too tall, opening empty room below)
+        left = QVBoxLayout()
+        left.addWidget(self._tier_box(d))
+        left.addWidget(self._stage_box(d), 1)
+        top = QHBoxLayout()
+        top.addLayout(left, 1)
+        self.health_box = self._health_box(d)
+        top.addWidget(self.health_box, 1)
         layout.addLayout(top)
         layout.addWidget(self._segments_box(d))
         layout.addWidget(self._history_box(d))
@@ -244,7 +266,7 @@ class AccountDetailDialog(QDialog):
         box = QGroupBox("Lifecycle stage")
         layout = QVBoxLayout(box)
         layout.addWidget(_label(d.lifecycle_stage, bold=True))
-        self.stage_reason = _label(d.stage_reason)
+        self.stage_reason = _label(readable_reason(d.stage_reason))
         self.stage_reason.setObjectName("stage-reason")
         layout.addWidget(self.stage_reason)
         layout.addStretch(1)
@@ -259,7 +281,8 @@ class AccountDetailDialog(QDialog):
         else:
             band = "red" if score < RED_BELOW else "yellow" if score < GREEN_FROM else "green"
             head = f"{score:.0f} / 100  ({band}; {HEALTH_SOURCES.get(d.health_source, '')})"
-        layout.addWidget(_label(head, bold=True))
+        self.health_head = _label(head, bold=True)
+        layout.addWidget(self.health_head)
         self.health_coverage = _label(health_coverage_text(d), muted=True)
         self.health_coverage.setObjectName("health-coverage")
         layout.addWidget(self.health_coverage)
@@ -281,7 +304,10 @@ class AccountDetailDialog(QDialog):
             form.addRow(_pretty(component), field)
         layout.addLayout(form)
         note = "Components score 0–100; missing data is left out of the weighted average."
-        layout.addWidget(_label(note, muted=True))
+        self.health_note = _label(note, muted=True)
+        layout.addWidget(self.health_note)
+        # the box is as tall as tier + stage beside it: the room goes below, not between lines
+        layout.addStretch(1)
         return box
 
     def _segments_box(self, d: AccountDetail) -> QGroupBox:
@@ -291,7 +317,7 @@ class AccountDetailDialog(QDialog):
         if not d.segments:
             layout.addWidget(_label("In no segment.", muted=True))
         for name, why in d.segments:
-            reasons = "; ".join(why) if why else "matches"
+            reasons = "; ".join(readable_reason(w) for w in why) if why else "matches"
             label = QLabel(f"<b>{html.escape(name)}</b>: {html.escape(reasons)}")
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.RichText)
@@ -300,7 +326,9 @@ class AccountDetailDialog(QDialog):
         return box
 
     def _history_box(self, d: AccountDetail) -> QGroupBox:
-        box = QGroupBox(f"History across imports ({len(d.history)} snapshots)")
+        n = len(d.history)
+        box = QGroupBox(f"History across imports ({n} snapshot{'' if n == 1 else 's'})")
+        self.history_box = box
         layout = QVBoxLayout(box)
         from .charts import trend_widget
 

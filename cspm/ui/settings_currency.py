@@ -127,7 +127,7 @@ class CurrencyEditor(QWidget):
         self.rate_table.verticalHeader().hide()
         self.rate_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.rate_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.rate_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self._size_rate_columns()
         self.rate_table.setMinimumHeight(150)
         self.add_rate_button = QPushButton("Add rate")
         self.remove_rate_button = QPushButton("Remove rate")
@@ -161,6 +161,18 @@ class CurrencyEditor(QWidget):
             combo.currentIndexChanged.connect(self._update_example)
         self.add_rate_button.clicked.connect(self.add_rate)
         self.remove_rate_button.clicked.connect(self.remove_rate)
+
+    def _size_rate_columns(self) -> None:
+        """A code and a date get the width they need; the rate takes the rest (three equal
+        columns left a three-letter code in a box a third of the window wide)."""
+        header = self.rate_table.horizontalHeader()
+        probe = RateRow(None, self.today)
+        code_width = probe.code.fontMetrics().horizontalAdvance("WWWW") + 24
+        for column, editor_width in ((0, code_width), (2, probe.effective.sizeHint().width())):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Fixed)
+            width = max(header.sectionSizeHint(column), editor_width + 8)
+            self.rate_table.setColumnWidth(column, width)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
 
     # -- loading and reading back --
     def load(self, currency: CurrencySettings) -> None:

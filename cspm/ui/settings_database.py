@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -50,7 +50,7 @@ class DatabasePanel(QGroupBox):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__("Database", parent)
         self.ctx = ctx
-        self.db_label = QLabel(ctx.db.display_name)
+        self.db_label = QLabel(ctx.db.name)  # the file's path (a server's URL, no password)
         self.db_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.db_label.setWordWrap(True)
         self.backup_button = QPushButton("Back up database…")
@@ -61,6 +61,7 @@ class DatabasePanel(QGroupBox):
         self.new_db_button = QPushButton("Create a new database…")
         self.db_message = QLabel()
         self.db_message.setWordWrap(True)
+        self.db_message.hide()  # shown when there is something to say: no blank line till then
         layout = QVBoxLayout(self)
         form = QFormLayout()
         form.addRow("Current database", self.db_label)
@@ -71,9 +72,9 @@ class DatabasePanel(QGroupBox):
         buttons.addStretch(1)
         layout.addLayout(buttons)
         layout.addWidget(self.db_message)
-        hint = QLabel("These act at once; Save is not needed for them.")
-        hint.setStyleSheet("color: #607d8b;")
-        layout.addWidget(hint)
+        self.hint = QLabel("These act at once; Save is not needed for them.")
+        self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # light or dark palette
+        layout.addWidget(self.hint)
         layout.addWidget(self._backups_box())
 
         self.backup_button.clicked.connect(self.back_up)
@@ -99,6 +100,7 @@ class DatabasePanel(QGroupBox):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.db_message.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
         self.db_message.setText(text)
+        self.db_message.setVisible(bool(text))
 
     @Slot()
     def open_database(self) -> None:
@@ -147,8 +149,9 @@ class DatabasePanel(QGroupBox):
                 w.setEnabled(False)
         else:
             self.backups_note.setText(
-                "Taken before each import, undo and settings save (setting db.backups_kept) "
-                f"in {backups_folder(file)}. Restoring keeps a copy of the file it replaces."
+                "Taken before each import, undo and settings save, in "
+                f"{backups_folder(file)}; the newest are kept (how many: cspm settings set "
+                "db.backups_kept N). Restoring keeps a copy of the file it replaces."
             )
         layout = QVBoxLayout(box)
         layout.addWidget(self.backups_note)

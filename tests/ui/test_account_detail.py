@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QProgressBar
 
 from cspm.service.accounts import account_detail
 from cspm.service.portfolio import list_accounts
-from cspm.ui.account_detail import AccountDetailDialog
+from cspm.ui.account_detail import AccountDetailDialog, readable_reason
 from cspm.ui.account_table import COLUMN_IDS
 from tests.ui.test_portfolio_view import build_portfolio, open_view
 
@@ -59,7 +59,7 @@ def test_double_click_shows_why_tier_stage_health_and_segments(qtbot, view, ctx)
     expected = account_detail(ctx, key)
     assert dialog.key == key
     assert dialog.tier_reason.text() == expected.tier_reason
-    assert dialog.stage_reason.text() == expected.stage_reason
+    assert dialog.stage_reason.text() == readable_reason(expected.stage_reason)
     assert expected.name in dialog.title.text()
     for component, value in expected.health_breakdown:
         widget = dialog.breakdown[component]
@@ -72,8 +72,9 @@ def test_double_click_shows_why_tier_stage_health_and_segments(qtbot, view, ctx)
     assert expected.segments
     for name, why in expected.segments:
         assert name in shown
-        for line in why:
-            assert line.replace("<", "&lt;").replace(">", "&gt;") in shown
+        for line in why:  # each reason with its field named in words
+            shown_line = readable_reason(line)
+            assert shown_line.replace("<", "&lt;").replace(">", "&gt;") in shown
     assert dialog.tasks_label.text() == ("\n".join(expected.open_tasks) or "No tasks")
     assert expected.open_tasks  # the demo account has work waiting
     assert dialog.touchpoint_button.isEnabled() and dialog.qbr_button.isEnabled()

@@ -167,7 +167,7 @@ def test_rename_follows_into_rules_and_errors_are_shown(qtbot, loaded) -> None:
 
 def test_database_backup_open_and_create(qtbot, loaded, tmp_path, monkeypatch) -> None:
     view = open_settings(qtbot, loaded)
-    assert view.db_label.text() == loaded.db.display_name
+    assert view.db_label.text() == loaded.db.name  # its file path, not a sqlite:/// URL
     assert view.backup_button.isEnabled()
     target = tmp_path / "backup.sqlite3"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))

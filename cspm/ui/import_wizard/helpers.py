@@ -24,8 +24,10 @@ def message_of(exc: BaseException) -> str:
 
 
 def say(label: QLabel, text: str, *, error: bool = False) -> None:
-    """Show `text` in a page's message label (red when an error); hide it when empty."""
-    label.setStyleSheet("color: #c62828; font-weight: 600;" if error else "color: #37474f;")
+    """Show `text` in a page's message label (red when an error); hide it when empty.
+
+    Not an error: the palette's text colour, so it reads on a dark palette too."""
+    label.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
     label.setText(text)
     label.setVisible(bool(text))
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -39,12 +39,13 @@ if TYPE_CHECKING:
 
     from .wizard import ImportWizard
 
+# who decided a meaning: the badge's words and its colour on a light and on a dark table
 DECIDED_BY = {
-    "yours": ("your choice", "#6a1b9a"),
-    "profile": ("profile", "#1565c0"),
-    "vocabulary": ("known word", "#2e7d32"),
-    "values": ("from the values", "#2e7d32"),
-    "none": ("not recognised", "#ef6c00"),
+    "yours": ("your choice", "#6a1b9a", "#ce93d8"),
+    "profile": ("profile", "#1565c0", "#90caf9"),
+    "vocabulary": ("known word", "#2e7d32", "#81c784"),
+    "values": ("from the values", "#2e7d32", "#81c784"),
+    "none": ("not recognised", "#b45309", "#ffb74d"),
 }
 FIELD_LABELS = {
     "status": "status",
@@ -53,6 +54,12 @@ FIELD_LABELS = {
     "tier": "tier",
 }
 ROW_HEIGHT = 30
+
+
+def badge_colour(how: str, base: QColor) -> QColor:
+    """The badge colour for `how`, readable on the table's `base` (light or dark palette)."""
+    _text, light, dark = DECIDED_BY.get(how, (how, "#555555", "#bbbbbb"))
+    return QColor(dark if base.lightness() < 128 else light)
 
 
 def has_choices(prepared: PreparedImport | None) -> bool:
@@ -83,6 +90,7 @@ class ValuesPage(QWizardPage):
         self.scale_combos: dict[str, QComboBox] = {}
         self.value_combos: dict[tuple[str, str], QComboBox] = {}
         self.tables: dict[str, QTableWidget] = {}
+        self.evidence_labels: dict[str, QLabel] = {}
         self._seq = 0
         self._busy = False
 
@@ -143,6 +151,7 @@ class ValuesPage(QWizardPage):
             if widget is not None:
                 widget.deleteLater()
         self.scale_combos, self.value_combos, self.tables = {}, {}, {}
+        self.evidence_labels = {}
 
     def _show(self, prepared: PreparedImport) -> None:
         self._clear()
@@ -167,13 +176,15 @@ class ValuesPage(QWizardPage):
                 combo.addItem(labels[scale], scale)
             combo.setCurrentIndex(combo.findData(d.scale))
             combo.currentIndexChanged.connect(lambda _i, h=d.header: self._scale_changed(h))
-            decided = DECIDED_BY.get(d.how, (d.how, ""))[0]
+            decided = DECIDED_BY.get(d.how, (d.how,))[0]
             evidence = QLabel(f"{d.evidence()} ({decided})")
             evidence.setWordWrap(True)
-            evidence.setStyleSheet("color: #37474f;")
+            # the palette's muted text colour: readable on a light and on a dark palette
+            evidence.setForegroundRole(QPalette.ColorRole.PlaceholderText)
             grid.addWidget(name, r, 0)
             grid.addWidget(combo, r, 1)
             grid.addWidget(evidence, r, 2)
+            self.evidence_labels[d.header] = evidence
             self.scale_combos[d.header] = combo
         grid.setColumnStretch(2, 1)
         return box
@@ -187,6 +198,7 @@ class ValuesPage(QWizardPage):
         table.verticalHeader().hide()
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        base = self.palette().color(QPalette.ColorRole.Base)  # the wizard's, light or dark
         for r, v in enumerate(column.values):
             table.setItem(r, 0, QTableWidgetItem(v.value))
             count = QTableWidgetItem(f"{v.count:,}")
@@ -205,9 +217,8 @@ class ValuesPage(QWizardPage):
             )
             table.setCellWidget(r, 2, combo)
             self.value_combos[(column.header, v.value)] = combo
-            text, colour = DECIDED_BY.get(v.how, (v.how, "#555555"))
-            badge = QTableWidgetItem(text)
-            badge.setForeground(QColor(colour))
+            badge = QTableWidgetItem(DECIDED_BY.get(v.how, (v.how,))[0])
+            badge.setForeground(badge_colour(v.how, base))
             badge.setFont(bold())
             table.setItem(r, 3, badge)
         header = table.horizontalHeader()
