@@ -245,7 +245,10 @@ def _write(
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
     result.import_id = record.id
-    result.moves = _moves(before.loc[changed], after.loc[changed], settings, overrides, ctx.today)
+    history = _arr_history_of_unpaid(s, after.loc[changed])
+    result.moves = _moves(
+        before.loc[changed], after.loc[changed], settings, overrides, ctx.today, history, record.id
+    )
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
@@ -326,17 +329,35 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return changed
 
 
+def _arr_history_of_unpaid(s: Any, after: pd.DataFrame) -> pd.DataFrame | None:
+    """ARR snapshots (key, as_of, import_id, arr) of the accounts now at ARR 0 or none: a
+    churned one keeps the tier of its last positive ARR, and the summary must say what the
+    portfolio shows. Only those accounts (usually few) are read."""
+    unpaid = after.index[~(after["arr"].astype(float) > 0).to_numpy()]
+    if len(unpaid) == 0:
+        return None
+    snaps = accounts_repo.load_snapshots(s, list(unpaid))
+    history = snaps[["account_id", "as_of", "import_id", "arr"]].copy()
+    history["key"] = history["account_id"].map(after["key"]).astype(object)
+    history["as_of"] = pd.to_datetime(history["as_of"]).astype("datetime64[ns]")
+    history["arr"] = pd.to_numeric(history["arr"], errors="coerce").astype(float)
+    return history.drop(columns=["account_id"])
+
+
 def _moves(
     before: pd.DataFrame,
     after: pd.DataFrame,
     settings: Any,
     overrides: pd.DataFrame,
     today: dt.date,
+    history: pd.DataFrame | None = None,
+    import_id: int | None = None,
 ) -> list[Move]:
     if before.empty:
         return []
-    b = classify_states(before, settings, overrides, today)
-    a = classify_states(after, settings, overrides, today)
+    earlier = None if history is None else history[history["import_id"] != import_id]
+    b = classify_states(before, settings, overrides, today, earlier)
+    a = classify_states(after, settings, overrides, today, history)
     moves: list[Move] = []
     for what in ("tier", "lifecycle_stage"):
         diff = (b[what] != a[what]).to_numpy()
