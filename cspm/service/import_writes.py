@@ -20,7 +20,7 @@ import pandas as pd
 from cspm.core.analysis import analyse
 from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
-from cspm.core.fields import FIELD_NAMES
+from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
 from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
@@ -144,11 +144,14 @@ def _already_imported(
 def _record_mapping(prepared: PreparedImport) -> dict[str, Any]:
     """The mapping an import record keeps: header -> target, plus the value maps and scales the
     plan applied (under "@choices"), so a re-load of the same bytes with other value meanings
-    is a new import, not "already imported"."""
+    is a new import, not "already imported"; and every scale used (under "@scales"), which
+    `imports_repo.earlier_scales` hands to later imports of the same headers."""
     record: dict[str, Any] = prepared.mapping.as_record()
     plan = prepared.plan
     if plan.value_maps or plan.scale_choices:
         record["@choices"] = {"values": plan.value_maps, "scales": plan.scale_choices}
+    if plan.scales:  # every scale used, so later imports of the column read it alike
+        record["@scales"] = {normalise_header(d.header): d.scale for d in plan.scales}
     return record
 
 

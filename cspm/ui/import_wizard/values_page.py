@@ -44,6 +44,7 @@ DECIDED_BY = {
     "profile": ("profile", "#1565c0"),
     "vocabulary": ("known word", "#2e7d32"),
     "values": ("from the values", "#2e7d32"),
+    "earlier": ("as earlier imports of this column", "#1565c0"),
     "none": ("not recognised", "#ef6c00"),
 }
 FIELD_LABELS = {
