@@ -27,8 +27,9 @@ from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
 from .hooks import after_change
-from .import_results import ImportOptions, ImportResult, Move, PreparedImport
-from .portfolio import classify_states, override_series
+from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
+from .import_results import ImportOptions, ImportResult, PreparedImport
+from .portfolio import override_series
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .store_guard import guard_write
 
@@ -45,6 +46,7 @@ def apply_prepared(
 ) -> ImportResult:
     """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
     as_of = options.as_of or ctx.today
+    refuse_future_as_of(as_of, ctx.today)
     prepared = _in_portfolio_currency(ctx, prepared, as_of)
     plan = prepared.plan
     result = ImportResult(
@@ -139,6 +141,17 @@ def _already_imported(
         f"{same.id}; nothing changed"
     )
     return result
+
+
+def refuse_future_as_of(as_of: dt.date, today: dt.date) -> None:
+    """An export describes the past or today; a later date is a typo (2062 for 2026). Taken,
+    it would be the newest snapshot for years: every real import after it would change
+    nothing in the current state while outcomes counted its numbers."""
+    if as_of > today:
+        raise BadInputError(
+            f"The as-of date {as_of.isoformat()} is after today ({today.isoformat()}); an "
+            "export describes the past or today: check the date."
+        )
 
 
 def _record_mapping(prepared: PreparedImport) -> dict[str, Any]:
@@ -248,8 +261,8 @@ def _write(
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
     result.import_id = record.id
-    history = _arr_history_of_unpaid(s, after.loc[changed])
-    result.moves = _moves(
+    history = arr_history_of_unpaid(s, after.loc[changed])
+    result.moves = tier_and_stage_moves(
         before.loc[changed], after.loc[changed], settings, overrides, ctx.today, history, record.id
     )
     record.new_count, record.updated_count = result.new, result.updated
@@ -332,49 +345,6 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return changed
 
 
-def _arr_history_of_unpaid(s: Any, after: pd.DataFrame) -> pd.DataFrame | None:
-    """ARR snapshots (key, as_of, import_id, arr) of the accounts now at ARR 0 or none: a
-    churned one keeps the tier of its last positive ARR, and the summary must say what the
-    portfolio shows. Only those accounts (usually few) are read."""
-    unpaid = after.index[~(after["arr"].astype(float) > 0).to_numpy()]
-    if len(unpaid) == 0:
-        return None
-    snaps = accounts_repo.load_snapshots(s, list(unpaid))
-    history = snaps[["account_id", "as_of", "import_id", "arr"]].copy()
-    history["key"] = history["account_id"].map(after["key"]).astype(object)
-    history["as_of"] = pd.to_datetime(history["as_of"]).astype("datetime64[ns]")
-    history["arr"] = pd.to_numeric(history["arr"], errors="coerce").astype(float)
-    return history.drop(columns=["account_id"])
-
-
-def _moves(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    settings: Any,
-    overrides: pd.DataFrame,
-    today: dt.date,
-    history: pd.DataFrame | None = None,
-    import_id: int | None = None,
-) -> list[Move]:
-    if before.empty:
-        return []
-    earlier = None if history is None else history[history["import_id"] != import_id]
-    b = classify_states(before, settings, overrides, today, earlier)
-    a = classify_states(after, settings, overrides, today, history)
-    moves: list[Move] = []
-    for what in ("tier", "lifecycle_stage"):
-        diff = (b[what] != a[what]).to_numpy()
-        for key, name, x, y in zip(
-            after["key"].to_numpy()[diff],
-            after["name"].to_numpy()[diff],
-            b[what].to_numpy()[diff],
-            a[what].to_numpy()[diff],
-            strict=True,
-        ):
-            moves.append(Move(str(key), name, what, str(x), str(y)))
-    return moves
-
-
 def _rederive(s: Any, affected: list[int]) -> None:
     """Recompute the stored state of these accounts from their remaining snapshots; accounts
     left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
@@ -412,6 +382,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
 
 def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
     """Re-date an import (the date its snapshot describes); history and state follow."""
+    refuse_future_as_of(as_of, ctx.today)
     guard_write(ctx, "redate")
     with ctx.db.session() as s:
         record = imports_repo.get_import(s, import_id)
