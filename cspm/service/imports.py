@@ -14,11 +14,12 @@ import hashlib
 from pathlib import Path
 
 from cspm.core.column_roles import decide_roles
+from cspm.core.deleted_rows import drop_deleted_rows
 from cspm.core.errors import BadInputError
 from cspm.core.file_kind import refuse_other_kinds
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
-from cspm.core.plan import UserChoices, build_plan
+from cspm.core.plan import Problem, UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
 from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
@@ -120,6 +121,7 @@ def prepare_raw(
     """The steps after reading: header, mapping (profile, synonyms, fuzzy), parse, validate."""
     progress(0.35, "Finding the header row")
     table = extract_table(raw, options.header_index)
+    table, deleted_flag, deleted = drop_deleted_rows(table)  # the CRM's recycle bin
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
         documents = settings_repo.load_profile_documents(s)
@@ -148,6 +150,10 @@ def prepare_raw(
         *reading_problems(raw.notes, raw.cells, raw.row_numbers, table.header_row),
         *role_notes,
     ]
+    if deleted:
+        rows = "1 row is a record" if deleted == 1 else f"{deleted:,} rows are records"
+        text = f"{rows} deleted in the CRM: not imported"
+        plan.problems.insert(0, Problem(None, deleted_flag, None, text, "info"))
     return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
 
 
