@@ -19,6 +19,7 @@ import pandas as pd
 from cspm.core.errors import BadInputError
 from cspm.core.fields import CANONICAL_FIELDS, normalise_header
 from cspm.core.reading import RawSheet
+from cspm.core.report_groups import fill_group_values
 
 HEADER_SEARCH_ROWS = 30
 """How many rows from the top may hold the header; exports never put more above it."""
@@ -105,6 +106,7 @@ def extract_table(raw: RawSheet, header_index: int | None = None) -> Table:
     columns = np.flatnonzero(header_filled | filled[keep].any(axis=0))
     headers = unique_headers([_header_text(header[j], int(j)) for j in columns])
     data = pd.DataFrame(_select(body, keep, columns), columns=headers, dtype=object)
+    data = fill_group_values(data, np.cumsum(footer)[keep])
     skipped = [
         (int(row), "blank row" if is_blank else "report footer")
         for row, is_blank in zip(body_rows[~keep], blank[~keep], strict=True)

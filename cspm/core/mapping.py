@@ -68,6 +68,14 @@ _POLAR = frozenset(
 _SF_CUSTOM_SUFFIX = re.compile(r"__c\s*$", re.IGNORECASE)
 _ENTITY_PREFIX = re.compile(r"^\s*(?:organi[sz]ation|account|company)\s+-\s+", re.IGNORECASE)
 _PROPERTY_PREFIX = "property "
+# A trailing "(ARR)": a metric's acronym naming the field ("Annual Revenue (ARR)" is ARR). Only
+# metrics: "Parent Account (ID)" must not claim the account's own ID.
+_PAREN_NAME = re.compile(r"\(\s*(ARR|MRR|NPS|CSAT|MAU)\s*\)\s*$", re.IGNORECASE)
+# A trailing scale or unit: "(0-10)", "(1 to 5)", "(%)", "($)", "(USD)", "(#)", "[EUR]".
+_PAREN_UNIT = re.compile(
+    r"\s*[(\[]\s*(?:-?\d+(?:\.\d+)?\s*(?:-|–|to|/)\s*-?\d+(?:\.\d+)?|%|#|[$€£¥]|[A-Z]{3})"
+    r"\s*[)\]]\s*$"
+)
 
 # CRM fields cspm has no canonical field for, kept as custom fields under one name whichever
 # system they come from (keys are compact normalised headers).
@@ -110,6 +118,16 @@ def header_keys(header: object) -> list[str]:
     keys = [norm]
     if norm.startswith(_PROPERTY_PREFIX) and len(norm) > len(_PROPERTY_PREFIX):
         keys.append(norm[len(_PROPERTY_PREFIX) :])
+    # Hand-kept sheets: "Annual Revenue (ARR)" names its field in the parentheses; "Health
+    # (0-10)" and "ARR (USD)" put a scale or unit there, which is no part of the name.
+    for pattern in (_PAREN_NAME, _PAREN_UNIT):
+        found = pattern.search(text)
+        if found:
+            key = normalise_header(
+                found.group(1) if pattern is _PAREN_NAME else text[: found.start()]
+            )
+            if key and key not in keys:
+                keys.append(key)
     return keys
 
 

@@ -193,13 +193,17 @@ class UserChoices:
     scales: dict[str, str] = field(default_factory=dict)
     profile_value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     profile_scales: dict[str, str] = field(default_factory=dict)
+    # normalised header -> the scale the database's latest import of that header used
+    earlier_scales: dict[str, str] = field(default_factory=dict)
 
 
 def _scale_step(
     table: Table, mapping: ColumnMapping, choices: UserChoices
 ) -> tuple[ColumnMapping, list[ScaleDecision], list[Problem]]:
     """Decide each NPS / health column's scale; one info line per decision."""
-    mapping, decisions = decide_scales(table.data, mapping, choices.scales, choices.profile_scales)
+    mapping, decisions = decide_scales(
+        table.data, mapping, choices.scales, choices.profile_scales, choices.earlier_scales
+    )
     notes = [Problem(None, d.header, None, d.message(), "info") for d in decisions]
     return mapping, decisions, notes
 

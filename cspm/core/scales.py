@@ -54,7 +54,8 @@ _NPS_FIELDS = ("nps", "nps_points")
 @dataclass(frozen=True)
 class ScaleDecision:
     """How one column's numbers are read. field: the field it imports as (nps may become
-    nps_points); scale: one of `choices`; how: "values" (decided from them) or "yours"/"profile"."""
+    nps_points); scale: one of `choices`; how: "values" (decided from them), "earlier" (as the
+    database's earlier imports of the column) or "yours"/"profile"."""
 
     header: str
     field: str
@@ -89,7 +90,11 @@ class ScaleDecision:
             text = f"read on a {SCALE_LABELS[self.scale]}"
         if self.low is not None:
             text += f": {self.evidence()}"
-        suffix = {"yours": " (your choice)", "profile": " (the saved profile's choice)"}
+        suffix = {
+            "yours": " (your choice)",
+            "profile": " (the saved profile's choice)",
+            "earlier": " (as earlier imports of this column)",
+        }
         return text + suffix.get(self.how, "")
 
 
@@ -133,11 +138,15 @@ def decide_scales(
     mapping: ColumnMapping,
     user: Mapping[str, str] | None = None,
     profile: Mapping[str, str] | None = None,
+    earlier: Mapping[str, str] | None = None,
 ) -> tuple[ColumnMapping, list[ScaleDecision]]:
     """Each scaled column's decision, and the mapping with NPS columns moved to nps_points.
 
     user: header -> scale, checked strictly (a column without a scale, or a scale it cannot
     have, is a BadInputError); profile: normalised header -> scale, applied where it fits.
+    earlier: normalised header -> the scale this database's latest import of that header used;
+    it decides when the values allow it (a filtered report of at-risk accounts, health 5-10
+    on 0-100, is not a 0-10 column), and the values decide when they rule it out.
     """
     headers = list(data.columns)
     field_of = {c.header: c.target for c in mapping.columns}
@@ -159,6 +168,9 @@ def decide_scales(
                 if key in allowed:
                     chosen[header] = (key, "profile")
 
+    def earlier_of(header: str) -> str:
+        return (earlier or {}).get(normalise_header(header), "")
+
     taken = set(mapping.field_columns())
     columns = list(mapping.columns)
     decisions: list[ScaleDecision] = []
@@ -173,6 +185,8 @@ def decide_scales(
             scale, how = chosen[col.header]
         elif col.target in _NPS_FIELDS and col.how == "user":
             scale, how = ("points" if col.target == "nps_points" else "response"), "yours"
+        elif _fits(earlier_of(col.header), allowed, low, high):
+            scale, how = earlier_of(col.header), "earlier"
         elif col.target == "nps_points":
             scale, how = "points", "values"
         elif col.target == "nps":
@@ -192,6 +206,18 @@ def decide_scales(
             continue  # nothing to decide from and nothing chosen: no line
         decisions.append(ScaleDecision(col.header, fname, scale, allowed, low, high, how))
     return ColumnMapping(columns), decisions
+
+
+_TOPS = {"0-1": 1.0, "0-10": 10.0, "response": 10.0}
+
+
+def _fits(scale: str, allowed: tuple[str, ...], low: float | None, high: float | None) -> bool:
+    """Whether plain numbers from `low` to `high` can be on `scale` (one of `allowed`)."""
+    if scale not in allowed or low is None or high is None:
+        return False
+    if scale in _TOPS:
+        return low >= 0 and high <= _TOPS[scale]
+    return True
 
 
 def _allowed(target: str | None) -> tuple[str, ...]:

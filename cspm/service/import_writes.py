@@ -20,15 +20,16 @@ import pandas as pd
 from cspm.core.analysis import analyse
 from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
-from cspm.core.fields import FIELD_NAMES
+from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
 from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .context import AppContext
 from .hooks import after_change
-from .import_results import ImportOptions, ImportResult, Move, PreparedImport
-from .portfolio import classify_states, override_series
+from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
+from .import_results import ImportOptions, ImportResult, PreparedImport
+from .portfolio import override_series
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .store_guard import guard_write
 
@@ -45,6 +46,7 @@ def apply_prepared(
 ) -> ImportResult:
     """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
     as_of = options.as_of or ctx.today
+    refuse_future_as_of(as_of, ctx.today)
     prepared = _in_portfolio_currency(ctx, prepared, as_of)
     plan = prepared.plan
     result = ImportResult(
@@ -141,14 +143,28 @@ def _already_imported(
     return result
 
 
+def refuse_future_as_of(as_of: dt.date, today: dt.date) -> None:
+    """An export describes the past or today; a later date is a typo (2062 for 2026). Taken,
+    it would be the newest snapshot for years: every real import after it would change
+    nothing in the current state while outcomes counted its numbers."""
+    if as_of > today:
+        raise BadInputError(
+            f"The as-of date {as_of.isoformat()} is after today ({today.isoformat()}); an "
+            "export describes the past or today: check the date."
+        )
+
+
 def _record_mapping(prepared: PreparedImport) -> dict[str, Any]:
     """The mapping an import record keeps: header -> target, plus the value maps and scales the
     plan applied (under "@choices"), so a re-load of the same bytes with other value meanings
-    is a new import, not "already imported"."""
+    is a new import, not "already imported"; and every scale used (under "@scales"), which
+    `imports_repo.earlier_scales` hands to later imports of the same headers."""
     record: dict[str, Any] = prepared.mapping.as_record()
     plan = prepared.plan
     if plan.value_maps or plan.scale_choices:
         record["@choices"] = {"values": plan.value_maps, "scales": plan.scale_choices}
+    if plan.scales:  # every scale used, so later imports of the column read it alike
+        record["@scales"] = {normalise_header(d.header): d.scale for d in plan.scales}
     return record
 
 
@@ -245,7 +261,10 @@ def _write(
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
     result.import_id = record.id
-    result.moves = _moves(before.loc[changed], after.loc[changed], settings, overrides, ctx.today)
+    history = arr_history_of_unpaid(s, after.loc[changed])
+    result.moves = tier_and_stage_moves(
+        before.loc[changed], after.loc[changed], settings, overrides, ctx.today, history, record.id
+    )
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
@@ -326,31 +345,6 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     return changed
 
 
-def _moves(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    settings: Any,
-    overrides: pd.DataFrame,
-    today: dt.date,
-) -> list[Move]:
-    if before.empty:
-        return []
-    b = classify_states(before, settings, overrides, today)
-    a = classify_states(after, settings, overrides, today)
-    moves: list[Move] = []
-    for what in ("tier", "lifecycle_stage"):
-        diff = (b[what] != a[what]).to_numpy()
-        for key, name, x, y in zip(
-            after["key"].to_numpy()[diff],
-            after["name"].to_numpy()[diff],
-            b[what].to_numpy()[diff],
-            a[what].to_numpy()[diff],
-            strict=True,
-        ):
-            moves.append(Move(str(key), name, what, str(x), str(y)))
-    return moves
-
-
 def _rederive(s: Any, affected: list[int]) -> None:
     """Recompute the stored state of these accounts from their remaining snapshots; accounts
     left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
@@ -388,6 +382,7 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
 
 def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
     """Re-date an import (the date its snapshot describes); history and state follow."""
+    refuse_future_as_of(as_of, ctx.today)
     guard_write(ctx, "redate")
     with ctx.db.session() as s:
         record = imports_repo.get_import(s, import_id)

@@ -14,16 +14,17 @@ import hashlib
 from pathlib import Path
 
 from cspm.core.column_roles import decide_roles
+from cspm.core.deleted_rows import drop_deleted_rows
 from cspm.core.errors import BadInputError
 from cspm.core.file_kind import refuse_other_kinds
 from cspm.core.header import extract_table
 from cspm.core.mapping import auto_map, profile_fits
-from cspm.core.plan import UserChoices, build_plan
+from cspm.core.plan import Problem, UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
 from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
 from cspm.core.settings import ReadingLimits
-from cspm.storage import settings_repo
+from cspm.storage import imports_repo, settings_repo
 
 from .context import AppContext
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport, SheetCells
@@ -120,9 +121,11 @@ def prepare_raw(
     """The steps after reading: header, mapping (profile, synonyms, fuzzy), parse, validate."""
     progress(0.35, "Finding the header row")
     table = extract_table(raw, options.header_index)
+    table, deleted_flag, deleted = drop_deleted_rows(table)  # the CRM's recycle bin
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
         documents = settings_repo.load_profile_documents(s)
+        earlier = imports_repo.earlier_scales(s)
     profiles = {name: doc.columns for name, doc in documents.items()}
     profile: dict[str, str] | None = None
     profile_name = options.profile
@@ -141,22 +144,30 @@ def prepare_raw(
     mapping, role_notes = decide_roles(table, mapping)  # owner IDs, CRM stages, losing columns
     progress(0.45, "Reading values")
     plan = build_plan(
-        table, mapping, settings, _choices(options, documents.get(profile_name or ""))
+        table, mapping, settings, _choices(options, documents.get(profile_name or ""), earlier)
     )
     plan.problems[:0] = [
         *reading_problems(raw.notes, raw.cells, raw.row_numbers, table.header_row),
         *role_notes,
     ]
+    if deleted:
+        rows = "1 row is a record" if deleted == 1 else f"{deleted:,} rows are records"
+        text = f"{rows} deleted in the CRM: not imported"
+        plan.problems.insert(0, Problem(None, deleted_flag, None, text, "info"))
     return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
 
 
-def _choices(options: ImportOptions, profile: ProfileDocument | None) -> UserChoices:
-    """The user's value maps and scales (strict) over the applied profile's (lenient)."""
+def _choices(
+    options: ImportOptions, profile: ProfileDocument | None, earlier: dict[str, str]
+) -> UserChoices:
+    """The user's value maps and scales (strict) over the applied profile's (lenient), over
+    the scales earlier imports of the same headers used (when the values allow them)."""
     return UserChoices(
         value_maps=options.value_maps,
         scales=options.scales,
         profile_value_maps=profile.values if profile else {},
         profile_scales=profile.scales if profile else {},
+        earlier_scales=earlier,
     )
 
 

@@ -95,12 +95,19 @@ def analyse_stored(
 
 
 def classify_states(
-    state: pd.DataFrame, settings: Settings, overrides: pd.DataFrame, today: dt.date
+    state: pd.DataFrame,
+    settings: Settings,
+    overrides: pd.DataFrame,
+    today: dt.date,
+    history: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Tier and stage for some account states (e.g. before/after an import), without history:
-    enough to report which accounts moved."""
+    """Tier and stage for some account states (e.g. before/after an import): enough to report
+    which accounts moved. `history` (key, as_of, import_id, arr) lets a churned account keep
+    the band of its last positive ARR, as the portfolio shows it."""
     tiers, notes = override_series(state, overrides)
-    frame = analyse(state, None, settings, today, override_tiers=tiers, override_notes=notes).frame
+    frame = analyse(
+        state, history, settings, today, override_tiers=tiers, override_notes=notes
+    ).frame
     return frame[["tier", "lifecycle_stage"]]
 
 

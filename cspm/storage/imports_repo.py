@@ -91,6 +91,22 @@ def carried_by_import(session: Session) -> dict[int, list[str]]:
     return {int(i): list(c or []) for i, c in session.execute(q).all()}
 
 
+def earlier_scales(session: Session) -> dict[str, str]:
+    """Normalised header -> the scale the latest committed import of that header used (NPS
+    and health columns), from the "@scales" each import record keeps."""
+    q = (
+        select(ImportRecord.mapping)
+        .where(ImportRecord.status == "committed")
+        .order_by(ImportRecord.as_of, ImportRecord.id)
+    )
+    scales: dict[str, str] = {}
+    for (mapping,) in session.execute(q).all():
+        used = (mapping or {}).get("@scales")
+        if isinstance(used, dict):
+            scales.update({str(k): str(v) for k, v in used.items()})
+    return scales
+
+
 def identical_import(
     session: Session,
     *,

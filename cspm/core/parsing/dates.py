@@ -13,7 +13,8 @@ the contradicting cells become invalid and a note says so. No evidence: the user
 setting decides, with a note when any value actually reads differently the other way.
 
 Times are dropped and timezone offsets ignored: "2027-03-15T23:30:00-05:00" is 2027-03-15, the
-date the source system showed. Excel serial numbers (20000-80000, 1954-2119) are dates.
+date the source system showed. Excel serial numbers (20000-80000, 1954-2119) are dates, and so
+are 13-digit epoch milliseconds (HubSpot's API timestamps).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from cspm.core.parsing.numbers import LONGEST_SHAPE
 
 DAY_FIRST, MONTH_FIRST = "day_first", "month_first"
 SERIAL_RANGE = (20_000, 80_000)
+EPOCH_MS_RANGE = (1_000_000_000_000, 7_258_118_400_000)  # 2001-09-09 to 2200-01-01
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 _FIRST_YEAR, _LAST_YEAR = 1678, 2261  # inside what datetime64[ns] can hold
 _MONTHS = {
@@ -87,7 +89,7 @@ _FORMATS = {
     "name_day": rf"{_WEEKDAY}(?P<mon>[a-z]{{3,9}})\.?(?:\s+|-)(?P<d>99?)(?:st|nd|rd|th)?,?"
     rf"(?:\s+|-)(?P<y>9999|99){_TIME}",
     "compact": r"(?P<y>9999)(?P<m>99)(?P<d>99)",
-    "serial": r"(?P<serial>9{5}(?:\.9+)?)",
+    "serial": r"(?P<serial>9{5}(?:\.9+)?|9{13})",  # Excel serial days, or epoch milliseconds
 }
 _PATTERNS = {k: re.compile(rf"\s*{v}\s*", re.IGNORECASE) for k, v in _FORMATS.items()}
 
@@ -178,11 +180,17 @@ def _from_objects(objs: list[object]) -> np.ndarray:
 
 
 def _from_serials(serials: np.ndarray) -> np.ndarray:
-    """Excel serial day numbers (1900 date system) to dates; NaT outside SERIAL_RANGE."""
+    """Excel serial day numbers (1900 date system) to dates; NaT outside SERIAL_RANGE.
+
+    Whole numbers in EPOCH_MS_RANGE are Unix epoch milliseconds, as HubSpot's API and warehouse
+    syncs write timestamps (UTC; the date part is kept, as for ISO text)."""
     ok = (serials >= SERIAL_RANGE[0]) & (serials < SERIAL_RANGE[1] + 1)
     days = np.where(ok, np.floor(np.where(ok, serials, 0)), 0).astype(np.int64)
     out = (_EXCEL_EPOCH + days).astype("datetime64[ns]")
-    out[~ok] = np.datetime64("NaT")
+    ms = (serials >= EPOCH_MS_RANGE[0]) & (serials < EPOCH_MS_RANGE[1]) & (serials % 1 == 0)
+    ms_days = np.where(ms, serials, 0).astype(np.int64) // 86_400_000
+    out[ms] = (np.datetime64("1970-01-01", "D") + ms_days[ms]).astype("datetime64[ns]")
+    out[~(ok | ms)] = np.datetime64("NaT")
     return out
 
 

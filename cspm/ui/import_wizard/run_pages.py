@@ -51,6 +51,7 @@ class RunPage(QWizardPage):
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
+        self.as_of.setMaximumDate(QDate(today.year, today.month, today.day))  # no future dates
         self.what = QLabel()
         self.what.setWordWrap(True)
         self.progress = QProgressBar()

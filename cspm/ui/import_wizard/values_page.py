@@ -45,6 +45,7 @@ DECIDED_BY = {
     "profile": ("profile", "#1565c0", "#90caf9"),
     "vocabulary": ("known word", "#2e7d32", "#81c784"),
     "values": ("from the values", "#2e7d32", "#81c784"),
+    "earlier": ("as earlier imports of this column", "#1565c0", "#90caf9"),
     "none": ("not recognised", "#b45309", "#ffb74d"),
 }
 FIELD_LABELS = {
