@@ -20,6 +20,8 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+import _here  # noqa: F401  (measure the cspm beside this script)
+
 from cspm.reports.csv_report import write_csv
 from cspm.reports.sample import sample_workbook_data
 from cspm.reports.workbook import write_workbook

@@ -20,6 +20,8 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+import _here  # noqa: F401  (measure the cspm beside this script)
+
 from cspm.core.tasks import (
     TaskSettings,
     apply_plan,
