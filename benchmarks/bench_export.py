@@ -17,10 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import pandas as pd
 import xlsxwriter
-
-import _here  # noqa: F401  (measure the cspm beside this script)
 
 from cspm.reports.csv_report import write_csv
 from cspm.reports.sample import sample_workbook_data

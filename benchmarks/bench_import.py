@@ -19,11 +19,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
 import xlsxwriter
-
-import _here  # noqa: F401  (measure the cspm beside this script)
 
 HEADER = [
     "Account ID",

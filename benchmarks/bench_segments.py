@@ -14,10 +14,9 @@ import time
 from collections.abc import Callable
 from datetime import date
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
-
-import _here  # noqa: F401  (measure the cspm beside this script)
 
 from cspm.core.fields import FieldType
 from cspm.core.health import compute_health

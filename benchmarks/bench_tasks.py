@@ -17,10 +17,9 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
-
-import _here  # noqa: F401  (measure the cspm beside this script)
 
 from cspm.core.tasks import (
     TaskSettings,
