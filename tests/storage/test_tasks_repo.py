@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from sqlalchemy import select
 
 from cspm.service.context import AppContext
 from cspm.storage import tasks_repo
+from cspm.storage.models.task import TaskEvent
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -62,3 +64,29 @@ def test_no_tasks_is_an_empty_typed_frame(ctx: AppContext) -> None:
         tasks = tasks_repo.load_tasks(s)
     assert tasks.empty and list(tasks.columns) == tasks_repo.TASK_COLUMNS
     assert tasks["due_date"].dtype == "datetime64[ns]" and tasks["episode_open"].dtype == bool
+
+
+def test_each_new_task_logs_one_created_event_and_reads_back_through_the_orm(
+    ctx: AppContext,
+) -> None:
+    """Tasks and their 'created' events are written in bulk on SQLite; the stored values are
+    SQLAlchemy's own formats, so the window's per-task reads (the ORM) see the same task."""
+    with ctx.db.session() as s:
+        tasks_repo.insert_tasks(s, _new_tasks().head(2), TODAY)
+        s.commit()
+    with ctx.db.session() as s:
+        tasks_repo.insert_tasks(s, _new_tasks().tail(1), TODAY + dt.timedelta(days=1))
+        s.commit()
+    with ctx.db.session() as s:
+        events = s.execute(select(TaskEvent.task_id, TaskEvent.action, TaskEvent.at)).all()
+        ids = sorted(tasks_repo.load_tasks(s)["id"].tolist())
+        task = tasks_repo.get_task(s, ids[-1])
+        assert task is not None
+        assert task.account_key == "0015g00000KlMnO" and task.status == "open"
+        assert task.created_on == TODAY + dt.timedelta(days=1)
+        assert task.due_date == dt.date(2026, 12, 1) and task.episode_open is True
+        first = tasks_repo.get_task(s, ids[1])
+        assert first is not None and first.due_date is None  # missing stays missing
+    assert sorted(e.task_id for e in events) == ids  # one event per task, none twice
+    assert {e.action for e in events} == {"created"}
+    assert all(isinstance(e.at, dt.datetime) for e in events)
