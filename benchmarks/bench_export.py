@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import pandas as pd
 import xlsxwriter
 

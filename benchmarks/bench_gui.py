@@ -22,6 +22,7 @@ Targets: visible < 2 s, sort < 1 s, filter < 0.3 s. Prints; asserts nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import statistics
 import sys
@@ -42,7 +43,10 @@ def build_database(n: int) -> Path:
     from cspm.service.context import AppContext
     from cspm.service.imports import import_file
 
-    folder = Path(tempfile.gettempdir()) / "cspm-bench-gui"
+    # one folder per checkout: two checkouts compared side by side (a branch against an older
+    # commit) must not read each other's database, whose schema may differ
+    tag = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
+    folder = Path(tempfile.gettempdir()) / f"cspm-bench-gui-{tag}"
     folder.mkdir(exist_ok=True)
     db = folder / f"portfolio-{n}.sqlite3"
     if db.exists():
@@ -88,6 +92,8 @@ def main() -> None:
     cache = tmp / "cache"
     os.environ["CSPM_CACHE_DIR"] = str(cache)
     db = build_database(n)
+    for built in cache.glob("*.pkl"):  # building wrote a disk copy: "no disk copy" must have none
+        built.unlink()
 
     import numpy as np
     import pandas as pd

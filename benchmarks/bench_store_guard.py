@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import _here  # noqa: F401  (measure the cspm beside this script)
+
 from cspm.service.backup import take_rolling_backup
 from cspm.service.context import AppContext
 from cspm.service.import_results import ImportOptions

@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from datetime import date, timedelta
 
+import _here  # noqa: F401  (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
 
