@@ -18,6 +18,7 @@ import pandas as pd
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import CANONICAL_FIELDS, normalise_header
+from cspm.core.read_notes import column_letter
 from cspm.core.reading import RawSheet
 from cspm.core.report_groups import fill_group_values
 
@@ -231,16 +232,6 @@ def is_label(value: object) -> bool:
 
 
 # --- header names -------------------------------------------------------------------------------
-
-
-def column_letter(position: int) -> str:
-    """Excel's letter for a 0-based column position: 0 -> "A", 26 -> "AA"."""
-    letters = ""
-    position += 1
-    while position:
-        position, rest = divmod(position - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
 
 
 def _header_text(value: object, position: int) -> str:

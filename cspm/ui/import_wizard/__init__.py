@@ -6,9 +6,11 @@ importable from here.
 
 from __future__ import annotations
 
+from cspm.core.read_notes import column_letter
+
 from .file_page import FILE_FILTER, FilePage, SheetPage
 from .header_page import PREVIEW_ROWS, HeaderPage
-from .helpers import cell_text, column_letter, message_label, message_of, say
+from .helpers import cell_text, message_label, message_of, say
 from .mapping_page import BADGES, MappingPage
 from .models import RawModel, RowsModel
 from .run_pages import RunPage, SummaryPage

@@ -47,16 +47,6 @@ def bold() -> QFont:
     return font
 
 
-def column_letter(j: int) -> str:
-    """Excel's letter for column position j (0 -> A, 26 -> AA), as the user sees it in the file."""
-    s = ""
-    j += 1
-    while j:
-        j, r = divmod(j - 1, 26)
-        s = chr(65 + r) + s
-    return s
-
-
 def cell_text(v: Any) -> str:
     """A cell as text: dates without a midnight time, empty cells as nothing."""
     if v is None:

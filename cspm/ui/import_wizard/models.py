@@ -11,7 +11,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from .helpers import bold, cell_text, column_letter
+from cspm.core.read_notes import column_letter
+
+from .helpers import bold, cell_text
 
 _Index = QModelIndex | QPersistentModelIndex
 
