@@ -21,13 +21,13 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWizardPage,
+    QWidget,
 )
 
-from cspm.service.imports import PreparedImport, mapping_targets, prepare_cells
+from cspm.service.imports import PreparedImport, mapping_targets
 
-from ..busy import run
-from .helpers import bold, cell_text, message_label, message_of, say
+from .helpers import bold, cell_text, message_label, say
+from .replan import ReplanningPage
 from .values_page import has_choices
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ BADGES = {
 }
 
 
-class MappingPage(QWizardPage):
+class MappingPage(ReplanningPage):
     """One row per column: its first values, a dropdown of targets, and how it was matched."""
 
     def __init__(self, wizard: ImportWizard) -> None:
@@ -80,50 +80,13 @@ class MappingPage(QWizardPage):
         lay.addWidget(self.table, 1)
         lay.addLayout(form)
         self.combos: dict[str, QComboBox] = {}
-        self._seq = 0
-        self._busy = False
 
     def initializePage(self) -> None:
         if self.w.prepared is None:
             self.prepare()
 
-    def prepare(self) -> None:
-        """Plan the import from the kept cells with the current header row and mapping."""
-        cells = self.w.cells
-        assert cells is not None, "the header step reads the cells before this page is shown"
-        self._seq += 1
-        seq = self._seq
-        self._busy = True
-        self.table.setEnabled(False)
-        say(self.message, "Reading values…")
-        self.completeChanged.emit()
-        run(
-            self,
-            prepare_cells,
-            self.w.ctx,
-            cells,
-            self.w.import_options(),
-            on_done=lambda p: self._prepared(seq, p),
-            on_error=lambda exc: self._failed(seq, exc),
-        )
-
-    def _prepared(self, seq: int, prepared: PreparedImport) -> None:
-        if seq != self._seq:
-            return
-        self._busy = False
-        self.w.prepared = prepared
-        self.table.setEnabled(True)
-        self._show(prepared)
-        self.completeChanged.emit()
-
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._seq:
-            return
-        self._busy = False
-        self.w.prepared = None
-        self.table.setEnabled(True)
-        say(self.message, message_of(exc), error=True)
-        self.completeChanged.emit()
+    def _controls(self) -> QWidget:
+        return self.table
 
     def _show(self, prepared: PreparedImport) -> None:
         name = prepared.profile_name
@@ -188,9 +151,6 @@ class MappingPage(QWizardPage):
     def nextId(self) -> int:
         """The values step only when a column has a scale or words to decide."""
         return self.w.VALUES if has_choices(self.w.prepared) else self.w.VALIDATION
-
-    def isComplete(self) -> bool:
-        return not self._busy and self.w.prepared is not None
 
     def validatePage(self) -> bool:
         self.w.save_profile = self.profile_name.text().strip() or None

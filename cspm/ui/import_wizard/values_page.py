@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
-    QWizardPage,
 )
 
-from cspm.service.imports import PreparedImport, prepare_cells, scale_labels
+from cspm.service.imports import PreparedImport, scale_labels
 
-from ..busy import run
-from .helpers import bold, message_label, message_of, say
+from .helpers import bold, message_label, say
+from .replan import ReplanningPage
 
 if TYPE_CHECKING:
     from cspm.service.import_results import ValueColumn
@@ -68,7 +67,7 @@ def has_choices(prepared: PreparedImport | None) -> bool:
     return prepared is not None and bool(prepared.plan.scales or prepared.plan.value_columns)
 
 
-class ValuesPage(QWizardPage):
+class ValuesPage(ReplanningPage):
     """Scales first (one dropdown per column), then one table of values per word column."""
 
     def __init__(self, wizard: ImportWizard) -> None:
@@ -92,8 +91,6 @@ class ValuesPage(QWizardPage):
         self.value_combos: dict[tuple[str, str], QComboBox] = {}
         self.tables: dict[str, QTableWidget] = {}
         self.evidence_labels: dict[str, QLabel] = {}
-        self._seq = 0
-        self._busy = False
 
     def initializePage(self) -> None:
         assert self.w.prepared is not None, "the mapping step plans before this page"
@@ -102,46 +99,8 @@ class ValuesPage(QWizardPage):
 
     # --- planning -------------------------------------------------------------------------
 
-    def prepare(self) -> None:
-        cells = self.w.cells
-        assert cells is not None
-        self._seq += 1
-        seq = self._seq
-        self._busy = True
-        self.body.setEnabled(False)
-        say(self.message, "Reading values…")
-        self.completeChanged.emit()
-        run(
-            self,
-            prepare_cells,
-            self.w.ctx,
-            cells,
-            self.w.import_options(),
-            on_done=lambda p: self._prepared(seq, p),
-            on_error=lambda exc: self._failed(seq, exc),
-        )
-
-    def _prepared(self, seq: int, prepared: PreparedImport) -> None:
-        if seq != self._seq:
-            return
-        self._busy = False
-        self.w.prepared = prepared
-        self.body.setEnabled(True)
-        say(self.message, "")
-        self._show(prepared)
-        self.completeChanged.emit()
-
-    def _failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._seq:
-            return
-        self._busy = False
-        self.w.prepared = None
-        self.body.setEnabled(True)
-        say(self.message, message_of(exc), error=True)
-        self.completeChanged.emit()
-
-    def isComplete(self) -> bool:
-        return not self._busy and self.w.prepared is not None
+    def _controls(self) -> QWidget:
+        return self.body
 
     # --- showing --------------------------------------------------------------------------
 
