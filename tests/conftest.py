@@ -26,6 +26,7 @@ def _isolated_user_dirs(
     home = tmp_path_factory.mktemp("userdata")
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     monkeypatch.setenv("CSPM_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("CSPM_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("CSPM_DB", raising=False)
 
 
