@@ -1,6 +1,6 @@
 """Open the cspm desktop window: `python main.py [--db URL] [--demo] [--today DATE]`."""
 
-from cspm.ui.app import main
+from cspm.cli import gui_main
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(gui_main())

@@ -100,3 +100,8 @@ def _one_line(exc: BaseException) -> str:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def gui_main() -> int:
+    """`python main.py` / `cspm-gui`: the window, with the same options as `cspm gui`."""
+    return main(["gui", *sys.argv[1:]])

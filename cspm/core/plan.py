@@ -9,7 +9,6 @@ CSM can find it in the file. Whether rejected rows block the import is the calle
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -20,43 +19,10 @@ from .header import Table
 from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
 from .parsing.ranges import check_range
+from .problems import Problem
 from .scales import ScaleDecision, apply_scale, decide_scales
 from .settings import Settings
 from .value_maps import ValueColumn, map_values
-
-Severity = Literal["error", "warning", "info"]
-"""error: the row is rejected; warning: a value could not be used as written; info: a decision
-the import made that the user should know about (a scale, an encoding, a column that lost)."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the input; row/column/value are None when not about one cell."""
-
-    row: int | None
-    column: str | None
-    value: str | None
-    message: str
-    severity: Severity
-
-    def sentence(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        joined = ", ".join(where)  # not str.capitalize(): it lower-cases the column's name
-        prefix = (joined[:1].upper() + joined[1:] + ": ") if where else ""
-        return prefix + self.message
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-            "severity": self.severity,
-        }
 
 
 @dataclass

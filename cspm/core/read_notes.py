@@ -7,13 +7,12 @@ the import turns notes into `Problem`s the letter becomes the header text the us
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from cspm.core.plan import Problem
+from cspm.core.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -47,8 +46,6 @@ def reading_problems(
     notes: list[ReadNote], cells: pd.DataFrame, row_numbers: np.ndarray, header_row: int
 ) -> list[Problem]:
     """The notes as import problems, columns named by their header cell where it has text."""
-    from cspm.core.plan import Problem
-
     at = np.flatnonzero(row_numbers == header_row)
     header = cells.iloc[int(at[0])].tolist() if len(at) else []
     problems = []

@@ -171,10 +171,3 @@ def open_at_start(
     except CspmError as exc:
         QMessageBox.critical(None, "cspm", str(exc))
         return None
-
-
-def main() -> int:
-    """`python main.py` / `cspm-gui`: the window on the default database."""
-    from cspm.cli import main as cli_main
-
-    return cli_main(["gui", *sys.argv[1:]])
