@@ -21,60 +21,23 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from cspm.core.demo_dates import next_anniversary, snapshot_dates, to_dates
+from cspm.core.demo_names import (
+    COUNTRIES,
+    COUNTRY_WEIGHTS,
+    INDUSTRIES,
+    OWNERS,
+    PLANS,
+    PRODUCT_LINES,
+    STATUSES,
+    SUPPORT_PLANS,
+    account_ids,
+    company_names,
+)
 from cspm.core.errors import BadInputError
 
 MIN_MONTHS = 13
 """Snapshots needed for four quarter-over-quarter comparisons (a year plus its starting month)."""
-
-OWNERS = ("Maya Chen", "Jonas Weber", "Priya Nair", "Luis Ortega", "Amelia Brooks", "Tom Okafor")
-INDUSTRIES = (
-    "Software", "Financial Services", "Healthcare", "Retail", "Manufacturing", "Logistics",
-    "Education", "Media", "Energy", "Professional Services", "Telecommunications", "Public Sector",
-)  # fmt: skip
-COUNTRIES = (
-    # (country, region, weight)
-    ("United States", "North America", 30), ("Canada", "North America", 6),
-    ("United Kingdom", "EMEA", 10), ("Germany", "EMEA", 9), ("France", "EMEA", 6),
-    ("Netherlands", "EMEA", 4), ("Sweden", "EMEA", 3), ("Spain", "EMEA", 3),
-    ("Australia", "APAC", 6), ("Japan", "APAC", 4), ("Singapore", "APAC", 3), ("India", "APAC", 4),
-    ("Brazil", "LATAM", 4), ("Mexico", "LATAM", 3),
-)  # fmt: skip
-PLANS = ("Starter", "Growth", "Business", "Enterprise")
-STATUSES = ("Active", "At Risk", "Trial", "Churned", "Cancelled")
-PRODUCT_LINES = ("Core", "Core + Analytics", "Core + Integrations", "Platform Suite")
-SUPPORT_PLANS = ("Standard", "Premium", "Premier 24/7")
-
-_BRANDS = (
-    "Northwind", "Acme", "Contoso", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Vandelay",
-    "Hooli", "Pied Piper", "Soylent", "Tyrell", "Cyberdyne", "Wonka", "Gringotts", "Oceanic",
-    "Aperture", "Black Mesa", "Monarch", "Dunder", "Sterling", "Prestige", "Massive", "Nakatomi",
-    "Zenith", "Vertex", "Summit", "Keystone", "Pinnacle", "Lumen", "Evergreen", "Redwood",
-    "Bluebird", "Ironclad", "Brightline", "Crescent", "Halcyon", "Meridian", "Nimbus", "Orion",
-    "Quantum", "Riverbend", "Sapphire", "Trident", "Polaris", "Juniper", "Falcon", "Atlas",
-    "Beacon", "Cobalt", "Everest", "Harbor", "Kestrel", "Lighthouse", "Mosaic", "Nova", "Onyx",
-)  # fmt: skip
-_ADJECTIVES = (
-    "Blue", "Silver", "Golden", "Green", "Red", "North", "South", "East", "West", "Grand",
-    "Bright", "Clear", "Swift", "True", "Prime", "Royal", "Wild", "Silent", "Rapid", "Bold",
-    "Deep", "High", "Open", "First", "Great", "Little", "New", "Old", "Central", "Coastal",
-)  # fmt: skip
-_NOUNS = (
-    "River", "Peak", "Harbor", "Ridge", "Valley", "Forest", "Bridge", "Stone", "Lake", "Field",
-    "Oak", "Pine", "Cedar", "Maple", "Falcon", "Eagle", "Fox", "Wolf", "Bear", "Lion", "Star",
-    "Sun", "Moon", "Sky", "Wave", "Rock", "Gate", "Tower", "Mill", "Port", "Crest", "Spring",
-    "Meadow", "Canyon", "Island", "Bay", "Point", "Hill", "Creek", "Brook",
-)  # fmt: skip
-_CORES = (
-    "Logistics", "Analytics", "Health", "Systems", "Software", "Labs", "Foods", "Energy",
-    "Capital", "Media", "Retail", "Robotics", "Networks", "Pharma", "Motors", "Studios",
-    "Consulting", "Logistics Group", "Insurance", "Bank", "Telecom", "Manufacturing", "Solutions",
-    "Dynamics", "Biotech", "Ventures", "Airlines", "Hotels", "Education",
-    "Industries", "Data", "Security", "Cloud", "Partners", "Holdings", "Technologies", "Marine",
-)  # fmt: skip
-_SUFFIXES = ("", " Inc.", " LLC", " Ltd", " GmbH", " AG", " SA", " BV", " plc", " AB")
-_SUFFIX_WEIGHTS = np.array([4.0, 1, 1, 1, 1, 1, 1, 1, 1, 1]) / 13
-
-_COUNTRY_WEIGHTS = np.array([c[2] for c in COUNTRIES], dtype=float) / sum(c[2] for c in COUNTRIES)
 
 COLUMNS = (
     "Account ID", "Account Name", "Account Owner", "Industry", "Region", "Country", "Plan",
@@ -94,13 +57,6 @@ class DemoSnapshot:
     frame: pd.DataFrame
 
 
-def snapshot_dates(today: datetime.date, months: int) -> list[datetime.date]:
-    """The last day of each of the `months - 1` previous months, then `today`; oldest first."""
-    first_of_month = np.datetime64(today, "M")
-    ends = [(first_of_month - k).astype("datetime64[D]") - 1 for k in range(months - 2, -1, -1)]
-    return [*(e.astype(datetime.date) for e in ends), today]
-
-
 def _pick(rng: np.random.Generator, pool: np.ndarray, k: int) -> np.ndarray:
     """Up to `k` distinct account indices drawn from the boolean mask `pool`."""
     candidates = np.flatnonzero(pool)
@@ -115,71 +71,6 @@ def _mask(n: int, chosen: np.ndarray) -> np.ndarray:
 
 def _share(n: int, fraction: float, at_least: int = 0) -> int:
     return max(at_least, round(n * fraction))
-
-
-def _names(rng: np.random.Generator, n: int) -> np.ndarray:
-    """`n` distinct company names: brand or adjective+noun, an industry word, a legal suffix."""
-    prefixes = np.array(
-        [*_BRANDS, *(f"{a} {b}" for a in _ADJECTIVES for b in _NOUNS)], dtype=object
-    )
-    n_pre, n_core, n_suf = len(prefixes), len(_CORES), len(_SUFFIXES)
-    codes = np.empty(0, dtype=np.int64)
-    while codes.size < n:  # a few rounds at most: the space holds ~1.4 million names
-        want = 2 * (n - codes.size) + 16
-        brand = rng.random(want) < 0.6
-        pre = np.where(
-            brand, rng.integers(0, len(_BRANDS), want), rng.integers(len(_BRANDS), n_pre, want)
-        )
-        suffix = rng.choice(n_suf, want, p=_SUFFIX_WEIGHTS)
-        draw = (pre * n_core + rng.integers(0, n_core, want)) * n_suf + suffix
-        merged = np.concatenate([codes, draw])
-        _, first = np.unique(merged, return_index=True)
-        codes = merged[np.sort(first)]
-    codes = codes[:n]
-    pre, rest = np.divmod(codes, n_core * n_suf)
-    core, suf = np.divmod(rest, n_suf)
-    text = prefixes[pre] + " " + np.array(_CORES, dtype=object)[core]
-    return text + np.array(_SUFFIXES, dtype=object)[suf]
-
-
-def _ids(rng: np.random.Generator, created: np.ndarray) -> np.ndarray:
-    """Account IDs numbered in creation order: mostly "ACC-00123", some bare "000451"."""
-    n = created.size
-    width = max(5, len(str(2 * n)))
-    numbers = np.sort(rng.choice(10**width - 1, size=n, replace=False) + 1)
-    by_creation = np.empty(n, dtype=np.int64)
-    by_creation[np.argsort(created, kind="stable")] = numbers
-    digits = np.strings.zfill(by_creation.astype(str), width)
-    bare = rng.random(n) < 0.08  # exports from a second system: numeric-looking, leading zeros
-    return np.where(bare, np.strings.add("0", digits), np.strings.add("ACC-", digits)).astype(
-        object
-    )
-
-
-def _to_dates(days: np.ndarray) -> np.ndarray:
-    """Day numbers (float, NaN missing) as datetime64[ns] at midnight (NaT missing)."""
-    out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[ns]")
-    known = ~np.isnan(days)
-    out[known] = days[known].astype(np.int64).astype("datetime64[D]").astype("datetime64[ns]")
-    return out
-
-
-def _next_anniversary(start: np.ndarray, at: np.ndarray) -> np.ndarray:
-    """First contract anniversary (1 year or more after `start`) on or after day `at`."""
-    known = ~np.isnan(start) & ~np.isnan(at)
-    s = np.where(known, start, 0).astype(np.int64).astype("datetime64[D]")
-    x = np.where(known, at, 0).astype(np.int64).astype("datetime64[D]")
-    s_month = s.astype("datetime64[M]")
-    day_in_month = s - s_month.astype("datetime64[D]")
-    months_apart = (x.astype("datetime64[M]") - s_month).astype(np.int64)
-    years = np.maximum(1, months_apart // 12)
-
-    def anniversary(k: np.ndarray) -> np.ndarray:
-        return ((s_month + 12 * k).astype("datetime64[D]") + day_in_month).astype(np.int64)
-
-    first = anniversary(years)
-    out = np.where(first < x.astype(np.int64), anniversary(years + 1), first)
-    return np.where(known, out.astype(np.float64), np.nan)
 
 
 def _ffill_rows(values: np.ndarray) -> np.ndarray:
@@ -366,7 +257,7 @@ def _draw_history(rng: np.random.Generator, a: _Accounts, A: np.ndarray) -> dict
     csat[(rng.random(n) < 0.45)[:, None] | in_trial] = np.nan
 
     # Dates: renewals from contract anniversaries; activity, logins and QBRs from gaps.
-    renewal = _next_anniversary(
+    renewal = next_anniversary(
         np.repeat(a.start, S), (np.fmin(at, a.churn[:, None]) - a.renewal_lag[:, None]).ravel()
     ).reshape(n, S)
     stop = np.minimum(at, np.nan_to_num(a.churn, nan=np.inf)[:, None])  # churned: frozen
@@ -404,11 +295,11 @@ def _draw_history(rng: np.random.Generator, a: _Accounts, A: np.ndarray) -> dict
         "Active Seats": np.where(in_trial, mau, np.minimum(np.round(mau * 0.92), seats)),
         "MAU": mau, "Health Score": health, "NPS": nps, "CSAT": csat, "Open Tickets": tickets,
         "Unpaid Invoices": invoices,
-        "Contract Start Date": _to_dates(np.where(start_known, a.start[:, None], np.nan)),
-        "Renewal Date": _to_dates(np.where(start_known, renewal, np.nan)),
-        "Churn Date": _to_dates(np.where(is_churned, a.churn[:, None], np.nan)),
-        "Last Activity Date": _to_dates(activity), "Last QBR": _to_dates(last_qbr),
-        "Last Login": _to_dates(login),
+        "Contract Start Date": to_dates(np.where(start_known, a.start[:, None], np.nan)),
+        "Renewal Date": to_dates(np.where(start_known, renewal, np.nan)),
+        "Churn Date": to_dates(np.where(is_churned, a.churn[:, None], np.nan)),
+        "Last Activity Date": to_dates(activity), "Last QBR": to_dates(last_qbr),
+        "Last Login": to_dates(login),
     }  # fmt: skip
 
 
@@ -446,12 +337,12 @@ def generate_demo(
 
     # Static text becomes pandas str arrays once per account; each snapshot only takes rows
     # (no per-cell validation 15 times over).
-    names = _names(rng, n)
+    names = company_names(rng, n)
     by_name = np.argsort(names.astype(str), kind="stable")
-    country_code = rng.choice(len(COUNTRIES), n, p=_COUNTRY_WEIGHTS)
+    country_code = rng.choice(len(COUNTRIES), n, p=COUNTRY_WEIGHTS)
     support_code = np.clip(accounts.plan_code - 1 + rng.integers(0, 2, n), 0, 2)
     static = {
-        "Account ID": pd.array(_ids(rng, accounts.created), dtype="str"),
+        "Account ID": pd.array(account_ids(rng, accounts.created), dtype="str"),
         "Account Name": pd.array(names, dtype="str"),
         "Industry": _vocabulary(INDUSTRIES).take(rng.integers(0, len(INDUSTRIES), n)),
         "Region": _vocabulary(tuple(c[1] for c in COUNTRIES)).take(country_code),
