@@ -102,11 +102,3 @@ def mark_builtin_version(session: Session, version: int) -> None:
         row.value = version
     if not seeded(session):
         mark_seeded(session)
-
-
-def version(session: Session) -> tuple[int, str]:
-    """(count, newest update) - changes whenever a segment is added, edited or removed."""
-    count, newest = session.execute(
-        select(func.count(Segment.id), func.max(Segment.updated_at))
-    ).one()
-    return int(count or 0), str(newest)
