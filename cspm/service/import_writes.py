@@ -3,7 +3,8 @@
 `apply_prepared` writes the import record, one snapshot per account and the new current state
 in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
 merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
-nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
+nothing and says so. Each is one change record (`changes.perform`): task regeneration runs
+after the commit and cannot fail it (see `task_refresh`); the import's inverse is undoing it.
 Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
 state from the snapshots that remain, so both are exact.
 """
@@ -23,10 +24,10 @@ from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
 from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage import accounts_repo, imports_repo, settings_repo
 
+from .changes import Outcome, perform
 from .context import AppContext
-from .hooks import after_change
 from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, PreparedImport
 from .portfolio import override_series
@@ -72,46 +73,41 @@ def apply_prepared(
     check(cancelled)
     if not options.dry_run:
         guard_write(ctx, "import")
-    with ctx.db.sessions() as s:
-        try:
-            same = imports_repo.identical_import(
-                s,
-                sha256=prepared.sha256,
-                as_of=as_of,
-                sheet=prepared.raw.sheet,
-                header_row=prepared.table.header_row,
-                mapping=_record_mapping(prepared),
+
+    def work(s: Any) -> Outcome[ImportResult]:
+        same = imports_repo.identical_import(
+            s,
+            sha256=prepared.sha256,
+            as_of=as_of,
+            sheet=prepared.raw.sheet,
+            header_row=prepared.table.header_row,
+            mapping=_record_mapping(prepared),
+        )
+        if same is not None:
+            return Outcome(_already_imported(result, same, len(plan.frame)), changed=False)
+        _write(ctx, s, prepared, as_of, result, progress, cancelled)
+        if options.dry_run:
+            result.status = "dry_run"
+            result.import_id = None
+            return Outcome(result, changed=False)
+        if options.save_profile:
+            mapping = prepared.mapping.as_profile()
+            settings_repo.save_profile(
+                s, options.save_profile, mapping, values=plan.value_maps, scales=plan.scale_choices
             )
-            if same is not None:
-                s.rollback()
-                return _already_imported(result, same, len(plan.frame))
-            _write(ctx, s, prepared, as_of, result, progress, cancelled)
-            if options.dry_run:
-                s.rollback()
-                result.status = "dry_run"
-                result.import_id = None
-            else:
-                if options.save_profile:
-                    mapping = prepared.mapping.as_profile()
-                    settings_repo.save_profile(
-                        s,
-                        options.save_profile,
-                        mapping,
-                        values=plan.value_maps,
-                        scales=plan.scale_choices,
-                    )
-                s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-    if result.status == "imported" and as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS):
         # A back-filled file (loading last year's exports) describes the past: tasks made from
         # it against today's clock would be stale on arrival (renewals long overdue). The next
         # look at the task list regenerates from whatever state is current by then.
-        progress(0.97, "Updating tasks")
-        notice = after_change(ctx, "imported")  # after the commit: never fails the import
-        if notice:
-            result.notices.append(notice)
+        live = as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS)
+        if live:
+            progress(0.97, "Updating tasks")
+        return Outcome(result, {"op": "import_undo", "import_id": result.import_id}, live=live)
+
+    change = perform(
+        ctx, f"Import {prepared.path.name}", {"imports", "accounts"}, work, verb="imported"
+    )
+    result = change.result
+    result.notices.extend(change.notices)
     progress(1.0, "Done")
     return result
 
@@ -268,7 +264,6 @@ def _write(
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
-    revision.bump(s)
 
 
 def _missing_notes(
@@ -361,13 +356,48 @@ def _rederive(s: Any, affected: list[int]) -> None:
 
 
 def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
-    """Undo the most recently loaded import: its snapshots go, state is re-derived exactly."""
-    guard_write(ctx, "undo")
+    """Undo the most recently loaded import: its snapshots go, state is re-derived exactly.
+
+    Recorded as a change that cannot itself be undone (import the file again instead)."""
+    change = perform(
+        ctx,
+        "Undo import",
+        {"imports", "accounts"},
+        undo_import_work(None),
+        guard="undo",
+        verb="undone",
+        undo_of=_record_of_latest_import(ctx),
+    )
+    info: imports_repo.ImportInfo = change.result
+    return info
+
+
+def _record_of_latest_import(ctx: AppContext) -> int | None:
+    """The change record of the latest committed import (None: imported before records were
+    kept), so undoing it here takes it off the undo stack too."""
+    from cspm.storage import changes_repo
+
     with ctx.db.session() as s:
+        imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
+        if not imports:
+            return None
+        return changes_repo.find_import(s, imports[0].id)
+
+
+def undo_import_work(import_id: int | None) -> Any:
+    """The work of undoing the latest import (`import_id`: only if it is still that one)."""
+
+    def work(s: Any) -> Outcome[imports_repo.ImportInfo]:
         imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
         if not imports:
             raise BadInputError("There is no import to undo.")
         latest = imports[0]
+        if import_id is not None and import_id not in {i.id for i in imports}:
+            raise BadInputError(f"Import {import_id} was already undone; nothing was changed.")
+        if import_id is not None and latest.id != import_id:
+            raise BadInputError(
+                f"Import {import_id} is no longer the latest import; undo the later ones first."
+            )
         affected = accounts_repo.snapshot_account_ids(s, latest.id)
         accounts_repo.delete_snapshots_of_import(s, latest.id)
         record = imports_repo.get_import(s, latest.id)
@@ -375,24 +405,41 @@ def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
         record.status = "undone"
         s.flush()
         _rederive(s, affected)
-        revision.bump(s)
-    after_change(ctx, "undone")
-    return latest
+        return Outcome(latest, None, action=f"Undo import {latest.file_name}")
+
+    return work
 
 
 def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
     """Re-date an import (the date its snapshot describes); history and state follow."""
     refuse_future_as_of(as_of, ctx.today)
-    guard_write(ctx, "redate")
-    with ctx.db.session() as s:
+    change = perform(
+        ctx,
+        "Re-date import",
+        {"imports", "accounts"},
+        redate_work(import_id, as_of),
+        guard="redate",
+        verb="re-dated",
+    )
+    info: imports_repo.ImportInfo = change.result
+    return info
+
+
+def redate_work(import_id: int, as_of: dt.date) -> Any:
+    """The work of re-dating an import; its inverse re-dates it back."""
+
+    def work(s: Any) -> Outcome[imports_repo.ImportInfo]:
         record = imports_repo.get_import(s, import_id)
         if record is None or record.status != "committed":
             raise BadInputError(f"There is no committed import with id {import_id}.")
+        before = record.as_of
         record.as_of = as_of
         accounts_repo.set_snapshot_as_of(s, import_id, as_of)
         s.flush()
         _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
-        revision.bump(s)
         info = imports_repo.info_of(record)
-    after_change(ctx, "re-dated")
-    return info
+        inverse = {"op": "import_redate", "import_id": import_id, "as_of": before.isoformat()}
+        action = f"Re-date import {info.file_name} to {as_of.isoformat()}"
+        return Outcome(info, inverse, action=action)
+
+    return work
