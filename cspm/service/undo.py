@@ -124,14 +124,19 @@ def _revert(ctx: AppContext, record: StoredChange, action: str) -> Change:
     )
 
 
-def undo(ctx: AppContext) -> Change:
+def undo(ctx: AppContext, change_id: int | None = None) -> Change:
     """Take back the current user's latest change that can be; the new record's inverse redoes it.
 
+    change_id: only if that is the latest (an "Undo" button beside one change's message).
     Raises BadInputError when there is nothing to undo or the change no longer applies."""
     with ctx.db.session() as s:
         record, _ = _stacks(s)
     if record is None:
         raise BadInputError("There is nothing to undo.")
+    if change_id is not None and record.id != change_id:
+        raise BadInputError(
+            "A later change came after that one; use Edit > Undo to take changes back in order."
+        )
     name = record.action
     return _revert(ctx, record, f"Undo {name}")
 

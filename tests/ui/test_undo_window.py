@@ -40,7 +40,10 @@ def priorities(ctx) -> dict[int, float]:
     return dict(zip(tasks["id"].astype(int), tasks["priority"].astype(float), strict=True))
 
 
-def test_complete_then_ctrl_z_reopens_the_same_task_with_its_priority(qtbot, demo_ctx) -> None:
+def test_complete_then_ctrl_z_reopens_the_same_task_with_its_priority(
+    qtbot,
+    demo_ctx,  # noqa: F811
+) -> None:
     window, view = tasks_window(qtbot, demo_ctx)
     undo = window.undo_actions
     qtbot.waitUntil(lambda: undo.undo_action.text().startswith("Undo Import demo"))
