@@ -48,7 +48,8 @@ def task_history(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Closed and snoozed tasks, newest first: id, account, title, status, `what` (a word a
-    user reads), `by` (who; "data" when the trigger cleared), `at`, note, snoozed_until."""
+    user reads), `by` (who; "data" when the trigger cleared or a logged touchpoint completed it;
+    missing for actions recorded before who acted was kept), `at`, note, snoozed_until."""
     unknown = set(statuses) - set(HISTORY_STATUSES)
     if unknown:
         raise BadInputError(
@@ -62,7 +63,8 @@ def task_history(
         frame = frame.head(limit)
     names = load_portfolio(ctx).frame["name"]
     by = frame["user"].astype(object)
-    automatic = by.isna() & frame["status"].isin(["resolved", "done"])
+    by_touch = frame["note"].astype(object).eq(tasks_repo.COMPLETED_BY_TOUCH)
+    automatic = by.isna() & (frame["status"].eq("resolved") | by_touch)
     out = pd.DataFrame(
         {
             "id": frame["id"].to_numpy(),

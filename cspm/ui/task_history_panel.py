@@ -18,7 +18,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLayout,
     QPushButton,
+    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -62,6 +64,23 @@ def show_switch(parent: QWidget) -> tuple[QWidget, QButtonGroup]:
         group.addButton(button, i)
         row.addWidget(button)
     return box, group
+
+
+def stacked_pages(open_parts: list[QLayout | QWidget], history: QWidget) -> QStackedWidget:
+    """Page 0: the open list's parts stacked top to bottom (the table stretches); page 1: the
+    history panel."""
+    page = QWidget()
+    column = QVBoxLayout(page)
+    column.setContentsMargins(0, 0, 0, 0)
+    for part in open_parts:
+        if isinstance(part, QLayout):
+            column.addLayout(part)
+        else:
+            column.addWidget(part, 1 if isinstance(part, QAbstractItemView) else 0)
+    pages = QStackedWidget()
+    pages.addWidget(page)
+    pages.addWidget(history)
+    return pages
 
 
 class TaskHistoryPanel(QWidget):

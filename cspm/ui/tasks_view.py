@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,7 +36,7 @@ from cspm.service.segments import list_segments
 from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
 
 from .busy import run, show_error
-from .task_history_panel import TaskHistoryPanel, show_switch
+from .task_history_panel import TaskHistoryPanel, show_switch, stacked_pages
 from .task_model import RED, SORT_ROLE, TaskModel, as_date, due_words
 from .touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
 from .undo_bar import UndoBar
@@ -197,23 +196,14 @@ class TasksView(QWidget):
             " border: 1px solid palette(mid); border-radius: 4px; }"
         )
 
-        # "Show: Open | History": the open list above, the history panel in its place.
+        # "Show: Open | History": the open list, or the history panel in its place.
         self.switch, self.show_group = show_switch(self)
         top.insertWidget(0, self.switch)
-        top.insertSpacing(1, 8)
         self.history = TaskHistoryPanel(ctx)
         self.history.changed.connect(self._acted)
         self.undo_bar = UndoBar(ctx)
         self.undo_bar.undone.connect(self._acted)
-        open_page = QWidget()
-        inner = QVBoxLayout(open_page)
-        inner.setContentsMargins(0, 0, 0, 0)
-        inner.addLayout(bar)
-        inner.addWidget(self.table, 1)
-        inner.addWidget(self.detail)
-        self.pages = QStackedWidget()
-        self.pages.addWidget(open_page)
-        self.pages.addWidget(self.history)
+        self.pages = stacked_pages([bar, self.table, self.detail], self.history)
         self.show_group.idClicked.connect(self.show_page)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -22,6 +22,15 @@ from cspm.service.undo import UndoState, redo, undo, undo_state
 
 from .busy import report_error, run
 
+
+def shows(view: object, change: Change | None) -> bool:
+    """Does `view` show something `change` touched? A view declares `SHOWS` (a set of the
+    change vocabulary, `cspm.service.changes.TOUCHES`); one that does not, or an unknown
+    change, means yes."""
+    shown = getattr(view, "SHOWS", None)
+    return change is None or shown is None or bool(frozenset(shown) & change.touches)
+
+
 NOTHING_TO_UNDO = "Undo"
 NOTHING_TO_REDO = "Redo"
 

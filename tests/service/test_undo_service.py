@@ -263,9 +263,15 @@ def test_import_undo_and_redate_join_the_stack(ctx: AppContext, tmp_path: Path) 
     with ctx.db.session() as s:
         latest = imports_repo.all_imports(s)[1]
     set_import_as_of(ctx, latest.id, TODAY - dt.timedelta(days=3))
+    assert undo_label(ctx) == f"Undo Re-date import first.csv to {TODAY - dt.timedelta(days=3)}"
     undo(ctx)
     with ctx.db.session() as s:
         assert imports_repo.get_import(s, latest.id).as_of == TODAY  # type: ignore[union-attr]
+    redo(ctx)
+    with ctx.db.session() as s:
+        record = imports_repo.get_import(s, latest.id)
+        assert record is not None and record.as_of == TODAY - dt.timedelta(days=3)
+    undo(ctx)
     # `cspm imports undo` is a change too, one that cannot be undone itself
     info = undo_latest_import(ctx)
     assert info.file_name == "first.csv"

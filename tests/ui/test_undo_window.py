@@ -52,7 +52,7 @@ def test_complete_then_ctrl_z_reopens_the_same_task_with_its_priority(
     view.table.selectRow(1)
     task = view.selected_task()
     task_id, title = int(task["id"]), str(task["title"])
-    with qtbot.waitSignal(undo.state_read, timeout=30_000):
+    with qtbot.waitSignals([undo.state_read, window.portfolio.loaded], timeout=30_000):
         qtbot.keyClick(view.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: task_id not in shown_ids(view), timeout=30_000)
     assert undo.undo_action.isEnabled()
@@ -60,11 +60,14 @@ def test_complete_then_ctrl_z_reopens_the_same_task_with_its_priority(
     edit = next(m for m in window.menuBar().actions() if m.text() == "&Edit").menu()
     assert undo.undo_action in edit.actions() and undo.redo_action in edit.actions()
 
+    reloads: list[object] = []
+    window.portfolio.loaded.connect(reloads.append)
     with qtbot.waitSignal(undo.changed, timeout=30_000) as done:
         qtbot.keyClick(view.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert done.args[0].undo_of is not None
+    assert done.args[0].undo_of is not None and done.args[0].touches == {"tasks"}
     assert priorities(demo_ctx) == before  # the same id, open, with the same priority
     qtbot.waitUntil(lambda: task_id in shown_ids(view), timeout=30_000)  # the view refreshed
+    assert reloads == []  # a change to tasks alone does not reload the portfolio
     qtbot.waitUntil(lambda: undo.redo_action.isEnabled(), timeout=30_000)
     assert undo.redo_action.text() == undo.undo_action.text().replace("Undo", "Redo", 1) or (
         undo.redo_action.text().startswith(f"Redo Complete '{title}'")
