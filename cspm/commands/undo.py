@@ -28,7 +28,7 @@ def undo_command(args: argparse.Namespace) -> int:
         return changes_command(args)
     with opened(args) as ctx:
         change = undo(ctx)
-    out(f"{change.action}.")
+    out(_sentence(change.action))
     return 0
 
 
@@ -37,8 +37,13 @@ def redo_command(args: argparse.Namespace) -> int:
 
     with opened(args) as ctx:
         change = redo(ctx)
-    out(f"Redo {change.action}.")
+    out(_sentence(f"Redo {change.action}"))
     return 0
+
+
+def _sentence(text: str) -> str:
+    """The action as a sentence: one full stop, even after "Inc."."""
+    return text if text.endswith(".") else f"{text}."
 
 
 def changes_command(args: argparse.Namespace) -> int:

@@ -56,7 +56,8 @@ class UndoBar(QFrame):
     def show_change(self, change: Change) -> None:
         """Say what was done; offer Undo when the change can be taken back."""
         self.change = change
-        self.message.setText(f"Done: {change.action}.")
+        action = change.action
+        self.message.setText(f"Done: {action}" + ("" if action.endswith(".") else "."))
         self.undo_button.setVisible(change.undoable and change.id is not None)
         self.undo_button.setEnabled(True)
         self.show()
