@@ -26,11 +26,13 @@ from typing import Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
+from cspm.core.errors import BadInputError
 from cspm.storage import changes_repo, revision, row_state
 
 from .cache import READ_BY_ANALYSIS
 from .context import AppContext
 from .personal import current_user
+from .store_guard import guard_write
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +133,6 @@ def perform(
         raise ValueError(f"unknown touches {sorted(unknown)}")
     user, at = current_user(), utc_now()
     if guard is not None:
-        from .store_guard import guard_write
-
         guard_write(ctx, guard)
     with ctx.db.sessions() as s:
         try:
@@ -153,8 +153,6 @@ def perform(
                 undo_of=undo_of,
             )
             if undo_of is not None and not changes_repo.mark_undone(s, undo_of, record):
-                from cspm.core.errors import BadInputError
-
                 raise BadInputError("That change was already taken back; nothing was changed.")
             s.commit()
         except BaseException:

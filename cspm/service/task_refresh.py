@@ -20,6 +20,7 @@ from cspm.storage import settings_repo
 
 from .changes import Change
 from .context import AppContext
+from .tasks import regenerate_tasks
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +48,6 @@ def after_change(ctx: AppContext, done: str = "saved") -> str | None:
     done: what happened to the data, for the notice ("imported", "undone", "saved").
     Returns the notice when regeneration failed (also added to `ctx.notices`), else None.
     """
-    from .tasks import regenerate_tasks
-
     try:
         regenerate_tasks(ctx, force=True)
     except Exception as exc:
@@ -74,8 +73,6 @@ def refresh_stale_tasks(ctx: AppContext) -> None:
         return
     if not stale:
         return
-    from .tasks import regenerate_tasks
-
     try:
         regenerate_tasks(ctx)
     except Exception as exc:
