@@ -46,6 +46,7 @@ class UndoActions(QObject):
         self._window = window
         self._context = context
         self._running = False
+        self._request = 0
         self.state = UndoState(None, None, False, False)
         self.undo_action = self._action("Undo", "Ctrl+Z", self.undo)
         self.redo_action = self._action("Redo", "Ctrl+Shift+Z", self.redo)
@@ -61,10 +62,19 @@ class UndoActions(QObject):
 
     def refresh(self) -> None:
         """Read the labels again (after a change, or on another database)."""
-        ctx = self._context()
-        run(self, undo_state, ctx, on_done=self._read, on_error=lambda _exc: None)
+        self._request += 1
+        request = self._request
+        run(
+            self,
+            undo_state,
+            self._context(),
+            on_done=lambda state: self._read(request, state),
+            on_error=lambda _exc: None,  # the labels stay as they were; the next change retries
+        )
 
-    def _read(self, state: Any) -> None:
+    def _read(self, request: int, state: Any) -> None:
+        if request != self._request:
+            return  # a newer read is on its way (another change, another database)
         self.state = state
         self._show(state)
         self.state_read.emit()
