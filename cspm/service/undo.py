@@ -119,9 +119,10 @@ def _revert(ctx: AppContext, record: StoredChange, action: str) -> Change:
     def work(s: Session) -> Outcome[str]:
         return Outcome(action, inverses.apply(s, inverse))
 
-    return perform(
-        ctx, action, record.touches, work, guard="undo", verb="undone", undo_of=record.id
-    )
+    # A rolling backup (as `cspm imports undo` takes) only where stored accounts change: one per
+    # undone task action would soon push the backup taken before an import out of the rotation.
+    guard = "undo" if record.touches & {"accounts", "imports"} else None
+    return perform(ctx, action, record.touches, work, guard=guard, verb="undone", undo_of=record.id)
 
 
 def undo(ctx: AppContext, change_id: int | None = None) -> Change:

@@ -330,3 +330,17 @@ def test_a_new_change_clears_redo_and_redo_is_per_user(
     assert undo_label(ctx) is None  # Robin changed nothing yet
     with pytest.raises(BadInputError, match="nothing to undo"):
         undo(ctx)
+
+
+def test_undoing_a_task_action_takes_no_backup_an_import_undo_does(
+    ctx: AppContext, tmp_path: Path
+) -> None:
+    from cspm.service.backup import list_backups
+
+    import_file(ctx, write_csv(tmp_path / "accounts.csv", [HEADER, *ROWS]))
+    before = len(list_backups(ctx.db.url))
+    dismiss_task(ctx, open_task(ctx)["id"], "not ours")
+    undo(ctx)
+    assert len(list_backups(ctx.db.url)) == before  # the backup before the import stays
+    undo(ctx)  # the import: stored accounts change, so a backup is taken first
+    assert len(list_backups(ctx.db.url)) == before + 1
