@@ -20,7 +20,7 @@ from cspm.core.errors import BadInputError
 from cspm.storage import row_state, tasks_repo
 from cspm.storage.models import Segment, Task
 
-from .import_writes import redate_work, undo_import_work
+from .import_undo import redate_work, undo_import_work
 from .personal import current_user
 
 Inverse = dict[str, Any]

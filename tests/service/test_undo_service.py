@@ -11,7 +11,7 @@ import pytest
 
 from cspm.core.errors import BadInputError
 from cspm.service.context import AppContext
-from cspm.service.import_writes import set_import_as_of, undo_latest_import
+from cspm.service.import_undo import set_import_as_of, undo_latest_import
 from cspm.service.imports import import_file
 from cspm.service.portfolio import load_portfolio, set_tier_override
 from cspm.service.segments import add_segment, edit_segment, list_segments, remove_segment
