@@ -53,7 +53,7 @@ def main() -> None:
         bk, _ = timed(take_rolling_backup, ctx, "bench", 5)
         from cspm.service.store_guard import guard_write
 
-        ctx.cache.pop("store_verified", None)
+        ctx.cache.checked = False
         guard, _ = timed(guard_write, ctx, "bench")  # fresh quick_check + backup
         figures: dict[str, list[float]] = {"backups off": [], "backups on": []}
         for i in range(6):  # interleaved, so a growing database or a busy machine hits both

@@ -24,6 +24,7 @@ from cspm.commands import (
     parse_date,
     segments,
     tasks,
+    undo,
 )
 from cspm.commands import settings as settings_cmd
 from cspm.core.errors import CspmError
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.register(command)
     app.register(command)
     db.register(command)
+    undo.register(command)
     return parser
 
 

@@ -26,7 +26,7 @@ def context(args: argparse.Namespace) -> Any:
 @contextlib.contextmanager
 def opened(args: argparse.Namespace) -> Iterator[Any]:
     """The context for one command, closed (database released) however the command ends;
-    then the notices of work after a commit that failed (see `cspm.service.hooks`)."""
+    then the notices of work after a commit that failed (see `cspm.service.task_refresh`)."""
     ctx = context(args)
     try:
         yield ctx

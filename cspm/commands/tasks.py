@@ -53,6 +53,21 @@ def register(command: CommandFactory) -> None:
     s.add_argument("id", type=int)
     s.add_argument("--reason", required=True)
     s.set_defaults(handler=dismiss_command)
+    s = sub_command(sub, "reopen", "put a completed, snoozed, dismissed or resolved task back")
+    s.add_argument("id", type=int)
+    s.set_defaults(handler=reopen_command)
+    s = sub_command(
+        sub, "history", "completed, snoozed, dismissed and resolved tasks: who, when, note"
+    )
+    s.add_argument(
+        "--status",
+        action="append",
+        choices=["done", "snoozed", "dismissed", "resolved"],
+        help="only these (repeat the option for several)",
+    )
+    s.add_argument("--limit", type=int, default=50)
+    s.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    s.set_defaults(handler=history_command)
 
     p = command("log", "Log a touchpoint (call, email, meeting, qbr, note) for an account.")
     p.add_argument("account")
@@ -131,6 +146,36 @@ def dismiss_command(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         dismiss_task(ctx, args.id, args.reason)
     out(f"Task {args.id} dismissed.")
+    return 0
+
+
+def reopen_command(args: argparse.Namespace) -> int:
+    from cspm.service.task_history import reopen_task
+
+    with opened(args) as ctx:
+        reopen_task(ctx, args.id)
+    out(f"Task {args.id} is open again.")
+    return 0
+
+
+HISTORY_COLUMNS = ["id", "what", "at", "by", "account_name", "title", "note"]
+
+
+def history_command(args: argparse.Namespace) -> int:
+    from cspm.service.task_history import HISTORY_STATUSES, task_history
+
+    with opened(args) as ctx:
+        frame = task_history(ctx, statuses=tuple(args.status or HISTORY_STATUSES), limit=args.limit)
+    records = frame_records(frame, HISTORY_COLUMNS)
+    if args.format == "table":
+        lines = [
+            f"#{r['id']:<5} {r['what']:<16} {str(r['at'])[:16]}  {r['by'] or '':<10} "
+            f"{r['account_name']} — {r['title']}" + (f"  ({r['note']})" if r["note"] else "")
+            for r in records
+        ]
+        out("\n".join(lines) if lines else "No closed or snoozed tasks.")
+        return 0
+    out(format_records(records, args.format, HISTORY_COLUMNS))
     return 0
 
 

@@ -7,24 +7,26 @@ Services are plain functions taking the context, so there is no global state to 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from cspm.storage.db import Database, open_database, resolve_url
 
-UNSAVED_FRAMES = "unsaved_frames"
-"""Cache key of (token, StoredFrames) read from the database and not yet copied to disk."""
+from .cache import ContextCache
 
 
 @dataclass
 class AppContext:
     db: Database
     today: dt.date = field(default_factory=dt.date.today)
-    # Computed results keyed by (data revision, today); see cspm.storage.revision.
-    cache: dict[str, Any] = field(default_factory=dict)
+    # Computed results keyed by (data revision, today); cleared by each Change it touched.
+    cache: ContextCache = field(default_factory=ContextCache)
     # Sentences about work after a commit that failed without failing the change (see
-    # cspm.service.hooks); the CLI prints them, the window shows them where it runs the change.
+    # cspm.service.task_refresh); the CLI prints them, the window shows them where it runs it.
     notices: list[str] = field(default_factory=list)
+    # Called with (ctx, Change) after each committed change (cspm.service.changes.perform).
+    subscribers: list[Callable[[Any, Any], None]] = field(default_factory=list)
 
     @classmethod
     def open(
@@ -37,15 +39,16 @@ class AppContext:
         database = open_database(resolve_url(db, demo=demo))
         ctx = cls(database, today or dt.date.today())
         try:
+            # The composition root: the only place that wires the service modules together.
             from .segments import ensure_builtin_segments
             from .settings import get_settings
             from .store_guard import check_on_open
+            from .task_refresh import on_change, refresh_stale_tasks
 
             check_on_open(ctx)
             database.lock_wait = float(get_settings(ctx).db.lock_wait_seconds)
             ensure_builtin_segments(ctx)
-            from .hooks import refresh_stale_tasks
-
+            ctx.subscribers.append(on_change)
             refresh_stale_tasks(ctx)  # never raises: a failure stays a notice
         except BaseException:
             database.dispose()
@@ -55,7 +58,7 @@ class AppContext:
     def close(self) -> None:
         """Close the database, first keeping a disk copy of a large portfolio read this
         session (see `frame_cache`), so the next start does not read it again."""
-        pending = self.cache.pop(UNSAVED_FRAMES, None)
+        pending = self.cache.take_unsaved()
         if pending is not None:
             from . import frame_cache
 

@@ -3,9 +3,9 @@
 `apply_prepared` writes the import record, one snapshot per account and the new current state
 in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
 merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
-nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
-Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
-state from the snapshots that remain, so both are exact.
+nothing and says so. Each is one change record (`changes.perform`): task regeneration runs
+after the commit and cannot fail it (see `task_refresh`); the import's inverse is undoing it
+(`import_undo`, which also re-dates imports).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
 from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage import accounts_repo, imports_repo, settings_repo
 
+from .changes import Outcome, perform
 from .context import AppContext
-from .hooks import after_change
 from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, PreparedImport
 from .portfolio import override_series
@@ -72,46 +72,41 @@ def apply_prepared(
     check(cancelled)
     if not options.dry_run:
         guard_write(ctx, "import")
-    with ctx.db.sessions() as s:
-        try:
-            same = imports_repo.identical_import(
-                s,
-                sha256=prepared.sha256,
-                as_of=as_of,
-                sheet=prepared.raw.sheet,
-                header_row=prepared.table.header_row,
-                mapping=_record_mapping(prepared),
+
+    def work(s: Any) -> Outcome[ImportResult]:
+        same = imports_repo.identical_import(
+            s,
+            sha256=prepared.sha256,
+            as_of=as_of,
+            sheet=prepared.raw.sheet,
+            header_row=prepared.table.header_row,
+            mapping=_record_mapping(prepared),
+        )
+        if same is not None:
+            return Outcome(_already_imported(result, same, len(plan.frame)), changed=False)
+        _write(ctx, s, prepared, as_of, result, progress, cancelled)
+        if options.dry_run:
+            result.status = "dry_run"
+            result.import_id = None
+            return Outcome(result, changed=False)
+        if options.save_profile:
+            mapping = prepared.mapping.as_profile()
+            settings_repo.save_profile(
+                s, options.save_profile, mapping, values=plan.value_maps, scales=plan.scale_choices
             )
-            if same is not None:
-                s.rollback()
-                return _already_imported(result, same, len(plan.frame))
-            _write(ctx, s, prepared, as_of, result, progress, cancelled)
-            if options.dry_run:
-                s.rollback()
-                result.status = "dry_run"
-                result.import_id = None
-            else:
-                if options.save_profile:
-                    mapping = prepared.mapping.as_profile()
-                    settings_repo.save_profile(
-                        s,
-                        options.save_profile,
-                        mapping,
-                        values=plan.value_maps,
-                        scales=plan.scale_choices,
-                    )
-                s.commit()
-        except BaseException:
-            s.rollback()
-            raise
-    if result.status == "imported" and as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS):
         # A back-filled file (loading last year's exports) describes the past: tasks made from
         # it against today's clock would be stale on arrival (renewals long overdue). The next
         # look at the task list regenerates from whatever state is current by then.
-        progress(0.97, "Updating tasks")
-        notice = after_change(ctx, "imported")  # after the commit: never fails the import
-        if notice:
-            result.notices.append(notice)
+        live = as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS)
+        if live:
+            progress(0.97, "Updating tasks")
+        return Outcome(result, {"op": "import_undo", "import_id": result.import_id}, live=live)
+
+    change = perform(
+        ctx, f"Import {prepared.path.name}", {"imports", "accounts"}, work, verb="imported"
+    )
+    result = change.result
+    result.notices.extend(change.notices)
     progress(1.0, "Done")
     return result
 
@@ -268,7 +263,6 @@ def _write(
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
-    revision.bump(s)
 
 
 def _missing_notes(
@@ -343,56 +337,3 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
     for col in [*FIELD_NAMES, "custom"]:
         changed |= ~values_equal(before[col], after[col]).to_numpy()
     return changed
-
-
-def _rederive(s: Any, affected: list[int]) -> None:
-    """Recompute the stored state of these accounts from their remaining snapshots; accounts
-    left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
-    history = accounts_repo.load_snapshots(s, affected)
-    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
-    gone = sorted(set(affected) - set(derived.index))
-    accounts_repo.delete_accounts(s, gone)
-    if len(derived):
-        existing = accounts_repo.load_accounts(s).set_index("id")
-        kept = existing.loc[derived.index]
-        for col in [*FIELD_NAMES, "custom"]:
-            kept[col] = derived[col].astype(kept[col].dtype)
-        accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
-
-
-def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
-    """Undo the most recently loaded import: its snapshots go, state is re-derived exactly."""
-    guard_write(ctx, "undo")
-    with ctx.db.session() as s:
-        imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
-        if not imports:
-            raise BadInputError("There is no import to undo.")
-        latest = imports[0]
-        affected = accounts_repo.snapshot_account_ids(s, latest.id)
-        accounts_repo.delete_snapshots_of_import(s, latest.id)
-        record = imports_repo.get_import(s, latest.id)
-        assert record is not None
-        record.status = "undone"
-        s.flush()
-        _rederive(s, affected)
-        revision.bump(s)
-    after_change(ctx, "undone")
-    return latest
-
-
-def set_import_as_of(ctx: AppContext, import_id: int, as_of: dt.date) -> imports_repo.ImportInfo:
-    """Re-date an import (the date its snapshot describes); history and state follow."""
-    refuse_future_as_of(as_of, ctx.today)
-    guard_write(ctx, "redate")
-    with ctx.db.session() as s:
-        record = imports_repo.get_import(s, import_id)
-        if record is None or record.status != "committed":
-            raise BadInputError(f"There is no committed import with id {import_id}.")
-        record.as_of = as_of
-        accounts_repo.set_snapshot_as_of(s, import_id, as_of)
-        s.flush()
-        _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
-        revision.bump(s)
-        info = imports_repo.info_of(record)
-    after_change(ctx, "re-dated")
-    return info

@@ -28,13 +28,8 @@ from cspm.storage import imports_repo, settings_repo
 
 from .context import AppContext
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport, SheetCells
-from .import_writes import (
-    BACKFILL_DAYS,
-    MAX_STORED_PROBLEMS,
-    apply_prepared,
-    set_import_as_of,
-    undo_latest_import,
-)
+from .import_undo import set_import_as_of, undo_latest_import
+from .import_writes import BACKFILL_DAYS, MAX_STORED_PROBLEMS, apply_prepared
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 
 __all__ = [

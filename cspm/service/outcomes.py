@@ -55,7 +55,8 @@ class _History:
 def _load(ctx: AppContext) -> _History:
     with ctx.db.session() as s:
         rev = revision.current(s)
-        cached = ctx.cache.get("history")
+        with ctx.cache.lock:
+            cached = ctx.cache.history
         if cached is not None and cached.revision == rev:
             return cached
         snapshots = accounts_repo.load_snapshots(s)
@@ -86,7 +87,8 @@ def _load(ctx: AppContext) -> _History:
         rev,
         health,
     )
-    ctx.cache["history"] = loaded
+    with ctx.cache.lock:
+        ctx.cache.history = loaded
     return loaded
 
 

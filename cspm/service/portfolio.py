@@ -23,13 +23,10 @@ from cspm.core.state import last_touch_dates, layer_touchpoints
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from . import frame_cache
-from .context import UNSAVED_FRAMES, AppContext
+from .changes import Outcome, RowWatch, perform
+from .context import AppContext
 from .frame_cache import StoredFrames
-from .hooks import after_change
 from .segment_defs import SegmentDef, load_segment_defs
-
-STORED_FRAMES = "stored_frames"
-"""Cache key of (revision token, StoredFrames) held in memory by the context."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +113,8 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
     this data state, else read from the database (and then remembered, and written to disk
     when the context closes). Keyed by the revision token, so a change always re-reads."""
     token = revision.accounts_token(s)
-    held = ctx.cache.get(STORED_FRAMES)
+    with ctx.cache.lock:
+        held = ctx.cache.stored
     if token is not None and held is not None and held[0] == token:
         return held[1]
     frames = frame_cache.load(ctx.db.url, token)
@@ -125,8 +123,10 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
         custom, custom_types = expand_custom(state["custom"])
         state = state.drop(columns=["custom"])
         frames = StoredFrames(state, custom, custom_types, accounts_repo.load_history(s))
-        ctx.cache[UNSAVED_FRAMES] = (token, frames)
-    ctx.cache[STORED_FRAMES] = (token, frames)
+        with ctx.cache.lock:
+            ctx.cache.unsaved = (token, frames)
+    with ctx.cache.lock:
+        ctx.cache.stored = (token, frames)
     return frames
 
 
@@ -134,7 +134,8 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
     """The analysed portfolio, from cache when nothing changed since it was computed."""
     with ctx.db.session() as s:
         rev = revision.current(s)
-        cached = ctx.cache.get("portfolio")
+        with ctx.cache.lock:
+            cached = ctx.cache.portfolio
         if cached is not None and cached.revision == rev and cached.today == ctx.today:
             return cached
         stored = stored_frames(ctx, s)
@@ -166,7 +167,8 @@ def load_portfolio(ctx: AppContext) -> Portfolio:
     portfolio = Portfolio(
         frame, membership, defs, history, base.custom_types, settings, ctx.today, rev, health
     )
-    ctx.cache["portfolio"] = portfolio
+    with ctx.cache.lock:
+        ctx.cache.portfolio = portfolio
     return portfolio
 
 
@@ -239,8 +241,15 @@ def set_tier_override(ctx: AppContext, ref: str, tier: str | None, reason: str =
         tier = _known(tier, p.settings.tier_names, "tier")
         if not reason.strip():
             raise BadInputError("A tier override needs a reason.")
-    with ctx.db.session() as s:
+    name = p.frame.at[key, "name"]
+    label = name if isinstance(name, str) and name else key
+    action = f"Pin {label} to {tier}" if tier is not None else f"Unpin the tier of {label}"
+
+    def work(s: Session) -> Outcome[str]:
+        watch = RowWatch(s)
+        watch.watch("tier_overrides", key)
         settings_repo.set_override(s, key, tier, reason.strip())
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+        return Outcome(key, watch.inverse())
+
+    perform(ctx, action, {"overrides"}, work)
     return key

@@ -19,11 +19,11 @@ from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.rules import BUILTIN_SEGMENTS, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
 from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
-from cspm.storage import revision, segments_repo
+from cspm.storage import segments_repo
 
+from .changes import Outcome, RowWatch, perform
 from .context import AppContext
 from .files import write_text_atomically
-from .hooks import after_change
 from .portfolio import load_portfolio, resolve_account, sort_accounts
 
 EXPORT_FORMAT = "cspm-segments"
@@ -64,9 +64,13 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
     are added (unless a segment has the name), and a built-in whose shipped definition changed
     gets the new one only if its stored rule is still the old shipped one."""
     with ctx.db.session() as s:
+        if segments_repo.builtin_version(s) >= BUILTIN_VERSION:
+            return
+
+    def work(s: Session) -> Outcome[None]:
         version = segments_repo.builtin_version(s)
         if version >= BUILTIN_VERSION:
-            return
+            return Outcome(None, changed=False)  # another process seeded them meanwhile
         existing = {r.name.casefold(): r for r in segments_repo.list_segments(s)}
         for name, description, rule in BUILTIN_SEGMENTS:
             if ADDED_IN.get(name, 1) > version and name.casefold() not in existing:
@@ -83,7 +87,9 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
                 values["description"] = description
             segments_repo.update(s, seg, **values)
         segments_repo.mark_builtin_version(s, BUILTIN_VERSION)
-        revision.bump(s, accounts=False)
+        return Outcome(None)
+
+    perform(ctx, "Add the built-in segments", {"segments"}, work)
 
 
 def list_segments(ctx: AppContext) -> list[SegmentSummary]:
@@ -178,12 +184,17 @@ def add_segment(
 ) -> SegmentSummary:
     name = _clean_name(name)
     rule_json = _checked_rule(ctx, rule)
-    with ctx.db.session() as s:
+
+    def work(s: Session) -> Outcome[str]:
         if segments_repo.find(s, name) is not None:
             raise BadInputError(f"A segment named '{name}' already exists.")
-        segments_repo.add(s, name, description.strip(), rule_json, colour)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+        watch = RowWatch(s)
+        watch.added(
+            "segments", segments_repo.add(s, name, description.strip(), rule_json, colour).id
+        )
+        return Outcome(name, watch.inverse())
+
+    perform(ctx, f"Add segment '{name}'", {"segments"}, work)
     return _summary(ctx, name)
 
 
@@ -203,32 +214,38 @@ def edit_segment(
         values["description"] = description.strip()
     if colour is not None:
         values["colour"] = colour
-    with ctx.db.session() as s:
+
+    def work(s: Session) -> Outcome[str]:
         seg = segments_repo.find(s, name)
         if seg is None:
             raise NotFoundError(f"No segment named '{name}'.")
+        watch = RowWatch(s)
+        watch.watch("segments", seg.id)
         if new_name is not None:
-            new_name = _clean_name(new_name)
-            other = segments_repo.find(s, new_name)
+            clean = _clean_name(new_name)
+            other = segments_repo.find(s, clean)
             if other is not None and other.id != seg.id:
-                raise BadInputError(f"A segment named '{new_name}' already exists.")
-            values["name"] = new_name
+                raise BadInputError(f"A segment named '{clean}' already exists.")
+            values["name"] = clean
         segments_repo.update(s, seg, **values)
-        final = seg.name
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+        return Outcome(seg.name, watch.inverse(), action=f"Edit segment '{seg.name}'")
+
+    final: str = perform(ctx, f"Edit segment '{name}'", {"segments"}, work).result
     return _summary(ctx, final)
 
 
 def remove_segment(ctx: AppContext, name: str) -> str:
-    with ctx.db.session() as s:
+    def work(s: Session) -> Outcome[str]:
         seg = segments_repo.find(s, name)
         if seg is None:
             raise NotFoundError(f"No segment named '{name}'.")
+        watch = RowWatch(s)
+        watch.watch("segments", seg.id)
         final = seg.name
         segments_repo.remove(s, seg)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+        return Outcome(final, watch.inverse(), action=f"Delete segment '{final}'")
+
+    final: str = perform(ctx, f"Delete segment '{name}'", {"segments"}, work).result
     return final
 
 
@@ -285,7 +302,10 @@ def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> li
         except BadInputError as exc:
             raise BadInputError(f"{path.name}: segment '{name}': {exc}") from None
         checked.append((name, str(item.get("description") or ""), rule, item.get("colour")))
-    with ctx.db.session() as s:
+
+    def work(s: Session) -> Outcome[None]:
+        watch = RowWatch(s)
+        watch.watch_all("segments")
         for name, description, rule, colour in checked:
             seg = segments_repo.find(s, name)
             if seg is not None and not replace:
@@ -295,9 +315,10 @@ def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> li
             if seg is not None:
                 segments_repo.update(s, seg, description=description, rule=rule, colour=colour)
             else:
-                segments_repo.add(s, name, description, rule, colour)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+                watch.added("segments", segments_repo.add(s, name, description, rule, colour).id)
+        return Outcome(None, watch.inverse())
+
+    perform(ctx, f"Import segments from {path.name}", {"segments"}, work)
     return [c[0] for c in checked]
 
 

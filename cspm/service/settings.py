@@ -30,9 +30,10 @@ from cspm.core.settings import (
     TierBand,
 )
 from cspm.core.tasks import TaskSettings
-from cspm.storage import revision, settings_repo
+from cspm.storage import settings_repo
 from cspm.storage.models import SettingRow
 
+from .changes import Outcome, RowWatch, perform
 from .context import AppContext
 from .currency_settings import (
     CURRENCY_KEYS_HELP,
@@ -41,8 +42,6 @@ from .currency_settings import (
     with_rates,
     without_rates,
 )
-from .hooks import after_change
-from .store_guard import guard_write
 from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set_task_value
 from .tasks import SETTINGS_KEY as TASKS_KEY
 
@@ -63,12 +62,31 @@ def money_format(ctx: AppContext) -> MoneyFormat:
 
 def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     _validate(settings)
-    guard_write(ctx, "settings")
-    with ctx.db.session() as s:
-        settings_repo.save_settings(s, settings)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+    _save_rows(ctx, "Change settings", lambda s: settings_repo.save_settings(s, settings))
     return settings
+
+
+SETTINGS_ROWS = (settings_repo.APP_KEY, TASKS_KEY, settings_repo.HEALTH_KEY)
+"""The settings rows a settings save may write (restored whole by its undo)."""
+
+
+def _save_rows(ctx: AppContext, action: str, write: Any, *, renames: bool = False) -> None:
+    """One settings save as a change: its undo restores the rows' previous JSON (and, for a
+    tier rename, the overrides and segment rules the rename rewrote)."""
+
+    def work(s: Session) -> Outcome[None]:
+        watch = RowWatch(s)
+        for key in SETTINGS_ROWS:
+            watch.watch("settings", key)
+        if renames:
+            watch.watch_all("tier_overrides")
+            watch.watch_all("segments")
+        write(s)
+        inverse = watch.inverse()
+        return Outcome(None, inverse, changed=inverse is not None)
+
+    touches = {"settings", "overrides", "segments"} if renames else {"settings"}
+    perform(ctx, action, touches, work, guard="settings")
 
 
 def _validate(settings: Settings) -> None:
@@ -184,11 +202,7 @@ def health_config(ctx: AppContext) -> HealthConfig:
 def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
     """Validate and store the health score settings (weights, bands, imported-wins)."""
     validate_health(config)
-    guard_write(ctx, "settings")
-    with ctx.db.session() as s:
-        settings_repo.save_health(s, config)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+    _save_rows(ctx, "Change health settings", lambda s: settings_repo.save_health(s, config))
     return config
 
 
@@ -319,16 +333,21 @@ def save_all(
     for old, new in renames:
         final, name = _renamed(final, old, new)
         stored_names.append((name, new.strip()))
-    guard_write(ctx, "settings")
-    with ctx.db.session() as s:
+
+    def write(s: Session) -> None:
         settings_repo.save_settings(s, final.settings)
         settings_repo.save_health(s, final.health)
         _store_tasks(s, final.tasks)
         for name, new in stored_names:
             settings_repo.rename_override_tier(s, name, new)
             _rename_in_segments(s, name, new)
-        revision.bump(s, accounts=False)
-    after_change(ctx)
+
+    action = (
+        "Rename tier " + ", ".join(f"'{o}' to '{n}'" for o, n in stored_names)
+        if stored_names
+        else "Change settings"
+    )
+    _save_rows(ctx, action, write, renames=bool(stored_names))
     return load_all(ctx)
 
 

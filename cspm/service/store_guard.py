@@ -27,9 +27,6 @@ from cspm.storage.db import SQLITE_HEADER, sqlite_file
 
 from .context import AppContext
 
-VERIFIED = "store_verified"
-"""ctx.cache key: the file fingerprint this context last found sound."""
-
 
 def _record_path(path: Path) -> Path:
     from .frame_cache import cache_dir
@@ -69,16 +66,16 @@ def check_on_open(ctx: AppContext) -> None:
         return
     fp = integrity.fingerprint(path)
     if fp is not None and fp == _recorded(path):
-        ctx.cache[VERIFIED] = fp
+        ctx.cache.mark_verified(fp)
         return
     _quick_check(ctx)
-    ctx.cache[VERIFIED] = fp
+    ctx.cache.mark_verified(fp)
 
 
 def remember_sound(ctx: AppContext) -> None:
     """After the context's connections closed: the file as this (checked) session left it."""
     path = ctx.db.file
-    if path is not None and VERIFIED in ctx.cache:
+    if path is not None and ctx.cache.checked:
         _record(path, integrity.fingerprint(path))
 
 
@@ -90,9 +87,9 @@ def guard_write(ctx: AppContext, action: str) -> None:
     if path is None:
         return
     fp = integrity.fingerprint(path)
-    if fp is None or fp != ctx.cache.get(VERIFIED):
+    if fp is None or not ctx.cache.checked or fp != ctx.cache.verified:
         _quick_check(ctx)
-        ctx.cache[VERIFIED] = fp
+        ctx.cache.mark_verified(fp)
     from .backup import take_rolling_backup
     from .settings import get_settings
 

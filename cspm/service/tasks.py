@@ -24,10 +24,12 @@ from cspm.core.tasks import (
     score_tasks,
     sort_tasks,
 )
-from cspm.storage import revision, tasks_repo
+from cspm.storage import accounts_repo, tasks_repo
 from cspm.storage.models import SettingRow
 
+from .changes import Change, Outcome, RowWatch, perform
 from .context import AppContext
+from .personal import current_user
 from .portfolio import Portfolio, load_portfolio, resolve_account
 
 SETTINGS_KEY = "tasks"
@@ -45,18 +47,6 @@ def task_settings(ctx: AppContext) -> TaskSettings:
     with ctx.db.session() as s:
         row = s.get(SettingRow, SETTINGS_KEY)
         return TaskSettings.from_dict(row.value if row else None)
-
-
-def save_task_settings(ctx: AppContext, settings: TaskSettings) -> TaskSettings:
-    with ctx.db.session() as s:
-        row = s.get(SettingRow, SETTINGS_KEY)
-        if row is None:
-            s.add(SettingRow(key=SETTINGS_KEY, value=settings.to_dict()))
-        else:
-            row.value = settings.to_dict()
-        revision.bump(s, accounts=False)
-    regenerate_tasks(ctx)
-    return settings
 
 
 def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
@@ -95,7 +85,7 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
             detail="resolved by data: the trigger no longer holds",
         )
         tasks_repo.set_status(
-            s, plan.complete, "done", today=ctx.today, detail="completed by a logged touchpoint"
+            s, plan.complete, "done", today=ctx.today, detail=tasks_repo.COMPLETED_BY_TOUCH
         )
         tasks_repo.end_episodes(s, plan.end_episode)
         if row is None:
@@ -196,6 +186,38 @@ def _task(s: Any, task_id: int) -> Any:
     return task
 
 
+def _open_task(s: Any, task_id: int) -> Any:
+    task = _task(s, task_id)
+    if task.status not in OPEN_STATUSES:
+        raise BadInputError(f"Task {task_id} is already {task.status}.")
+    return task
+
+
+def _named(s: Any, verb: str, task: Any) -> str:
+    """ "Complete 'Renewal plan' for Lumen Capital": the action as the user knows it."""
+    name = accounts_repo.name_of(s, task.account_key) or task.account_key
+    return f"{verb} '{task.title}' for {name}"
+
+
+def _task_change(
+    ctx: AppContext,
+    verb: str,
+    task_id: int,
+    act: Any,
+    touches: frozenset[str] = frozenset({"tasks"}),
+) -> Change:
+    """One task action as a change: `act(s, task, watch)` writes; its inverse restores rows."""
+
+    def work(s: Any) -> Outcome[int]:
+        task = _task(s, task_id)
+        watch = RowWatch(s)
+        watch.watch("tasks", task_id)
+        act(s, task, watch)
+        return Outcome(task_id, watch.inverse(), action=_named(s, verb, task))
+
+    return perform(ctx, f"{verb} task {task_id}", touches, work)
+
+
 def complete_task(
     ctx: AppContext,
     task_id: int,
@@ -203,32 +225,34 @@ def complete_task(
     *,
     touchpoint: str | None = None,
     on: dt.date | None = None,
-) -> None:
+) -> Change:
     """Mark a task done; optionally log the touchpoint it was (a call, a QBR...)."""
     if touchpoint is not None and touchpoint not in TOUCH_KINDS:
         raise BadInputError(
             f"Unknown touchpoint kind '{touchpoint}'; use {', '.join(TOUCH_KINDS)}."
         )
-    with ctx.db.session() as s:
-        task = _task(s, task_id)
-        if task.status not in OPEN_STATUSES:
-            raise BadInputError(f"Task {task_id} is already {task.status}.")
-        tasks_repo.set_status(s, [task_id], "done", today=ctx.today, detail=note)
+
+    def act(s: Any, task: Any, watch: RowWatch) -> None:
+        _open_task(s, task_id)
+        tasks_repo.set_status(
+            s, [task_id], "done", today=ctx.today, detail=note, user=current_user()
+        )
         if touchpoint is not None:
-            tasks_repo.add_touchpoint(
+            tp = tasks_repo.add_touchpoint(
                 s, task.account_key, touchpoint, on or ctx.today, note, task_id=task_id
             )
-            revision.bump(s, accounts=False)
-    regenerate_tasks(ctx, force=True)
+            watch.added("touchpoints", tp)
+
+    touches = {"tasks", "touchpoints"} if touchpoint is not None else {"tasks"}
+    return _task_change(ctx, "Complete", task_id, act, frozenset(touches))
 
 
-def snooze_task(ctx: AppContext, task_id: int, until: dt.date) -> None:
+def snooze_task(ctx: AppContext, task_id: int, until: dt.date) -> Change:
     if until <= ctx.today:
         raise BadInputError("Snooze until a date after today.")
-    with ctx.db.session() as s:
-        task = _task(s, task_id)
-        if task.status not in OPEN_STATUSES:
-            raise BadInputError(f"Task {task_id} is already {task.status}.")
+
+    def act(s: Any, task: Any, watch: RowWatch) -> None:
+        _open_task(s, task_id)
         tasks_repo.set_status(
             s,
             [task_id],
@@ -237,18 +261,23 @@ def snooze_task(ctx: AppContext, task_id: int, until: dt.date) -> None:
             detail=f"until {until.isoformat()}",
             snoozed_until=until,
             close=False,
+            user=current_user(),
         )
 
+    return _task_change(ctx, "Snooze", task_id, act)
 
-def dismiss_task(ctx: AppContext, task_id: int, reason: str) -> None:
+
+def dismiss_task(ctx: AppContext, task_id: int, reason: str) -> Change:
     if not reason.strip():
         raise BadInputError("Say why the task is dismissed (--reason).")
-    with ctx.db.session() as s:
-        task = _task(s, task_id)
-        if task.status not in OPEN_STATUSES:
-            raise BadInputError(f"Task {task_id} is already {task.status}.")
-        tasks_repo.set_status(s, [task_id], "dismissed", today=ctx.today, detail=reason.strip())
-    regenerate_tasks(ctx, force=True)
+
+    def act(s: Any, task: Any, watch: RowWatch) -> None:
+        _open_task(s, task_id)
+        tasks_repo.set_status(
+            s, [task_id], "dismissed", today=ctx.today, detail=reason.strip(), user=current_user()
+        )
+
+    return _task_change(ctx, "Dismiss", task_id, act)
 
 
 def log_touchpoint(
@@ -256,17 +285,47 @@ def log_touchpoint(
 ) -> str:
     """Log a call/email/meeting/qbr/note; it updates last interaction (and last QBR) and
     completes the matching open cadence task. Returns the account key."""
+    return log_touchpoint_change(ctx, account, kind, on, note).result
+
+
+def log_touchpoint_change(
+    ctx: AppContext, account: str, kind: str, on: dt.date | None = None, note: str | None = None
+) -> Change:
+    """`log_touchpoint`, returning the change (its result is the account key)."""
     if kind not in TOUCH_KINDS:
         raise BadInputError(f"Unknown touchpoint kind '{kind}'; use {', '.join(TOUCH_KINDS)}.")
     on = on or ctx.today
     if on > ctx.today:
         raise BadInputError("A touchpoint cannot be dated in the future.")
-    key = resolve_account(load_portfolio(ctx).frame, account)
-    with ctx.db.session() as s:
-        tasks_repo.add_touchpoint(s, key, kind, on, note)
-        revision.bump(s, accounts=False)
-    regenerate_tasks(ctx, force=True)
-    return key
+    frame = load_portfolio(ctx).frame
+    key = resolve_account(frame, account)
+    name = frame.at[key, "name"] if "name" in frame.columns else None
+    label = name if isinstance(name, str) and name else key
+
+    def work(s: Any) -> Outcome[str]:
+        watch = RowWatch(s)
+        watch.added("touchpoints", tasks_repo.add_touchpoint(s, key, kind, on, note))
+        return Outcome(key, watch.inverse())
+
+    return perform(ctx, f"Log {kind} with {label}", {"touchpoints"}, work)
+
+
+def delete_touchpoint(ctx: AppContext, touchpoint_id: int) -> Change:
+    """Remove a logged touchpoint (a mistaken log); undo puts it back."""
+
+    def work(s: Any) -> Outcome[int]:
+        watch = RowWatch(s)
+        watch.watch("touchpoints", touchpoint_id)
+        before = watch.before[("touchpoints", touchpoint_id)]
+        if before is None:
+            raise NotFoundError(f"No touchpoint with id {touchpoint_id}.")
+        tasks_repo.delete_touchpoint(s, touchpoint_id)
+        key = before["account_key"]
+        name = accounts_repo.name_of(s, key) or key
+        action = f"Delete {before['kind']} with {name} on {before['date']}"
+        return Outcome(touchpoint_id, watch.inverse(), action=action)
+
+    return perform(ctx, f"Delete touchpoint {touchpoint_id}", {"touchpoints"}, work)
 
 
 def touchpoints_of(ctx: AppContext, account: str) -> pd.DataFrame:

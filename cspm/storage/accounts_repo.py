@@ -38,6 +38,12 @@ def load_accounts(session: Session) -> pd.DataFrame:
     return typed_account_frame(raw, cols)
 
 
+def name_of(session: Session, key: str) -> str | None:
+    """The stored name of the account with this key (None: no such account or no name)."""
+    name = session.scalar(select(Account.name).where(Account.key == key))
+    return str(name) if name else None
+
+
 def account_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(ACCOUNTS)) or 0)
 

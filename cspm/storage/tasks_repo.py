@@ -36,6 +36,8 @@ TASK_COLUMNS = [
     "note",
 ]
 DATE_COLUMNS = ("due_date", "created_on", "closed_on", "snoozed_until")
+COMPLETED_BY_TOUCH = "completed by a logged touchpoint"
+"""The detail of a task the data completed because a touchpoint was logged."""
 
 
 def _dates(frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
@@ -109,8 +111,9 @@ def set_status(
     detail: str | None = None,
     snoozed_until: dt.date | None = None,
     close: bool = True,
+    user: str | None = None,
 ) -> None:
-    """Change status of tasks and log the action once per task."""
+    """Change status of tasks and log the action once per task (`user`: who; None: the data)."""
     ids = [int(i) for i in ids]
     if not ids:
         return
@@ -122,10 +125,25 @@ def set_status(
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         session.execute(update(TASKS).where(TASKS.c.id.in_(part)).values(**values))
+    log_events(session, ids, status, detail=detail, user=user)
+
+
+def log_events(
+    session: Session,
+    ids: Sequence[int],
+    action: str,
+    *,
+    detail: str | None = None,
+    user: str | None = None,
+) -> None:
+    """Add one action to the log of each task."""
     now = dt.datetime.now()
     session.execute(
         EVENTS.insert(),
-        [{"task_id": i, "action": status, "at": now, "detail": detail} for i in ids],
+        [
+            {"task_id": int(i), "action": action, "at": now, "detail": detail, "user": user}
+            for i in ids
+        ],
     )
 
 
@@ -134,6 +152,49 @@ def end_episodes(session: Session, ids: Sequence[int]) -> None:
     for start in range(0, len(ids), 500):
         part = ids[start : start + 500]
         session.execute(update(TASKS).where(TASKS.c.id.in_(part)).values(episode_open=False))
+
+
+def open_copy(session: Session, account_key: str, template_id: str, other_than: int) -> int | None:
+    """The id of another open (or snoozed) task of this account and template in an open
+    episode, if any: a task cannot be reopened beside it."""
+    return session.scalar(
+        select(TASKS.c.id).where(
+            TASKS.c.account_key == account_key,
+            TASKS.c.template_id == template_id,
+            TASKS.c.episode_open.is_(True),
+            TASKS.c.status.in_(["open", "snoozed"]),
+            TASKS.c.id != other_than,
+        )
+    )
+
+
+def completed_by_touch_since(session: Session, account_key: str, since: dt.datetime) -> list[int]:
+    """Tasks of an account the data completed (a logged touchpoint) at or after `since` and
+    still done: what a touchpoint logged then did to the task list."""
+    stmt = (
+        select(TASKS.c.id)
+        .join(EVENTS, EVENTS.c.task_id == TASKS.c.id)
+        .where(
+            TASKS.c.account_key == account_key,
+            TASKS.c.status == "done",
+            EVENTS.c.action == "done",
+            EVENTS.c.user.is_(None),
+            EVENTS.c.detail == COMPLETED_BY_TOUCH,
+            EVENTS.c.at >= since,
+        )
+        .distinct()
+    )
+    return [int(i) for i in session.scalars(stmt)]
+
+
+def reopen(session: Session, task_id: int) -> None:
+    """Open again: no closing date or closing note, in an open episode (regeneration keeps
+    it)."""
+    session.execute(
+        update(TASKS)
+        .where(TASKS.c.id == task_id)
+        .values(closed_on=None, snoozed_until=None, episode_open=True, note=None)
+    )
 
 
 def get_task(session: Session, task_id: int) -> Task | None:
@@ -164,6 +225,47 @@ def add_touchpoint(
     session.add(tp)
     session.flush()
     return tp.id
+
+
+def delete_touchpoint(session: Session, touchpoint_id: int) -> bool:
+    """Remove one logged touchpoint; False when there is none with that id."""
+    gone = session.execute(TOUCHPOINTS.delete().where(TOUCHPOINTS.c.id == touchpoint_id))
+    return bool(getattr(gone, "rowcount", 0))
+
+
+def task_history(session: Session, statuses: Sequence[str]) -> pd.DataFrame:
+    """Tasks in these statuses with who last put them there, when, and the note: the latest
+    event of each task whose action is its current status."""
+    latest = (
+        select(EVENTS.c.task_id, func.max(EVENTS.c.id).label("event_id"))
+        .select_from(EVENTS.join(TASKS, TASKS.c.id == EVENTS.c.task_id))
+        .where(EVENTS.c.action == TASKS.c.status, TASKS.c.status.in_(list(statuses)))
+        .group_by(EVENTS.c.task_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            TASKS.c.id,
+            TASKS.c.account_key,
+            TASKS.c.title,
+            TASKS.c.status,
+            TASKS.c.snoozed_until,
+            TASKS.c.note,
+            EVENTS.c.at,
+            EVENTS.c.user,
+        )
+        .select_from(
+            TASKS.join(latest, latest.c.task_id == TASKS.c.id).join(
+                EVENTS, EVENTS.c.id == latest.c.event_id
+            )
+        )
+        .order_by(EVENTS.c.at.desc(), TASKS.c.id.desc())
+    )
+    cols = ["id", "account_key", "title", "status", "snoozed_until", "note", "at", "user"]
+    frame = pd.DataFrame.from_records(session.execute(stmt).all(), columns=cols)
+    frame = _dates(frame, ["snoozed_until", "at"])
+    frame["id"] = frame["id"].astype("int64")
+    return frame
 
 
 def load_touchpoints(session: Session, key: str | None = None) -> pd.DataFrame:

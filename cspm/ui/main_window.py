@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.money import full_one
+from cspm.service.changes import Change
 from cspm.service.context import AppContext
 from cspm.service.imports import sheet_names
 from cspm.service.summary import PortfolioSummary
@@ -39,6 +40,7 @@ from .app import qsettings
 from .busy import report_error, run, show_error
 from .context_jobs import build_demo, open_context
 from .portfolio_view import PortfolioData, PortfolioView
+from .undo_actions import UndoActions, shows
 from .views_registry import VIEWS, Placeholder, ViewSpec
 from .views_registry import module_exists as _module_exists  # tests patch it here
 from .window_chrome import build_menus, build_status_bar, build_toolbar, window_action
@@ -108,6 +110,8 @@ class MainWindow(QMainWindow):
         self.refresh_action = window_action(self, "Reload", self.reload, "F5")
         self.quit_action = window_action(self, "Quit", self.close, "Ctrl+Q")
         self.about_action = window_action(self, "About cspm", self._about)
+        self.undo_actions = UndoActions(self, lambda: self.ctx)  # Edit > Undo / Redo
+        self.undo_actions.changed.connect(lambda change: self._data_changed(None, change))
 
     def _build_views(self, current: str) -> None:
         """(Re)build the navigation on the current context. Only the Portfolio view is created
@@ -150,6 +154,7 @@ class MainWindow(QMainWindow):
         self.portfolio.set_search(self.search.text())
         self.nav.blockSignals(False)
         self.show_view(current if current in self.specs else "portfolio")
+        self.undo_actions.refresh()
 
     def view(self, view_id: str) -> QWidget:
         """The view with this id, created on first use."""
@@ -236,12 +241,18 @@ class MainWindow(QMainWindow):
     def _view_changed_data(self, source: str) -> None:
         self._data_changed(source)
 
-    def _data_changed(self, source: str | None) -> None:
-        # Every other view is stale; they refresh after the portfolio has reloaded (the
-        # service's cache is warm then), the shown one at once, the others when next shown.
-        self._stale.update(v for v in self.views if v != "portfolio")
-        if source != "portfolio":  # the portfolio view reloads itself after its own changes
-            self.portfolio.refresh()
+    def _data_changed(self, source: str | None, change: Change | None = None) -> None:
+        # Every other view that shows what changed is stale; they refresh after the portfolio
+        # has reloaded (the service's cache is warm then), the shown one at once, the others
+        # when next shown. Without a Change (a view's own signal) every view is.
+        self._stale.update(
+            v for v, w in self.views.items() if v != "portfolio" and shows(w, change)
+        )
+        self.undo_actions.refresh()
+        if source != "portfolio" and shows(self.portfolio, change):
+            self.portfolio.refresh()  # the portfolio view reloads itself after its own changes
+        else:
+            self._bring_up(self.current_view_id())
 
     def _refresh_view(self, view: QWidget) -> None:
         refresh = getattr(view, "refresh", None)

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.service.cache import READ_BY_ANALYSIS
 from cspm.service.context import AppContext
 from cspm.service.portfolio import load_portfolio
 from cspm.service.summary import PortfolioSummary, portfolio_summary
@@ -88,6 +89,7 @@ class AccountTableView(QTableView):
 
 
 class PortfolioView(QWidget):
+    SHOWS = READ_BY_ANALYSIS  # tasks alone change nothing here (see cspm.ui.undo_actions)
     data_changed = Signal()
     loaded = Signal(object)  # PortfolioData
     import_requested = Signal()

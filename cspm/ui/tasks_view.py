@@ -29,14 +29,17 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.service.changes import Change
 from cspm.service.context import AppContext
 from cspm.service.portfolio import load_portfolio
 from cspm.service.segments import list_segments
 from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
 
 from .busy import run, show_error
+from .task_history_panel import TaskHistoryPanel, show_switch, stacked_pages
 from .task_model import RED, SORT_ROLE, TaskModel, as_date, due_words
 from .touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
+from .undo_bar import UndoBar
 
 # RED and TaskModel moved to task_model; re-exported so imports from here keep working.
 __all__ = ["DUE_WINDOWS", "RED", "TaskFilter", "TaskModel", "TasksData", "TasksView", "choice",
@@ -193,11 +196,19 @@ class TasksView(QWidget):
             " border: 1px solid palette(mid); border-radius: 4px; }"
         )
 
+        # "Show: Open | History": the open list, or the history panel in its place.
+        self.switch, self.show_group = show_switch(self)
+        top.insertWidget(0, self.switch)
+        self.history = TaskHistoryPanel(ctx)
+        self.history.changed.connect(self._acted)
+        self.undo_bar = UndoBar(ctx)
+        self.undo_bar.undone.connect(self._acted)
+        self.pages = stacked_pages([bar, self.table, self.detail], self.history)
+        self.show_group.idClicked.connect(self.show_page)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(bar)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.detail)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.undo_bar)
 
         self.chooser.currentIndexChanged.connect(self.reload)
         self.owner_combo.currentIndexChanged.connect(self.reload)
@@ -218,6 +229,18 @@ class TasksView(QWidget):
     @Slot()
     def refresh(self) -> None:
         self.reload()
+        if self.pages.currentIndex() == 1:
+            self.history.reload()
+
+    @Slot(int)
+    def show_page(self, page: int) -> None:
+        """0: the open list (with its filters), 1: the history."""
+        self.show_group.button(page).setChecked(True)
+        self.pages.setCurrentIndex(page)
+        for w in (self.chooser, self.owner_combo, self.due_combo, self.summary):
+            w.setEnabled(page == 0)
+        if page == 1:
+            self.history.reload()
 
     @Slot()
     def reload(self) -> None:
@@ -335,8 +358,10 @@ class TasksView(QWidget):
         self._update_actions()
         run(self, fn, self.ctx, *args, on_done=self._acted, on_error=self._act_failed)
 
-    def _acted(self, _result: Any = None) -> None:
+    def _acted(self, result: Any = None) -> None:
         self._busy = False
+        if isinstance(result, Change) and result.undo_of is None and self.pages.currentIndex() == 0:
+            self.undo_bar.show_change(result)  # "Done: Complete '...'. Undo"
         self.reload()
         self.data_changed.emit()
 

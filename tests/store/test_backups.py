@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from cspm.service.backup import backups_folder, list_backups
-from cspm.service.import_writes import undo_latest_import
+from cspm.service.import_undo import undo_latest_import
 from cspm.service.imports import import_file
 from cspm.service.settings import set_value
 from tests.storage.test_postgres import pg_url  # noqa: F401  (the fixture)

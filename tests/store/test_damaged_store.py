@@ -94,13 +94,12 @@ def test_db_check_reports_damage_and_restore_brings_the_data_back(
 def test_unchanged_file_is_not_checked_again_but_any_write_is(tmp_path: Path, big_db: Path) -> None:
     """Read opens check once per change of the file: the fingerprint of what was last found
     sound is kept, and junk written (which changes the file's time) is caught."""
-    from cspm.service.store_guard import VERIFIED
 
     copy = tmp_path / "copy.sqlite3"
     shutil.copyfile(big_db, copy)
     AppContext.open(str(copy)).close()
     ctx = AppContext.open(str(copy))
-    assert VERIFIED in ctx.cache
+    assert ctx.cache.checked
     ctx.close()
     damage(copy)
     os.utime(copy)  # as any write would

@@ -2,6 +2,7 @@
 
 from .account import Account
 from .base import Base
+from .change_record import ChangeRecord
 from .import_record import ImportRecord
 from .profile import MappingProfile
 from .segment import Segment
@@ -14,6 +15,7 @@ __all__ = [
     "Account",
     "AccountSnapshot",
     "Base",
+    "ChangeRecord",
     "ImportRecord",
     "MappingProfile",
     "Segment",

@@ -46,6 +46,7 @@ class TaskEvent(Base):
     action: Mapped[str] = mapped_column(String(32))  # created|done|snoozed|dismissed|resolved
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     detail: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str | None] = mapped_column(String(255))  # who acted; NULL: the data did
 
 
 class Touchpoint(Base):

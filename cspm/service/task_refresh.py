@@ -1,4 +1,4 @@
-"""What runs after every change to the data or settings, and how its failure is contained.
+"""Task regeneration after every change (a subscriber of the change records), contained.
 
 Task generation must see every change as it happens: an episode that starts and ends between
 two looks at the task list (a trigger that clears with one import and returns with the next)
@@ -8,6 +8,8 @@ It runs after the change is committed, so its failure cannot undo the change and
 reported as the change failing: the change stands, the failure is logged, a notice says the
 tasks will refresh on next open (`ctx.notices`; the CLI prints them), and a flag stored in the
 database makes the next `AppContext.open` (window or command) regenerate them.
+
+`AppContext.open` subscribes `on_change` to the context's changes (`cspm.service.changes`).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import logging
 
 from cspm.storage import settings_repo
 
+from .changes import Change
 from .context import AppContext
+from .tasks import regenerate_tasks
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +28,18 @@ TASKS_STALE_KEY = "tasks_refresh_pending"
 """Settings-table flag: a regeneration failed after a commit; the next open regenerates."""
 
 REFRESH_NOTICE = "tasks will refresh on next open"
+TASK_INPUTS = frozenset({"accounts", "overrides", "settings", "segments", "tasks", "touchpoints"})
+"""What task generation reads: a change touching none of it (never, today) needs no run."""
+
+
+def on_change(ctx: AppContext, change: Change) -> None:
+    """The subscriber: regenerate after a change that may move a trigger; never raises.
+
+    A change that describes the past only (a back-filled import: last year's exports) is left
+    to the next look at the task list, which regenerates from whatever state is current then:
+    tasks made from it against today's clock would be stale on arrival."""
+    if change.live and change.touches & TASK_INPUTS:
+        after_change(ctx, change.verb)
 
 
 def after_change(ctx: AppContext, done: str = "saved") -> str | None:
@@ -32,10 +48,8 @@ def after_change(ctx: AppContext, done: str = "saved") -> str | None:
     done: what happened to the data, for the notice ("imported", "undone", "saved").
     Returns the notice when regeneration failed (also added to `ctx.notices`), else None.
     """
-    from .tasks import regenerate_tasks
-
     try:
-        regenerate_tasks(ctx)
+        regenerate_tasks(ctx, force=True)
     except Exception as exc:
         log.warning("Task regeneration after a committed change failed", exc_info=True)
         _set_stale(ctx, True)
@@ -59,8 +73,6 @@ def refresh_stale_tasks(ctx: AppContext) -> None:
         return
     if not stale:
         return
-    from .tasks import regenerate_tasks
-
     try:
         regenerate_tasks(ctx)
     except Exception as exc:
