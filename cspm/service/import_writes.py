@@ -12,26 +12,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cspm.core.analysis import analyse
 from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
-from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
+from cspm.core.settings import Settings
+from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overlay_newest
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage.accounts_repo import HISTORY_FIELDS
 
 from .context import AppContext
 from .hooks import after_change
-from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
-from .import_results import ImportOptions, ImportResult, PreparedImport
-from .portfolio import override_series
+from .import_moves import MovesInput, effective_health, tier_and_stage_moves
+from .import_results import ImportOptions, ImportResult, Move, PreparedImport
+from .portfolio import load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .store_guard import guard_write
+
+log = logging.getLogger(__name__)
 
 MAX_STORED_PROBLEMS = 2_000
 BACKFILL_DAYS = 31
@@ -43,11 +47,18 @@ def apply_prepared(
     options: ImportOptions,
     progress: Progress = no_progress,
     cancelled: Cancelled = never_cancelled,
+    *,
+    settings: Settings | None = None,
 ) -> ImportResult:
-    """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
+    """Decide (refuse / dry run / import) and, for an import, write it in one transaction.
+
+    `settings`: the team settings when the caller has read them already (`import_file`)."""
     as_of = options.as_of or ctx.today
     refuse_future_as_of(as_of, ctx.today)
-    prepared = _in_portfolio_currency(ctx, prepared, as_of)
+    if settings is None:
+        with ctx.db.session() as s:
+            settings = settings_repo.load_settings(s)
+    prepared = _in_portfolio_currency(settings, prepared, as_of)
     plan = prepared.plan
     result = ImportResult(
         file=prepared.path.name,
@@ -85,7 +96,7 @@ def apply_prepared(
             if same is not None:
                 s.rollback()
                 return _already_imported(result, same, len(plan.frame))
-            _write(ctx, s, prepared, as_of, result, progress, cancelled)
+            moves = _write(ctx, s, prepared, as_of, result, settings, progress, cancelled)
             if options.dry_run:
                 s.rollback()
                 result.status = "dry_run"
@@ -104,6 +115,7 @@ def apply_prepared(
         except BaseException:
             s.rollback()
             raise
+    result.moves = _moves_after(ctx, moves, result)
     if result.status == "imported" and as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS):
         # A back-filled file (loading last year's exports) describes the past: tasks made from
         # it against today's clock would be stale on arrival (renewals long overdue). The next
@@ -116,13 +128,23 @@ def apply_prepared(
     return result
 
 
+def _moves_after(ctx: AppContext, given: MovesInput, result: ImportResult) -> list[Move]:
+    """The tier and stage moves, from the portfolio after the commit; the import stands even
+    if working them out fails (the notice says so)."""
+    try:
+        return tier_and_stage_moves(ctx, given, committed=result.status == "imported")
+    except Exception:
+        log.warning("Working out the tier and stage moves failed", exc_info=True)
+        result.notices.append("the list of accounts that changed tier or stage is unavailable")
+        return []
+
+
 def _in_portfolio_currency(
-    ctx: AppContext, prepared: PreparedImport, as_of: dt.date
+    settings: Settings, prepared: PreparedImport, as_of: dt.date
 ) -> PreparedImport:
     """Amounts converted at the rates in effect on the as-of date (known only now, after the
     wizard's preview), with a note per currency and a warning naming rows without a rate."""
-    with ctx.db.session() as s:
-        currency = settings_repo.load_settings(s).currency
+    currency = settings.currency
     header = prepared.mapping.field_columns().get("currency")
     plan, _ = convert_plan(prepared.plan, currency, as_of, header)
     return dataclasses.replace(prepared, plan=plan)
@@ -191,17 +213,20 @@ def _write(
     prepared: PreparedImport,
     as_of: dt.date,
     result: ImportResult,
+    settings: Settings,
     progress: Progress,
     cancelled: Cancelled,
-) -> None:
+) -> MovesInput:
+    """Write the import; returns what the moves are worked out from after the commit."""
     plan = prepared.plan
     custom_names = list(plan.custom_types)
     carried = [*plan.carried, *(CUSTOM_PREFIX + c for c in custom_names)]
-    settings = settings_repo.load_settings(s)
-    overrides = settings_repo.load_overrides(s)
+    knobs = load_knobs(s, settings)
     latest = imports_repo.latest_as_of(s)
+    rev = revision.current(s)
     progress(0.55, "Comparing with stored accounts")
-    existing = accounts_repo.load_accounts(s).set_index("id")
+    stored = stored_frames(ctx, s)  # the frames the context holds, when they are current
+    existing = stored.state.set_index("id")
     record = imports_repo.create_import(
         s,
         file_name=prepared.path.name,
@@ -235,50 +260,52 @@ def _write(
     progress(0.7, "Writing snapshots")
     snaps = incoming.assign(import_id=record.id, as_of=pd.Timestamp(as_of))
     if "health_score" not in carried:
-        snaps["health_score"] = _effective_health(
-            s, existing, incoming, carried, settings, overrides, as_of, latest is not None
-        )
+        snaps["health_score"] = effective_health(existing, incoming, carried, stored, knobs, as_of)
     accounts_repo.insert_snapshots(s, snaps)
     check(cancelled)
 
     progress(0.85, "Updating current state")
     old = incoming.loc[~is_new].set_index("account_id")
     before = existing.loc[old.index]
-    if latest is None or as_of >= latest:
+    newest = latest is None or as_of >= latest
+    # The stored frames hold no custom-field dicts: read them only when this import can
+    # change them (it carries custom fields, or it is back-dated and re-derives everything).
+    columns = list(FIELD_NAMES)
+    if custom_names or not newest:
+        columns.append("custom")
+        before = before.assign(custom=accounts_repo.load_custom(s, list(old.index)))
+    if newest:
         after = overlay_newest(before, old, carried)
     else:
         history = accounts_repo.load_snapshots(s, list(old.index))
         derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
         after = before.copy()
-        for col in [*FIELD_NAMES, "custom"]:
+        for col in columns:
             after[col] = derived[col].reindex(before.index).astype(before[col].dtype)
-    changed = _changed_rows(before, after)
-    accounts_repo.update_accounts(s, after.loc[changed], [*FIELD_NAMES, "custom"])
+    changed = _changed_rows(before, after, columns)
+    accounts_repo.update_accounts(s, after.loc[changed], columns)
     check(cancelled)
 
-    result.problems.extend(_missing_notes(s, incoming, is_new, after))
+    result.problems.extend(_missing_notes(knobs.touchpoints, incoming, is_new, after))
     result.new = int(is_new.sum())
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
     result.import_id = record.id
-    history = arr_history_of_unpaid(s, after.loc[changed])
-    result.moves = tier_and_stage_moves(
-        before.loc[changed], after.loc[changed], settings, overrides, ctx.today, history, record.id
-    )
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
     revision.bump(s)
+    fields = [f for f in HISTORY_FIELDS if f in snaps.columns]
+    new_history = snaps[["key", "as_of", "import_id", *fields]]
+    return MovesInput(before.loc[changed], after.loc[changed], stored, new_history, knobs, rev)
 
 
 def _missing_notes(
-    s: Any, incoming: pd.DataFrame, is_new: np.ndarray, after: pd.DataFrame
+    touchpoints: pd.DataFrame, incoming: pd.DataFrame, is_new: np.ndarray, after: pd.DataFrame
 ) -> list[Problem]:
     """Info notes counting what the file's accounts lack after this import (no column in any
     file and nothing logged), so a gap is read as a gap, not as bad news."""
-    from cspm.storage import tasks_repo
-
-    logged = tasks_repo.last_touch_dates(s)["last_interaction"].dropna().index
+    logged = last_touch_dates(touchpoints)["last_interaction"].dropna().index
     new = incoming.loc[is_new].set_index("key")
     new_dates = new.get("last_interaction", pd.Series(pd.NaT, index=new.index))
     old_dates = after["last_interaction"].set_axis(after["key"].to_numpy())
@@ -299,48 +326,12 @@ def _missing_notes(
     ]
 
 
-def _effective_health(
-    s: Any,
-    existing: pd.DataFrame,
-    incoming: pd.DataFrame,
-    carried: list[str],
-    settings: Any,
-    overrides: pd.DataFrame,
-    as_of: dt.date,
-    has_history: bool,
-) -> np.ndarray:
-    """The health score of each file row as of the file's date, for its snapshot.
-
-    When the file carries no health column, the snapshot keeps the computed score, so "health
-    dropped by 15 since 30 days ago" compares like with like. Derivation of current state
-    ignores it (health_score is not among the carried fields).
-    """
-    by_id = existing.set_index("key", drop=False) if len(existing) else existing
-    before = by_id.reindex(incoming["key"].to_numpy()) if len(by_id) else None
-    file_state = incoming.set_index("key", drop=False)
-    if before is not None:
-        file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
-        file_state["key"] = file_state.index
-    history = accounts_repo.load_history(s, until=as_of) if has_history else None
-    tiers, notes = override_series(file_state, overrides)
-    analysed = analyse(
-        file_state.reset_index(drop=True),
-        history,
-        settings,
-        as_of,
-        override_tiers=tiers,
-        override_notes=notes,
-        health=settings_repo.load_health(s),
-    )
-    return analysed.frame["health_score"].to_numpy(dtype=float)
-
-
-def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
-    """Accounts whose stored state differs (missing == missing), any field or custom value."""
+def _changed_rows(before: pd.DataFrame, after: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Accounts whose stored state differs (missing == missing) in any of `columns`."""
     from cspm.storage.frames import values_equal
 
     changed = np.zeros(len(before), dtype=bool)
-    for col in [*FIELD_NAMES, "custom"]:
+    for col in columns:
         changed |= ~values_equal(before[col], after[col]).to_numpy()
     return changed
 

@@ -28,7 +28,7 @@ from cspm.storage import revision, tasks_repo
 from cspm.storage.models import SettingRow
 
 from .context import AppContext
-from .portfolio import Portfolio, load_portfolio, resolve_account
+from .portfolio import load_portfolio, resolve_account
 
 SETTINGS_KEY = "tasks"
 GENERATED_KEY = "tasks_generated_for"
@@ -59,18 +59,6 @@ def save_task_settings(ctx: AppContext, settings: TaskSettings) -> TaskSettings:
     return settings
 
 
-def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
-    """The analysed portfolio plus health_change: current health minus the previous import's."""
-    frame = p.frame
-    hist = p.history[p.history["as_of"] <= pd.Timestamp(p.today)]
-    hist = hist.sort_values(["as_of", "import_id"], kind="stable")
-    previous = hist.groupby("key")["health_score"].nth(-2)
-    previous_by_key = pd.Series(previous.to_numpy(), index=hist.loc[previous.index, "key"])
-    frame = frame.copy()
-    frame["health_change"] = frame["health_score"] - frame.index.map(previous_by_key).astype(float)
-    return frame
-
-
 def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
     """Bring stored tasks in line with today's triggers (no-op when nothing changed)."""
     p = load_portfolio(ctx)
@@ -83,9 +71,7 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         _wake_snoozed(s, ctx.today)
         existing = tasks_repo.load_tasks(s)
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
-        plan = plan_tasks(
-            _portfolio_for_tasks(p), p.membership, existing, touches, ctx.today, settings
-        )
+        plan = plan_tasks(p.for_tasks, p.membership, existing, touches, ctx.today, settings)
         tasks_repo.insert_tasks(s, plan.create, ctx.today)
         tasks_repo.set_status(
             s,
@@ -153,7 +139,7 @@ def list_tasks(
     scored = sort_tasks(
         score_tasks(
             tasks,
-            _portfolio_for_tasks(p),
+            p.for_tasks,
             ctx.today,
             task_settings(ctx).weights,
             p.settings.money,
