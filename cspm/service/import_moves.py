@@ -24,23 +24,30 @@ from cspm.core.state import overlay_newest
 
 from .context import AppContext
 from .frame_cache import StoredFrames
+from .import_frames import frames_after_import
 from .import_results import Move
-from .portfolio import Knobs, cached_portfolio, load_portfolio
+from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class MovesInput:
-    """The changed existing accounts before and after the import (columns key, name and the
-    canonical fields, same rows in the same order), with what classifying them takes."""
+class Written:
+    """What an import wrote, for the work after its commit: the changed existing accounts
+    before and after it (indexed by id; key, name and the canonical fields; same rows in the
+    same order), the new accounts, its snapshot rows shaped like the stored history, and the
+    inputs it analysed with."""
 
     before: pd.DataFrame
     after: pd.DataFrame
+    added: pd.DataFrame
+    new_history: pd.DataFrame
     stored: StoredFrames  # the frames before the import
-    new_history: pd.DataFrame  # the import's own snapshot rows, shaped like stored.history
     knobs: Knobs
     revision: int  # the data revision before the import
+    token_after: str | None  # the accounts token the import drew
+    newest: bool  # the snapshot is the newest (state = old state with carried fields replaced)
+    carries_custom: bool
 
 
 def effective_health(
@@ -94,9 +101,26 @@ def _classify(
     return analysed.frame[["tier", "lifecycle_stage"]]
 
 
-def tier_and_stage_moves(ctx: AppContext, given: MovesInput, *, committed: bool) -> list[Move]:
+def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
+    """The portfolio after a committed import: the frames formed from what it wrote when that
+    is the simple case (else read), analysed with the inputs it already read."""
+    frames = frames_after_import(
+        given.stored,
+        given.after,
+        given.added,
+        given.new_history,
+        newest=given.newest,
+        carries_custom=given.carries_custom,
+    )
+    if frames is not None:
+        adopt_frames(ctx, given.token_after, frames)
+    return load_portfolio(ctx, knobs=given.knobs)
+
+
+def tier_and_stage_moves(ctx: AppContext, given: Written, *, committed: bool) -> list[Move]:
     """The moves of the changed accounts: before from the portfolio the context holds (else
     classified), after from the portfolio after the commit (a dry run classifies them)."""
+    after = portfolio_after(ctx, given) if committed else None
     if given.before.empty:
         return []
     keys = given.after["key"].to_numpy()
@@ -105,8 +129,8 @@ def tier_and_stage_moves(ctx: AppContext, given: MovesInput, *, committed: bool)
         b = held.frame.loc[keys, ["tier", "lifecycle_stage"]]
     else:
         b = _classify(given.before, given.stored.history, given.knobs, ctx.today)
-    if committed:
-        a = load_portfolio(ctx).frame.loc[keys, ["tier", "lifecycle_stage"]]
+    if after is not None:
+        a = after.frame.loc[keys, ["tier", "lifecycle_stage"]]
     else:
         history = pd.concat([given.stored.history, given.new_history], ignore_index=True)
         a = _classify(given.after, history, given.knobs, ctx.today)

@@ -25,11 +25,11 @@ from cspm.core.plan import Problem
 from cspm.core.settings import Settings
 from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overlay_newest
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
-from cspm.storage.accounts_repo import HISTORY_FIELDS
 
 from .context import AppContext
 from .hooks import after_change
-from .import_moves import MovesInput, effective_health, tier_and_stage_moves
+from .import_frames import history_rows
+from .import_moves import Written, effective_health, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport
 from .portfolio import load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
@@ -82,7 +82,7 @@ def apply_prepared(
         return result
     check(cancelled)
     if not options.dry_run:
-        guard_write(ctx, "import")
+        guard_write(ctx, "import", settings.db.backups_kept)
     with ctx.db.sessions() as s:
         try:
             same = imports_repo.identical_import(
@@ -128,7 +128,7 @@ def apply_prepared(
     return result
 
 
-def _moves_after(ctx: AppContext, given: MovesInput, result: ImportResult) -> list[Move]:
+def _moves_after(ctx: AppContext, given: Written, result: ImportResult) -> list[Move]:
     """The tier and stage moves, from the portfolio after the commit; the import stands even
     if working them out fails (the notice says so)."""
     try:
@@ -216,7 +216,7 @@ def _write(
     settings: Settings,
     progress: Progress,
     cancelled: Cancelled,
-) -> MovesInput:
+) -> Written:
     """Write the import; returns what the moves are worked out from after the commit."""
     plan = prepared.plan
     custom_names = list(plan.custom_types)
@@ -295,9 +295,18 @@ def _write(
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
     revision.bump(s)
-    fields = [f for f in HISTORY_FIELDS if f in snaps.columns]
-    new_history = snaps[["key", "as_of", "import_id", *fields]]
-    return MovesInput(before.loc[changed], after.loc[changed], stored, new_history, knobs, rev)
+    return Written(
+        before.loc[changed],
+        after.loc[changed],
+        incoming.loc[is_new],
+        history_rows(snaps),
+        stored,
+        knobs,
+        rev,
+        revision.accounts_token(s),
+        newest,
+        bool(custom_names),
+    )
 
 
 def _missing_notes(

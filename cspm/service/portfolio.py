@@ -139,15 +139,28 @@ def cached_portfolio(ctx: AppContext, rev: int) -> Portfolio | None:
     return None
 
 
-def load_portfolio(ctx: AppContext) -> Portfolio:
-    """The analysed portfolio, from cache when nothing changed since it was computed."""
+def adopt_frames(ctx: AppContext, token: str | None, frames: StoredFrames) -> None:
+    """Hold frames a writer formed for the stored data of `token` (an import that knows what
+    it wrote) as if they had been read; a disk copy is made on close as after a read."""
+    if token is None:
+        return
+    ctx.cache[STORED_FRAMES] = (token, frames)
+    ctx.cache[UNSAVED_FRAMES] = (token, frames)
+
+
+def load_portfolio(ctx: AppContext, *, knobs: Knobs | None = None) -> Portfolio:
+    """The analysed portfolio, from cache when nothing changed since it was computed.
+
+    knobs: the analysis inputs when the caller read them in this data revision (an import
+    right after its commit), so they are not read again."""
     with ctx.db.session() as s:
         rev = revision.current(s)
         cached = cached_portfolio(ctx, rev)
         if cached is not None:
             return cached
         stored = stored_frames(ctx, s)
-        knobs = load_knobs(s)
+        if knobs is None:
+            knobs = load_knobs(s)
     portfolio = build_portfolio(stored, knobs, ctx.today, rev)
     ctx.cache["portfolio"] = portfolio
     return portfolio
