@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import AnalysedPortfolio, analyse, segment_lists
+from .analysis import AnalysedPortfolio, analyse, segment_lists, with_all_fields
 from .errors import BadInputError
 from .fields import FieldType
 from .health import HealthConfig
@@ -91,6 +91,7 @@ def analyse_portfolio(
     rules: rules already checked (outcomes at a past date use today's). Neither: no segments.
     custom: the `expand_custom` result of the state's custom dicts when the caller has it.
     """
+    state = with_all_fields(state)  # every field present, so the touch dates can be layered
     state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
     tiers, notes = override_series(state, overrides)
     base = analyse(

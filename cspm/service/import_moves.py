@@ -13,7 +13,6 @@ a context that holds none (a fresh command) classifies just the changed accounts
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,7 +27,6 @@ from .import_frames import frames_after_import
 from .import_results import Move
 from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
 
-log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
