@@ -28,7 +28,6 @@ from .import_results import Move
 from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
 
 
-
 @dataclass(frozen=True)
 class Written:
     """What an import wrote, for the work after its commit: the changed existing accounts
