@@ -34,11 +34,11 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import as_float
 from cspm.core.rules.history import (
     DAY,
     SnapshotIndex,
     as_datetime64,
-    as_float,
     pct_change,
     seat_fraction,
     to_day,

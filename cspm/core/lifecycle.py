@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import numeric_column
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.vocabulary import value_key
 
@@ -98,13 +99,6 @@ def _offsets(days: np.ndarray, today: np.datetime64) -> np.ndarray:
     offset = (days - today).astype(np.int64).astype(np.float64)
     offset[np.isnat(days)] = np.nan
     return offset
-
-
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def _flag(frame: pd.DataFrame, column: str) -> np.ndarray:
@@ -179,8 +173,8 @@ def assign_stages(
     churn = _offsets(churn_days, day)
     start = _offsets(start_days, day)
     renewal = _offsets(renewal_days, day)
-    nps = _numeric(frame, "nps")
-    health = _numeric(frame, "health_score")
+    nps = numeric_column(frame, "nps")
+    health = numeric_column(frame, "health_score")
     reference = _flag(frame, "is_reference")
 
     churned_status = status.isin(settings.churned_statuses)

@@ -35,7 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from cspm.core.outcomes import carry_forward, flag_column, numeric_column
+from cspm.core.columns import numeric_column
+from cspm.core.outcomes import carry_forward, flag_column
 from cspm.core.settings import LIFECYCLE_STAGES
 
 NEW_LABEL = "(new)"

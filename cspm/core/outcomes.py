@@ -56,6 +56,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import numeric_column
 from cspm.core.periods import Period
 
 METRIC_COLUMNS: list[str] = [
@@ -123,14 +124,6 @@ def carry_forward(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     if after.empty:
         return before.loc[missing]
     return pd.concat([after, before.loc[missing]])
-
-
-def numeric_column(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A column as float64 with NaN for missing; an absent column is all missing."""
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def flag_column(frame: pd.DataFrame, column: str) -> np.ndarray:

@@ -27,6 +27,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import as_float, numeric_column
 from cspm.core.money import USD, MoneyFormat, full_one, money_full
 from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
 
@@ -51,21 +52,13 @@ def _band_positions(arr: np.ndarray, ordered: Sequence[TierBand]) -> np.ndarray:
     return np.select(conditions, list(range(len(ordered))), default=default).astype(np.int64)
 
 
-def _numeric(frame: pd.DataFrame, column: str) -> np.ndarray:
-    """A column as float64 with NaN for missing; an absent column is all missing."""
-    if column not in frame.columns:
-        return np.full(len(frame), np.nan)
-    values = pd.to_numeric(frame[column], errors="coerce")
-    return values.to_numpy(dtype=np.float64, na_value=np.nan)
-
-
 def tier_from_arr(arr: pd.Series, bands: Sequence[TierBand]) -> pd.Series:
     """The ARR-band tier of each account: the highest band whose `min_arr <= arr`.
 
     Missing ARR gives `UNASSIGNED_TIER`; ARR below every band (e.g. negative) gives the lowest
     band. Returns a str Series indexed like `arr`.
     """
-    values = pd.to_numeric(arr, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    values = as_float(arr)
     ordered = _bands_high_first(bands)
     pos = _band_positions(values, ordered)
     names = np.array([b.name for b in ordered] + [UNASSIGNED_TIER], dtype=object)
@@ -170,12 +163,10 @@ def assign_tiers(
     index = frame.index
     ordered = _bands_high_first(settings.tier_bands)
     band_names = [b.name for b in ordered]
-    arr = _numeric(frame, "arr")
+    arr = numeric_column(frame, "arr")
     use_last = np.zeros(len(frame), dtype=bool)
     if last_arr is not None:
-        last = pd.to_numeric(last_arr.reindex(index), errors="coerce").to_numpy(
-            dtype=np.float64, na_value=np.nan
-        )
+        last = as_float(last_arr.reindex(index))
         with np.errstate(invalid="ignore"):
             use_last = ~np.isnan(last) & (last > 0) & (np.isnan(arr) | (arr <= 0))
         arr = np.where(use_last, last, arr)

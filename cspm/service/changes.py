@@ -70,6 +70,10 @@ class Outcome(Generic[T]):
     changed: bool = True  # False: nothing written; rolled back, no record, no revision bump
     live: bool = True
     action: str | None = None  # the action's name when the work found it out (a task's title)
+    then: Callable[[], None] | None = None
+    """Work after the commit and the cache clearing, before the subscribers (an import forms
+    the portfolio after it once, which task regeneration then reuses); its failure is
+    contained like a subscriber's."""
 
 
 Subscriber = Callable[[AppContext, Change], None]
@@ -170,16 +174,19 @@ def perform(
         verb,
         outcome.live,
     )
-    return after_commit(ctx, change)
+    return after_commit(ctx, change, outcome.then)
 
 
-def after_commit(ctx: AppContext, change: Change) -> Change:
+def after_commit(
+    ctx: AppContext, change: Change, then: Callable[[], None] | None = None
+) -> Change:
     """Clear the cache from the record, then run the subscribers; returns the change with the
     notices they added. A subscriber must contain its own failures (the change stands); one
     that raises anyway is logged and named in a notice, never raised."""
     ctx.cache.invalidate(change.touches)
     first = len(ctx.notices)
-    for subscriber in list(ctx.subscribers):
+    steps: list[Subscriber] = [lambda _c, _ch: then()] if then is not None else []
+    for subscriber in [*steps, *ctx.subscribers]:
         try:
             subscriber(ctx, change)
         except Exception as exc:

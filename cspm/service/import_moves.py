@@ -1,61 +1,142 @@
-"""Which accounts changed tier or lifecycle stage with an import, as the portfolio shows them.
+"""What an import's analysis needs: the health its snapshot stores, and which accounts changed
+tier or lifecycle stage with it, as the portfolio shows them.
 
-The import summary lists them ("Two: Mid-Market -> Churned"); they must agree with every list
-the CSM sees after it, so a churned account at ARR 0 keeps the band of its last positive ARR
-here too (that needs the ARR history of the accounts now at 0, read for those only).
+Both go through `cspm.core.pipeline` with the frames, settings, pins and touchpoints the import
+already holds, so they agree with every list the CSM sees (a churned account at ARR 0 keeps the
+band of its last positive ARR here too). The import analyses once inside its transaction (the
+health of the file's rows, only when the file has no health column) and once after it: the
+portfolio after the import, which gives the moves' "after" side and which task regeneration
+then reuses from the context. The "before" side is the portfolio the context already holds;
+a context that holds none (a fresh command) classifies just the changed accounts.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from cspm.storage import accounts_repo
+from cspm.core.pipeline import analyse_portfolio
+from cspm.core.state import overlay_newest
 
+from .context import AppContext
+from .frame_cache import StoredFrames
+from .import_frames import frames_after_import
 from .import_results import Move
-from .portfolio import classify_states
+from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
 
 
-def arr_history_of_unpaid(s: Any, after: pd.DataFrame) -> pd.DataFrame | None:
-    """ARR snapshots (key, as_of, import_id, arr) of the accounts now at ARR 0 or none: a
-    churned one keeps the tier of its last positive ARR, and the summary must say what the
-    portfolio shows. Only those accounts (usually few) are read."""
-    unpaid = after.index[~(after["arr"].astype(float) > 0).to_numpy()]
-    if len(unpaid) == 0:
-        return None
-    snaps = accounts_repo.load_snapshots(s, list(unpaid))
-    history = snaps[["account_id", "as_of", "import_id", "arr"]].copy()
-    history["key"] = history["account_id"].map(after["key"]).astype(object)
-    history["as_of"] = pd.to_datetime(history["as_of"]).astype("datetime64[ns]")
-    history["arr"] = pd.to_numeric(history["arr"], errors="coerce").astype(float)
-    return history.drop(columns=["account_id"])
+@dataclass(frozen=True)
+class Written:
+    """What an import wrote, for the work after its commit: the changed existing accounts
+    before and after it (indexed by id; key, name and the canonical fields; same rows in the
+    same order), the new accounts, its snapshot rows shaped like the stored history, and the
+    inputs it analysed with."""
+
+    before: pd.DataFrame
+    after: pd.DataFrame
+    added: pd.DataFrame
+    new_history: pd.DataFrame
+    stored: StoredFrames  # the frames before the import
+    knobs: Knobs
+    revision: int  # the data revision before the import
+    token_after: str | None  # the accounts token the import drew
+    newest: bool  # the snapshot is the newest (state = old state with carried fields replaced)
+    carries_custom: bool
+    held: Portfolio | None = None  # the portfolio the context held before the import
 
 
-def tier_and_stage_moves(
-    before: pd.DataFrame,
-    after: pd.DataFrame,
-    settings: Any,
-    overrides: pd.DataFrame,
-    today: dt.date,
-    history: pd.DataFrame | None = None,
-    import_id: int | None = None,
-) -> list[Move]:
-    if before.empty:
+def effective_health(
+    existing: pd.DataFrame,
+    incoming: pd.DataFrame,
+    carried: list[str],
+    stored: StoredFrames,
+    knobs: Knobs,
+    as_of: dt.date,
+) -> np.ndarray:
+    """The health score of each file row as of the file's date, for its snapshot.
+
+    When the file carries no health column, the snapshot keeps the computed score, so "health
+    dropped by 15 since 30 days ago" compares like with like. Derivation of current state
+    ignores it (health_score is not among the carried fields). `existing`: the stored state
+    indexed by account id; `incoming`: the file's rows (key, fields, custom, account_id).
+    """
+    by_key = existing.set_index("key", drop=False) if len(existing) else existing
+    file_state = incoming.set_index("key", drop=False)
+    if len(by_key):
+        before = by_key.reindex(incoming["key"].to_numpy())
+        file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
+        file_state["key"] = file_state.index
+    history = stored.history
+    history = history[history["as_of"] <= pd.Timestamp(as_of)] if len(history) else None
+    analysed = analyse_portfolio(
+        file_state.reset_index(drop=True),
+        history,
+        as_of,
+        settings=knobs.settings,
+        overrides=knobs.overrides,
+        touchpoints=knobs.touchpoints,
+        health=knobs.health,
+    )
+    return analysed.frame["health_score"].to_numpy(dtype=float)
+
+
+def _classify(
+    state: pd.DataFrame, history: pd.DataFrame, knobs: Knobs, today: dt.date
+) -> pd.DataFrame:
+    """Tier and stage of some accounts (no segments: the moves do not need them)."""
+    analysed = analyse_portfolio(
+        state.reset_index(drop=True),
+        history,
+        today,
+        settings=knobs.settings,
+        overrides=knobs.overrides,
+        touchpoints=knobs.touchpoints,
+        health=knobs.health,
+    )
+    return analysed.frame[["tier", "lifecycle_stage"]]
+
+
+def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
+    """The portfolio after a committed import: the frames formed from what it wrote when that
+    is the simple case (else read), analysed with the inputs it already read."""
+    frames = frames_after_import(
+        given.stored,
+        given.after,
+        given.added,
+        given.new_history,
+        newest=given.newest,
+        carries_custom=given.carries_custom,
+    )
+    if frames is not None:
+        adopt_frames(ctx, given.token_after, frames)
+    return load_portfolio(ctx, knobs=given.knobs)
+
+
+def tier_and_stage_moves(ctx: AppContext, given: Written, *, committed: bool) -> list[Move]:
+    """The moves of the changed accounts: before from the portfolio the context holds (else
+    classified), after from the portfolio after the commit (a dry run classifies them)."""
+    after = portfolio_after(ctx, given) if committed else None
+    if given.before.empty:
         return []
-    earlier = None if history is None else history[history["import_id"] != import_id]
-    b = classify_states(before, settings, overrides, today, earlier)
-    a = classify_states(after, settings, overrides, today, history)
+    keys = given.after["key"].to_numpy()
+    held = given.held if given.held is not None else cached_portfolio(ctx, given.revision)
+    if held is not None:
+        b = held.frame.loc[keys, ["tier", "lifecycle_stage"]]
+    else:
+        b = _classify(given.before, given.stored.history, given.knobs, ctx.today)
+    if after is not None:
+        a = after.frame.loc[keys, ["tier", "lifecycle_stage"]]
+    else:
+        history = pd.concat([given.stored.history, given.new_history], ignore_index=True)
+        a = _classify(given.after, history, given.knobs, ctx.today)
     moves: list[Move] = []
+    names = given.after["name"].to_numpy()
     for what in ("tier", "lifecycle_stage"):
-        diff = (b[what] != a[what]).to_numpy()
-        for key, name, x, y in zip(
-            after["key"].to_numpy()[diff],
-            after["name"].to_numpy()[diff],
-            b[what].to_numpy()[diff],
-            a[what].to_numpy()[diff],
-            strict=True,
-        ):
-            moves.append(Move(str(key), name, what, str(x), str(y)))
+        x, y = b[what].to_numpy(), a[what].to_numpy()
+        diff = x != y
+        for key, name, old, new in zip(keys[diff], names[diff], x[diff], y[diff], strict=True):
+            moves.append(Move(str(key), name, what, str(old), str(new)))
     return moves

@@ -3,35 +3,39 @@
 `apply_prepared` writes the import record, one snapshot per account and the new current state
 in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
 merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
-nothing and says so. Each is one change record (`changes.perform`): task regeneration runs
-after the commit and cannot fail it (see `task_refresh`); the import's inverse is undoing it
-(`import_undo`, which also re-dates imports).
+nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
+Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
+state from the snapshots that remain, so both are exact.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from cspm.core.analysis import analyse
 from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
-from cspm.core.state import CUSTOM_PREFIX, derive_state, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, settings_repo
+from cspm.core.settings import Settings
+from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overlay_newest
+from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .changes import Outcome, perform
 from .context import AppContext
-from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
-from .import_results import ImportOptions, ImportResult, PreparedImport
-from .portfolio import override_series
+from .import_frames import history_rows
+from .import_moves import Written, effective_health, tier_and_stage_moves
+from .import_results import ImportOptions, ImportResult, Move, PreparedImport
+from .portfolio import cached_portfolio, load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .store_guard import guard_write
+
+log = logging.getLogger(__name__)
 
 MAX_STORED_PROBLEMS = 2_000
 BACKFILL_DAYS = 31
@@ -43,11 +47,18 @@ def apply_prepared(
     options: ImportOptions,
     progress: Progress = no_progress,
     cancelled: Cancelled = never_cancelled,
+    *,
+    settings: Settings | None = None,
 ) -> ImportResult:
-    """Decide (refuse / dry run / import) and, for an import, write it in one transaction."""
+    """Decide (refuse / dry run / import) and, for an import, write it in one transaction.
+
+    `settings`: the team settings when the caller has read them already (`import_file`)."""
     as_of = options.as_of or ctx.today
     refuse_future_as_of(as_of, ctx.today)
-    prepared = _in_portfolio_currency(ctx, prepared, as_of)
+    if settings is None:
+        with ctx.db.session() as s:
+            settings = settings_repo.load_settings(s)
+    prepared = _in_portfolio_currency(settings, prepared, as_of)
     plan = prepared.plan
     result = ImportResult(
         file=prepared.path.name,
@@ -71,7 +82,8 @@ def apply_prepared(
         return result
     check(cancelled)
     if not options.dry_run:
-        guard_write(ctx, "import")
+        guard_write(ctx, "import", settings.db.backups_kept)
+    written: list[Written] = []
 
     def work(s: Any) -> Outcome[ImportResult]:
         same = imports_repo.identical_import(
@@ -84,10 +96,11 @@ def apply_prepared(
         )
         if same is not None:
             return Outcome(_already_imported(result, same, len(plan.frame)), changed=False)
-        _write(ctx, s, prepared, as_of, result, progress, cancelled)
+        written.append(_write(ctx, s, prepared, as_of, result, settings, progress, cancelled))
         if options.dry_run:
             result.status = "dry_run"
             result.import_id = None
+            result.moves = _moves_after(ctx, written[0], result)
             return Outcome(result, changed=False)
         if options.save_profile:
             mapping = prepared.mapping.as_profile()
@@ -100,7 +113,12 @@ def apply_prepared(
         live = as_of >= ctx.today - dt.timedelta(days=BACKFILL_DAYS)
         if live:
             progress(0.97, "Updating tasks")
-        return Outcome(result, {"op": "import_undo", "import_id": result.import_id}, live=live)
+        return Outcome(
+            result,
+            {"op": "import_undo", "import_id": result.import_id},
+            live=live,
+            then=lambda: _after_commit(ctx, written[0], result),
+        )
 
     change = perform(
         ctx, f"Import {prepared.path.name}", {"imports", "accounts"}, work, verb="imported"
@@ -111,13 +129,31 @@ def apply_prepared(
     return result
 
 
+def _after_commit(ctx: AppContext, given: Written, result: ImportResult) -> None:
+    """After the commit, before task regeneration: the portfolio after the import is formed
+    once from what it wrote (moves and task regeneration both use it)."""
+    with ctx.db.session() as s:
+        token = revision.accounts_token(s)
+    result.moves = _moves_after(ctx, dataclasses.replace(given, token_after=token), result)
+
+
+def _moves_after(ctx: AppContext, given: Written, result: ImportResult) -> list[Move]:
+    """The tier and stage moves, from the portfolio after the commit; the import stands even
+    if working them out fails (the notice says so)."""
+    try:
+        return tier_and_stage_moves(ctx, given, committed=result.status == "imported")
+    except Exception:
+        log.warning("Working out the tier and stage moves failed", exc_info=True)
+        result.notices.append("the list of accounts that changed tier or stage is unavailable")
+        return []
+
+
 def _in_portfolio_currency(
-    ctx: AppContext, prepared: PreparedImport, as_of: dt.date
+    settings: Settings, prepared: PreparedImport, as_of: dt.date
 ) -> PreparedImport:
     """Amounts converted at the rates in effect on the as-of date (known only now, after the
     wizard's preview), with a note per currency and a warning naming rows without a rate."""
-    with ctx.db.session() as s:
-        currency = settings_repo.load_settings(s).currency
+    currency = settings.currency
     header = prepared.mapping.field_columns().get("currency")
     plan, _ = convert_plan(prepared.plan, currency, as_of, header)
     return dataclasses.replace(prepared, plan=plan)
@@ -186,17 +222,20 @@ def _write(
     prepared: PreparedImport,
     as_of: dt.date,
     result: ImportResult,
+    settings: Settings,
     progress: Progress,
     cancelled: Cancelled,
-) -> None:
+) -> Written:
+    """Write the import; returns what the moves are worked out from after the commit."""
     plan = prepared.plan
     custom_names = list(plan.custom_types)
     carried = [*plan.carried, *(CUSTOM_PREFIX + c for c in custom_names)]
-    settings = settings_repo.load_settings(s)
-    overrides = settings_repo.load_overrides(s)
+    knobs = load_knobs(s, settings)
     latest = imports_repo.latest_as_of(s)
+    rev = revision.current(s)
     progress(0.55, "Comparing with stored accounts")
-    existing = accounts_repo.load_accounts(s).set_index("id")
+    stored = stored_frames(ctx, s)  # the frames the context holds, when they are current
+    existing = stored.state.set_index("id")
     record = imports_repo.create_import(
         s,
         file_name=prepared.path.name,
@@ -230,49 +269,61 @@ def _write(
     progress(0.7, "Writing snapshots")
     snaps = incoming.assign(import_id=record.id, as_of=pd.Timestamp(as_of))
     if "health_score" not in carried:
-        snaps["health_score"] = _effective_health(
-            s, existing, incoming, carried, settings, overrides, as_of, latest is not None
-        )
+        snaps["health_score"] = effective_health(existing, incoming, carried, stored, knobs, as_of)
     accounts_repo.insert_snapshots(s, snaps)
     check(cancelled)
 
     progress(0.85, "Updating current state")
     old = incoming.loc[~is_new].set_index("account_id")
     before = existing.loc[old.index]
-    if latest is None or as_of >= latest:
+    newest = latest is None or as_of >= latest
+    # The stored frames hold no custom-field dicts: read them only when this import can
+    # change them (it carries custom fields, or it is back-dated and re-derives everything).
+    columns = list(FIELD_NAMES)
+    if custom_names or not newest:
+        columns.append("custom")
+        before = before.assign(custom=accounts_repo.load_custom(s, list(old.index)))
+    if newest:
         after = overlay_newest(before, old, carried)
     else:
         history = accounts_repo.load_snapshots(s, list(old.index))
         derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
         after = before.copy()
-        for col in [*FIELD_NAMES, "custom"]:
+        for col in columns:
             after[col] = derived[col].reindex(before.index).astype(before[col].dtype)
-    changed = _changed_rows(before, after)
-    accounts_repo.update_accounts(s, after.loc[changed], [*FIELD_NAMES, "custom"])
+    changed = _changed_rows(before, after, columns)
+    accounts_repo.update_accounts(s, after.loc[changed], columns)
     check(cancelled)
 
-    result.problems.extend(_missing_notes(s, incoming, is_new, after))
+    result.problems.extend(_missing_notes(knobs.touchpoints, incoming, is_new, after))
     result.new = int(is_new.sum())
     result.updated = int(changed.sum())
     result.unchanged = len(old) - result.updated
     result.import_id = record.id
-    history = arr_history_of_unpaid(s, after.loc[changed])
-    result.moves = tier_and_stage_moves(
-        before.loc[changed], after.loc[changed], settings, overrides, ctx.today, history, record.id
-    )
     record.new_count, record.updated_count = result.new, result.updated
     record.unchanged_count = result.unchanged
     record.finished_at = dt.datetime.now()
+    return Written(
+        before.loc[changed],
+        after.loc[changed],
+        incoming.loc[is_new],
+        history_rows(snaps),
+        stored,
+        knobs,
+        rev,
+        revision.accounts_token(s),
+        newest,
+        bool(custom_names),
+        held=cached_portfolio(ctx, rev),
+    )
 
 
 def _missing_notes(
-    s: Any, incoming: pd.DataFrame, is_new: np.ndarray, after: pd.DataFrame
+    touchpoints: pd.DataFrame, incoming: pd.DataFrame, is_new: np.ndarray, after: pd.DataFrame
 ) -> list[Problem]:
     """Info notes counting what the file's accounts lack after this import (no column in any
     file and nothing logged), so a gap is read as a gap, not as bad news."""
-    from cspm.storage import tasks_repo
-
-    logged = tasks_repo.last_touch_dates(s)["last_interaction"].dropna().index
+    logged = last_touch_dates(touchpoints)["last_interaction"].dropna().index
     new = incoming.loc[is_new].set_index("key")
     new_dates = new.get("last_interaction", pd.Series(pd.NaT, index=new.index))
     old_dates = after["last_interaction"].set_axis(after["key"].to_numpy())
@@ -293,47 +344,11 @@ def _missing_notes(
     ]
 
 
-def _effective_health(
-    s: Any,
-    existing: pd.DataFrame,
-    incoming: pd.DataFrame,
-    carried: list[str],
-    settings: Any,
-    overrides: pd.DataFrame,
-    as_of: dt.date,
-    has_history: bool,
-) -> np.ndarray:
-    """The health score of each file row as of the file's date, for its snapshot.
-
-    When the file carries no health column, the snapshot keeps the computed score, so "health
-    dropped by 15 since 30 days ago" compares like with like. Derivation of current state
-    ignores it (health_score is not among the carried fields).
-    """
-    by_id = existing.set_index("key", drop=False) if len(existing) else existing
-    before = by_id.reindex(incoming["key"].to_numpy()) if len(by_id) else None
-    file_state = incoming.set_index("key", drop=False)
-    if before is not None:
-        file_state = overlay_newest(before, file_state.drop(columns=["account_id"]), carried)
-        file_state["key"] = file_state.index
-    history = accounts_repo.load_history(s, until=as_of) if has_history else None
-    tiers, notes = override_series(file_state, overrides)
-    analysed = analyse(
-        file_state.reset_index(drop=True),
-        history,
-        settings,
-        as_of,
-        override_tiers=tiers,
-        override_notes=notes,
-        health=settings_repo.load_health(s),
-    )
-    return analysed.frame["health_score"].to_numpy(dtype=float)
-
-
-def _changed_rows(before: pd.DataFrame, after: pd.DataFrame) -> np.ndarray:
-    """Accounts whose stored state differs (missing == missing), any field or custom value."""
+def _changed_rows(before: pd.DataFrame, after: pd.DataFrame, columns: list[str]) -> np.ndarray:
+    """Accounts whose stored state differs (missing == missing) in any of `columns`."""
     from cspm.storage.frames import values_equal
 
     changed = np.zeros(len(before), dtype=bool)
-    for col in [*FIELD_NAMES, "custom"]:
+    for col in columns:
         changed |= ~values_equal(before[col], after[col]).to_numpy()
     return changed

@@ -23,7 +23,7 @@ from cspm.core.plan import Problem, UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
 from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
-from cspm.core.settings import ReadingLimits
+from cspm.core.settings import ReadingLimits, Settings
 from cspm.storage import imports_repo, settings_repo
 
 from .context import AppContext
@@ -85,7 +85,12 @@ def reading_limits(ctx: AppContext) -> ReadingLimits:
 
 
 def prepare_cells(
-    ctx: AppContext, cells: SheetCells, options: ImportOptions, progress: Progress = no_progress
+    ctx: AppContext,
+    cells: SheetCells,
+    options: ImportOptions,
+    progress: Progress = no_progress,
+    *,
+    settings: Settings | None = None,
 ) -> PreparedImport:
     """`prepare_import` on cells already read: header, mapping, parse, validate; no file access.
 
@@ -93,17 +98,30 @@ def prepare_cells(
     `profile` and `mapping` are. The cells are only read, never changed, so one `SheetCells` can
     be prepared again and again (and from several workers at once) with different options.
     """
-    return prepare_raw(ctx, cells.raw, options, cells.sha256, progress)
+    return prepare_raw(ctx, cells.raw, options, cells.sha256, progress, settings=settings)
 
 
 def prepare_import(
-    ctx: AppContext, path: str | Path, options: ImportOptions, progress: Progress = no_progress
+    ctx: AppContext,
+    path: str | Path,
+    options: ImportOptions,
+    progress: Progress = no_progress,
+    *,
+    settings: Settings | None = None,
 ) -> PreparedImport:
-    """Read, find the header, map and validate: no database writes."""
+    """Read, find the header, map and validate: no database writes. `settings`: the team
+    settings when the caller has read them (an import reads them once for all its steps)."""
     path = Path(path)
     progress(0.02, f"Reading {path.name}")
-    cells = read_cells(path, options.sheet, reading_limits(ctx))
-    return prepare_cells(ctx, cells, options, progress)
+    if settings is None:
+        settings = _settings(ctx)
+    cells = read_cells(path, options.sheet, settings.reading)
+    return prepare_cells(ctx, cells, options, progress, settings=settings)
+
+
+def _settings(ctx: AppContext) -> Settings:
+    with ctx.db.session() as s:
+        return settings_repo.load_settings(s)
 
 
 def prepare_raw(
@@ -112,13 +130,16 @@ def prepare_raw(
     options: ImportOptions,
     sha256: str,
     progress: Progress = no_progress,
+    *,
+    settings: Settings | None = None,
 ) -> PreparedImport:
     """The steps after reading: header, mapping (profile, synonyms, fuzzy), parse, validate."""
     progress(0.35, "Finding the header row")
     table = extract_table(raw, options.header_index)
     table, deleted_flag, deleted = drop_deleted_rows(table)  # the CRM's recycle bin
     with ctx.db.session() as s:
-        settings = settings_repo.load_settings(s)
+        if settings is None:
+            settings = settings_repo.load_settings(s)
         documents = settings_repo.load_profile_documents(s)
         earlier = imports_repo.earlier_scales(s)
     profiles = {name: doc.columns for name, doc in documents.items()}
@@ -175,9 +196,10 @@ def import_file(
 ) -> ImportResult:
     """The whole import; see module docstring. Refused imports write nothing."""
     options = options or ImportOptions()
-    prepared = prepare_import(ctx, path, options, progress)
+    settings = _settings(ctx)  # once, for every step of this import
+    prepared = prepare_import(ctx, path, options, progress, settings=settings)
     check(cancelled)
-    return apply_prepared(ctx, prepared, options, progress, cancelled)
+    return apply_prepared(ctx, prepared, options, progress, cancelled, settings=settings)
 
 
 def sheet_names(path: str | Path) -> list[str]:

@@ -20,14 +20,14 @@ from cspm.core.health import HealthConfig
 from cspm.core.movements import Movements, movements
 from cspm.core.outcomes import PERIOD_COLUMNS, SUMMARY_METRICS, one_hot, outcomes_by_period
 from cspm.core.periods import clip_periods, periods_between
-from cspm.core.rules import Rule, build_catalog
+from cspm.core.pipeline import analyse_portfolio
+from cspm.core.rules import Rule
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.state import derive_state
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo, tasks_repo
+from cspm.storage import accounts_repo, imports_repo, revision
 
 from .context import AppContext
-from .portfolio import analyse_stored, stored_frames
-from .segment_defs import load_segment_defs
+from .portfolio import load_knobs, load_portfolio, stored_frames
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
 NO_OWNER = "(no owner)"
@@ -63,29 +63,24 @@ def _load(ctx: AppContext) -> _History:
         carried = imports_repo.carried_by_import(s)
         stored = stored_frames(ctx, s)  # the disk copy when there is one
         accounts, history = stored.state, stored.history
-        settings = settings_repo.load_settings(s)
-        overrides = settings_repo.load_overrides(s)
-        touchpoints = tasks_repo.load_touchpoints(s)
-        health = settings_repo.load_health(s)
-        defs = load_segment_defs(s)
+        knobs = load_knobs(s)
         dates = sorted({i.as_of for i in imports_repo.committed_imports(s)})
-    from .portfolio import load_portfolio
-
-    catalog = build_catalog(load_portfolio(ctx).custom_types)
-    rules = {d.name: d.rule for d in (x.checked(catalog) for x in defs) if d.rule is not None}
+    # Segment rules as checked against today's catalogue: the segments the portfolio shows.
+    now = load_portfolio(ctx)
+    rules = {d.name: d.rule for d in now.segments if d.rule is not None}
     keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
     loaded = _History(
         snapshots,
         carried,
         keys,
         history,
-        settings,
-        overrides,
-        touchpoints,
+        knobs.settings,
+        knobs.overrides,
+        knobs.touchpoints,
         rules,
         dates,
         rev,
-        health,
+        knobs.health,
     )
     with ctx.cache.lock:
         ctx.cache.history = loaded
@@ -100,11 +95,11 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
-    analysed = analyse_stored(
+    analysed = analyse_portfolio(
         state,
         h.history[h.history["as_of"] <= stamp],
-        h.settings,
         day,
+        settings=h.settings,
         overrides=h.overrides,
         touchpoints=h.touchpoints,
         health=h.health,

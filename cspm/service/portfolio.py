@@ -8,18 +8,19 @@ or a new day can never leave a stale classification behind.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cached_property
 
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from cspm.core.analysis import AnalysedPortfolio, analyse, expand_custom, segment_lists
+from cspm.core.analysis import expand_custom
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
 from cspm.core.health import HealthConfig
-from cspm.core.rules import Rule, build_catalog, evaluate_many
+from cspm.core.pipeline import analyse_portfolio, health_change
+from cspm.core.rules import build_catalog
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
-from cspm.core.state import last_touch_dates, layer_touchpoints
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from . import frame_cache
@@ -47,65 +48,11 @@ class Portfolio:
     def catalog(self) -> dict[str, FieldType]:
         return build_catalog(self.custom_types)
 
-
-def override_series(
-    state: pd.DataFrame, overrides: pd.DataFrame
-) -> tuple[pd.Series | None, pd.Series | None]:
-    """Pinned tier and its reason per account of `state` (indexed by key), or (None, None)."""
-    if not len(overrides):
-        return None, None
-    keys = state.set_index("key", drop=False)["key"]
-    return keys.map(overrides["tier"]), keys.map(overrides["reason"])
-
-
-def analyse_stored(
-    state: pd.DataFrame,
-    history: pd.DataFrame | None,
-    settings: Settings,
-    today: dt.date,
-    *,
-    overrides: pd.DataFrame,
-    touchpoints: pd.DataFrame,
-    health: HealthConfig,
-    rules: dict[str, Rule] | None = None,
-    custom: tuple[pd.DataFrame, dict[str, FieldType]] | None = None,
-) -> AnalysedPortfolio:
-    """Stored account state as the user sees it on `today`: the touchpoints logged on or before
-    that day layered over the imported dates, pinned tiers applied, then `analyse`.
-
-    The portfolio (today) and outcomes (any past date) both call this, so an account a logged
-    QBR took out of "No QBR in 120 days" is out of it in both, and a pinned tier groups both.
-    """
-    state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
-    tiers, notes = override_series(state, overrides)
-    return analyse(
-        state,
-        history,
-        settings,
-        today,
-        rules=rules,
-        override_tiers=tiers,
-        override_notes=notes,
-        health=health,
-        custom=custom,
-    )
-
-
-def classify_states(
-    state: pd.DataFrame,
-    settings: Settings,
-    overrides: pd.DataFrame,
-    today: dt.date,
-    history: pd.DataFrame | None = None,
-) -> pd.DataFrame:
-    """Tier and stage for some account states (e.g. before/after an import): enough to report
-    which accounts moved. `history` (key, as_of, import_id, arr) lets a churned account keep
-    the band of its last positive ARR, as the portfolio shows it."""
-    tiers, notes = override_series(state, overrides)
-    frame = analyse(
-        state, history, settings, today, override_tiers=tiers, override_notes=notes
-    ).frame
-    return frame[["tier", "lifecycle_stage"]]
+    @cached_property
+    def for_tasks(self) -> pd.DataFrame:
+        """The frame plus `health_change` (health now minus the previous import's), which
+        task triggers and priority read; computed once per portfolio."""
+        return self.frame.assign(health_change=health_change(self.frame, self.history, self.today))
 
 
 def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
@@ -130,43 +77,92 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
     return frames
 
 
-def load_portfolio(ctx: AppContext) -> Portfolio:
-    """The analysed portfolio, from cache when nothing changed since it was computed."""
-    with ctx.db.session() as s:
-        rev = revision.current(s)
-        with ctx.cache.lock:
-            cached = ctx.cache.portfolio
-        if cached is not None and cached.revision == rev and cached.today == ctx.today:
-            return cached
-        stored = stored_frames(ctx, s)
-        state, history = stored.state, stored.history
-        settings = settings_repo.load_settings(s)
-        overrides = settings_repo.load_overrides(s)
-        seg_rows = load_segment_defs(s)
-        touches = tasks_repo.load_touchpoints(s)
-        health = settings_repo.load_health(s)
-    # First pass without segments gives the custom field types the rules are checked against.
-    base = analyse_stored(
-        state,
-        history,
-        settings,
-        ctx.today,
-        overrides=overrides,
-        touchpoints=touches,
-        health=health,
+@dataclass(frozen=True)
+class Knobs:
+    """What the analysis takes besides the stored accounts: settings, pins, touchpoints,
+    the health model and the segment definitions, read together in one session."""
+
+    settings: Settings
+    overrides: pd.DataFrame
+    touchpoints: pd.DataFrame
+    health: HealthConfig
+    segments: list[SegmentDef]
+
+
+def load_knobs(s: Session, settings: Settings | None = None) -> Knobs:
+    """Read the analysis inputs other than the accounts (`settings` when already loaded)."""
+    return Knobs(
+        settings if settings is not None else settings_repo.load_settings(s),
+        settings_repo.load_overrides(s),
+        tasks_repo.load_touchpoints(s),
+        settings_repo.load_health(s),
+        load_segment_defs(s),
+    )
+
+
+def build_portfolio(stored: StoredFrames, knobs: Knobs, today: dt.date, rev: int) -> Portfolio:
+    """The analysed portfolio of stored frames on `today`: `cspm.core.pipeline`, once."""
+    analysed = analyse_portfolio(
+        stored.state,
+        stored.history,
+        today,
+        settings=knobs.settings,
+        overrides=knobs.overrides,
+        touchpoints=knobs.touchpoints,
+        health=knobs.health,
+        segments={d.name: d.rule_json for d in knobs.segments},
         custom=(stored.custom, stored.custom_types),
     )
-    defs = [d.checked(build_catalog(base.custom_types)) for d in seg_rows]
-    rules = {d.name: d.rule for d in defs if d.rule is not None}
-    if rules:
-        membership = evaluate_many(rules, base.frame, history, ctx.today)
-        frame = base.frame.copy()
-        frame["segments"] = segment_lists(membership)
-    else:
-        frame, membership = base.frame, base.membership
-    portfolio = Portfolio(
-        frame, membership, defs, history, base.custom_types, settings, ctx.today, rev, health
+    defs = [
+        replace(d, rule=analysed.rules.get(d.name), error=analysed.rule_errors.get(d.name))
+        for d in knobs.segments
+    ]
+    return Portfolio(
+        analysed.frame,
+        analysed.membership,
+        defs,
+        stored.history,
+        analysed.custom_types,
+        knobs.settings,
+        today,
+        rev,
+        knobs.health,
     )
+
+
+def cached_portfolio(ctx: AppContext, rev: int) -> Portfolio | None:
+    """The portfolio computed for data revision `rev` and today, if the context holds it."""
+    with ctx.cache.lock:
+        cached = ctx.cache.portfolio
+    if cached is not None and cached.revision == rev and cached.today == ctx.today:
+        return cached
+    return None
+
+
+def adopt_frames(ctx: AppContext, token: str | None, frames: StoredFrames) -> None:
+    """Hold frames a writer formed for the stored data of `token` (an import that knows what
+    it wrote) as if they had been read; a disk copy is made on close as after a read."""
+    if token is None:
+        return
+    with ctx.cache.lock:
+        ctx.cache.stored = (token, frames)
+        ctx.cache.unsaved = (token, frames)
+
+
+def load_portfolio(ctx: AppContext, *, knobs: Knobs | None = None) -> Portfolio:
+    """The analysed portfolio, from cache when nothing changed since it was computed.
+
+    knobs: the analysis inputs when the caller read them in this data revision (an import
+    right after its commit), so they are not read again."""
+    with ctx.db.session() as s:
+        rev = revision.current(s)
+        cached = cached_portfolio(ctx, rev)
+        if cached is not None:
+            return cached
+        stored = stored_frames(ctx, s)
+        if knobs is None:
+            knobs = load_knobs(s)
+    portfolio = build_portfolio(stored, knobs, ctx.today, rev)
     with ctx.cache.lock:
         ctx.cache.portfolio = portfolio
     return portfolio

@@ -79,10 +79,11 @@ def remember_sound(ctx: AppContext) -> None:
         _record(path, integrity.fingerprint(path))
 
 
-def guard_write(ctx: AppContext, action: str) -> None:
+def guard_write(ctx: AppContext, action: str, backups_kept: int | None = None) -> None:
     """Before a write: refuse a damaged file, take a rolling backup, queue for the write lock.
 
-    `action` names the write in the backup's file name ("import", "undo", "settings"...)."""
+    `action` names the write in the backup's file name ("import", "undo", "settings"...);
+    `backups_kept`: the setting, when the caller has the settings already."""
     path = ctx.db.file
     if path is None:
         return
@@ -91,9 +92,12 @@ def guard_write(ctx: AppContext, action: str) -> None:
         _quick_check(ctx)
         ctx.cache.mark_verified(fp)
     from .backup import take_rolling_backup
-    from .settings import get_settings
 
-    take_rolling_backup(ctx, action, get_settings(ctx).db.backups_kept)
+    if backups_kept is None:
+        from .settings import get_settings
+
+        backups_kept = get_settings(ctx).db.backups_kept
+    take_rolling_backup(ctx, action, backups_kept)
     ctx.db.begin_immediate_next()
 
 

@@ -30,7 +30,7 @@ from cspm.storage.models import SettingRow
 from .changes import Change, Outcome, RowWatch, perform
 from .context import AppContext
 from .personal import current_user
-from .portfolio import Portfolio, load_portfolio, resolve_account
+from .portfolio import load_portfolio, resolve_account
 
 SETTINGS_KEY = "tasks"
 GENERATED_KEY = "tasks_generated_for"
@@ -49,16 +49,6 @@ def task_settings(ctx: AppContext) -> TaskSettings:
         return TaskSettings.from_dict(row.value if row else None)
 
 
-def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
-    """The analysed portfolio plus health_change: current health minus the previous import's."""
-    frame = p.frame
-    hist = p.history[p.history["as_of"] <= pd.Timestamp(p.today)]
-    hist = hist.sort_values(["as_of", "import_id"], kind="stable")
-    previous = hist.groupby("key")["health_score"].nth(-2)
-    previous_by_key = pd.Series(previous.to_numpy(), index=hist.loc[previous.index, "key"])
-    frame = frame.copy()
-    frame["health_change"] = frame["health_score"] - frame.index.map(previous_by_key).astype(float)
-    return frame
 
 
 def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
@@ -73,9 +63,7 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         _wake_snoozed(s, ctx.today)
         existing = tasks_repo.load_tasks(s)
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
-        plan = plan_tasks(
-            _portfolio_for_tasks(p), p.membership, existing, touches, ctx.today, settings
-        )
+        plan = plan_tasks(p.for_tasks, p.membership, existing, touches, ctx.today, settings)
         tasks_repo.insert_tasks(s, plan.create, ctx.today)
         tasks_repo.set_status(
             s,
@@ -143,7 +131,7 @@ def list_tasks(
     scored = sort_tasks(
         score_tasks(
             tasks,
-            _portfolio_for_tasks(p),
+            p.for_tasks,
             ctx.today,
             task_settings(ctx).weights,
             p.settings.money,

@@ -44,6 +44,23 @@ def name_of(session: Session, key: str) -> str | None:
     return str(name) if name else None
 
 
+def load_custom(session: Session, ids: Sequence[int]) -> pd.Series:
+    """The custom-field dicts (None where an account has none) of these accounts, indexed
+    like `ids`: what an import that changes custom fields merges into."""
+    wanted = list(ids)
+    stmt = select(ACCOUNTS.c.id, ACCOUNTS.c.custom)
+    if len(wanted) > 5_000:  # most of the book: one pass beats thousands of IN lists
+        rows = session.execute(stmt).all()
+    else:
+        rows = [
+            r
+            for i in range(0, len(wanted), 500)
+            for r in session.execute(stmt.where(ACCOUNTS.c.id.in_(wanted[i : i + 500]))).all()
+        ]
+    found = pd.Series({int(i): c for i, c in rows}, dtype=object)
+    return found.reindex(pd.Index(wanted)).astype(object).where(lambda v: v.notna(), None)
+
+
 def account_count(session: Session) -> int:
     return int(session.scalar(select(func.count()).select_from(ACCOUNTS)) or 0)
 
@@ -53,6 +70,7 @@ def insert_accounts(session: Session, frame: pd.DataFrame, import_id: int) -> di
     if frame.empty:
         return {}
     cols = ["key", *[c for c in FIELD_NAMES if c in frame.columns], "custom"]
+    before = int(session.scalar(select(func.max(ACCOUNTS.c.id))) or 0)
     bulk_insert(
         session,
         ACCOUNTS,
@@ -60,9 +78,11 @@ def insert_accounts(session: Session, frame: pd.DataFrame, import_id: int) -> di
         cols,
         {"first_import_id": import_id, "updated_at": dt.datetime.now()},
     )
-    keys = frame["key"].tolist()
-    found = session.execute(select(ACCOUNTS.c.key, ACCOUNTS.c.id)).all()
-    wanted = set(keys)
+    wanted = set(frame["key"].tolist())
+    # Only the rows added now (ids above the largest before), not every key -> id again.
+    found = session.execute(
+        select(ACCOUNTS.c.key, ACCOUNTS.c.id).where(ACCOUNTS.c.id > before)
+    ).all()
     return {k: i for k, i in found if k in wanted}
 
 

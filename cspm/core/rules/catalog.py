@@ -12,12 +12,12 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import as_float
 from cspm.core.fields import CANONICAL_FIELDS, FieldType
 from cspm.core.rules.history import (
     DAY,
     SnapshotIndex,
     as_datetime64,
-    as_float,
     pct_change,
     seat_fraction,
     to_day,

@@ -20,9 +20,10 @@ from typing import TypeAlias, cast
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import as_float
 from cspm.core.fields import FieldType
 from cspm.core.rules.catalog import COMPUTED_FIELDS, compute_derived
-from cspm.core.rules.history import DAY, SnapshotIndex, as_datetime64, as_float, to_day
+from cspm.core.rules.history import DAY, SnapshotIndex, as_datetime64, to_day
 from cspm.core.rules.nodes import (
     NUMERIC_TYPES,
     AllOf,

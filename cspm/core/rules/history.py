@@ -18,6 +18,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import as_float
+
 DAY = np.timedelta64(1, "D")
 
 
@@ -33,13 +35,6 @@ def as_datetime64(col: pd.Series) -> np.ndarray:
     if getattr(col.dt, "tz", None) is not None:
         col = col.dt.tz_localize(None)
     return col.to_numpy(dtype="datetime64[ns]")
-
-
-def as_float(col: pd.Series) -> np.ndarray:
-    """A numeric column as float64 with NaN for missing (nullable dtypes included)."""
-    if col.dtype == np.float64:
-        return col.to_numpy()
-    return pd.to_numeric(col, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 class SnapshotIndex:

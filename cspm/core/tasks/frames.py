@@ -12,7 +12,7 @@ import datetime
 import numpy as np
 import pandas as pd
 
-from cspm.core.rules.history import as_datetime64, as_float
+from cspm.core.rules.history import as_datetime64
 
 TASK_COLUMNS: dict[str, str] = {
     "id": "int64",
@@ -63,13 +63,6 @@ def column_days(frame: pd.DataFrame, name: str) -> np.ndarray:
     if name not in frame.columns:
         return np.full(len(frame), np.nan)
     return days(frame[name])
-
-
-def column_float(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A numeric column as float64 (NaN missing); an absent column is all missing."""
-    if name not in frame.columns:
-        return np.full(len(frame), np.nan)
-    return as_float(frame[name])
 
 
 def to_datetime(day_numbers: np.ndarray) -> np.ndarray:

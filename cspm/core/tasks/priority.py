@@ -42,8 +42,9 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from cspm.core.columns import numeric_column
 from cspm.core.money import USD, MoneyFormat, money_full
-from cspm.core.tasks.frames import column_days, column_float, day_number, days, positions
+from cspm.core.tasks.frames import column_days, day_number, days, positions
 from cspm.core.tasks.models import PriorityWeights
 
 DUE_CURVE = ((-30.0, 0.0, 7.0, 30.0, 90.0), (100.0, 75.0, 55.0, 25.0, 0.0))
@@ -75,16 +76,16 @@ def score_tasks(
         out[found] = values[pos[found]]
         return out
 
-    arr = column_float(portfolio, "arr")
-    potential = column_float(portfolio, "potential_arr")
+    arr = numeric_column(portfolio, "arr")
+    potential = numeric_column(portfolio, "potential_arr")
     arr_sorted, pot_sorted = _positive_sorted(arr), _positive_sorted(potential)
     a_val, p_val = per_task(arr), per_task(potential)
     a_pct, p_pct = _percentile(a_val, arr_sorted), _percentile(p_val, pot_sorted)
-    health = per_task(column_float(portfolio, "health_score"))
-    change = per_task(column_float(portfolio, "health_change"))
+    health = per_task(numeric_column(portfolio, "health_score"))
+    change = per_task(numeric_column(portfolio, "health_change"))
     to_renewal = per_task(column_days(portfolio, "renewal_date")) - t0
     to_due = days(tasks["due_date"]) - t0
-    base = np.clip(np.nan_to_num(column_float(tasks, "base_priority")), 0, 100)
+    base = np.clip(np.nan_to_num(numeric_column(tasks, "base_priority")), 0, 100)
 
     w = weights
     total = w.value + w.risk + w.urgency + w.base

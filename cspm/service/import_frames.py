@@ -1,0 +1,90 @@
+"""The stored frames after an import, formed from the frames before it and what it wrote.
+
+An import knows exactly which accounts it changed (and to what) and which snapshot rows it
+added, so the portfolio after it need not read 100,000 accounts and their history back from the
+database. The rows it wrote are typed by the same storage functions that type a read
+(`frame_to_rows` is what the write sent, `typed_account_frame` what a read makes of it), so the
+result equals a fresh read (tests/service/test_import_analysis_runs.py compares them).
+
+Only the common case is formed: the newest snapshot (state is the old state with the carried
+fields replaced), no custom fields carried, and new accounts only when no account has custom
+fields (their custom-field types would be inferred afresh over the whole column otherwise).
+Anything else returns None and the next load reads the database as before.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cspm.core.fields import FIELD_NAMES
+from cspm.storage.accounts_repo import HISTORY_FIELDS
+from cspm.storage.frames import frame_to_rows, typed_account_frame
+
+from .frame_cache import StoredFrames
+
+STATE_COLUMNS = ["id", "key", *FIELD_NAMES]
+
+
+def _as_read(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows (columns id, key and the canonical fields, some maybe absent) typed exactly as
+    `accounts_repo.load_accounts` would read them back."""
+    full = rows.reindex(columns=STATE_COLUMNS)
+    raw = pd.DataFrame.from_records(frame_to_rows(full, STATE_COLUMNS), columns=STATE_COLUMNS)
+    typed = typed_account_frame(raw, STATE_COLUMNS)
+    typed["id"] = typed["id"].astype("int64")
+    return typed
+
+
+def history_rows(snaps: pd.DataFrame) -> pd.DataFrame:
+    """An import's snapshot rows shaped like `accounts_repo.load_history`."""
+    out = pd.DataFrame(
+        {
+            "as_of": pd.to_datetime(snaps["as_of"]).astype("datetime64[ns]").to_numpy(),
+            "import_id": snaps["import_id"].astype("int64").to_numpy(),
+        }
+    )
+    # Plain Python strings as a read gives them (pandas 3 would infer its string dtype).
+    out.insert(0, "key", pd.Series(snaps["key"].to_numpy(dtype=object), dtype=object))
+    for f in HISTORY_FIELDS:
+        values = snaps[f] if f in snaps.columns else pd.Series(float("nan"), index=snaps.index)
+        out[f] = pd.to_numeric(values, errors="coerce").astype(float).to_numpy()
+    return out
+
+
+def frames_after_import(
+    before: StoredFrames,
+    updated: pd.DataFrame,
+    added: pd.DataFrame,
+    new_history: pd.DataFrame,
+    *,
+    newest: bool,
+    carries_custom: bool,
+) -> StoredFrames | None:
+    """The stored frames after an import, or None when this import is not the simple case.
+
+    updated: the changed existing accounts after the import (indexed by id, key and fields);
+    added: the new accounts (columns key, fields, account_id); new_history: `history_rows`.
+    """
+    if not newest or carries_custom:
+        return None
+    if len(added) and len(before.custom.columns):
+        return None
+    state = before.state
+    rows = []
+    if len(updated):
+        rows.append(updated.reset_index(names="id"))
+    if len(added):
+        rows.append(added.rename(columns={"account_id": "id"}))
+    if rows:
+        fresh = _as_read(pd.concat(rows, ignore_index=True))
+        kept = state[~state["id"].isin(fresh["id"])] if len(state) else None
+        parts = [kept, fresh] if kept is not None and len(kept) else [fresh]
+        state = pd.concat(parts, ignore_index=True) if len(parts) > 1 else fresh
+        state = state.sort_values("id", kind="stable").reset_index(drop=True)
+    custom = before.custom if not len(added) else pd.DataFrame(index=pd.RangeIndex(len(state)))
+    history = (
+        pd.concat([before.history, new_history], ignore_index=True)
+        if len(before.history)
+        else new_history.reset_index(drop=True)
+    )
+    return StoredFrames(state, custom, before.custom_types, history)
