@@ -20,7 +20,7 @@ import cspm.core.analysis
 from cspm.service.context import AppContext
 from cspm.service.frame_cache import StoredFrames
 from cspm.service.imports import ImportOptions, import_file
-from cspm.service.portfolio import STORED_FRAMES, load_portfolio, stored_frames
+from cspm.service.portfolio import load_portfolio, stored_frames
 from cspm.service.tasks import list_tasks
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 from tests.conftest import TODAY
@@ -144,7 +144,7 @@ def test_one_import_analyses_once_inside_and_once_after(
 
 def _fresh(ctx: AppContext) -> StoredFrames:
     """The stored frames read from the database, ignoring what the context holds."""
-    ctx.cache.pop(STORED_FRAMES, None)
+    ctx.cache.stored = None
     with ctx.db.session() as s:
         return stored_frames(ctx, s)
 
@@ -161,16 +161,16 @@ def test_the_frames_an_import_forms_equal_a_fresh_read(
     ctx: AppContext, tmp_path: Path, extra: int
 ) -> None:
     _import(ctx, tmp_path, "first.csv", _rows())  # into an empty database: all new
-    _same(ctx.cache[STORED_FRAMES][1], _fresh(ctx))
+    _same(ctx.cache.stored[1], _fresh(ctx))
     load_portfolio(ctx)
     _import(ctx, tmp_path, "second.csv", _rows(arr_bump=1234.5, extra=extra))
     with ctx.db.session() as s:
         token = revision.accounts_token(s)
-    held_token, formed = ctx.cache[STORED_FRAMES]
+    held_token, formed = ctx.cache.stored
     assert held_token == token  # formed by the import, for the data it committed
     formed_portfolio = load_portfolio(ctx).frame
     _same(formed, _fresh(ctx))
-    ctx.cache.pop("portfolio")
+    ctx.cache.portfolio = None
     pd.testing.assert_frame_equal(formed_portfolio, load_portfolio(ctx).frame)
 
 
