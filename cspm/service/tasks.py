@@ -26,6 +26,7 @@ from cspm.core.tasks import (
 )
 from cspm.storage import revision, tasks_repo
 from cspm.storage.models import SettingRow
+from cspm.storage.upsert import put_setting
 
 from .context import AppContext
 from .portfolio import Portfolio, load_portfolio, resolve_account
@@ -72,7 +73,14 @@ def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
 
 
 def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
-    """Bring stored tasks in line with today's triggers (no-op when nothing changed)."""
+    """Bring stored tasks in line with today's triggers (no-op when nothing changed).
+
+    Two regenerations may run at once (two processes on one database, two CSMs on one
+    server): each plans from what it read, and the database keeps the plans from adding up.
+    A task already created by the other is not inserted again (`uq_tasks_open_episode`, see
+    tasks_repo.insert_tasks), a task both close ends closed (its log shows the action twice),
+    and both store the same marker. Episodes end before new tasks go in, so a new task never
+    meets the one whose episode this run ends."""
     p = load_portfolio(ctx)
     marker = {"revision": p.revision, "today": ctx.today.isoformat()}
     settings = task_settings(ctx)
@@ -86,7 +94,6 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         plan = plan_tasks(
             _portfolio_for_tasks(p), p.membership, existing, touches, ctx.today, settings
         )
-        tasks_repo.insert_tasks(s, plan.create, ctx.today)
         tasks_repo.set_status(
             s,
             plan.resolve,
@@ -98,11 +105,9 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
             s, plan.complete, "done", today=ctx.today, detail="completed by a logged touchpoint"
         )
         tasks_repo.end_episodes(s, plan.end_episode)
-        if row is None:
-            s.add(SettingRow(key=GENERATED_KEY, value=marker))
-        else:
-            row.value = marker
-    return TaskChanges(len(plan.create), len(plan.resolve), len(plan.complete))
+        created = tasks_repo.insert_tasks(s, plan.create, ctx.today)
+        put_setting(s, GENERATED_KEY, marker)
+    return TaskChanges(created, len(plan.resolve), len(plan.complete))
 
 
 def _wake_snoozed(s: Any, today: dt.date) -> None:

@@ -11,6 +11,7 @@ has a hundred-odd tasks to create.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import threading
@@ -82,10 +83,9 @@ class FirstWriteBarrier:
             if me in self.waited:
                 return
             self.waited.add(me)
-        try:
+        # broken: the other racer never writes, nothing left to line up with
+        with contextlib.suppress(threading.BrokenBarrierError):
             self.barrier.wait(timeout=BARRIER_WAIT)
-        except threading.BrokenBarrierError:
-            pass  # the other racer never writes: nothing left to line up with
 
 
 def race_threads(url: str) -> None:
