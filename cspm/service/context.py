@@ -12,6 +12,8 @@ from typing import Any
 
 from cspm.storage.db import Database, open_database, resolve_url
 
+from .serial_jobs import SerialExecutor
+
 UNSAVED_FRAMES = "unsaved_frames"
 """Cache key of (token, StoredFrames) read from the database and not yet copied to disk."""
 
@@ -25,6 +27,8 @@ class AppContext:
     # Sentences about work after a commit that failed without failing the change (see
     # cspm.service.hooks); the CLI prints them, the window shows them where it runs the change.
     notices: list[str] = field(default_factory=list)
+    # The window's database work, one job at a time (see serial_jobs); the CLI never starts it.
+    jobs: SerialExecutor = field(default_factory=SerialExecutor)
 
     @classmethod
     def open(
