@@ -128,12 +128,14 @@ def run(
     on_progress: Callable[[float, str], None] | None = None,
     with_progress: bool = False,
     supersede: str | None = None,
+    context: AppContext | None = None,
 ) -> Worker:
     """Start fn(*args) (with progress/cancelled keywords when `with_progress`) in a worker:
-    on the serial executor of the context among `args`, else on the global pool."""
+    on the serial executor of `context` or of the context among `args`, else on the global
+    pool. Pass `context` for work on the context's database that takes its URL instead."""
     worker = Worker(fn, *args, with_progress=with_progress)
     relay = _Relay(owner, worker, on_done, on_error, on_progress)
-    ctx = next((a for a in args if isinstance(a, AppContext)), None)
+    ctx = context or next((a for a in args if isinstance(a, AppContext)), None)
     if ctx is None:
         return start(worker)
     key = None if supersede is None else f"{supersede}@{id(owner)}"
