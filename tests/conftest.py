@@ -36,11 +36,20 @@ def db_url(tmp_path: Path) -> str:
 
 
 def drain_workers() -> None:
-    """Wait for the UI's background workers (if Qt is in use) so none outlives its context."""
+    """Wait for the UI's background work so none outlives its context: the global pool (if Qt
+    is in use), then every context's serial executor, then the pool again (a job may have
+    been queued behind the other)."""
+    from cspm.service.serial_jobs import drain_all
+
+    pool = None
     if "PySide6.QtCore" in sys.modules:
         from PySide6.QtCore import QThreadPool
 
-        QThreadPool.globalInstance().waitForDone(30_000)
+        pool = QThreadPool.globalInstance()
+        pool.waitForDone(30_000)
+    drain_all(30)
+    if pool is not None:
+        pool.waitForDone(30_000)
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from typing import Any
 from cspm.storage.db import Database, open_database, resolve_url
 
 from .cache import ContextCache
+from .serial_jobs import SerialExecutor
 
 
 @dataclass
@@ -27,6 +28,8 @@ class AppContext:
     notices: list[str] = field(default_factory=list)
     # Called with (ctx, Change) after each committed change (cspm.service.changes.perform).
     subscribers: list[Callable[[Any, Any], None]] = field(default_factory=list)
+    # The window's database work, one job at a time (see serial_jobs); the CLI never starts it.
+    jobs: SerialExecutor = field(default_factory=SerialExecutor)
 
     @classmethod
     def open(

@@ -26,6 +26,7 @@ from cspm.core.tasks import (
 )
 from cspm.storage import accounts_repo, tasks_repo
 from cspm.storage.models import SettingRow
+from cspm.storage.upsert import put_setting
 
 from .changes import Change, Outcome, RowWatch, perform
 from .context import AppContext
@@ -52,7 +53,14 @@ def task_settings(ctx: AppContext) -> TaskSettings:
 
 
 def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
-    """Bring stored tasks in line with today's triggers (no-op when nothing changed)."""
+    """Bring stored tasks in line with today's triggers (no-op when nothing changed).
+
+    Two regenerations may run at once (two processes on one database, two CSMs on one
+    server): each plans from what it read, and the database keeps the plans from adding up.
+    A task already created by the other is not inserted again (`uq_tasks_open_episode`, see
+    tasks_repo.insert_tasks), a task both close ends closed (its log shows the action twice),
+    and both store the same marker. Episodes end before new tasks go in, so a new task never
+    meets the one whose episode this run ends."""
     p = load_portfolio(ctx)
     marker = {"revision": p.revision, "today": ctx.today.isoformat()}
     settings = task_settings(ctx)
@@ -64,7 +72,6 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         existing = tasks_repo.load_tasks(s)
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
         plan = plan_tasks(p.for_tasks, p.membership, existing, touches, ctx.today, settings)
-        tasks_repo.insert_tasks(s, plan.create, ctx.today)
         tasks_repo.set_status(
             s,
             plan.resolve,
@@ -76,11 +83,9 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
             s, plan.complete, "done", today=ctx.today, detail=tasks_repo.COMPLETED_BY_TOUCH
         )
         tasks_repo.end_episodes(s, plan.end_episode)
-        if row is None:
-            s.add(SettingRow(key=GENERATED_KEY, value=marker))
-        else:
-            row.value = marker
-    return TaskChanges(len(plan.create), len(plan.resolve), len(plan.complete))
+        created = tasks_repo.insert_tasks(s, plan.create, ctx.today)
+        put_setting(s, GENERATED_KEY, marker)
+    return TaskChanges(created, len(plan.resolve), len(plan.complete))
 
 
 def _wake_snoozed(s: Any, today: dt.date) -> None:

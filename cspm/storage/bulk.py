@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import JSON, Boolean, Date, DateTime, Table
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert
 
 from .frames import column_to_python, frame_to_rows
 
@@ -65,25 +66,35 @@ def bulk_insert(
     frame: pd.DataFrame,
     columns: Sequence[str],
     constants: dict[str, Any] | None = None,
+    *,
+    statement: Insert | None = None,
 ) -> None:
-    """Insert every row of `frame` (the given columns) plus constant values for all rows."""
+    """Insert every row of `frame` (the given columns) plus constant values for all rows.
+
+    `statement`: the INSERT to run instead of the plain one, e.g. the dialect's insert with
+    `on_conflict_do_nothing(...)` (cspm.storage.upsert); the fast SQLite path runs its SQL."""
     if frame.empty:
         return
     constants = constants or {}
+    insert = statement if statement is not None else table.insert()
     conn = session.connection()
     if conn.dialect.name != "sqlite":
         dicts = frame_to_rows(frame, list(columns))
         for r in dicts:
             r.update(constants)
         for start in range(0, len(dicts), CHUNK):
-            session.execute(table.insert(), dicts[start : start + CHUNK])
+            session.execute(insert, dicts[start : start + CHUNK])
         return
     names = [*columns, *constants]
+    compiled = insert.compile(dialect=conn.dialect, column_keys=names)
+    order = list(compiled.positiontup or [])
+    if sorted(order) != sorted(names):  # a column default the driver path would not fill
+        raise ValueError(f"bulk insert into {table.name} binds {order}, given {names}")
     n = len(frame)
-    arrays = [_sqlite_column(frame[c], table.c[c].type) for c in columns]
+    values = {c: _sqlite_column(frame[c], table.c[c].type) for c in columns}
     for c, v in constants.items():
-        arrays.append(np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object))
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    rows: list[Any] = list(zip(*arrays, strict=True))
+        values[c] = np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object)
+    sql = compiled.string
+    rows: list[Any] = list(zip(*(values[c] for c in order), strict=True))
     for start in range(0, n, CHUNK):
         conn.exec_driver_sql(sql, rows[start : start + CHUNK])

@@ -7,13 +7,15 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
-from sqlalchemy import DateTime, String, Table, func, literal, select, update
+from sqlalchemy import CursorResult, DateTime, String, Table, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from .bulk import bulk_insert
 from .fetch import fetch_frame
 from .frames import frame_to_rows
 from .models import Task, TaskEvent, Touchpoint
+from .models.task import OPEN_EPISODE
+from .upsert import dialect_insert
 
 TASKS = cast(Table, Task.__table__)
 EVENTS = cast(Table, TaskEvent.__table__)
@@ -64,7 +66,11 @@ def load_tasks(session: Session, statuses: Sequence[str] | None = None) -> pd.Da
 
 def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:
     """Insert new open tasks (account_key, template_id, trigger_kind, trigger, title,
-    description, due_date, base_priority); logs a 'created' event for each."""
+    description, due_date, base_priority); logs a 'created' event for each.
+
+    A task whose (account, template) already has one in an open episode is not inserted: the
+    database forbids a second (`uq_tasks_open_episode`), and the row already there, written
+    by a regeneration that ran at the same time, stands. Returns how many were inserted."""
     if frame.empty:
         return 0
     cols = [
@@ -79,6 +85,9 @@ def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:
     ]
     constants = {"status": "open", "created_on": today, "episode_open": True}
     now = dt.datetime.now()
+    keep_existing = dialect_insert(session, TASKS).on_conflict_do_nothing(
+        index_elements=["account_key", "template_id"], index_where=OPEN_EPISODE
+    )
     if session.connection().dialect.name == "sqlite":
         # A first import creates ~4 tasks per account: 400,000 rows through SQLAlchemy's
         # per-row INSERT ... RETURNING cost ~10 s. Instead the driver inserts the frame
@@ -86,20 +95,21 @@ def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:
         # highest id before: this transaction is SQLite's only writer from its first write on,
         # and a writer that committed since our read makes our write fail, never interleave.
         before = session.execute(select(func.max(TASKS.c.id))).scalar() or 0
-        bulk_insert(session, TASKS, frame, cols, constants)
+        bulk_insert(session, TASKS, frame, cols, constants, statement=keep_existing)
         created = select(TASKS.c.id, literal("created", String), literal(now, DateTime)).where(
             TASKS.c.id > before
         )
-        session.execute(EVENTS.insert().from_select(["task_id", "action", "at"], created))
-        return len(frame)
+        logged = session.execute(EVENTS.insert().from_select(["task_id", "action", "at"], created))
+        return int(cast(CursorResult[Any], logged).rowcount)
     rows = frame_to_rows(frame, cols)
     for r in rows:
         r.update(constants)
-    new_ids = session.scalars(TASKS.insert().returning(TASKS.c.id), rows).all()
-    session.execute(
-        EVENTS.insert(), [{"task_id": i, "action": "created", "at": now} for i in new_ids]
-    )
-    return len(rows)
+    new_ids = session.scalars(keep_existing.returning(TASKS.c.id), rows).all()
+    if new_ids:
+        session.execute(
+            EVENTS.insert(), [{"task_id": i, "action": "created", "at": now} for i in new_ids]
+        )
+    return len(new_ids)
 
 
 def set_status(

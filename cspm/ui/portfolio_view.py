@@ -199,6 +199,7 @@ class PortfolioView(QWidget):
             self.hidden_columns(),
             on_done=lambda data: self._loaded(generation, data),
             on_error=lambda exc: self._failed(generation, exc),
+            supersede="portfolio-load",
         )
 
     def _loaded(self, generation: int, data: PortfolioData) -> None:

@@ -146,7 +146,14 @@ class SegmentsView(QWidget):
     # -- loading --
     @Slot()
     def refresh(self) -> None:
-        run(self, _segments_and_money, self.ctx, on_done=self._loaded, on_error=self._error)
+        run(
+            self,
+            _segments_and_money,
+            self.ctx,
+            on_done=self._loaded,
+            on_error=self._error,
+            supersede="segments-load",
+        )
 
     def _loaded(self, result: tuple[list[SegmentSummary], MoneyFormat]) -> None:
         segments, money = result

@@ -216,6 +216,7 @@ class DatabasePanel(QGroupBox):
             str(backup.path),
             on_done=done,
             on_error=lambda exc: self._say(message_of(exc), error=True),
+            context=self.ctx,  # written under the database's lock, after the window's jobs
         )
 
     @Slot()
@@ -238,4 +239,5 @@ class DatabasePanel(QGroupBox):
             self.ctx.db.url,
             on_done=done,
             on_error=lambda exc: self._say(message_of(exc), error=True),
+            context=self.ctx,
         )

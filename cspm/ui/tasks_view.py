@@ -254,6 +254,7 @@ class TasksView(QWidget):
             self.current_filter(),
             on_done=lambda data: self._show(request, data),
             on_error=self._load_failed,
+            supersede="tasks-load",
         )
 
     def _show(self, request: int, data: TasksData) -> None:

@@ -295,6 +295,7 @@ class TrendsView(QWidget):
             period,
             on_done=lambda result: self._show(request, by, period, *result),
             on_error=self._failed,
+            supersede="trends-load",
         )
 
     def _failed(self, exc: BaseException) -> None:

@@ -33,6 +33,11 @@ class Worker(QRunnable):
     def cancel(self) -> None:
         self._cancel.set()
 
+    @property
+    def cancel_flag(self) -> threading.Event:
+        """The flag `cancelled()` reads (set by `cancel` or by a superseding job)."""
+        return self._cancel
+
     def run(self) -> None:
         try:
             if self.with_progress:

@@ -8,10 +8,24 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
+
+OPEN_EPISODE = text("episode_open")
+"""The predicate of the unique index below; an upsert names it to match that partial index."""
 
 
 class Task(Base):
@@ -19,6 +33,17 @@ class Task(Base):
     __table_args__ = (
         Index("ix_tasks_account_template", "account_key", "template_id"),
         Index("ix_tasks_status", "status"),
+        # One task per (account, template) in an open episode: two regenerations at once
+        # (two window loads, the window and a command, two CSMs on one server) cannot both
+        # create it; the insert keeps the existing row (storage/tasks_repo.insert_tasks).
+        Index(
+            "uq_tasks_open_episode",
+            "account_key",
+            "template_id",
+            unique=True,
+            sqlite_where=OPEN_EPISODE,
+            postgresql_where=OPEN_EPISODE,
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
