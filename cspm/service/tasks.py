@@ -24,13 +24,12 @@ from cspm.core.tasks import (
     score_tasks,
     sort_tasks,
 )
-from cspm.storage import revision, tasks_repo
+from cspm.storage import revision, settings_repo, tasks_repo
 from cspm.storage.models import SettingRow
 
 from .context import AppContext
 from .portfolio import Portfolio, load_portfolio, resolve_account
 
-SETTINGS_KEY = "tasks"
 GENERATED_KEY = "tasks_generated_for"
 
 
@@ -43,20 +42,7 @@ class TaskChanges:
 
 def task_settings(ctx: AppContext) -> TaskSettings:
     with ctx.db.session() as s:
-        row = s.get(SettingRow, SETTINGS_KEY)
-        return TaskSettings.from_dict(row.value if row else None)
-
-
-def save_task_settings(ctx: AppContext, settings: TaskSettings) -> TaskSettings:
-    with ctx.db.session() as s:
-        row = s.get(SettingRow, SETTINGS_KEY)
-        if row is None:
-            s.add(SettingRow(key=SETTINGS_KEY, value=settings.to_dict()))
-        else:
-            row.value = settings.to_dict()
-        revision.bump(s, accounts=False)
-    regenerate_tasks(ctx)
-    return settings
+        return settings_repo.load_tasks(s)
 
 
 def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
