@@ -222,7 +222,7 @@ class Declared:
         if self.spec.allows:
             return self.spec.allows
         if self.choices:
-            return "one of " + ", ".join(self.choices)
+            return "one of " + " | ".join(self.choices)
         kind = self.kind
         if kind is bool:
             return "true or false"
@@ -244,8 +244,8 @@ class Declared:
         """One line for key listings: what it takes and its default."""
         default = self.default
         if isinstance(default, tuple):
-            shown = ",".join(str(v) for v in default)
-            shown = shown if len(shown) <= 40 else shown[:37] + "..."
+            words = [str(v) for v in default]
+            shown = ",".join(words[:3]) + (f",… ({len(words)} words)" if len(words) > 3 else "")
         elif isinstance(default, bool):
             shown = "true" if default else "false"
         elif default is None:

@@ -190,7 +190,7 @@ class CurrencySettings:
 
     code: str = setting(
         "USD",
-        label="Portfolio currency",
+        label="Currency code",
         help="The portfolio currency, e.g. EUR (brings its symbol); set it before the first "
         "import: it relabels, it does not convert amounts already imported.",
         allows="a three-letter currency code such as EUR",
@@ -204,7 +204,7 @@ class CurrencySettings:
     )
     format: Placement = setting(
         "symbol_before",
-        label="Written as",
+        label="Amounts are written",
         help="Where the symbol or code goes.",
         choices=PLACEMENTS,
     )
