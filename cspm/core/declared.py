@@ -107,50 +107,79 @@ def from_dict(cls: type[T], data: Any) -> T:
     """
     if not isinstance(data, Mapping):
         raise TypeError(f"{cls.__name__} needs a mapping, got {type(data).__name__}")
-    hints = _hints(cls)  # type: ignore[arg-type]
     kw: dict[str, Any] = {}
-    for f in fields(cls):  # type: ignore[arg-type]
-        if f.name not in data:
+    for name, read, required in _plan(cls):  # type: ignore[arg-type]
+        if name not in data:
             continue
         try:
-            kw[f.name] = _read(hints[f.name], data[f.name])
+            kw[name] = read(data[name])
         except (TypeError, ValueError, AttributeError):
-            if f.default is MISSING and f.default_factory is MISSING:
+            if required:
                 raise
-            log.warning("Stored setting %s.%s unreadable; default kept", cls.__name__, f.name)
+            log.warning("Stored setting %s.%s unreadable; default kept", cls.__name__, name)
     return cls(**kw)
 
 
-def _read(tp: Any, value: Any) -> Any:
-    tp, nullable = _optional(tp)
-    if value is None and nullable:
-        return None
+Reader = Callable[[Any], Any]
+
+
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Reader, bool], ...]:
+    """Per field of `cls`: its name, the reader of its type, and whether it has no default
+    (worked out once per class: reading settings happens on every portfolio load)."""
+    hints = _hints(cls)
+    return tuple(
+        (f.name, _reader(hints[f.name]), f.default is MISSING and f.default_factory is MISSING)
+        for f in fields(cls)  # type: ignore[arg-type]
+    )
+
+
+@functools.cache
+def _reader(hint: Any) -> Reader:
+    """A function turning a stored JSON value into a value of type `hint`."""
+    tp, nullable = _optional(hint)
+    read = _plain_reader(tp)
+    if nullable:
+        return lambda value: None if value is None else read(value)
+    return read
+
+
+def _plain_reader(tp: Any) -> Reader:
     origin = get_origin(tp)
     if is_dataclass(tp):
-        return from_dict(tp, value)  # type: ignore[arg-type]
+        return functools.partial(from_dict, tp)  # type: ignore[arg-type]
     if origin is tuple:
-        if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
-            raise TypeError("not a list")
-        return tuple(_read(get_args(tp)[0], v) for v in value)
+        item = _reader(get_args(tp)[0])
+
+        def read_tuple(value: Any) -> tuple[Any, ...]:
+            if isinstance(value, (str, bytes, Mapping)) or not hasattr(value, "__iter__"):
+                raise TypeError("not a list")
+            return tuple(item(v) for v in value)
+
+        return read_tuple
     if origin in (Mapping, dict):
-        return types.MappingProxyType({str(k): _read(get_args(tp)[1], v) for k, v in value.items()})
+        entry = _reader(get_args(tp)[1])
+        return lambda value: types.MappingProxyType({str(k): entry(v) for k, v in value.items()})
     if origin is Literal or tp is str:
-        return str(value)
+        return str
     if tp is bool:
-        if isinstance(value, str):
-            return parse_bool(value)
-        return bool(value)
-    if tp is int:
-        return int(value)
-    if tp is float:
-        return float(value)
-    return value
+        return lambda value: parse_bool(value) if isinstance(value, str) else bool(value)
+    if tp in (int, float):
+        return tp  # type: ignore[no-any-return]
+    return lambda value: value
+
+
+@functools.cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
 
 
 def to_dict(obj: Any) -> Any:
     """The JSON-safe form of a settings value: dataclasses as dicts, tuples as lists."""
+    if isinstance(obj, (str, int, float)) or obj is None:
+        return obj
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in fields(obj)}
+        return {name: to_dict(getattr(obj, name)) for name in _names(type(obj))}
     if isinstance(obj, Mapping):
         return {str(k): to_dict(v) for k, v in obj.items()}
     if isinstance(obj, (tuple, list)):
