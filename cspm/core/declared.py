@@ -310,7 +310,8 @@ class Declared:
         elif kind is tuple:
             value = tuple(dict.fromkeys(w.strip() for w in text.split(",") if w.strip()))
             if not value:
-                raise BadInputError(f"{key} needs at least one word, e.g. 'churned,closed lost'.")
+                example = ",".join(str(w) for w in (self.default or ("word",))[:2])
+                raise BadInputError(f"{key} needs at least one word, e.g. '{example}'.")
         else:
             value = text.strip()
         problem = self.problem(value)

@@ -185,7 +185,8 @@ def _set_health(ctx: AppContext, parts: list[str], value: str) -> HealthConfig:
     key = "health." + ".".join(parts)
     if len(parts) >= 3 and parts[0] == "tier" and parts[-1] in COMPONENTS:
         tier, component = ".".join(parts[1:-1]), parts[-1]
-        weight = DECLARED[f"health.weights.{component}"].parse(value)
+        as_declared = DECLARED[f"health.weights.{component}"]  # same range, this key's name
+        weight = dataclasses.replace(as_declared, key=key).parse(value)
         tier_weights = dict(config.tier_weights)
         current = tier_weights.get(tier, config.weights)
         tier_weights[tier] = dataclasses.replace(current, **{component: weight})

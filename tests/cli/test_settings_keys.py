@@ -73,6 +73,8 @@ def test_set_help_lists_the_declared_keys_and_the_tables(capsys) -> None:
          "cspm: Unknown setting 'lifecycle.renewal'; the lifecycle settings are "
          "lifecycle.onboarding_days, lifecycle.renewal_days, lifecycle.adoption_days, "
          "lifecycle.advocate_nps, lifecycle.advocate_health.\n"),
+        ("health.tier.SMB.nps", "-1",
+         "cspm: health.tier.SMB.nps cannot be negative; it takes a number from 0 to 100.\n"),
         ("colour", "red",
          "cspm: Unknown setting 'colour'; `cspm settings keys` lists every setting.\n"),
     ],

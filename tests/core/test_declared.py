@@ -51,7 +51,7 @@ def test_personal_keys_are_the_personal_files_keys() -> None:
          "tasks.weights.trend_share must be between 0 and 1, got 1.5."),
         ("reading.max_unpack_ratio", "0", "reading.max_unpack_ratio must be at least 1."),
         ("trial_statuses", " , ",
-         "trial_statuses needs at least one word, e.g. 'churned,closed lost'."),
+         "trial_statuses needs at least one word, e.g. 'trial,trialing'."),
     ],
 )  # fmt: skip
 def test_bad_values_are_one_sentence_naming_the_key(key: str, text: str, message: str) -> None:
