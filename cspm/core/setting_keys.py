@@ -5,6 +5,12 @@ the app settings at the top level (`date_order`, `lifecycle.renewal_days`), the 
 configuration under `health.` and the task settings under `tasks.`. Personal settings (who I am)
 are declared here on `PersonalSettings`; they live in the user's own file, not the database
 (`cspm.service.personal`). Table-shaped settings are listed as `PATTERNS`.
+
+To add a setting: add a field written with `setting(default, label=..., help=..., min=...,
+max=..., choices=..., unit=...)` to the dataclass it belongs to. It is then read and written
+with its document, listed by `cspm settings keys`, settable with `cspm settings set KEY VALUE`
+(parsed and range-checked), checked on every save, and a page binds a widget to it with
+`cspm.ui.setting_widgets` (`bind_spin`, `fill_combo`, `check_box`, `add_row`).
 """
 
 from __future__ import annotations
@@ -61,7 +67,7 @@ def in_document(document: str) -> dict[str, Declared]:
 PATTERNS: tuple[Pattern, ...] = (
     Pattern(
         "health.tier.TIER.COMPONENT",
-        "a number of at least 0",
+        "a number from 0 to 100",
         f"A tier's own weight of a component ({', '.join(COMPONENTS)}); starts from the "
         "weights for every tier.",
     ),
