@@ -1,7 +1,7 @@
 """`cspm settings`: show, set one value, set tier bands, rename a tier.
 
-`set` reaches everything the Settings screen edits, one dotted key at a time; the keys are
-listed in SET_KEYS so `cspm settings set --help` is the reference.
+`set` reaches everything the Settings screen edits, one dotted key at a time; `cspm settings
+keys` and `cspm settings set --help` list the keys from their declarations (`settings_keys`).
 """
 
 from __future__ import annotations
@@ -12,49 +12,7 @@ import json
 from cspm.core.errors import BadInputError
 
 from . import CommandFactory, opened, out, parse_date, sub_command
-
-SET_KEYS = """\
-keys:
-  date_order                        month_first | day_first
-  tier_source                       arr_bands | imported
-  churned_statuses                  status words that mean churned, comma-separated
-                                    (replaces the list; see `cspm settings`)
-  trial_statuses                    status words that mean a trial, comma-separated
-  lifecycle.WINDOW                  onboarding_days, renewal_days, adoption_days,
-                                    advocate_nps, advocate_health
-  health.weights.COMPONENT          weight of seat_utilization, mau_trend, nps,
-                                    open_tickets, interaction, unpaid_invoices
-  health.tier.TIER.COMPONENT        a tier's own weight (starts from the defaults)
-  health.tier.TIER                  defaults: the tier goes back to the default weights
-  health.red_below / green_from     health colour bands, 0-100
-  health.prefer_imported            true | false
-  health.mau_trend_days             days the usage trend looks back
-  tasks.engagement.TIER.touch_model high-touch | mid-touch | tech-touch
-  tasks.engagement.TIER.CADENCE     every N days (0 or off = none); cadences:
-                                    check_in, qbr, business_review, exec_sponsor
-  tasks.capacity.max_accounts.TOUCH_MODEL
-                                    accounts one CSM can carry (N | unlimited)
-  tasks.capacity.hours_per_month    hours a CSM has each month for cadence work
-  tasks.capacity.hours_per_task.CADENCE
-                                    hours one such task takes
-  tasks.horizon_days                playbook tasks appear this many days ahead
-  tasks.cadence_lead_days           cadence tasks appear this many days early
-  currency.code                     the portfolio currency, e.g. EUR (brings its symbol);
-                                    set it before the first import (it relabels, it
-                                    does not convert amounts already imported)
-  currency.symbol                   how it is written, e.g. € or CHF
-  currency.format                   symbol_before | symbol_after | code_before | code_after
-  currency.separators               1,234.56 | 1.234,56 | "1 234,56"
-  db.backups_kept                   automatic backups kept (SQLite; 0 = none), default 5
-  db.lock_wait_seconds              how long a write waits for another cspm, default 120
-
-examples:
-  cspm settings set tasks.engagement.SMB.check_in 30
-  cspm settings set tasks.capacity.max_accounts.tech-touch unlimited
-  cspm settings set health.tier.SMB.interaction 0
-  cspm settings set currency.code EUR
-  cspm settings rates USD=0.92 GBP=1.17 --from 2026-01-01
-"""
+from .settings_keys import KEYS_PLACEHOLDER, KeysHelpFormatter, show_keys
 
 RATES_HELP = """\
 A rate says what one unit of a currency is worth in the portfolio currency. An import
@@ -77,11 +35,14 @@ def register(command: CommandFactory) -> None:
     s = sub_command(
         sub, "set", "set one setting: tiers, lifecycle, health.*, tasks.* (see keys below)"
     )
-    s.formatter_class = argparse.RawDescriptionHelpFormatter
-    s.epilog = SET_KEYS
+    s.formatter_class = KeysHelpFormatter
+    s.epilog = KEYS_PLACEHOLDER
     s.add_argument("key", help="a dotted setting name, e.g. tasks.engagement.SMB.qbr")
-    s.add_argument("value")
+    s.add_argument("value", help="the new value (checked against the key's type and range)")
     s.set_defaults(handler=set_value)
+    s = sub_command(sub, "keys", "list every setting: what it takes, its default, what it does")
+    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.set_defaults(handler=show_keys)
     s = sub_command(sub, "tiers", "replace the tier bands, e.g. Enterprise=100000 SMB=0")
     s.add_argument("bands", nargs="+", metavar="NAME=MIN_ARR")
     s.set_defaults(handler=tiers)
@@ -105,7 +66,9 @@ def register(command: CommandFactory) -> None:
 
 
 def _print(settings: object) -> None:
-    out(json.dumps(settings.to_dict(), indent=2))  # type: ignore[attr-defined]
+    from cspm.core.declared import to_dict
+
+    out(json.dumps(to_dict(settings), indent=2, ensure_ascii=False))
 
 
 def show(args: argparse.Namespace) -> int:

@@ -27,14 +27,16 @@ spreadsheet does not.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cspm.core.columns import as_float
+from cspm.core.declared import from_dict, setting, to_dict
 from cspm.core.rules.history import (
     DAY,
     SnapshotIndex,
@@ -43,18 +45,41 @@ from cspm.core.rules.history import (
     seat_fraction,
     to_day,
 )
+from cspm.core.settings_upgrade import SCHEMA_VERSION, VERSION_KEY, upgrade
+
+
+def _weight(default: float, label: str, help: str) -> Any:
+    return setting(default, label=label, help=help, min=0, max=100)
 
 
 @dataclass(frozen=True)
 class HealthWeights:
     """Relative weight of each component; 0 ignores a signal. They need not sum to 1."""
 
-    seat_utilization: float = 0.25
-    mau_trend: float = 0.20
-    nps: float = 0.15
-    open_tickets: float = 0.15
-    interaction: float = 0.15
-    unpaid_invoices: float = 0.10
+    seat_utilization: float = _weight(
+        0.25,
+        "Seat use",
+        "Active seats ÷ purchased seats; using 80% or more of the seats counts as fully healthy.",
+    )
+    mau_trend: float = _weight(
+        0.20,
+        "Usage trend",
+        "Change in monthly active users over the trend window: flat is fair, growth scores best.",
+    )
+    nps: float = _weight(
+        0.15, "NPS", "The latest NPS answer: promoters score high, detractors low."
+    )
+    open_tickets: float = _weight(
+        0.15, "Open tickets", "Fewer open support tickets is healthier; 10 or more is 0."
+    )
+    interaction: float = _weight(
+        0.15,
+        "Last contact",
+        "Days since the last interaction: within two weeks is best, 90 days or more is 0.",
+    )
+    unpaid_invoices: float = _weight(
+        0.10, "Unpaid invoices", "Unpaid amount compared with ARR; none is best."
+    )
 
 
 COMPONENTS: tuple[str, ...] = tuple(f.name for f in fields(HealthWeights))
@@ -76,51 +101,52 @@ class HealthConfig:
 
     weights: HealthWeights = HealthWeights()
     tier_weights: Mapping[str, HealthWeights] = field(default_factory=_default_tier_weights)
-    prefer_imported: bool = True
-    mau_trend_days: float = 30
-    red_below: float = 50  # health bands for colours and filters
-    green_from: float = 75
-    min_signals: int = 2  # fewer signals than this: no computed score ("not enough data")
+    prefer_imported: bool = setting(
+        True,
+        label="Use the CRM's health score when the file has one",
+        help="The CRM's score may know things the spreadsheet does not; off: always use the "
+        "score computed from the weights.",
+    )
+    mau_trend_days: float = setting(
+        30,
+        label="Usage trend over",
+        help="The usage trend compares active users with this many days ago.",
+        min=1,
+        max=365,
+        unit="days",
+    )
+    red_below: float = setting(
+        50,
+        label="Red below",
+        help="Scores under this are red: the account needs attention.",
+        min=0,
+        max=100,
+    )
+    green_from: float = setting(
+        75,
+        label="Green from",
+        help="Scores from this up are green; in between is amber.",
+        min=0,
+        max=100,
+    )
+    min_signals: int = setting(
+        2,
+        label="Score needs at least",
+        help="An account with fewer signals than this gets no computed score ('not enough "
+        "data'): one stale date alone would otherwise score 0 and look at risk.",
+        min=1,
+        max=len(COMPONENTS),
+        unit="signals",
+    )
 
     def to_dict(self) -> dict[str, object]:
-        """JSON-safe form, for the settings document."""
-        return {
-            "weights": asdict(self.weights),
-            "tier_weights": {t: asdict(w) for t, w in self.tier_weights.items()},
-            "prefer_imported": self.prefer_imported,
-            "mau_trend_days": self.mau_trend_days,
-            "red_below": self.red_below,
-            "green_from": self.green_from,
-            "min_signals": self.min_signals,
-        }
+        """JSON-safe form, for the settings document (stamped with the schema version)."""
+        return {**to_dict(self), VERSION_KEY: SCHEMA_VERSION}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object] | None) -> HealthConfig:
-        """Settings from a stored document; defaults for anything it lacks."""
-        if not data:
-            return cls()
-        known = {f.name for f in fields(HealthWeights)}
-
-        def weights(d: object) -> HealthWeights:
-            items = d.items() if isinstance(d, Mapping) else ()
-            return HealthWeights(**{k: float(v) for k, v in items if k in known})
-
-        kw: dict[str, object] = {}
-        if "weights" in data:
-            kw["weights"] = weights(data["weights"])
-        if isinstance(data.get("tier_weights"), Mapping):
-            tw = data["tier_weights"]
-            assert isinstance(tw, Mapping)
-            kw["tier_weights"] = MappingProxyType({str(t): weights(w) for t, w in tw.items()})
-        for key in ("prefer_imported",):
-            if key in data:
-                kw[key] = bool(data[key])
-        for key in ("mau_trend_days", "red_below", "green_from"):
-            if key in data:
-                kw[key] = float(data[key])  # type: ignore[arg-type]
-        if "min_signals" in data:
-            kw["min_signals"] = int(data["min_signals"])  # type: ignore[call-overload]
-        return cls(**kw)  # type: ignore[arg-type]
+        """Settings from a stored document of any version; defaults for anything it lacks."""
+        return from_dict(cls, upgrade("health", data))
 
 
 # (x points, component points) of each curve, x ascending; np.interp holds the ends flat.

@@ -1,16 +1,21 @@
 """Typed application settings with their defaults, declared once.
 
 Settings are plain frozen dataclasses so core code can take them as arguments (no global
-state); storage keeps them as one JSON document and `Settings.from_dict` fills in defaults for
-anything a stored document lacks, so adding a setting never needs a migration.
+state). Each scalar setting is declared with `setting(...)` (type, default, range, label, help;
+see `cspm.core.declared`); storage keeps them as one JSON document and `Settings.from_dict` fills
+in defaults for anything a stored document lacks and upgrades older documents
+(`cspm.core.settings_upgrade`), so adding a setting never needs a migration.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from .money import MoneyFormat, Placement, Separators
+from .declared import from_dict, setting, to_dict
+from .money import PLACEMENTS, SEPARATORS, MoneyFormat, Placement, Separators
+from .settings_upgrade import SCHEMA_VERSION, VERSION_KEY, upgrade
 
 DateOrder = Literal["month_first", "day_first"]
 TierSource = Literal["arr_bands", "imported"]
@@ -28,11 +33,45 @@ class TierBand:
 class LifecycleWindows:
     """Day windows of the lifecycle rules; every window is inclusive."""
 
-    onboarding_days: int = 90  # contract_start within the last N days -> Onboarding
-    renewal_days: int = 90  # renewal_date within the next N days (or passed) -> Renewal
-    adoption_days: int = 365  # contract_start within the last N days -> Adoption
-    advocate_nps: float = 9  # nps >= this ...
-    advocate_health: float = 80  # ... and health_score >= this -> Advocate
+    onboarding_days: int = setting(
+        90,
+        label="Onboarding: contract started within the last",
+        help="An account whose contract started within this many days is Onboarding.",
+        min=0,
+        max=3650,
+        unit="days",
+    )
+    renewal_days: int = setting(
+        90,
+        label="Renewal: renewal date within the next",
+        help="An account whose renewal date is within this many days (or passed) is in Renewal.",
+        min=0,
+        max=3650,
+        unit="days",
+    )
+    adoption_days: int = setting(
+        365,
+        label="Adoption: contract started within the last",
+        help="An account whose contract started within this many days (after onboarding) is in "
+        "Adoption.",
+        min=0,
+        max=3650,
+        unit="days",
+    )
+    advocate_nps: float = setting(
+        9,
+        label="Advocate: NPS at least",
+        help="An account with at least this NPS (and the health below) is an Advocate.",
+        min=0,
+        max=10,
+    )
+    advocate_health: float = setting(
+        80,
+        label="… and health score at least",
+        help="An account with at least this health score (and the NPS above) is an Advocate.",
+        min=0,
+        max=100,
+    )
 
 
 @dataclass(frozen=True)
@@ -43,16 +82,39 @@ class ReadingLimits:
     zip bombs compress 600-1000:1. The total bounds what a reader can be made to inflate.
     """
 
-    max_unpacked_mb: int = 5000  # all parts of a workbook together, in MB (10^6 bytes)
-    max_unpack_ratio: int = 100  # unpacked:packed of any part larger than 1 MB
+    max_unpacked_mb: int = setting(
+        5000,
+        label="Largest unpacked workbook",
+        help="All parts of a workbook together may unpack to at most this many MB.",
+        min=1,
+        unit="MB",
+    )
+    max_unpack_ratio: int = setting(
+        100,
+        label="Largest packing ratio",
+        help="A workbook part larger than 1 MB may unpack to at most this many times its packed "
+        "size (zip bombs pack 600-1000:1).",
+        min=1,
+    )
 
 
 @dataclass(frozen=True)
 class DbSettings:
     """How the store protects itself (see `cspm.service.store_guard`)."""
 
-    backups_kept: int = 5  # rolling SQLite backups before imports, undos, settings saves; 0 = none
-    lock_wait_seconds: float = 120  # how long a writer waits for another cspm's write lock
+    backups_kept: int = setting(
+        5,
+        label="Automatic backups kept",
+        help="Rolling SQLite backups taken before imports, undos and settings saves; 0 = none.",
+        min=0,
+    )
+    lock_wait_seconds: float = setting(
+        120,
+        label="Wait for another cspm",
+        help="How long a write waits for another cspm's write lock.",
+        min=0,
+        unit="s",
+    )
 
 
 LIFECYCLE_STAGES: tuple[str, ...] = (
@@ -104,13 +166,6 @@ DEFAULT_TRIAL_STATUSES: tuple[str, ...] = (
 )
 """Status words that mean the account is trying the product, not yet a paying customer."""
 
-_FORMER_DEFAULTS: dict[str, tuple[str, ...]] = {
-    "churned_statuses": ("churned", "cancelled", "canceled", "lost"),
-    "trial_statuses": ("trial",),
-}
-"""Word lists earlier versions stored as their defaults (every setting is stored whole): a stored
-list equal to one of these was never chosen by the user, so it reads as today's default."""
-
 
 @dataclass(frozen=True)
 class FxRate:
@@ -125,31 +180,42 @@ class FxRate:
     effective: str
 
 
+def _symbol_check(symbol: str) -> str | None:
+    return None if 1 <= len(symbol.strip()) <= 5 else "1 to 5 characters, e.g. € or CHF"
+
+
 @dataclass(frozen=True)
 class CurrencySettings:
     """The portfolio currency (how money is written everywhere) and the dated rate table."""
 
-    code: str = "USD"
-    symbol: str = "$"
-    format: Placement = "symbol_before"
-    separators: Separators = "1,234.56"
+    code: str = setting(
+        "USD",
+        label="Currency code",
+        help="The portfolio currency, e.g. EUR (brings its symbol); set it before the first "
+        "import: it relabels, it does not convert amounts already imported.",
+        allows="a three-letter currency code such as EUR",
+    )
+    symbol: str = setting(
+        "$",
+        label="Symbol",
+        help="How the currency is written, e.g. € or CHF.",
+        check=_symbol_check,
+        allows="1 to 5 characters",
+    )
+    format: Placement = setting(
+        "symbol_before",
+        label="Amounts are written",
+        help="Where the symbol or code goes.",
+        choices=PLACEMENTS,
+    )
+    separators: Separators = setting(
+        "1,234.56", label="Separators", help="Thousands and decimal marks.", choices=SEPARATORS
+    )
     rates: tuple[FxRate, ...] = ()
 
     @property
     def money(self) -> MoneyFormat:
         return MoneyFormat(self.code, self.symbol, self.format, self.separators)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> CurrencySettings:
-        if not data:
-            return cls()
-        known = {f.name for f in fields(cls)} - {"rates"}
-        values = {k: v for k, v in data.items() if k in known}
-        rates = tuple(
-            FxRate(str(r["currency"]), float(r["rate"]), str(r["effective"]))
-            for r in data.get("rates") or ()
-        )
-        return cls(**values, rates=rates)
 
 
 @dataclass(frozen=True)
@@ -157,11 +223,27 @@ class Settings:
     """Everything a user can configure that changes computed results."""
 
     tier_bands: tuple[TierBand, ...] = DEFAULT_TIER_BANDS
-    tier_source: TierSource = "arr_bands"
+    tier_source: TierSource = setting(
+        "arr_bands",
+        label="Tier comes from",
+        help="arr_bands: from ARR using the tier bands; imported: the file's Tier column.",
+    )
     lifecycle: LifecycleWindows = field(default_factory=LifecycleWindows)
-    date_order: DateOrder = "month_first"
-    churned_statuses: tuple[str, ...] = DEFAULT_CHURNED_STATUSES
-    trial_statuses: tuple[str, ...] = DEFAULT_TRIAL_STATUSES
+    date_order: DateOrder = setting(
+        "month_first",
+        label="Ambiguous dates are read",
+        help="How 03/04/2026 is read: month_first is 4 March, day_first is 3 April.",
+    )
+    churned_statuses: tuple[str, ...] = setting(
+        DEFAULT_CHURNED_STATUSES,
+        label="Churned status words",
+        help="Status words that mean churned, comma-separated (replaces the list).",
+    )
+    trial_statuses: tuple[str, ...] = setting(
+        DEFAULT_TRIAL_STATUSES,
+        label="Trial status words",
+        help="Status words that mean a trial, comma-separated (replaces the list).",
+    )
     currency: CurrencySettings = field(default_factory=CurrencySettings)
     reading: ReadingLimits = field(default_factory=ReadingLimits)
     db: DbSettings = field(default_factory=DbSettings)
@@ -178,38 +260,10 @@ class Settings:
         return (*(b.name for b in bands), UNASSIGNED_TIER)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The stored document (stamped with the schema version)."""
+        return {**to_dict(self), VERSION_KEY: SCHEMA_VERSION}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any] | None) -> Settings:
-        """Build settings from a stored document, keeping defaults for missing keys."""
-        s = cls()
-        if not data:
-            return s
-        known = {f.name for f in fields(cls)}
-        changes: dict[str, Any] = {}
-        for key, value in data.items():
-            if key not in known:
-                continue
-            if key == "tier_bands":
-                changes[key] = tuple(TierBand(str(b["name"]), float(b["min_arr"])) for b in value)
-            elif key == "lifecycle":
-                lw_known = {f.name for f in fields(LifecycleWindows)}
-                changes[key] = LifecycleWindows(**{k: v for k, v in value.items() if k in lw_known})
-            elif key == "currency":
-                changes[key] = CurrencySettings.from_dict(value)
-            elif key == "reading":
-                rl_known = {f.name for f in fields(ReadingLimits)}
-                changes[key] = ReadingLimits(
-                    **{k: int(v) for k, v in value.items() if k in rl_known}
-                )
-            elif key == "db" and isinstance(value, dict):
-                db_known = {f.name for f in fields(DbSettings)}
-                changes[key] = DbSettings(**{k: v for k, v in value.items() if k in db_known})
-            elif isinstance(value, list):
-                changes[key] = tuple(value)
-                if changes[key] == _FORMER_DEFAULTS.get(key):
-                    del changes[key]
-            else:
-                changes[key] = value
-        return replace(s, **changes)
+    def from_dict(cls, data: Mapping[str, Any] | None) -> Settings:
+        """Settings from a stored document of any version, keeping defaults for missing keys."""
+        return from_dict(cls, upgrade("app", data))

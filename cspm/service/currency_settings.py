@@ -11,11 +11,10 @@ import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import get_args
 
 from cspm.core.currency import check_code
 from cspm.core.errors import BadInputError
-from cspm.core.money import KNOWN_SYMBOLS, PLACEMENTS, SEPARATORS, Placement, Separators
+from cspm.core.money import KNOWN_SYMBOLS
 from cspm.core.settings import CurrencySettings, FxRate, Settings
 
 MAX_RATE = 1e6
@@ -23,8 +22,9 @@ CURRENCY_KEYS_HELP = "currency.code, currency.symbol, currency.format, currency.
 
 
 def with_currency_value(settings: Settings, key: str, value: str) -> Settings:
-    """`settings` with one currency.* key set; a code change brings its usual symbol along
-    (unless the symbol had been set to something of the user's own)."""
+    """`settings` with a new currency.code, which brings its usual symbol along (unless the
+    symbol had been set to something of the user's own); the other currency keys are declared
+    settings (`cspm.core.settings.CurrencySettings`) set like any other."""
     cur = settings.currency
     name = key.split(".", 1)[1] if "." in key else ""
     if name == "code":
@@ -37,23 +37,6 @@ def with_currency_value(settings: Settings, key: str, value: str) -> Settings:
         own_symbol = cur.symbol not in (KNOWN_SYMBOLS.get(cur.code, cur.code), cur.code)
         symbol = cur.symbol if own_symbol else KNOWN_SYMBOLS.get(code, code)
         cur = dataclasses.replace(cur, code=code, symbol=symbol)
-    elif name == "symbol":
-        symbol = value.strip()
-        if not 1 <= len(symbol) <= 5:
-            raise BadInputError("currency.symbol needs 1 to 5 characters, e.g. € or CHF.")
-        cur = dataclasses.replace(cur, symbol=symbol)
-    elif name == "format":
-        if value not in PLACEMENTS:
-            raise BadInputError(f"currency.format must be one of {', '.join(PLACEMENTS)}.")
-        placement: Placement = value  # type: ignore[assignment]  # checked above
-        cur = dataclasses.replace(cur, format=placement)
-    elif name == "separators":
-        if value not in SEPARATORS:
-            raise BadInputError(
-                f"currency.separators must be one of {', '.join(get_args(Separators))}."
-            )
-        separators: Separators = value  # type: ignore[assignment]  # checked above
-        cur = dataclasses.replace(cur, separators=separators)
     else:
         raise BadInputError(f"Unknown currency setting '{key}'; use {CURRENCY_KEYS_HELP}.")
     return dataclasses.replace(settings, currency=cur)
@@ -112,9 +95,7 @@ def _with_table(settings: Settings, table: list[FxRate]) -> Settings:
 
 def validate_currency(currency: CurrencySettings) -> None:
     """The checks every save runs (the window edits the whole table at once)."""
-    check_code(currency.code)
-    if not 1 <= len(currency.symbol.strip()) <= 5:
-        raise BadInputError("The currency symbol needs 1 to 5 characters, e.g. € or CHF.")
+    check_code(currency.code)  # the symbol, format and separators: see check_all (declared)
     seen: set[tuple[str, str]] = set()
     for r in currency.rates:
         check_code(r.currency)

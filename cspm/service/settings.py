@@ -19,35 +19,28 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from cspm.core.declared import Declared, check_all, replace_path
 from cspm.core.errors import BadInputError
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 from cspm.core.money import MoneyFormat
-from cspm.core.settings import (
-    UNASSIGNED_TIER,
-    LifecycleWindows,
-    ReadingLimits,
-    Settings,
-    TierBand,
-)
+from cspm.core.setting_keys import DECLARED, PersonalSettings, in_document
+from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
 from cspm.core.tasks import TaskSettings
 from cspm.storage import settings_repo
-from cspm.storage.models import SettingRow
 
 from .changes import Outcome, RowWatch, perform
 from .context import AppContext
 from .currency_settings import (
-    CURRENCY_KEYS_HELP,
     validate_currency,
     with_currency_value,
     with_rates,
     without_rates,
 )
-from .task_settings_edit import TASK_KEYS_HELP, rename_in_tasks, rename_key, set_task_value
-from .tasks import SETTINGS_KEY as TASKS_KEY
+from .personal import get_personal, set_personal
+from .task_settings_edit import rename_in_tasks, rename_key, set_task_value
 
-SCALAR_KEYS = {"date_order": ("month_first", "day_first"), "tier_source": ("arr_bands", "imported")}
-# Word lists set as one comma-separated value ("churned,closed lost,former customer").
-LIST_KEYS = ("churned_statuses", "trial_statuses")
+SPECIAL_KEYS = ("currency.code",)
+"""Declared keys whose change brings more along (a new currency brings its symbol)."""
 
 
 def get_settings(ctx: AppContext) -> Settings:
@@ -66,7 +59,7 @@ def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     return settings
 
 
-SETTINGS_ROWS = (settings_repo.APP_KEY, TASKS_KEY, settings_repo.HEALTH_KEY)
+SETTINGS_ROWS = (settings_repo.APP_KEY, settings_repo.TASKS_KEY, settings_repo.HEALTH_KEY)
 """The settings rows a settings save may write (restored whole by its undo)."""
 
 
@@ -101,70 +94,58 @@ def _validate(settings: Settings) -> None:
         raise BadInputError(f"'{UNASSIGNED_TIER}' is reserved for accounts without ARR.")
     if len({b.min_arr for b in settings.tier_bands}) != len(names):
         raise BadInputError("Two tiers have the same minimum ARR.")
-    for f in dataclasses.fields(LifecycleWindows):
-        if getattr(settings.lifecycle, f.name) < 0:
-            raise BadInputError(f"lifecycle.{f.name} cannot be negative.")
+    check_all(settings, in_document("app"))
     validate_currency(settings.currency)
-    if settings.db.backups_kept < 0 or settings.db.lock_wait_seconds < 0:
-        raise BadInputError("db.backups_kept and db.lock_wait_seconds cannot be negative.")
 
 
-def set_value(ctx: AppContext, key: str, value: str) -> Settings | TaskSettings:
-    """Set one setting by name: date_order, tier_source, lifecycle.*, health.* or tasks.*.
+def set_value(
+    ctx: AppContext, key: str, value: str
+) -> Settings | TaskSettings | HealthConfig | PersonalSettings:
+    """Set one setting by its dotted key (`cspm settings keys` lists them).
 
-    Task keys return the new task settings (that is what the user changed); the others return
-    the app settings.
+    Declared keys are parsed and checked against their declaration (type, range, choices);
+    keys over tables (health.tier.*, tasks.engagement.*, tasks.capacity.max_accounts.*, ...)
+    have their own editors. Returns the document the key belongs to, as saved.
     """
+    declared = DECLARED.get(key)
+    if declared is not None and key not in SPECIAL_KEYS:
+        return _set_declared(ctx, declared, declared.parse(value))
     if key.startswith("tasks."):
         current = load_all(ctx)
         tasks = set_task_value(current.settings, current.tasks, key, value)
         return save_all(ctx, dataclasses.replace(current, tasks=tasks)).tasks
-    settings = get_settings(ctx)
-    if key in SCALAR_KEYS:
-        if value not in SCALAR_KEYS[key]:
-            raise BadInputError(f"{key} must be one of {', '.join(SCALAR_KEYS[key])}.")
-        changes: dict[str, Any] = {key: value}  # checked against SCALAR_KEYS above
-        return save_settings(ctx, dataclasses.replace(settings, **changes))
-    if key in LIST_KEYS:
-        words = tuple(dict.fromkeys(w.strip() for w in value.split(",") if w.strip()))
-        if not words:
-            raise BadInputError(f"{key} needs at least one word, e.g. 'churned,closed lost'.")
-        lists: dict[str, Any] = {key: words}  # checked against LIST_KEYS above
-        return save_settings(ctx, dataclasses.replace(settings, **lists))
     if key.startswith("health."):
         return _set_health(ctx, key.split(".")[1:], value)
     if key.startswith("currency."):
-        return save_settings(ctx, with_currency_value(settings, key, value))
-    if key in ("db.backups_kept", "db.lock_wait_seconds"):
-        name = key.split(".", 1)[1]
-        try:
-            amount: Any = int(value) if name == "backups_kept" else float(value)
-        except ValueError:
-            raise BadInputError(f"{key} needs a number, got '{value}'.") from None
-        db = dataclasses.replace(settings.db, **{name: amount})
-        return save_settings(ctx, dataclasses.replace(settings, db=db))
-    if key.startswith("lifecycle."):
-        name = key.split(".", 1)[1]
-        known = {f.name for f in dataclasses.fields(LifecycleWindows)}
-        if name not in known:
-            raise BadInputError(
-                f"Unknown lifecycle setting '{name}'; known: {', '.join(sorted(known))}."
-            )
-        try:
-            number: Any = float(value) if name.startswith("advocate") else int(value)
-        except ValueError:
-            raise BadInputError(f"{key} needs a number, got '{value}'.") from None
-        lifecycle = dataclasses.replace(settings.lifecycle, **{name: number})
-        return save_settings(ctx, dataclasses.replace(settings, lifecycle=lifecycle))
-    if key.startswith("reading."):
-        return save_settings(ctx, _with_reading_limit(settings, key, value))
-    raise BadInputError(
-        f"Unknown setting '{key}'; use date_order, tier_source, churned_statuses, "
-        "trial_statuses, lifecycle.<window>, reading.<max_unpacked_mb|max_unpack_ratio>, "
-        "health.<prefer_imported|red_below|green_from|mau_trend_days|min_signals|weights.COMPONENT|"
-        f"tier.TIER.COMPONENT>, {CURRENCY_KEYS_HELP}, db.<backups_kept|lock_wait_seconds> "
-        f"or {TASK_KEYS_HELP}."
-    )
+        return save_settings(ctx, with_currency_value(get_settings(ctx), key, value))
+    group = key.partition(".")[0] + "."
+    known = [k for k in DECLARED if k.startswith(group)] if "." in key else []
+    if known:
+        raise BadInputError(f"Unknown setting '{key}'; the {group[:-1]} settings are "
+                            f"{', '.join(known)}.")  # fmt: skip
+    raise BadInputError(f"Unknown setting '{key}'; `cspm settings keys` lists every setting.")
+
+
+def _set_declared(
+    ctx: AppContext, declared: Declared, value: Any
+) -> Settings | TaskSettings | HealthConfig | PersonalSettings:
+    """Store one checked value in the document it belongs to (or the personal file)."""
+    if declared.scope == "personal":
+        set_personal(declared.key, value)
+        return personal_settings()
+    if declared.document == "app":
+        return save_settings(ctx, replace_path(get_settings(ctx), declared.path, value))
+    if declared.document == "health":
+        return save_health_config(ctx, replace_path(health_config(ctx), declared.path, value))
+    current = load_all(ctx)
+    tasks = replace_path(current.tasks, declared.path, value)
+    return save_all(ctx, dataclasses.replace(current, tasks=tasks)).tasks
+
+
+def personal_settings() -> PersonalSettings:
+    """The personal settings as declared (read from this person's file)."""
+    values = {d.path[0]: get_personal(d.key) for d in in_document("personal").values()}
+    return PersonalSettings(**{k: v if isinstance(v, str) else None for k, v in values.items()})
 
 
 def set_rates(ctx: AppContext, rates: Sequence[tuple[str, float]], effective: dt.date) -> Settings:
@@ -175,23 +156,6 @@ def set_rates(ctx: AppContext, rates: Sequence[tuple[str, float]], effective: dt
 def remove_rates(ctx: AppContext, code: str, effective: dt.date | None = None) -> Settings:
     """Remove a currency's rates (or only the one effective from `effective`)."""
     return save_settings(ctx, without_rates(get_settings(ctx), code, effective))
-
-
-def _with_reading_limit(settings: Settings, key: str, value: str) -> Settings:
-    """reading.max_unpacked_mb / reading.max_unpack_ratio: whole numbers of at least 1."""
-    name = key.split(".", 1)[1]
-    known = {f.name for f in dataclasses.fields(ReadingLimits)}
-    if name not in known:
-        raise BadInputError(f"Unknown reading setting '{name}'; known: {', '.join(sorted(known))}.")
-    try:
-        number = int(value)
-    except ValueError:
-        raise BadInputError(f"{key} needs a whole number, got '{value}'.") from None
-    if number < 1:
-        raise BadInputError(f"{key} must be at least 1.")
-    return dataclasses.replace(
-        settings, reading=dataclasses.replace(settings.reading, **{name: number})
-    )
 
 
 def health_config(ctx: AppContext) -> HealthConfig:
@@ -207,7 +171,9 @@ def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
 
 
 def validate_health(config: HealthConfig) -> None:
-    """Refuse weights no score can come from, and bands that overlap."""
+    """Refuse values outside their declared ranges, weights no score can come from, and bands
+    that overlap."""
+    check_all(config, in_document("health"))
     groups: list[tuple[str, HealthWeights]] = [("", config.weights)]
     groups += [(f" for {tier}", w) for tier, w in config.tier_weights.items()]
     for where, w in groups:
@@ -218,12 +184,6 @@ def validate_health(config: HealthConfig) -> None:
             raise BadInputError(f"At least one health weight{where} must be above 0.")
     if not 0 <= config.red_below <= config.green_from <= 100:
         raise BadInputError("Health bands need 0 <= red below <= green from <= 100.")
-    if config.mau_trend_days < 1:
-        raise BadInputError("The usage trend needs a window of at least 1 day.")
-    if not 1 <= config.min_signals <= len(COMPONENTS):
-        raise BadInputError(
-            f"The minimum number of health signals must be between 1 and {len(COMPONENTS)}."
-        )
 
 
 def _number(key: str, value: str) -> float:
@@ -233,28 +193,17 @@ def _number(key: str, value: str) -> float:
         raise BadInputError(f"{key} needs a number, got '{value}'.") from None
 
 
-def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
+def _set_health(ctx: AppContext, parts: list[str], value: str) -> HealthConfig:
+    """health.tier.TIER.COMPONENT (a tier's own weight) and health.tier.TIER defaults."""
     config = health_config(ctx)
     key = "health." + ".".join(parts)
-    if parts == ["prefer_imported"]:
-        if value.lower() not in ("true", "false", "yes", "no", "1", "0"):
-            raise BadInputError(f"{key} must be true or false.")
-        config = dataclasses.replace(config, prefer_imported=value.lower() in ("true", "yes", "1"))
-    elif parts in (["red_below"], ["green_from"], ["mau_trend_days"]):
-        number: dict[str, Any] = {parts[0]: _number(key, value)}
-        config = dataclasses.replace(config, **number)
-    elif parts == ["min_signals"]:
-        if not value.strip().isdigit():
-            raise BadInputError(f"{key} needs a whole number of signals, got '{value}'.")
-        config = dataclasses.replace(config, min_signals=int(value))
-    elif len(parts) == 2 and parts[0] == "weights" and parts[1] in COMPONENTS:
-        weights = dataclasses.replace(config.weights, **{parts[1]: _number(key, value)})
-        config = dataclasses.replace(config, weights=weights)
-    elif len(parts) >= 3 and parts[0] == "tier" and parts[-1] in COMPONENTS:
+    if len(parts) >= 3 and parts[0] == "tier" and parts[-1] in COMPONENTS:
         tier, component = ".".join(parts[1:-1]), parts[-1]
+        as_declared = DECLARED[f"health.weights.{component}"]  # same range, this key's name
+        weight = dataclasses.replace(as_declared, key=key).parse(value)
         tier_weights = dict(config.tier_weights)
         current = tier_weights.get(tier, config.weights)
-        tier_weights[tier] = dataclasses.replace(current, **{component: _number(key, value)})
+        tier_weights[tier] = dataclasses.replace(current, **{component: weight})
         config = dataclasses.replace(config, tier_weights=tier_weights)
     elif len(parts) >= 2 and parts[0] == "tier" and value.casefold() == "defaults":
         tier = ".".join(parts[1:]).casefold()
@@ -266,8 +215,7 @@ def _set_health(ctx: AppContext, parts: list[str], value: str) -> Settings:
         raise BadInputError(
             f"Unknown health setting '{key}'; components are {', '.join(COMPONENTS)}."
         )
-    save_health_config(ctx, config)
-    return get_settings(ctx)
+    return save_health_config(ctx, config)
 
 
 def set_tier_bands(ctx: AppContext, bands: list[tuple[str, float]]) -> Settings:
@@ -294,10 +242,9 @@ class AllSettings:
 
 def load_all(ctx: AppContext) -> AllSettings:
     with ctx.db.session() as s:
-        row = s.get(SettingRow, TASKS_KEY)
         return AllSettings(
             settings_repo.load_settings(s),
-            TaskSettings.from_dict(row.value if row else None),
+            settings_repo.load_tasks(s),
             settings_repo.load_health(s),
         )
 
@@ -329,6 +276,7 @@ def save_all(
     """
     _validate(edited.settings)
     validate_health(edited.health)
+    check_all(edited.tasks, in_document("tasks"))
     final, stored_names = edited, []
     for old, new in renames:
         final, name = _renamed(final, old, new)
@@ -337,7 +285,7 @@ def save_all(
     def write(s: Session) -> None:
         settings_repo.save_settings(s, final.settings)
         settings_repo.save_health(s, final.health)
-        _store_tasks(s, final.tasks)
+        settings_repo.save_tasks(s, final.tasks)
         for name, new in stored_names:
             settings_repo.rename_override_tier(s, name, new)
             _rename_in_segments(s, name, new)
@@ -349,14 +297,6 @@ def save_all(
     )
     _save_rows(ctx, action, write, renames=bool(stored_names))
     return load_all(ctx)
-
-
-def _store_tasks(s: Session, tasks: TaskSettings) -> None:
-    row = s.get(SettingRow, TASKS_KEY)
-    if row is None:
-        s.add(SettingRow(key=TASKS_KEY, value=tasks.to_dict()))
-    else:
-        row.value = tasks.to_dict()
 
 
 def _rename_in_segments(s: Session, old: str, new: str) -> None:

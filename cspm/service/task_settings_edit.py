@@ -101,13 +101,12 @@ TASK_KEYS_HELP = (
 
 
 def set_task_value(settings: Settings, tasks: TaskSettings, key: str, value: str) -> TaskSettings:
-    """`tasks` with one value changed, from a dotted key such as tasks.engagement.SMB.qbr."""
+    """`tasks` with one value of a table changed, from a dotted key such as
+    tasks.engagement.SMB.qbr (the scalar task settings are declared, see `cspm.core.declared`)."""
     rest = key.removeprefix("tasks.")
     templates = cadence_templates(tasks)
     kw: dict[str, Any] = {}
-    if rest in ("horizon_days", "cadence_lead_days"):
-        kw[rest] = _int(key, value)
-    elif rest.startswith("engagement.") and rest.count(".") >= 2:
+    if rest.startswith("engagement.") and rest.count(".") >= 2:
         tier_name, field = rest.removeprefix("engagement.").rsplit(".", 1)
         tier = _tier(settings, tasks, tier_name)
         model = tasks.model_for(tier)
@@ -134,10 +133,6 @@ def _set_capacity(tasks: TaskSettings, key: str, rest: str, value: str) -> Any:
     capacity = tasks.capacity
     templates = cadence_templates(tasks)
     head, _, name = rest.partition(".")
-    if rest == "hours_per_month":
-        return dataclasses.replace(capacity, hours_per_month=_hours(key, value))
-    if rest == "default_task_hours":
-        return dataclasses.replace(capacity, default_task_hours=_hours(key, value))
     if head == "max_accounts" and name in TOUCH_MODELS:
         limit = _int(key, value, words=UNLIMITED_WORDS)
         max_accounts = {**capacity.max_accounts, name: limit or None}

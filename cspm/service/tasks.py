@@ -24,7 +24,7 @@ from cspm.core.tasks import (
     score_tasks,
     sort_tasks,
 )
-from cspm.storage import accounts_repo, tasks_repo
+from cspm.storage import accounts_repo, settings_repo, tasks_repo
 from cspm.storage.models import SettingRow
 from cspm.storage.upsert import put_setting
 
@@ -33,7 +33,6 @@ from .context import AppContext
 from .personal import current_user
 from .portfolio import load_portfolio, resolve_account
 
-SETTINGS_KEY = "tasks"
 GENERATED_KEY = "tasks_generated_for"
 
 
@@ -46,8 +45,7 @@ class TaskChanges:
 
 def task_settings(ctx: AppContext) -> TaskSettings:
     with ctx.db.session() as s:
-        row = s.get(SettingRow, SETTINGS_KEY)
-        return TaskSettings.from_dict(row.value if row else None)
+        return settings_repo.load_tasks(s)
 
 
 

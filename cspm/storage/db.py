@@ -226,6 +226,8 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
             if database.is_sqlite:
                 _refuse_foreign_tables(database)
             upgrade_to_head(engine)
+            if "mode=ro" not in str(parsed.query):
+                _upgrade_settings(database)
         except UnknownRevisionError as exc:
             engine.dispose()
             raise store_errors.newer(database.name, exc.revision) from None
@@ -237,6 +239,15 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             raise BadInputError(f"Cannot open database {database.display_name}: {reason}.") from exc
     return database
+
+
+def _upgrade_settings(database: Database) -> None:
+    """Stamp settings documents written by older versions with the current schema (once: a
+    database whose documents are current only reads three rows)."""
+    from .settings_repo import upgrade_stored
+
+    with database.session() as s:
+        upgrade_stored(s)
 
 
 def _check_file(path: Path, *, read_only_asked: bool) -> None:

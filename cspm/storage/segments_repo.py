@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import settings_repo
 from .models import Segment, SettingRow
 
 SEEDED_KEY = "builtin_segments_seeded"
@@ -95,10 +96,6 @@ def builtin_version(session: Session) -> int:
 
 
 def mark_builtin_version(session: Session, version: int) -> None:
-    row = session.get(SettingRow, VERSION_KEY)
-    if row is None:
-        session.add(SettingRow(key=VERSION_KEY, value=version))
-    else:
-        row.value = version
+    settings_repo.put(session, VERSION_KEY, version)
     if not seeded(session):
         mark_seeded(session)

@@ -1,8 +1,15 @@
-"""Settings, mapping profiles and tier overrides: small tables read and written whole."""
+"""Settings, mapping profiles and tier overrides: small tables read and written whole.
+
+The settings table holds JSON values by key: the three settings documents (app, health, tasks),
+each stamped with its schema version, and a few markers. `get` and `put` are the only way a
+value is read or written (one upsert); `upgrade_stored` brings documents written by older
+versions up to the current schema when a database is opened.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
@@ -11,23 +18,68 @@ from sqlalchemy.orm import Session
 from cspm.core.health import HealthConfig
 from cspm.core.profiles import ProfileDocument
 from cspm.core.settings import Settings
+from cspm.core.settings_upgrade import SCHEMA_VERSION, upgrade, version_of
+from cspm.core.tasks import TaskSettings
 
 from .models import MappingProfile, SettingRow, TierOverride
 
 APP_KEY = "app"
+HEALTH_KEY = "health"
+TASKS_KEY = "tasks"
+DOCUMENT_KEYS: dict[str, str] = {"app": APP_KEY, "health": HEALTH_KEY, "tasks": TASKS_KEY}
+"""Settings document (as `cspm.core.settings_upgrade` names it) -> its row key."""
+
+
+def get(session: Session, key: str) -> Any:
+    """The stored JSON value of a settings row, or None when there is none."""
+    row = session.get(SettingRow, key)
+    return None if row is None else row.value
+
+
+def put(session: Session, key: str, value: Any) -> None:
+    """Store a JSON value under `key` (insert or replace): the one settings upsert."""
+    row = session.get(SettingRow, key)
+    if row is None:
+        session.add(SettingRow(key=key, value=value))
+    else:
+        row.value = value
 
 
 def load_settings(session: Session) -> Settings:
-    row = session.get(SettingRow, APP_KEY)
-    return Settings.from_dict(row.value if row else None)
+    return Settings.from_dict(get(session, APP_KEY))
 
 
 def save_settings(session: Session, settings: Settings) -> None:
-    row = session.get(SettingRow, APP_KEY)
-    if row is None:
-        session.add(SettingRow(key=APP_KEY, value=settings.to_dict()))
-    else:
-        row.value = settings.to_dict()
+    put(session, APP_KEY, settings.to_dict())
+
+
+def load_health(session: Session) -> HealthConfig:
+    return HealthConfig.from_dict(get(session, HEALTH_KEY))
+
+
+def save_health(session: Session, config: HealthConfig) -> None:
+    put(session, HEALTH_KEY, config.to_dict())
+
+
+def load_tasks(session: Session) -> TaskSettings:
+    return TaskSettings.from_dict(get(session, TASKS_KEY))
+
+
+def save_tasks(session: Session, tasks: TaskSettings) -> None:
+    put(session, TASKS_KEY, tasks.to_dict())
+
+
+def upgrade_stored(session: Session) -> list[str]:
+    """Rewrite settings documents stored by older versions in the current schema; the documents
+    upgraded. Only what was stored is kept (plus the version): defaults are not written in, so
+    a later version's better default still reaches settings the user never chose."""
+    upgraded = []
+    for document, key in DOCUMENT_KEYS.items():
+        value = get(session, key)
+        if isinstance(value, dict) and version_of(value) < SCHEMA_VERSION:
+            put(session, key, upgrade(document, value))
+            upgraded.append(document)
+    return upgraded
 
 
 def load_profiles(session: Session) -> dict[str, dict[str, str]]:
@@ -92,34 +144,14 @@ def rename_override_tier(session: Session, old: str, new: str) -> None:
             row.tier = new
 
 
-HEALTH_KEY = "health"
-
-
-def load_health(session: Session) -> HealthConfig:
-    row = session.get(SettingRow, HEALTH_KEY)
-    return HealthConfig.from_dict(row.value if row else None)
-
-
-def save_health(session: Session, config: HealthConfig) -> None:
-    row = session.get(SettingRow, HEALTH_KEY)
-    if row is None:
-        session.add(SettingRow(key=HEALTH_KEY, value=config.to_dict()))
-    else:
-        row.value = config.to_dict()
-
-
 def load_flag(session: Session, key: str) -> bool:
     """A yes/no marker kept in the settings table (absent: no)."""
-    row = session.get(SettingRow, key)
-    return bool(row and row.value)
+    return bool(get(session, key))
 
 
 def save_flag(session: Session, key: str, on: bool) -> None:
     """Set or clear a marker; clearing removes the row, so an unset flag costs nothing."""
-    row = session.get(SettingRow, key)
-    if on and row is None:
-        session.add(SettingRow(key=key, value=True))
-    elif on and row is not None:
-        row.value = True
-    elif row is not None:
+    if on:
+        put(session, key, True)
+    elif (row := session.get(SettingRow, key)) is not None:
         session.delete(row)

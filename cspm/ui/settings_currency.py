@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from cspm.core.money import KNOWN_SYMBOLS, MoneyFormat, compact_one, full_one
 from cspm.core.settings import CurrencySettings, FxRate
 
+from .setting_widgets import add_row, declared, fill_combo
 from .settings_engagement import note
 
 PLACEMENT_LABELS = [
@@ -95,21 +96,19 @@ class CurrencyEditor(QWidget):
         self.symbol = QLineEdit()
         self.symbol.setMaxLength(5)
         self.symbol.setMaximumWidth(80)
-        self.placement = QComboBox()
+        self.code.setToolTip(declared("currency.code").spec.help)
+        self.symbol.setToolTip(declared("currency.symbol").spec.help)
+        self.placement = fill_combo(QComboBox(), "currency.format", dict(PLACEMENT_LABELS))
         self.placement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        for key, label in PLACEMENT_LABELS:
-            self.placement.addItem(label, key)
-        self.separators = QComboBox()
-        for key, label in SEPARATOR_LABELS:
-            self.separators.addItem(label, key)
+        self.separators = fill_combo(QComboBox(), "currency.separators", dict(SEPARATOR_LABELS))
         self.example = QLabel()
         self.example.setObjectName("currency-example")
         portfolio = QGroupBox("Portfolio currency")
         form = QFormLayout(portfolio)
-        form.addRow("Currency code", _left(self.code))
-        form.addRow("Symbol", _left(self.symbol))
-        form.addRow("Amounts are written", _left(self.placement))
-        form.addRow("Separators", _left(self.separators))
+        add_row(form, "currency.code", _left(self.code))
+        add_row(form, "currency.symbol", _left(self.symbol))
+        add_row(form, "currency.format", _left(self.placement))
+        add_row(form, "currency.separators", _left(self.separators))
         form.addRow("Example", self.example)
         form.addRow(
             note(

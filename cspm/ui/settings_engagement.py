@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
 from cspm.core.tasks import TOUCH_MODELS, Cadence, CapacitySettings, TaskSettings
 from cspm.service.task_settings_edit import cadence_templates, with_cadence_days
 
+from .setting_widgets import add_row, bind_spin
+
 TierKeys = list[tuple[str, str]]
 """(saved name, name on screen) per tier: a renamed tier is still filed under its saved name."""
 
@@ -55,7 +57,7 @@ def days_spin(maximum: int = 3650, *, off: str | None = None) -> QSpinBox:
     return spin
 
 
-def hours_spin(maximum: float) -> QDoubleSpinBox:
+def hours_spin(maximum: float = 100) -> QDoubleSpinBox:
     spin = QDoubleSpinBox()
     spin.setRange(0, maximum)
     spin.setDecimals(2)
@@ -139,21 +141,13 @@ class EngagementEditor(QWidget):
             )
         )
 
-        self.horizon_days = days_spin(365)
-        self.horizon_days.setToolTip(
-            "Playbook tasks (kickoff, renewal plan, adoption checks) appear on your list this "
-            "many days before they are due, not earlier."
-        )
-        self.lead_days = days_spin(365)
-        self.lead_days.setToolTip(
-            "Recurring tasks appear this many days before they fall due, so there is time to "
-            "book the meeting."
-        )
+        self.horizon_days = bind_spin(days_spin(), "tasks.horizon_days")
+        self.lead_days = bind_spin(days_spin(), "tasks.cadence_lead_days")
         timing = QGroupBox("When tasks appear")
         timing_form = QFormLayout(timing)
         timing_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        timing_form.addRow("Playbook tasks appear up to", self.horizon_days)
-        timing_form.addRow("Recurring tasks appear", self.lead_days)
+        add_row(timing_form, "tasks.horizon_days", self.horizon_days)
+        add_row(timing_form, "tasks.cadence_lead_days", self.lead_days)
         timing_form.addRow(note("…before their due date."))
 
         self.max_accounts: dict[str, QSpinBox] = {}
@@ -173,15 +167,12 @@ class EngagementEditor(QWidget):
             accounts_form.addRow(model.capitalize(), spin)
         accounts_form.addRow(note("Used to tell when a book is over capacity."))
 
-        self.hours_per_month = hours_spin(744)
+        self.hours_per_month = bind_spin(hours_spin(), "tasks.capacity.hours_per_month")
         self.hours_per_month.setDecimals(0)
         self.hours_per_month.setSingleStep(5)
-        self.hours_per_month.setToolTip(
-            "Hours one CSM has each month for recurring customer work (check-ins, QBRs…)."
-        )
         self.hours_form = QFormLayout()
         self.hours_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        self.hours_form.addRow("Hours per month for this work", self.hours_per_month)
+        add_row(self.hours_form, "tasks.capacity.hours_per_month", self.hours_per_month)
         self.hours_per_task: dict[str, QDoubleSpinBox] = {}
         time_box = QGroupBox("A CSM's time")
         time_lay = QVBoxLayout(time_box)
@@ -221,7 +212,7 @@ class EngagementEditor(QWidget):
             self.hours_form.removeRow(1)
         self.hours_per_task = {}
         for cadence in self.kinds:
-            spin = hours_spin(100)
+            spin = bind_spin(hours_spin(), "tasks.capacity.default_task_hours")
             spin.setValue(capacity.task_hours(cadence.kind))
             spin.setToolTip(f"Hours one {cadence.label} takes you, preparation included.")
             self.hours_per_task[cadence.kind] = spin

@@ -13,7 +13,6 @@ import dataclasses
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -32,30 +31,23 @@ from PySide6.QtWidgets import (
 
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 
+from . import setting_widgets as declared_widgets
+from .setting_widgets import add_row, bind_spin, check_box
 from .settings_engagement import TierKeys, days_spin, fit_rows, note
 
 COMPONENT_TEXT: dict[str, tuple[str, str]] = {
-    "seat_utilization": (
-        "Seat use",
-        "Active seats ÷ purchased seats; using 80% or more of the seats counts as fully healthy.",
-    ),
-    "mau_trend": (
-        "Usage trend",
-        "Change in monthly active users over the trend window: flat is fair, growth scores best.",
-    ),
-    "nps": ("NPS", "The latest NPS answer: promoters score high, detractors low."),
-    "open_tickets": ("Open tickets", "Fewer open support tickets is healthier; 10 or more is 0."),
-    "interaction": (
-        "Last contact",
-        "Days since the last interaction: within two weeks is best, 90 days or more is 0.",
-    ),
-    "unpaid_invoices": ("Unpaid invoices", "Unpaid amount compared with ARR; none is best."),
+    c: (
+        declared_widgets.label(f"health.weights.{c}"),
+        declared_widgets.help_of(f"health.weights.{c}"),
+    )
+    for c in COMPONENTS
 }
+"""Component -> (label, explanation), from the weights' declarations."""
 
 
-def weight_spin() -> QDoubleSpinBox:
-    spin = QDoubleSpinBox()
-    spin.setRange(0, 100)
+def weight_spin(component: str = COMPONENTS[0]) -> QDoubleSpinBox:
+    """A weight: the declared range of the component's weight (its help as the tooltip)."""
+    spin = bind_spin(QDoubleSpinBox(), f"health.weights.{component}")
     spin.setDecimals(2)
     spin.setSingleStep(0.05)
     spin.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -73,9 +65,8 @@ class OverrideRow:
         self.key = key
         self.spins: dict[str, QDoubleSpinBox] = {}
         for c in COMPONENTS:
-            spin = weight_spin()
+            spin = weight_spin(c)
             spin.setValue(getattr(weights, c))
-            spin.setToolTip(COMPONENT_TEXT[c][1])
             self.spins[c] = spin
 
     def weights(self) -> HealthWeights:
@@ -104,8 +95,7 @@ class HealthEditor(QWidget):
         for r, c in enumerate(COMPONENTS):
             label = QLabel(COMPONENT_TEXT[c][0])
             label.setToolTip(COMPONENT_TEXT[c][1])
-            spin = weight_spin()
-            spin.setToolTip(COMPONENT_TEXT[c][1])
+            spin = weight_spin(c)
             spin.valueChanged.connect(self._show_shares)
             share = QLabel()
             share.setStyleSheet("color: #607d8b;")
@@ -115,36 +105,21 @@ class HealthEditor(QWidget):
             grid.addWidget(share, r, 2)
         grid.setColumnStretch(2, 1)
 
-        self.red_below = QSpinBox()
-        self.green_from = QSpinBox()
+        self.red_below = bind_spin(QSpinBox(), "health.red_below")
+        self.green_from = bind_spin(QSpinBox(), "health.green_from")
         for band in (self.red_below, self.green_from):
-            band.setRange(0, 100)
             band.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.red_below.setToolTip("Scores under this are red: the account needs attention.")
-        self.green_from.setToolTip("Scores from this up are green; in between is amber.")
-        self.prefer_imported = QCheckBox("Use the CRM's health score when the file has one")
-        self.prefer_imported.setToolTip(
-            "The CRM's score may know things the spreadsheet does not; untick to always use "
-            "the score computed from these weights."
-        )
-        self.trend_days = days_spin(365)
-        self.trend_days.setMinimum(1)
-        self.trend_days.setToolTip("The usage trend compares active users with this many days ago.")
-        self.min_signals = QSpinBox()
-        self.min_signals.setRange(1, len(COMPONENTS))
-        self.min_signals.setSuffix(" signals")
+        self.prefer_imported = check_box("health.prefer_imported")
+        self.trend_days = bind_spin(days_spin(), "health.mau_trend_days")
+        self.min_signals = bind_spin(QSpinBox(), "health.min_signals")
         self.min_signals.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.min_signals.setToolTip(
-            "An account with fewer signals than this gets no computed score ('not enough "
-            "data'): one stale date alone would otherwise score 0 and look at risk."
-        )
         bands = QGroupBox("Colours and sources")
         form = QFormLayout(bands)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Red below", self.red_below)
-        form.addRow("Green from", self.green_from)
-        form.addRow("Usage trend over", self.trend_days)
-        form.addRow("Score needs at least", self.min_signals)
+        add_row(form, "health.red_below", self.red_below)
+        add_row(form, "health.green_from", self.green_from)
+        add_row(form, "health.mau_trend_days", self.trend_days)
+        add_row(form, "health.min_signals", self.min_signals)
         form.addRow(self.prefer_imported)
 
         self.table = QTableWidget(0, 1 + len(COMPONENTS))

@@ -41,6 +41,7 @@ from cspm.service.settings import AllSettings, load_all, save_all
 
 from .busy import run
 from .segments_view import message_of
+from .setting_widgets import add_row, bind_spin, fill_combo
 from .settings_currency import CurrencyEditor
 from .settings_database import DatabasePanel
 from .settings_engagement import EngagementEditor, TierKeys, note
@@ -120,9 +121,7 @@ class SettingsView(QWidget):
         tier_buttons.addWidget(self.add_tier_button)
         tier_buttons.addWidget(self.remove_tier_button)
         tier_buttons.addStretch(1)
-        self.tier_source = QComboBox()
-        for key, label in TIER_SOURCES:
-            self.tier_source.addItem(label, key)
+        self.tier_source = fill_combo(QComboBox(), "tier_source", dict(TIER_SOURCES))
         tiers = QGroupBox("Tiers")
         tiers_lay = QVBoxLayout(tiers)
         tiers_lay.addWidget(self.tier_table)
@@ -135,34 +134,29 @@ class SettingsView(QWidget):
             )
         )
         source_form = QFormLayout()
-        source_form.addRow("Tier comes from", self.tier_source)
+        add_row(source_form, "tier_source", self.tier_source)
         tiers_lay.addLayout(source_form)
 
         # lifecycle
-        self.onboarding_days = self._days()
-        self.renewal_days = self._days()
-        self.adoption_days = self._days()
-        self.advocate_nps = QDoubleSpinBox()
-        self.advocate_nps.setRange(0, 10)
+        self.onboarding_days = bind_spin(QSpinBox(), "lifecycle.onboarding_days")
+        self.renewal_days = bind_spin(QSpinBox(), "lifecycle.renewal_days")
+        self.adoption_days = bind_spin(QSpinBox(), "lifecycle.adoption_days")
+        self.advocate_nps = bind_spin(QDoubleSpinBox(), "lifecycle.advocate_nps")
         self.advocate_nps.setDecimals(1)
-        self.advocate_health = QDoubleSpinBox()
-        self.advocate_health.setRange(0, 100)
+        self.advocate_health = bind_spin(QDoubleSpinBox(), "lifecycle.advocate_health")
         self.advocate_health.setDecimals(0)
         lifecycle = QGroupBox("Lifecycle stages")
         form = QFormLayout(lifecycle)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
-        form.addRow("Onboarding: contract started within the last", self.onboarding_days)
-        form.addRow("Renewal: renewal date within the next", self.renewal_days)
-        form.addRow("Adoption: contract started within the last", self.adoption_days)
-        form.addRow("Advocate: NPS at least", self.advocate_nps)
-        form.addRow("… and health score at least", self.advocate_health)
+        for name in ("onboarding_days", "renewal_days", "adoption_days"):
+            add_row(form, f"lifecycle.{name}", getattr(self, name))
+        add_row(form, "lifecycle.advocate_nps", self.advocate_nps)
+        add_row(form, "lifecycle.advocate_health", self.advocate_health)
 
         # reading files
-        self.date_order = QComboBox()
-        for key, label in DATE_ORDERS:
-            self.date_order.addItem(label, key)
+        self.date_order = fill_combo(QComboBox(), "date_order", dict(DATE_ORDERS))
         reading = QGroupBox("Reading files")
-        QFormLayout(reading).addRow("Ambiguous dates are read", self.date_order)
+        add_row(QFormLayout(reading), "date_order", self.date_order)
 
         self.engagement = EngagementEditor()
         self.health = HealthEditor()
@@ -208,13 +202,6 @@ class SettingsView(QWidget):
         self.tabs.currentChanged.connect(self._sync_tiers)
         self.database.database_requested.connect(self.database_requested)
         self.refresh()
-
-    @staticmethod
-    def _days() -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(0, 3650)
-        spin.setSuffix(" days")
-        return spin
 
     # -- loading --
     @Slot()

@@ -1,9 +1,9 @@
 """`TaskSettings`: everything that decides which tasks exist, when they are due and how they rank.
 
-One frozen dataclass with defaults, kept by storage inside the settings document via
-`to_dict()` / `from_dict()`. A stored list of playbooks or engagement models replaces the
-defaults as a whole (a user who deleted a default step must not see it come back); a missing key
-keeps the default.
+One frozen dataclass with defaults, kept by storage as one document via `to_dict()` /
+`from_dict()` (the generic reader and writer of `cspm.core.declared`). A stored list of
+playbooks or engagement models replaces the defaults as a whole (a user who deleted a default
+step must not see it come back); a missing key keeps the default.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from cspm.core.declared import from_dict, setting, to_dict
 from cspm.core.errors import BadInputError
+from cspm.core.settings_upgrade import SCHEMA_VERSION, VERSION_KEY, upgrade
 from cspm.core.tasks.models import (
     CapacitySettings,
     EngagementModel,
@@ -40,8 +42,24 @@ class TaskSettings:
     weights: PriorityWeights = field(default_factory=PriorityWeights)
     capacity: CapacitySettings = field(default_factory=CapacitySettings)
     default_model: EngagementModel = TECH_TOUCH
-    horizon_days: int = 30
-    cadence_lead_days: int = 7
+    horizon_days: int = setting(
+        30,
+        label="Playbook tasks appear up to",
+        help="Playbook tasks (kickoff, renewal plan, adoption checks) appear on your list this "
+        "many days before they are due, not earlier.",
+        min=0,
+        max=365,
+        unit="days",
+    )
+    cadence_lead_days: int = setting(
+        7,
+        label="Recurring tasks appear",
+        help="Recurring tasks appear this many days before they fall due, so there is time to "
+        "book the meeting.",
+        min=0,
+        max=365,
+        unit="days",
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "engagement", MappingProxyType(dict(self.engagement)))
@@ -58,35 +76,11 @@ class TaskSettings:
         return self.engagement.get(tier, self.default_model)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "engagement": {t: m.to_dict() for t, m in self.engagement.items()},
-            "playbooks": [s.to_dict() for s in self.playbooks],
-            "weights": self.weights.to_dict(),
-            "capacity": self.capacity.to_dict(),
-            "default_model": self.default_model.to_dict(),
-            "horizon_days": self.horizon_days,
-            "cadence_lead_days": self.cadence_lead_days,
-        }
+        """The stored document (stamped with the schema version)."""
+        return {**to_dict(self), VERSION_KEY: SCHEMA_VERSION}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> TaskSettings:
-        """Settings from a stored document; defaults for whatever it lacks, unknown keys ignored."""
-        if not data:
-            return cls()
-        kw: dict[str, Any] = {}
-        if "engagement" in data:
-            kw["engagement"] = {
-                str(t): EngagementModel.from_dict(m) for t, m in data["engagement"].items()
-            }
-        if "playbooks" in data:
-            kw["playbooks"] = tuple(PlaybookStep.from_dict(s) for s in data["playbooks"])
-        if "weights" in data:
-            kw["weights"] = PriorityWeights.from_dict(data["weights"])
-        if "capacity" in data:
-            kw["capacity"] = CapacitySettings.from_dict(data["capacity"])
-        if "default_model" in data:
-            kw["default_model"] = EngagementModel.from_dict(data["default_model"])
-        for key in ("horizon_days", "cadence_lead_days"):
-            if key in data:
-                kw[key] = int(data[key])
-        return cls(**kw)
+        """Settings from a stored document of any version; defaults for whatever it lacks,
+        unknown keys ignored."""
+        return from_dict(cls, upgrade("tasks", data))

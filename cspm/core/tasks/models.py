@@ -1,10 +1,11 @@
 """The building blocks of task settings: cadences, engagement models, playbook steps, weights.
 
-Every class is a frozen dataclass with defaults so core code takes settings as plain arguments,
-and each has `to_dict()` / `from_dict()` producing JSON-safe documents: storage keeps all task
-settings in the settings document, and `from_dict` keeps defaults for anything a stored document
-lacks, so adding a setting never needs a migration. Invalid values raise `BadInputError` at
-construction, so a bad settings edit is refused before any task is generated from it.
+Every class is a frozen dataclass with defaults so core code takes settings as plain arguments;
+storage keeps all task settings in one document through the generic `cspm.core.declared`
+reader and writer, which keep defaults for anything a stored document lacks, so adding a setting
+never needs a migration. Scalar settings are declared with `setting(...)` (range, label,
+help). Invalid values raise `BadInputError` at construction, so a bad settings edit is refused
+before any task is generated from it.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar
 
+from cspm.core.declared import setting
 from cspm.core.errors import BadInputError
 from cspm.core.fields import DATE_FIELDS
 
@@ -31,12 +33,6 @@ TriggerKind = Literal["segment", "stage"]
 CADENCE_PREFIX = "cadence:"
 
 _T = TypeVar("_T")
-
-
-def _known(cls: type, data: Mapping[str, Any]) -> dict[str, Any]:
-    """The keys of `data` that are fields of `cls` (keys from newer versions are ignored)."""
-    names = {f.name for f in fields(cls)}
-    return {k: v for k, v in data.items() if k in names}
 
 
 def _frozen_map(data: Mapping[str, _T]) -> Mapping[str, _T]:
@@ -81,26 +77,6 @@ class Cadence:
     def template_id(self) -> str:
         return CADENCE_PREFIX + self.kind
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "label": self.label,
-            "every_days": self.every_days,
-            "base_priority": self.base_priority,
-            "description": self.description,
-            "completed_by": list(self.completed_by),
-            "data_fields": list(self.data_fields),
-            "requires_flag": self.requires_flag,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Cadence:
-        kw = _known(cls, data)
-        for key in ("completed_by", "data_fields"):
-            if key in kw:
-                kw[key] = tuple(kw[key])
-        return cls(**kw)
-
 
 @dataclass(frozen=True)
 class EngagementModel:
@@ -117,16 +93,6 @@ class EngagementModel:
         kinds = [c.kind for c in self.cadences]
         if len(set(kinds)) != len(kinds):
             raise BadInputError(f"An engagement model repeats a cadence kind: {kinds}.")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"touch_model": self.touch_model, "cadences": [c.to_dict() for c in self.cadences]}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> EngagementModel:
-        kw = _known(cls, data)
-        if "cadences" in kw:
-            kw["cadences"] = tuple(Cadence.from_dict(c) for c in kw["cadences"])
-        return cls(**kw)
 
 
 @dataclass(frozen=True)
@@ -171,34 +137,18 @@ class PlaybookStep:
             )
         _check_priority(self.base_priority, self.id)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "trigger_kind": self.trigger_kind,
-            "trigger": self.trigger,
-            "title": self.title,
-            "description": self.description,
-            "due_from": self.due_from,
-            "due_offset_days": self.due_offset_days,
-            "base_priority": self.base_priority,
-            "tiers": list(self.tiers),
-            "outlives_trigger": self.outlives_trigger,
-            "for_churned": self.for_churned,
-            "covered_by": list(self.covered_by),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PlaybookStep:
-        kw = _known(cls, data)
-        for key in ("tiers", "covered_by"):
-            if key in kw:
-                kw[key] = tuple(kw[key])
-        return cls(**kw)
-
 
 def _check_priority(value: float, what: str) -> None:
     if not 0 <= value <= 100:
         raise BadInputError(f"{what}: base priority must be between 0 and 100, not {value}.")
+
+
+def _weight(default: float, label: str, help: str) -> Any:
+    return setting(default, label=label, help=help + " Weights are divided by their sum.", min=0)
+
+
+def _share(default: float, label: str, help: str) -> Any:
+    return setting(default, label=label, help=help, min=0, max=1)
 
 
 @dataclass(frozen=True)
@@ -209,26 +159,25 @@ class PriorityWeights:
     they need not add up to 1. The *_share settings mix each component's two signals.
     """
 
-    value: float = 0.30
-    risk: float = 0.30
-    urgency: float = 0.25
-    base: float = 0.15
-    potential_share: float = 0.25  # of value: potential ARR percentile vs ARR percentile
-    trend_share: float = 0.30  # of risk: health drop since last import vs low health
-    renewal_share: float = 0.30  # of urgency: renewal proximity vs task due date
+    value: float = _weight(0.30, "Value", "Weight of the account's value (ARR and potential).")
+    risk: float = _weight(0.30, "Risk", "Weight of the account's risk (low or falling health).")
+    urgency: float = _weight(0.25, "Urgency", "Weight of urgency (renewal near, task due).")
+    base: float = _weight(0.15, "Task importance", "Weight of the task's own base priority.")
+    potential_share: float = _share(
+        0.25, "Potential share of value", "Of value: potential ARR percentile vs ARR percentile."
+    )
+    trend_share: float = _share(
+        0.30, "Trend share of risk", "Of risk: health drop since the last import vs low health."
+    )
+    renewal_share: float = _share(
+        0.30, "Renewal share of urgency", "Of urgency: renewal proximity vs task due date."
+    )
 
     def __post_init__(self) -> None:
         for f in fields(self):
             v = getattr(self, f.name)
             if v < 0 or (f.name.endswith("_share") and v > 1):
                 raise BadInputError(f"Priority weight {f.name} = {v} is out of range.")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> PriorityWeights:
-        return cls(**{k: float(v) for k, v in _known(cls, data).items()})
 
 
 def _default_max_accounts() -> Mapping[str, int | None]:
@@ -251,8 +200,22 @@ class CapacitySettings:
 
     max_accounts: Mapping[str, int | None] = field(default_factory=_default_max_accounts)
     hours_per_task: Mapping[str, float] = field(default_factory=_default_hours_per_task)
-    default_task_hours: float = 1.0
-    hours_per_month: float = 70.0
+    default_task_hours: float = setting(
+        1.0,
+        label="Hours per other task",
+        help="Hours a cadence task of a kind without its own hours takes.",
+        min=0,
+        max=100,
+        unit="h",
+    )
+    hours_per_month: float = setting(
+        70.0,
+        label="Hours per month for this work",
+        help="Hours one CSM has each month for recurring customer work (check-ins, QBRs…).",
+        min=0,
+        max=744,
+        unit="h",
+    )
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "max_accounts", _frozen_map(self.max_accounts))
@@ -268,22 +231,3 @@ class CapacitySettings:
 
     def task_hours(self, kind: str) -> float:
         return float(self.hours_per_task.get(kind, self.default_task_hours))
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "max_accounts": dict(self.max_accounts),
-            "hours_per_task": dict(self.hours_per_task),
-            "default_task_hours": self.default_task_hours,
-            "hours_per_month": self.hours_per_month,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> CapacitySettings:
-        kw = _known(cls, data)
-        if "max_accounts" in kw:
-            kw["max_accounts"] = {
-                str(k): (None if v is None else int(v)) for k, v in kw["max_accounts"].items()
-            }
-        if "hours_per_task" in kw:
-            kw["hours_per_task"] = {str(k): float(v) for k, v in kw["hours_per_task"].items()}
-        return cls(**kw)
