@@ -267,6 +267,60 @@ def account_trend(
     return fig
 
 
+def _line(ax: Axes, frame: pd.DataFrame, column: str, colour: str, label: str) -> bool:
+    """Plot `column` against `as_of` with its last value written at the end; False if empty."""
+    if column not in frame.columns:
+        return False
+    values = pd.to_numeric(frame[column], errors="coerce")
+    ok = values.notna().to_numpy()
+    if not ok.any():
+        return False
+    when = pd.to_datetime(frame["as_of"]).to_numpy()[ok]
+    vals = plottable(values[ok])
+    ax.plot(when, vals, color=colour, linewidth=1.8, marker="o", markersize=3, label=label)
+    ax.annotate(f"{vals[-1]:,.0f}", (when[-1], vals[-1]), xytext=(0, 6),
+                textcoords="offset points", ha="right", fontsize=FONT, color=INK)  # fmt: skip
+    return True
+
+
+def usage_trend(history: pd.DataFrame, *, size: tuple[float, float] = (7.2, 2.3)) -> Figure:
+    """The customer's usage across the year: monthly active users, and seats in use against
+    seats purchased, side by side (no money, no health score: words say that)."""
+    fig = new_figure(size)
+    ax_users, ax_seats = fig.subplots(1, 2)
+    for ax in (ax_users, ax_seats):
+        _style(ax)
+    _title(ax_users, "Monthly active users")
+    _title(ax_seats, "Seats in use")
+    frame = history.copy() if history is not None else pd.DataFrame()
+    if "as_of" not in frame.columns or frame.empty:
+        _empty(ax_users, "No history yet")
+        _empty(ax_seats, "No history yet")
+        return fig
+    for ax, drawn in (
+        (ax_users, _line(ax_users, frame, "mau", MONEY, "Active users")),
+        (ax_seats, _line(ax_seats, frame, "seats_active", COUNT, "In use")),
+    ):
+        if drawn:
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+            _date_axis(ax)
+        else:
+            _empty(ax, "Not recorded")
+    if (
+        "seats_purchased" in frame.columns
+        and pd.to_numeric(frame["seats_purchased"], errors="coerce").notna().any()
+    ):
+        bought = pd.to_numeric(frame["seats_purchased"], errors="coerce")
+        ok = bought.notna().to_numpy()
+        when = pd.to_datetime(frame["as_of"]).to_numpy()[ok]
+        ax_seats.step(when, plottable(bought[ok]), where="post", color=MUTED, linewidth=1.2,
+                      linestyle="--", label="Purchased")  # fmt: skip
+        ax_seats.set_ylim(bottom=0, top=float(bought.max()) * 1.15 or 1.0)
+        ax_seats.legend(fontsize=FONT - 0.5, frameon=False, loc="lower left")
+    return fig
+
+
 def stacked_arr_over_time(
     periods: Sequence[str],
     series: Mapping[str, Sequence[float]],
