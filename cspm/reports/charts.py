@@ -44,13 +44,6 @@ FONT = 8.0
 TITLE = 9.5
 
 
-def money_label(value: float | None, money: MoneyFormat = USD) -> str:
-    """Short money text for axes and labels: $950, $12.4K, $1.3M (the app's compact form)."""
-    if value is None or not np.isfinite(value):
-        return ""
-    return compact_one(float(value), money)
-
-
 PLOT_LIMIT = 1e15
 """Amounts are drawn clipped to +-this (labels still quote the true amount): matplotlib's
 layout overflows to inf near 1e308, and no real portfolio comes near."""
@@ -63,7 +56,8 @@ def plottable(values: object, *, missing: float = np.nan) -> np.ndarray:
 
 
 def _money_axis(money: MoneyFormat) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: money_label(v, money))
+    """Axis ticks in the app's one compact form ($950, $12.4K, $1.3M; cspm.core.money)."""
+    return FuncFormatter(lambda v, _pos: compact_one(v, money))
 
 
 def new_figure(size: tuple[float, float]) -> Figure:
@@ -125,7 +119,7 @@ def _hbars(
     span = (high - low) or 1.0
     ax.set_xlim(low - (span * 0.02 if low < 0 else 0.0), high + span * 0.18)
     for yi, v, shown in zip(y, vals, labels_of, strict=True):
-        text = money_label(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
+        text = compact_one(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
         x = max(float(v), 0.0) + span * 0.015
         ax.text(x, float(yi), text, va="center", fontsize=FONT, color=INK)
     return fig
@@ -238,7 +232,7 @@ def account_trend(
         low = min(0.0, float(arr.min()))
         ax_arr.set_ylim(low, float(arr.max()) * 1.15 or 1.0)
         last = float(arr[ok].iloc[-1])
-        ax_arr.annotate(money_label(last, money), (when[ok][-1], arr[ok].iloc[-1]),
+        ax_arr.annotate(compact_one(last, money), (when[ok][-1], arr[ok].iloc[-1]),
                         xytext=(0, 6), textcoords="offset points", ha="right",
                         fontsize=FONT, color=INK)  # fmt: skip
         _date_axis(ax_arr)
