@@ -42,6 +42,14 @@ def _last(history: pd.DataFrame, column: str) -> float | None:
     return float(values.iloc[-1]) if len(values) else None
 
 
+def _renewal_note(account: QbrAccount) -> str:
+    """No countdown and no "overdue": a date in the past is simply the date on record."""
+    if account.renewal_date is None:
+        return "not set"
+    days = account.days_to_renewal
+    return "date on record" if days is not None and days < 0 else "your subscription renews"
+
+
 def tiles(account: QbrAccount) -> str:
     word = health_word(account.health_score, account.red_below, account.green_from)
     band = WORD_BAND.get(word, "")
@@ -73,7 +81,7 @@ def tiles(account: QbrAccount) -> str:
             f"{account.renewal_date.day} {account.renewal_date:%b %Y}"
             if account.renewal_date
             else "–",
-            "your subscription renews" if account.renewal_date else "not set",
+            _renewal_note(account),
         ),
     ]
     return (
@@ -117,26 +125,33 @@ def quarters_table(account: QbrAccount) -> str:
     hist["quarter"] = (when.dt.year.astype(str) + " Q" + when.dt.quarter.astype(str)).to_numpy()
     last = hist.iloc[np.argsort(when.to_numpy(), kind="stable")]
     last = last.drop_duplicates("quarter", keep="last").tail(MAX_QUARTERS)
+    columns = [  # (heading, column, width, as text); a column no quarter has is left out
+        ("Monthly active users", "mau", 28, lambda v: f"{v:,.0f}"),
+        ("Seats in use", "seats_active", 26, lambda v: f"{v:,.0f}"),
+        ("Health", "health_score", 24,
+         lambda v: health_word(v, account.red_below, account.green_from).capitalize()),
+    ]  # fmt: skip
+    shown = [
+        c for c in columns
+        if c[1] in last.columns and pd.to_numeric(last[c[1]], errors="coerce").notna().any()
+    ]  # fmt: skip
+    if not shown:
+        return h._muted("No usage figures recorded yet.")
     rows = []
     for rec in last.to_dict("records"):
-        mau = pd.to_numeric(pd.Series([rec.get("mau")]), errors="coerce").iloc[0]
-        seats = pd.to_numeric(pd.Series([rec.get("seats_active")]), errors="coerce").iloc[0]
-        score = pd.to_numeric(pd.Series([rec.get("health_score")]), errors="coerce").iloc[0]
-        word = health_word(None if pd.isna(score) else float(score), account.red_below,
-                           account.green_from)  # fmt: skip
-        rows.append(
-            [
-                h.esc(rec["quarter"]),
-                "–" if pd.isna(mau) else f"{mau:,.0f}",
-                "–" if pd.isna(seats) else f"{seats:,.0f}",
-                h.esc(word.capitalize() or "–"),
-            ]
-        )
-    return h._list_table(
-        ["Quarter", "Monthly active users", "Seats in use", "Health"],
-        rows,
-        ["22%", "28%", "26%", "24%"],
-    )
+        row = [h.esc(rec["quarter"])]
+        for _, col, _, text in shown:
+            v = pd.to_numeric(pd.Series([rec.get(col)]), errors="coerce").iloc[0]
+            row.append("–" if pd.isna(v) else h.esc(text(float(v))))
+        rows.append(row)
+    head = ["Quarter", *(c[0] for c in shown)]
+    first = 100 - sum(c[2] for c in shown)
+    return h._list_table(head, rows, [f"{first}%", *(f"{c[2]}%" for c in shown)])
+
+
+def no_history() -> str:
+    note = "Usage charts appear once a few months of figures are on record."
+    return f'<p style="margin-top:8px;">{h._muted(note)}</p>'
 
 
 def section_parts(account: QbrAccount, generated_on: datetime.date, chart: str) -> list[str]:
@@ -165,8 +180,11 @@ def agenda_items(account: QbrAccount, generated_on: datetime.date) -> list[str]:
         "Your goals for the next quarter, and how we will measure them",
     ]
     renewal = account.renewal_date
-    if renewal is not None and 0 <= (renewal - generated_on).days <= 183:
+    days = None if renewal is None else (renewal - generated_on).days
+    if renewal is not None and days is not None and 0 <= days <= 183:
         items.append(f"Your renewal on {long_date(renewal)}: timeline and next steps")
+    elif renewal is not None and days is not None and -90 <= days < 0:
+        items.append(f"Your renewal (dated {long_date(renewal)}): where we stand")
     items += ["Actions, owners and dates", "Date of our next review"]
     return items
 

@@ -96,6 +96,9 @@ def _chart_png(account: QbrAccount, audience: Audience, width_in: float) -> byte
         return None
     size = (width_in, CHART_HEIGHT_IN)
     if audience == "customer":
+        usage = [c for c in ("mau", "seats_active") if c in history.columns]
+        if not usage or not history[usage].notna().to_numpy().any():
+            return None  # two empty panels say less than the sentence that replaces them
         fig = usage_trend(history, size=size)
     else:
         fig = account_trend(history, size=size, money=account.money,
@@ -111,11 +114,10 @@ def section_html(
 ) -> tuple[str, bytes | None]:
     """The section's HTML and the PNG of its trend chart (referenced as `chart`), if any."""
     png = _chart_png(account, audience, content_width_in)
-    chart = (
-        h.image("chart", content_width_in * CSS_DPI, CHART_HEIGHT_IN * CSS_DPI)
-        if png
-        else h.no_history()
-    )
+    if png:
+        chart = h.image("chart", content_width_in * CSS_DPI, CHART_HEIGHT_IN * CSS_DPI)
+    else:
+        chart = customer.no_history() if audience == "customer" else h.no_history()
     if audience == "customer":
         return "".join(customer.section_parts(account, generated_on, chart)), png
     parts = [

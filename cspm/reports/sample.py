@@ -259,6 +259,13 @@ def sample_qbr_account(
         ),
         renewal_date=renewal,
         days_to_renewal=64,
+        subscription=[
+            ("Plan", "Enterprise"),
+            ("Annual subscription", f"${arr[-1]:,.0f}"),
+            ("Seats purchased", "420"),
+            ("Customer since", "26 January 2023"),
+            ("Renewal date", f"{renewal.day} {renewal:%B %Y}"),
+        ],
         segments=[
             ("Renewal in next 90 days", ["renewal_date 2027-01-26 is within 90 days"]),
             ("Health falling", ["health_score fell 11 points in 3 months (79 -> 68)"]),
