@@ -255,6 +255,8 @@ def sample_qbr_account(
                 "arr": arr,
                 "health_score": health,
                 "mau": np.round(rng.normal(340, 20, 12)),
+                "seats_active": np.minimum(np.round(np.linspace(300, 356, 12)), 420),
+                "seats_purchased": np.full(12, 420.0),
             }
         ),
         renewal_date=renewal,

@@ -90,7 +90,7 @@ def test_internal_pack_keeps_the_review(demo: AppContext, tmp_path: Path) -> Non
     assert "Segments and why" in text and detail.segments[0][0] in text
     first_task = list_tasks(demo).query("account_key == @key")["title"].iloc[0]
     assert first_task in text
-    assert "internal review" in text
+    assert "internal review, not for sending" in text and "internal review" in text
     assert "portfolio demo.sqlite3" in text  # named by file name ...
     assert "sqlite:" not in text and str(tmp_path) not in text  # ... never by URL or path
 
