@@ -12,8 +12,9 @@ from `charts` as PNG images; ruled note lines are drawn with QPainter. Works for
 
 Qt's text layout and fonts need a QGuiApplication (not a window, not a display): when none
 exists (the command line), `ensure_gui_application` creates one, once, on the "offscreen"
-platform unless QT_QPA_PLATFORM names another. Measured: about 2 ms to create it and 4 ms for
-the first layout (font database), beside ~70 ms to import QtGui, on Linux; a PDF needs no
+platform unless QT_QPA_PLATFORM names another. Measured (benchmarks/bench_qbr_pack.py, Linux,
+busy 2-core machine): 2-6 ms to create it and 4-18 ms for the first layout (font database),
+beside 70-180 ms to import QtGui and ~0.4 s per account to lay out and chart; a PDF needs no
 screen, so the window system is never contacted (no X connection over ssh, no window flash).
 """
 
