@@ -95,12 +95,22 @@ def main() -> int:
             sample_qbr_account(TODAY),
             sample_qbr_account(TODAY, seed=5, name="Acme Analytics Inc."),
         ]
-        pdf = write_qbr_pdf(
-            work / "qbr.pdf", accounts, page_size=args.page_size, generated_on=TODAY
-        )
-        qbr_png = args.out / "report_qbr_page1.png"
-        pdf_page_png(pdf, qbr_png, dpi=90)
-        print(f"wrote {qbr_png.relative_to(ROOT) if qbr_png.is_relative_to(ROOT) else qbr_png}")
+        for audience, png_name in (
+            ("customer", "report_qbr_page1.png"),
+            ("internal", "report_qbr_internal_page1.png"),
+        ):
+            pdf = write_qbr_pdf(
+                work / f"qbr-{audience}.pdf",
+                accounts,
+                audience=audience,  # type: ignore[arg-type]
+                portfolio="demo.sqlite3",
+                page_size=args.page_size,
+                generated_on=TODAY,
+            )
+            qbr_png = args.out / png_name
+            pdf_page_png(pdf, qbr_png, dpi=90)
+            shown_png = qbr_png.relative_to(ROOT) if qbr_png.is_relative_to(ROOT) else qbr_png
+            print(f"wrote {shown_png}")
         summary_png = args.out / "report_workbook_summary.png"
         if workbook_summary_png(xlsx, summary_png, work):
             shown = (

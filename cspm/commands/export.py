@@ -1,4 +1,7 @@
-"""`cspm export FILE.xlsx|FILE.csv|FILE.pdf [...]` and `cspm export tasks FILE.csv|FILE.xlsx`."""
+"""`cspm export FILE.xlsx|FILE.csv|FILE.pdf [...]` and `cspm export tasks FILE.csv|FILE.xlsx`.
+
+A QBR pack (.pdf) is for the customer unless `--audience internal` asks for the CSM's review.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +27,15 @@ def register(command: CommandFactory) -> None:
     p.add_argument("--tier")
     p.add_argument("--account", help="for a QBR pack (.pdf): the account ID or name")
     p.add_argument("--page-size", choices=["A4", "Letter"], default="A4")
+    p.add_argument(
+        "--audience",
+        choices=["customer", "internal"],
+        default="customer",
+        help="for a QBR pack (.pdf): 'customer' (default) writes what you can send the "
+        "customer: their usage, health in words, renewal date, quarters, an agenda and a notes "
+        "page; 'internal' adds tier and stage reasons, health breakdown, segments, open tasks "
+        "with priorities and touchpoint notes, for your own review",
+    )
     p.set_defaults(handler=export_command)
 
 
@@ -49,6 +61,7 @@ def export_command(args: argparse.Namespace) -> int:
             tier=args.tier,
             account=args.account,
             page_size=args.page_size,
+            audience=args.audience,
         )
     out(f"Wrote {written}.")
     return 0

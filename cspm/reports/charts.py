@@ -44,13 +44,6 @@ FONT = 8.0
 TITLE = 9.5
 
 
-def money_label(value: float | None, money: MoneyFormat = USD) -> str:
-    """Short money text for axes and labels: $950, $12.4K, $1.3M (the app's compact form)."""
-    if value is None or not np.isfinite(value):
-        return ""
-    return compact_one(float(value), money)
-
-
 PLOT_LIMIT = 1e15
 """Amounts are drawn clipped to +-this (labels still quote the true amount): matplotlib's
 layout overflows to inf near 1e308, and no real portfolio comes near."""
@@ -63,7 +56,8 @@ def plottable(values: object, *, missing: float = np.nan) -> np.ndarray:
 
 
 def _money_axis(money: MoneyFormat) -> FuncFormatter:
-    return FuncFormatter(lambda v, _pos: money_label(v, money))
+    """Axis ticks in the app's one compact form ($950, $12.4K, $1.3M; cspm.core.money)."""
+    return FuncFormatter(lambda v, _pos: compact_one(v, money))
 
 
 def new_figure(size: tuple[float, float]) -> Figure:
@@ -125,7 +119,7 @@ def _hbars(
     span = (high - low) or 1.0
     ax.set_xlim(low - (span * 0.02 if low < 0 else 0.0), high + span * 0.18)
     for yi, v, shown in zip(y, vals, labels_of, strict=True):
-        text = money_label(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
+        text = compact_one(shown, fmt) if money else f"{np.nan_to_num(shown):,.0f}"
         x = max(float(v), 0.0) + span * 0.015
         ax.text(x, float(yi), text, va="center", fontsize=FONT, color=INK)
     return fig
@@ -238,7 +232,7 @@ def account_trend(
         low = min(0.0, float(arr.min()))
         ax_arr.set_ylim(low, float(arr.max()) * 1.15 or 1.0)
         last = float(arr[ok].iloc[-1])
-        ax_arr.annotate(money_label(last, money), (when[ok][-1], arr[ok].iloc[-1]),
+        ax_arr.annotate(compact_one(last, money), (when[ok][-1], arr[ok].iloc[-1]),
                         xytext=(0, 6), textcoords="offset points", ha="right",
                         fontsize=FONT, color=INK)  # fmt: skip
         _date_axis(ax_arr)
@@ -264,6 +258,60 @@ def account_trend(
                            xytext=(0, 6), textcoords="offset points", ha="right",
                            fontsize=FONT, color=INK)  # fmt: skip
         _date_axis(ax_health)
+    return fig
+
+
+def _line(ax: Axes, frame: pd.DataFrame, column: str, colour: str, label: str) -> bool:
+    """Plot `column` against `as_of` with its last value written at the end; False if empty."""
+    if column not in frame.columns:
+        return False
+    values = pd.to_numeric(frame[column], errors="coerce")
+    ok = values.notna().to_numpy()
+    if not ok.any():
+        return False
+    when = pd.to_datetime(frame["as_of"]).to_numpy()[ok]
+    vals = plottable(values[ok])
+    ax.plot(when, vals, color=colour, linewidth=1.8, marker="o", markersize=3, label=label)
+    ax.annotate(f"{vals[-1]:,.0f}", (when[-1], vals[-1]), xytext=(0, 6),
+                textcoords="offset points", ha="right", fontsize=FONT, color=INK)  # fmt: skip
+    return True
+
+
+def usage_trend(history: pd.DataFrame, *, size: tuple[float, float] = (7.2, 2.3)) -> Figure:
+    """The customer's usage across the year: monthly active users, and seats in use against
+    seats purchased, side by side (no money, no health score: words say that)."""
+    fig = new_figure(size)
+    ax_users, ax_seats = fig.subplots(1, 2)
+    for ax in (ax_users, ax_seats):
+        _style(ax)
+    _title(ax_users, "Monthly active users")
+    _title(ax_seats, "Seats in use")
+    frame = history.copy() if history is not None else pd.DataFrame()
+    if "as_of" not in frame.columns or frame.empty:
+        _empty(ax_users, "No history yet")
+        _empty(ax_seats, "No history yet")
+        return fig
+    for ax, drawn in (
+        (ax_users, _line(ax_users, frame, "mau", MONEY, "Active users")),
+        (ax_seats, _line(ax_seats, frame, "seats_active", COUNT, "In use")),
+    ):
+        if drawn:
+            ax.set_ylim(bottom=0)
+            ax.yaxis.set_major_locator(MaxNLocator(4, integer=True))
+            _date_axis(ax)
+        else:
+            _empty(ax, "Not recorded")
+    if (
+        "seats_purchased" in frame.columns
+        and pd.to_numeric(frame["seats_purchased"], errors="coerce").notna().any()
+    ):
+        bought = pd.to_numeric(frame["seats_purchased"], errors="coerce")
+        ok = bought.notna().to_numpy()
+        when = pd.to_datetime(frame["as_of"]).to_numpy()[ok]
+        ax_seats.step(when, plottable(bought[ok]), where="post", color=MUTED, linewidth=1.2,
+                      linestyle="--", label="Purchased")  # fmt: skip
+        ax_seats.set_ylim(bottom=0, top=float(bought.max()) * 1.15 or 1.0)
+        ax_seats.legend(fontsize=FONT - 0.5, frameon=False, loc="lower left")
     return fig
 
 

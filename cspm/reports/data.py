@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Literal
 
 import pandas as pd
 
@@ -74,9 +75,16 @@ class WorkbookData:
     left_out: int = 0  # accounts whose currency had no rate: in no total (cspm.core.currency)
 
 
+Audience = Literal["customer", "internal"]
+AUDIENCES: tuple[Audience, ...] = ("customer", "internal")
+"""Who a QBR pack is for. "customer": what can be sent to the account (their usage, health in
+words, renewal date, outcomes, agenda, notes). "internal": the CSM's review (tier and stage with
+their reasons, health breakdown, segments and why, open tasks with priorities, touchpoints)."""
+
+
 @dataclass
 class QbrAccount:
-    """One account's section of a QBR pack."""
+    """One account's section of a QBR pack (both audiences; each writer shows its part)."""
 
     key: str
     name: str
@@ -89,7 +97,7 @@ class QbrAccount:
     health_score: float | None
     health_band: str | None
     health_breakdown: list[tuple[str, float | None, float]]
-    history: pd.DataFrame  # as_of, arr, health_score, mau; oldest first
+    history: pd.DataFrame  # as_of, arr, health_score, mau[, seats_active, seats_purchased]
     renewal_date: datetime.date | None
     days_to_renewal: int | None
     segments: list[tuple[str, list[str]]] = field(default_factory=list)
@@ -97,3 +105,8 @@ class QbrAccount:
     touchpoints: list[tuple[str, str, str]] = field(default_factory=list)
     outcome_trend: pd.DataFrame | None = None
     money: MoneyFormat = USD  # the portfolio currency every amount is in
+    subscription: list[tuple[str, str]] = field(default_factory=list)
+    """What the customer bought, for the customer pack: plan, annual value, seats, contract
+    start and renewal, already formatted (no potential ARR, no internal fields)."""
+    red_below: float = 50.0  # the team's health bands, for health in words
+    green_from: float = 75.0

@@ -56,7 +56,8 @@ def header(name: str, key: str, owner: str | None, generated_on: datetime.date) 
         '<table width="100%" cellspacing="0" cellpadding="0"><tr>'
         f'<td valign="bottom"><span style="font-size:17pt; font-weight:600; color:{INK};">'
         f"{esc(name)}</span><br/>{_muted(' · '.join(bits))}</td>"
-        f'<td align="right" valign="bottom">{_muted("Quarterly business review")}</td>'
+        f'<td align="right" valign="bottom">{_muted("QBR · internal review, not for sending")}'
+        "</td>"
         "</tr></table>"
     )
 

@@ -1,16 +1,28 @@
 """The QBR pack: one PDF, one section per account, each starting on a new page.
 
-Each section is laid out by QTextDocument from HTML (`qbr_html`) and painted onto a QPdfWriter;
-charts come from `charts` as PNG images; the page ends with an "Agenda / notes" area of ruled
-lines drawn with QPainter into the space left (or on a page of its own when little is left).
-Works for A4 and Letter. Needs a QGuiApplication: one is created only when none exists.
+Two audiences (`data.Audience`):
+- "customer" (the default when exporting a pack): what can be sent to the account, laid out by
+  `qbr_customer` (their usage, health in words, renewal date, quarters), then an agenda page
+  and a notes page.
+- "internal": the CSM's review page from `qbr_html` (tier and stage with reasons, health
+  breakdown, segments and why, open tasks, touchpoints) ending with an "Agenda / notes" area.
+
+Each section is laid out by QTextDocument from HTML and painted onto a QPdfWriter; charts come
+from `charts` as PNG images; ruled note lines are drawn with QPainter. Works for A4 and Letter.
+
+Qt's text layout and fonts need a QGuiApplication (not a window, not a display): when none
+exists (the command line), `ensure_gui_application` creates one, once, on the "offscreen"
+platform unless QT_QPA_PLATFORM names another. Measured (benchmarks/bench_qbr_pack.py, Linux,
+busy 2-core machine): 2-6 ms to create it and 4-18 ms for the first layout (font database),
+beside 70-180 ms to import QtGui and ~0.4 s per account to lay out and chart; a PDF needs no
+screen, so the window system is never contacted (no X connection over ssh, no window flash).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -31,9 +43,11 @@ from PySide6.QtGui import (
 
 from cspm.core.errors import BadInputError
 
+from . import qbr_customer as customer
 from . import qbr_html as h
-from .charts import GRID, INK, MUTED, account_trend, figure_png
-from .data import QbrAccount
+from .charts import GRID, INK, MUTED, account_trend, figure_png, usage_trend
+from .data import AUDIENCES, Audience, QbrAccount
+from .qbr_words import long_date
 from .safe_write import Cancelled, Progress, atomic_output, check_cancelled, report_progress
 
 PageSize = Literal["A4", "Letter"]
@@ -51,15 +65,14 @@ _own_app: list[QGuiApplication] = []  # an application this module had to create
 
 
 def ensure_gui_application() -> QGuiApplication:
-    """The running QGuiApplication, or a new one (offscreen when there is no display)."""
+    """The running QGuiApplication (the window's), or one created once for writing PDFs: on
+    the "offscreen" platform unless QT_QPA_PLATFORM names one (the environment is not changed,
+    so programs cspm starts see what the user set)."""
     app = QGuiApplication.instance()
     if app is not None:
         return app  # type: ignore[return-value]
     argv = ["cspm"]
-    headless = sys.platform.startswith("linux") and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
-    )
-    if headless and not os.environ.get("QT_QPA_PLATFORM"):
+    if not os.environ.get("QT_QPA_PLATFORM"):
         argv += ["-platform", "offscreen"]
     created = QGuiApplication(argv)
     _own_app.append(created)
@@ -78,20 +91,36 @@ def _mm(writer: QPdfWriter, mm: float) -> float:
     return mm / 25.4 * writer.resolution()
 
 
+def _chart_png(account: QbrAccount, audience: Audience, width_in: float) -> bytes | None:
+    history = account.history
+    if history is None or history.empty or "as_of" not in history.columns:
+        return None
+    size = (width_in, CHART_HEIGHT_IN)
+    if audience == "customer":
+        usage = [c for c in ("mau", "seats_active") if c in history.columns]
+        if not usage or not history[usage].notna().to_numpy().any():
+            return None  # two empty panels say less than the sentence that replaces them
+        fig = usage_trend(history, size=size)
+    else:
+        fig = account_trend(history, size=size, money=account.money,
+                            red_below=account.red_below, green_from=account.green_from)  # fmt: skip
+    return figure_png(fig, dpi=200)
+
+
 def section_html(
-    account: QbrAccount, generated_on: datetime.date, content_width_in: float
+    account: QbrAccount,
+    generated_on: datetime.date,
+    content_width_in: float,
+    audience: Audience = "internal",
 ) -> tuple[str, bytes | None]:
     """The section's HTML and the PNG of its trend chart (referenced as `chart`), if any."""
-    history = account.history
-    png = None
-    if history is not None and not history.empty and "as_of" in history.columns:
-        fig = account_trend(history, size=(content_width_in, CHART_HEIGHT_IN), money=account.money)
-        png = figure_png(fig, dpi=200)
-    chart = (
-        h.image("chart", content_width_in * CSS_DPI, CHART_HEIGHT_IN * CSS_DPI)
-        if png
-        else h.no_history()
-    )
+    png = _chart_png(account, audience, content_width_in)
+    if png:
+        chart = h.image("chart", content_width_in * CSS_DPI, CHART_HEIGHT_IN * CSS_DPI)
+    else:
+        chart = customer.no_history() if audience == "customer" else h.no_history()
+    if audience == "customer":
+        return "".join(customer.section_parts(account, generated_on, chart)), png
     parts = [
         h.header(account.name, account.key, account.owner, generated_on),
         h.tiles(
@@ -150,14 +179,16 @@ def _footer(painter: QPainter, writer: QPdfWriter, page: QRectF, left: str, righ
     painter.restore()
 
 
-def _notes(painter: QPainter, writer: QPdfWriter, top: float, page: QRectF) -> None:
-    """The "Agenda / notes" heading and ruled lines from `top` to the page's bottom."""
+def _notes(
+    painter: QPainter, writer: QPdfWriter, top: float, page: QRectF, title: str = "Agenda / notes"
+) -> None:
+    """A heading and ruled lines from `top` to the page's bottom."""
     painter.save()
     painter.setFont(_font(10.5, bold=True))
     painter.setPen(QColor(INK))
     heading = QRectF(0, top, page.width(), _mm(writer, 7))
     painter.drawText(heading, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                     "Agenda / notes")  # fmt: skip
+                     title)  # fmt: skip
     pen = QPen(QColor(GRID))
     pen.setWidthF(_mm(writer, 0.25))
     painter.setPen(pen)
@@ -173,20 +204,29 @@ def write_qbr_pdf(
     path: Path | str,
     accounts: list[QbrAccount],
     *,
+    audience: Audience = "customer",
+    portfolio: str = "",
     page_size: PageSize = "A4",
     generated_on: datetime.date,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
 ) -> Path:
-    """Write a QBR pack for `accounts` (one section each) to `path`; returns the path."""
+    """Write a QBR pack for `accounts` (one section each) to `path`; returns the path.
+
+    `audience` "customer" writes what can be sent to the account; "internal" the CSM's review.
+    `portfolio` (the database's file name) is named in the internal pack's footer and
+    metadata; the customer's pack does not name internal files."""
     if page_size not in PAGE_SIZES:
         raise ValueError(f"page_size must be 'A4' or 'Letter', not {page_size!r}")
     target = Path(path)
+    if audience not in AUDIENCES:
+        raise ValueError(f"audience must be 'customer' or 'internal', not {audience!r}")
     if not accounts:
         raise BadInputError(f"No accounts to put in {target.name}: choose at least one account.")
     ensure_gui_application()
+    pack = _Pack(audience, portfolio, generated_on)
     with atomic_output(target) as temp:
-        _paint_pack(temp, accounts, page_size, generated_on, progress, cancelled)
+        _paint_pack(temp, accounts, page_size, pack, progress, cancelled)
     report_progress(progress, 1.0, f"Saved {target.name}")
     return target
 
@@ -195,7 +235,7 @@ def _paint_pack(
     temp: Path,
     accounts: list[QbrAccount],
     page_size: PageSize,
-    generated_on: datetime.date,
+    pack: _Pack,
     progress: Progress | None,
     cancelled: Cancelled | None,
 ) -> None:
@@ -207,7 +247,10 @@ def _paint_pack(
     margins = QMarginsF(MARGIN_MM, MARGIN_MM, MARGIN_MM, MARGIN_MM + FOOTER_MM)
     writer.setPageMargins(margins, QPageLayout.Unit.Millimeter)
     title = accounts[0].name if len(accounts) == 1 else f"{len(accounts)} accounts"
-    writer.setTitle(f"QBR pack: {title}")
+    if pack.audience == "customer":
+        writer.setTitle(f"Quarterly business review: {title}")
+    else:
+        writer.setTitle(f"QBR pack: {title}")  # the portfolio is named in each page's footer
     writer.setCreator("cspm")
     paint = writer.pageLayout().paintRectPixels(writer.resolution())
     page = QRectF(0, 0, paint.width(), paint.height())
@@ -220,7 +263,7 @@ def _paint_pack(
             report_progress(progress, i / len(accounts), f"QBR pack: {account.name}")
             if i:
                 writer.newPage()
-            _draw_section(painter, writer, page, account, generated_on, width_in)
+            _draw_section(painter, writer, page, account, pack, width_in)
         check_cancelled(cancelled)
     finally:
         painter.end()
@@ -228,22 +271,26 @@ def _paint_pack(
         del writer
 
 
-def _draw_section(
-    painter: QPainter,
-    writer: QPdfWriter,
-    page: QRectF,
-    account: QbrAccount,
-    generated_on: datetime.date,
-    width_in: float,
-) -> None:
-    html, png = section_html(account, generated_on, width_in)
-    doc = _document(writer, html, png, page)
+@dataclass(frozen=True)
+class _Pack:
+    audience: Audience
+    portfolio: str
+    generated_on: datetime.date
+
+    def footer_left(self, account: QbrAccount) -> str:
+        if self.audience == "customer":
+            return f"{account.name} · Quarterly business review · {long_date(self.generated_on)}"
+        where = f" · portfolio {self.portfolio}" if self.portfolio else ""
+        return f"{account.name} · QBR {self.generated_on.isoformat()} · internal review{where}"
+
+
+def _draw_doc(
+    painter: QPainter, writer: QPdfWriter, page: QRectF, doc: QTextDocument, first: int,
+    total: int, left: str,
+) -> float:  # fmt: skip
+    """Paint `doc`'s pages (the first on the current page) with footers numbered from `first`;
+    returns where its text ends on its last page."""
     pages = doc.pageCount()
-    layout = doc.documentLayout()
-    end = layout.blockBoundingRect(doc.lastBlock()).top() - (pages - 1) * page.height()
-    notes_on_own_page = page.height() - end < _mm(writer, MIN_NOTES_MM)
-    total = pages + (1 if notes_on_own_page else 0)
-    left = f"{account.name} · QBR {generated_on.isoformat()}"
     for p in range(pages):
         if p:
             writer.newPage()
@@ -251,7 +298,40 @@ def _draw_section(
         painter.translate(0, -p * page.height())
         doc.drawContents(painter, QRectF(0, p * page.height(), page.width(), page.height()))
         painter.restore()
-        _footer(painter, writer, page, left, f"Page {p + 1} of {total}")
+        _footer(painter, writer, page, left, f"Page {first + p} of {total}")
+    layout = doc.documentLayout()
+    return layout.blockBoundingRect(doc.lastBlock()).top() - (pages - 1) * page.height()
+
+
+def _draw_section(
+    painter: QPainter,
+    writer: QPdfWriter,
+    page: QRectF,
+    account: QbrAccount,
+    pack: _Pack,
+    width_in: float,
+) -> None:
+    html, png = section_html(account, pack.generated_on, width_in, pack.audience)
+    doc = _document(writer, html, png, page)
+    left = pack.footer_left(account)
+    if pack.audience == "customer":
+        agenda = _document(writer, customer.agenda_html(account, pack.generated_on), None, page)
+        total = doc.pageCount() + agenda.pageCount() + 1
+        _draw_doc(painter, writer, page, doc, 1, total, left)
+        writer.newPage()
+        end = _draw_doc(painter, writer, page, agenda, doc.pageCount() + 1, total, left)
+        if page.height() - end >= _mm(writer, MIN_NOTES_MM):
+            _notes(painter, writer, end + _mm(writer, 4), page, "Other topics")
+        writer.newPage()
+        _footer(painter, writer, page, left, f"Page {total} of {total}")
+        _notes(painter, writer, 0.0, page, "Notes")
+        return
+    pages = doc.pageCount()
+    layout = doc.documentLayout()
+    end = layout.blockBoundingRect(doc.lastBlock()).top() - (pages - 1) * page.height()
+    notes_on_own_page = page.height() - end < _mm(writer, MIN_NOTES_MM)
+    total = pages + (1 if notes_on_own_page else 0)
+    end = _draw_doc(painter, writer, page, doc, 1, total, left)
     if notes_on_own_page:
         writer.newPage()
         _footer(painter, writer, page, left, f"Page {total} of {total}")

@@ -255,10 +255,19 @@ def sample_qbr_account(
                 "arr": arr,
                 "health_score": health,
                 "mau": np.round(rng.normal(340, 20, 12)),
+                "seats_active": np.minimum(np.round(np.linspace(300, 356, 12)), 420),
+                "seats_purchased": np.full(12, 420.0),
             }
         ),
         renewal_date=renewal,
         days_to_renewal=64,
+        subscription=[
+            ("Plan", "Enterprise"),
+            ("Annual subscription", f"${arr[-1]:,.0f}"),
+            ("Seats purchased", "420"),
+            ("Customer since", "26 January 2023"),
+            ("Renewal date", f"{renewal.day} {renewal:%B %Y}"),
+        ],
         segments=[
             ("Renewal in next 90 days", ["renewal_date 2027-01-26 is within 90 days"]),
             ("Health falling", ["health_score fell 11 points in 3 months (79 -> 68)"]),

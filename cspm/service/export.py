@@ -9,25 +9,22 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import pandas as pd
 
 from cspm.core.currency import arr_notes, unconverted_mask
 from cspm.core.errors import BadInputError
-from cspm.core.fields import FIELDS
 from cspm.core.health import health_band
-from cspm.core.money import MoneyFormat, full_one
+from cspm.core.money import full_one
 from cspm.core.rules.explain_all import explain_all
 from cspm.core.settings import LIFECYCLE_STAGES
-from cspm.reports.data import ACCOUNT_COLUMNS, QbrAccount, WorkbookData
+from cspm.reports.data import ACCOUNT_COLUMNS, Audience, WorkbookData
 from cspm.storage import imports_repo
 
-from .accounts import account_detail
 from .context import AppContext
 from .portfolio import Portfolio, list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
-from .segments import find_segment
 
 EXPORTABLE = (".xlsx", ".csv", ".pdf")
 
@@ -124,7 +121,7 @@ def workbook_data(
     outcome_frame = _outcomes_for_workbook(ctx) if outcomes else None
     return WorkbookData(
         generated_at=dt.datetime.now().replace(microsecond=0),
-        database=ctx.db.display_name,
+        database=ctx.db.portfolio_name,
         last_import=last,
         filters=_filters(segment, owner, tier),
         settings_rows=_settings_rows(p),
@@ -156,116 +153,6 @@ def _outcomes_for_workbook(ctx: AppContext) -> pd.DataFrame | None:
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
-def _fmt_money(v: Any, money: MoneyFormat, note: str = "") -> str:
-    """An amount in the portfolio currency, and the file's own amount when it was converted
-    (or is held unconverted: then that is all there is to show)."""
-    text = "—" if v is None or pd.isna(v) else full_one(float(v), money)
-    if note:
-        return note if text == "—" else f"{text} ({note})"
-    return text
-
-
-def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) -> QbrAccount:
-    """One account's QBR section: facts, health and its breakdown, history, segments, tasks."""
-    from .tasks import list_tasks, touchpoints_of
-
-    detail = account_detail(ctx, ref)
-    values = {f: v for f, _, v in detail.values}
-    facts: list[tuple[str, str]] = []
-    for field in (
-        "external_id",
-        "owner",
-        "industry",
-        "region",
-        "country",
-        "plan",
-        "arr",
-        "potential_arr",
-        "seats_purchased",
-        "seats_active",
-        "mau",
-        "nps",
-        "contract_start",
-        "renewal_date",
-        "last_interaction",
-        "last_qbr",
-    ):
-        v = values.get(field)
-        note = detail.money_notes.get(field, "")
-        if v is None and not note:
-            continue
-        label = FIELDS[field].label
-        if field in ("arr", "potential_arr"):
-            text = _fmt_money(v, detail.money, note)
-        elif isinstance(v, dt.date):
-            text = v.isoformat()
-        elif isinstance(v, float):
-            text = f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
-        else:
-            text = str(v)
-        facts.append((label, text))
-    config = load_portfolio(ctx).health
-    weights = config.tier_weights.get(detail.tier, config.weights)
-    breakdown = [
-        (name.replace("_", " "), None if s is None else float(s), float(getattr(weights, name)))
-        for name, s in detail.health_breakdown
-    ]
-    tasks = list_tasks(ctx) if tasks is None else tasks
-    mine = tasks[tasks["account_key"] == detail.key]
-    open_tasks = [
-        (
-            pd.Timestamp(t.due_date).date().isoformat() if pd.notna(t.due_date) else "",
-            t.title,
-            float(t.priority),
-            "; ".join(t.reasons),
-        )
-        for t in mine.itertuples()
-    ]
-    touches = touchpoints_of(ctx, detail.key).head(10)
-    renewal = values.get("renewal_date")
-    score = detail.health_score
-    return QbrAccount(
-        key=detail.key,
-        name=detail.name or detail.key,
-        owner=values.get("owner"),
-        tier=detail.tier,
-        tier_reason=detail.tier_reason,
-        lifecycle_stage=detail.lifecycle_stage,
-        stage_reason=detail.stage_reason,
-        facts=facts,
-        health_score=score,
-        health_band=None
-        if score is None
-        else str(health_band(pd.Series([score]), config.red_below, config.green_from).iloc[0]),
-        health_breakdown=breakdown,
-        history=detail.history[["as_of", "arr", "health_score", "mau"]],
-        renewal_date=renewal,
-        days_to_renewal=None if renewal is None else (renewal - ctx.today).days,
-        segments=detail.segments,
-        open_tasks=open_tasks,
-        touchpoints=[
-            (pd.Timestamp(t.date).date().isoformat(), t.kind, t.note or "")
-            for t in touches.itertuples()
-        ],
-        outcome_trend=account_quarters(detail.history),
-        money=detail.money,
-    )
-
-
-def account_quarters(history: pd.DataFrame) -> pd.DataFrame | None:
-    """The account's own trend: ARR and health at the last snapshot of each quarter."""
-    if history.empty:
-        return None
-    hist = history.sort_values(["as_of", "import_id"])
-    quarter = hist["as_of"].dt.year.astype(str) + "-Q" + hist["as_of"].dt.quarter.astype(str)
-    last = hist.assign(quarter=quarter.to_numpy()).drop_duplicates("quarter", keep="last")
-    out = (
-        last[["quarter", "arr", "health_score"]].tail(5).rename(columns={"health_score": "health"})
-    )
-    out["arr_change"] = out["arr"].diff()
-    return out.reset_index(drop=True)
-
-
 def export(
     ctx: AppContext,
     path: Path,
@@ -276,10 +163,13 @@ def export(
     tier: str | None = None,
     account: str | None = None,
     page_size: Literal["A4", "Letter"] = "A4",
+    audience: Audience = "customer",
     progress: Progress = no_progress,
     cancelled: Cancelled = never_cancelled,
 ) -> Path:
-    """Write a report; the file type comes from the extension (.xlsx, .csv, .pdf)."""
+    """Write a report; the file type comes from the extension (.xlsx, .csv, .pdf).
+
+    A QBR pack (.pdf) is for the customer unless `audience` is "internal"."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in EXPORTABLE:
@@ -289,6 +179,8 @@ def export(
     if not path.parent.is_dir():
         raise BadInputError(f"Cannot write {path.name}: {path.parent} is a file, not a folder.")
     if suffix == ".pdf":
+        from .qbr_pack import export_qbr_pack
+
         if what == "tasks":
             raise BadInputError("Tasks export as .csv or .xlsx.")
         return export_qbr_pack(
@@ -297,6 +189,7 @@ def export(
             account=account,
             segment=segment,
             page_size=page_size,
+            audience=audience,
             progress=progress,
             cancelled=cancelled,
         )
@@ -322,46 +215,3 @@ def export(
     progress(0.05, "Gathering the portfolio")
     data = workbook_data(ctx, segment=segment, owner=owner, tier=tier)
     return write_workbook(path, data, progress, cancelled)
-
-
-def export_qbr_pack(
-    ctx: AppContext,
-    path: Path,
-    *,
-    account: str | None = None,
-    segment: str | None = None,
-    page_size: Literal["A4", "Letter"] = "A4",
-    progress: Progress = no_progress,
-    cancelled: Cancelled = never_cancelled,
-) -> Path:
-    """A QBR pack PDF for one account, or one section per account of a segment."""
-    from cspm.reports.qbr_pdf import write_qbr_pdf
-
-    if bool(account) == bool(segment):
-        raise BadInputError("A QBR pack needs either --account ID or --segment NAME.")
-    if account:
-        refs = [account]
-    else:
-        _, d = find_segment(ctx, segment or "")
-        refs = list(list_accounts(ctx, segment=d.name).index)
-        if not refs:
-            raise BadInputError(f"Segment '{d.name}' has no accounts to put in a QBR pack.")
-    from .tasks import list_tasks
-
-    tasks = list_tasks(ctx)
-    sections = []
-    for i, ref in enumerate(refs):
-        progress(0.5 * i / len(refs), f"Gathering {ref}")
-        if cancelled():
-            from .progress import CancelledError
-
-            raise CancelledError("Export cancelled; nothing was written.")
-        sections.append(qbr_account(ctx, ref, tasks))
-    return write_qbr_pdf(
-        path,
-        sections,
-        page_size=page_size,
-        generated_on=ctx.today,
-        progress=lambda f, m: progress(0.5 + 0.5 * f, m),
-        cancelled=cancelled,
-    )

@@ -95,6 +95,18 @@ def sqlite_file(url: str) -> Path | None:
     return Path(name)
 
 
+def portfolio_name(url: str) -> str:
+    """The file name of a SQLite URL, the database name of a server URL, "in-memory database"
+    for memory: what a report or a window title may show without leaking a path or a host."""
+    path = sqlite_file(url)
+    if path is not None:
+        return path.name
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return "in-memory database"
+    return parsed.database or parsed.get_backend_name()
+
+
 def _stderr(text: str) -> None:
     print(f"cspm: {text}", file=sys.stderr, flush=True)
 
@@ -123,6 +135,12 @@ class Database:
         """How messages name the database: its file path, else the URL without password."""
         path = self.file
         return str(path) if path is not None else self.display_name
+
+    @property
+    def portfolio_name(self) -> str:
+        """How reports and titles name the portfolio: the SQLite file's name ("team.sqlite3"),
+        a server database's name ("cs_team"); never a URL, a host or a password."""
+        return portfolio_name(self.url)
 
     @property
     def is_sqlite(self) -> bool:

@@ -25,12 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
-from cspm.core.money import USD, MoneyFormat
+from cspm.core.money import USD, MoneyFormat, compact_one
 from cspm.service.context import AppContext
 from cspm.service.outcomes import Changes, changes
 from cspm.service.settings import money_format
-
-from .rule_builder import compact_money
 
 MUTED = QColor("#78909c")
 UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
@@ -48,13 +46,13 @@ def _plural(n: int, word: str) -> str:
 
 
 def _signed_money(v: float, money: MoneyFormat = USD) -> str:
-    return ("+" if v > 0 else "−" if v < 0 else "±") + compact_money(abs(v), money)
+    return ("+" if v > 0 else "−" if v < 0 else "±") + compact_one(abs(v), money)
 
 
 def _value(v: Any, money: bool, fmt: MoneyFormat = USD) -> str:
     if v is None or pd.isna(v):
         return "—"
-    return compact_money(float(v), fmt) if money else f"{float(v):.0f}"
+    return compact_one(float(v), fmt) if money else f"{float(v):.0f}"
 
 
 def _changes_and_money(ctx: AppContext) -> tuple[Changes, MoneyFormat]:
@@ -148,7 +146,7 @@ class ChangesPanel(QWidget):
         rows: list[tuple[str, str, QColor | None]] = []
         for r in tiers.to_dict("records"):
             arr = r.get("arr_before", 0.0) if r["to"] == "(churned)" else r["arr"]
-            amount = compact_money(arr or 0.0, money)
+            amount = compact_one(arr or 0.0, money)
             rows.append((f"{r['from']} → {r['to']}",
                          f"{_plural(int(r['count']), 'account')} · {amount}", None))  # fmt: skip
         self._section("Tier moves", rows, int(tiers["count"].sum()))

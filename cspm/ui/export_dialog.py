@@ -64,7 +64,13 @@ KINDS: tuple[Kind, ...] = (
     Kind("tasks_xlsx", "Task list (.xlsx)", ".xlsx", "tasks", "tasks",
          "Open tasks in priority order, with their reasons."),
     Kind("qbr", "QBR pack (.pdf)", ".pdf", "portfolio", "qbr",
-         "One section per account: facts, health, history, open tasks and space for notes."),
+         "One section per account, then agenda and notes; for the customer or for your review."),
+)  # fmt: skip
+AUDIENCE_ITEMS = (
+    ("The customer (to send)", "customer",
+     "Their usage, health in words, renewal date, quarters, an agenda and a notes page."),
+    ("Internal review", "internal",
+     "Adds tier and stage reasons, health breakdown, segments, open tasks with priorities."),
 )  # fmt: skip
 FILTERS = {".xlsx": "Excel workbook (*.xlsx)", ".csv": "CSV file (*.csv)", ".pdf": "PDF (*.pdf)"}
 
@@ -166,9 +172,16 @@ class ExportDialog(QDialog):
         self.qbr_segment_combo.setMinimumContentsLength(18)
         self.page_combo = QComboBox()
         self.page_combo.addItems(["A4", "Letter"])
+        self.audience_combo = QComboBox()  # who reads it: the customer unless chosen otherwise
+        for label, audience, tip in AUDIENCE_ITEMS:
+            self.audience_combo.addItem(label, audience)
+            self.audience_combo.setItemData(
+                self.audience_combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole
+            )
         qform = QFormLayout(self.qbr_box)
         qform.addRow(self.one_account, self.account_edit)
         qform.addRow(self.whole_segment, self.qbr_segment_combo)
+        qform.addRow("For:", self.audience_combo)
         qform.addRow("Page size:", self.page_combo)
 
         self.path_edit = QLineEdit()
@@ -326,10 +339,12 @@ class ExportDialog(QDialog):
                 return {
                     "account": self._account_ref() or None,
                     "page_size": self.page_combo.currentText(),
+                    "audience": self.audience_combo.currentData(),
                 }
             return {
                 "segment": self.qbr_segment_combo.currentData(),
                 "page_size": self.page_combo.currentText(),
+                "audience": self.audience_combo.currentData(),
             }
         return {
             "what": kind.what,

@@ -40,14 +40,13 @@ from .busy import run
 from .rule_condition import ConditionRow
 from .rule_fields import Shared
 from .rule_group import GroupWidget
-from .rule_numbers import compact_money, count_text, parse_number
+from .rule_numbers import count_text, parse_number
 
 # Other views print money the way the live count does; they import it from here.
 __all__ = [
     "ConditionRow",
     "GroupWidget",
     "RuleBuilderDialog",
-    "compact_money",
     "count_text",
     "open_rule_builder",
     "parse_number",

@@ -1,7 +1,8 @@
 """How the UI reads and writes numbers: typed amounts in, thousands separators and $1.2M out.
 
-Kept apart from the widgets because other views (trends, changes, segments) print money the
-same way the rule builder does, and the parsing rules are easiest to test without Qt.
+Kept apart from the widgets because the parsing rules are easiest to test without Qt. Money is
+written by `cspm.core.money` (`compact_one`, `full_one`), the one formatter of the window, the
+command line and the reports.
 """
 
 from __future__ import annotations
@@ -31,12 +32,6 @@ def format_number(value: float) -> str:
     return f"{value:,.4f}".rstrip("0").rstrip(".")
 
 
-def compact_money(amount: float, money: MoneyFormat = USD) -> str:
-    """$12.5K / $1.2M / $3B (in the portfolio currency): short enough for a count line or a
-    table cell. `cspm.core.money` does the work, so every view writes amounts the same way."""
-    return compact_one(amount, money)
-
-
 def count_text(count: int, arr: float, money: MoneyFormat = USD) -> str:
     """The live count line: '2 accounts · $165K ARR'."""
-    return f"{count:,} account{'' if count == 1 else 's'} · {compact_money(arr, money)} ARR"
+    return f"{count:,} account{'' if count == 1 else 's'} · {compact_one(arr, money)} ARR"

@@ -7,10 +7,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from cspm.core.money import USD, MoneyFormat
+from cspm.core.money import USD, MoneyFormat, compact_one
 from cspm.service.segments import SegmentSummary
-
-from .rule_numbers import compact_money
 
 _Index = QModelIndex | QPersistentModelIndex
 RED = QColor("#c62828")
@@ -50,7 +48,7 @@ class SegmentListModel(QAbstractTableModel):
                 return f"⚠ {s.name}" if s.error else s.name
             if s.error:
                 return "invalid" if col == 1 else ""
-            return f"{s.count:,}" if col == 1 else compact_money(s.arr, self.money)
+            return f"{s.count:,}" if col == 1 else compact_one(s.arr, self.money)
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"This rule no longer fits the data: {s.error}" if s.error else s.text
         if role == Qt.ItemDataRole.ForegroundRole and s.error:

@@ -29,13 +29,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspm.core.money import USD, MoneyFormat, full_one
+from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.service.context import AppContext
 from cspm.service.segments import SegmentSummary, segment_members
 
 from .busy import run, show_error
 from .messages import message_of
-from .rule_numbers import compact_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 _Index = QModelIndex | QPersistentModelIndex
@@ -175,9 +174,7 @@ class SegmentMembers(QWidget):
             self.error_label.hide()
             return
         count = (
-            "invalid"
-            if s.error
-            else f"{s.count:,} accounts · {compact_money(s.arr, self.money)} ARR"
+            "invalid" if s.error else f"{s.count:,} accounts · {compact_one(s.arr, self.money)} ARR"
         )
         self.title.setText(f"{s.name}  ·  {count}")
         self.rule_label.setText((s.description + "\n" if s.description else "") + f"Rule: {s.text}")

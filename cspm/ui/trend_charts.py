@@ -17,7 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
-from cspm.core.money import USD, MoneyFormat
+from cspm.core.money import USD, MoneyFormat, compact_one
 from cspm.reports.charts import (
     BAND_TINTS,
     FONT,
@@ -27,7 +27,6 @@ from cspm.reports.charts import (
     MUTED,
     PALETTE,
     TITLE,
-    money_label,
     new_figure,
     plottable,
     stacked_arr_over_time,
@@ -128,7 +127,7 @@ def arr_over_time(
             ax.plot(x, plottable(wide[g].to_numpy(float)), color=colour, linewidth=1.6, marker="o",
                     markersize=2.5, label=g)  # fmt: skip
     _thin_xticks(ax, periods, most=4)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: money_label(v, money)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: compact_one(v, money)))
     ax.yaxis.set_major_locator(MaxNLocator(4))
     ax.set_ylim(bottom=0)
     _legend(ax)

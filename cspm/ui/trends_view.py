@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
-from cspm.core.money import USD, MoneyFormat, full_one
+from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.service.context import AppContext
 from cspm.service.outcomes import Grouping, outcomes
 from cspm.service.settings import money_format
@@ -47,7 +47,6 @@ from cspm.service.settings import money_format
 from . import trend_charts
 from .busy import run, show_error
 from .changes_panel import ChangesPanel
-from .rule_builder import compact_money
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 _Index = QModelIndex | QPersistentModelIndex
@@ -95,7 +94,7 @@ def cell_text(value: Any, kind: str, money: MoneyFormat = USD) -> str:
     if _missing(value):
         return "—"
     if kind == "money":
-        return compact_money(float(value), money)
+        return compact_one(float(value), money)
     if kind == "pct":
         return f"{float(value):.1%}"
     if kind == "num":

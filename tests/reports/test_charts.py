@@ -7,9 +7,9 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytest
 from matplotlib.figure import Figure
 
+from cspm.core.money import MoneyFormat, compact_one
 from cspm.reports import charts
 from cspm.reports.sample import sample_qbr_account
 
@@ -59,10 +59,15 @@ def test_png_size_follows_dpi() -> None:
     assert len(large) > len(small)
 
 
-@pytest.mark.parametrize(
-    ("value", "text"),
-    [(950, "$950"), (1500, "$1.5K"), (12_400, "$12.4K"), (1_300_000, "$1.3M"), (2_000_000, "$2M"),
-     (-25_000, "-$25K"), (float("nan"), ""), (float("inf"), ""), (1e308, "$1.0e+308")],
-)  # fmt: skip
-def test_money_label(value: float, text: str) -> None:
-    assert charts.money_label(value) == text
+def test_chart_money_is_the_apps_one_compact_form_in_the_portfolio_currency() -> None:
+    """Bar labels and axis ticks come from cspm.core.money.compact_one with the portfolio's
+    format: a euro portfolio reads "1,3 M €" on its charts as in the window and the CLI."""
+    euro = MoneyFormat("EUR", "€", "symbol_after", "1.234,56")
+    fig = charts.arr_by_tier(["Enterprise", "SMB"], [1_300_000, 12_400], money=euro)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert labels == [compact_one(1_300_000, euro), compact_one(12_400, euro)]
+    assert labels == ["1,3M €", "12,4K €"]
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(t.endswith(" €") for t in ticks)

@@ -1,4 +1,5 @@
-"""The QBR pack: a valid PDF, one section per account on its own page, A4 and Letter."""
+"""The QBR pack (internal review): a valid PDF, one section per account on its own page, A4 and
+Letter. The customer pack is tested in test_qbr_audience."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def page_texts(path: Path) -> list[str]:
 
 def test_one_account_pack(tmp_path: Path) -> None:
     account = sample_qbr_account(TODAY)
-    out = write_qbr_pdf(tmp_path / "qbr.pdf", [account], generated_on=TODAY)
+    out = write_qbr_pdf(tmp_path / "qbr.pdf", [account], audience="internal", generated_on=TODAY)
     texts = page_texts(out)
     assert len(texts) == 1
     text = texts[0]
@@ -57,7 +58,7 @@ def test_many_accounts_one_section_each_on_its_own_page(tmp_path: Path) -> None:
     names = ["Acme Analytics", "Globex Systems", "Initech Labs"]
     accounts = [sample_qbr_account(TODAY, seed=i, name=n) for i, n in enumerate(names)]
     seen: list[float] = []
-    out = write_qbr_pdf(tmp_path / "pack.pdf", accounts, generated_on=TODAY,
+    out = write_qbr_pdf(tmp_path / "pack.pdf", accounts, audience="internal", generated_on=TODAY,
                         progress=lambda f, _m: seen.append(f))  # fmt: skip
     texts = page_texts(out)
     assert len(texts) == len(accounts)
@@ -70,7 +71,7 @@ def test_many_accounts_one_section_each_on_its_own_page(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("size", "points"), [("A4", (595, 842)), ("Letter", (612, 792))])
 def test_page_sizes(tmp_path: Path, size: str, points: tuple[int, int]) -> None:
     out = write_qbr_pdf(tmp_path / f"{size}.pdf", [sample_qbr_account(TODAY)],
-                        page_size=size, generated_on=TODAY)  # type: ignore[arg-type]  # fmt: skip
+                        page_size=size, audience="internal", generated_on=TODAY)  # type: ignore[arg-type]  # fmt: skip
     box = pypdf.PdfReader(out).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == points
     assert len(pypdf.PdfReader(out).pages) == 1  # the section fits one page on both sizes
@@ -91,7 +92,9 @@ def test_sparse_account_and_markup_in_names(tmp_path: Path) -> None:
         open_tasks=[],
         touchpoints=[],
     )
-    text = page_texts(write_qbr_pdf(tmp_path / "bare.pdf", [bare], generated_on=TODAY))[0]
+    text = page_texts(
+        write_qbr_pdf(tmp_path / "bare.pdf", [bare], audience="internal", generated_on=TODAY)
+    )[0]
     assert "<b>R&D</b> Co" in text  # shown literally, not as markup
     assert "No open tasks." in text and "No import history yet" in text
     assert "No date" in text
@@ -100,7 +103,11 @@ def test_sparse_account_and_markup_in_names(tmp_path: Path) -> None:
 def test_long_lists_are_cut_with_a_count(tmp_path: Path) -> None:
     a = sample_qbr_account(TODAY)
     busy = replace(a, open_tasks=a.open_tasks * 10, touchpoints=a.touchpoints * 10)
-    text = " ".join(page_texts(write_qbr_pdf(tmp_path / "busy.pdf", [busy], generated_on=TODAY)))
+    text = " ".join(
+        page_texts(
+            write_qbr_pdf(tmp_path / "busy.pdf", [busy], audience="internal", generated_on=TODAY)
+        )
+    )
     assert "+ 14 more open tasks" in text
     assert "+ 25 earlier touchpoints" in text
 
@@ -111,7 +118,7 @@ def test_cancel_leaves_the_older_pack(tmp_path: Path) -> None:
     accounts = [sample_qbr_account(TODAY, seed=i) for i in range(3)]
     checks = iter(range(100))
     with pytest.raises(CspmError, match=r"Export cancelled; nothing was written\."):
-        write_qbr_pdf(target, accounts, generated_on=TODAY,
+        write_qbr_pdf(target, accounts, audience="internal", generated_on=TODAY,
                       cancelled=lambda: next(checks) >= 1)  # fmt: skip
     assert target.read_bytes() == b"older pack"
     assert [p.name for p in tmp_path.iterdir()] == ["qbr.pdf"]
@@ -120,17 +127,24 @@ def test_cancel_leaves_the_older_pack(tmp_path: Path) -> None:
 def test_unwritable_target_gives_a_clear_sentence(tmp_path: Path) -> None:
     (tmp_path / "qbr.pdf").mkdir()
     with pytest.raises(BadInputError, match=r"^qbr\.pdf is open in another program"):
-        write_qbr_pdf(tmp_path / "qbr.pdf", [sample_qbr_account(TODAY)], generated_on=TODAY)
+        write_qbr_pdf(
+            tmp_path / "qbr.pdf",
+            [sample_qbr_account(TODAY)],
+            audience="internal",
+            generated_on=TODAY,
+        )
 
 
 def test_bad_page_size_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="page_size"):
-        write_qbr_pdf(tmp_path / "x.pdf", [], page_size="A3", generated_on=TODAY)  # type: ignore[arg-type]
+        write_qbr_pdf(
+            tmp_path / "x.pdf", [], page_size="A3", audience="internal", generated_on=TODAY
+        )  # type: ignore[arg-type]
 
 
 def test_no_accounts_is_refused(tmp_path: Path) -> None:
     with pytest.raises(BadInputError, match="No accounts"):
-        write_qbr_pdf(tmp_path / "x.pdf", [], generated_on=TODAY)
+        write_qbr_pdf(tmp_path / "x.pdf", [], audience="internal", generated_on=TODAY)
     assert list(tmp_path.iterdir()) == []
 
 

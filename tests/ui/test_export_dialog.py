@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 
 from cspm.service.imports import import_file
@@ -77,16 +78,38 @@ def test_qbr_pack_for_the_account_it_was_opened_from(qtbot, portfolio, tmp_path)
     assert Path(dialog.path_edit.text()).name == "qbr-initech-2026-11-23.pdf"
     assert dialog.options()["account"] == "A-3"
     dialog.page_combo.setCurrentText("Letter")
-    assert dialog.options() == {"account": "A-3", "page_size": "Letter"}
+    assert dialog.options() == {"account": "A-3", "page_size": "Letter", "audience": "customer"}
     written = export_to(qtbot, dialog, tmp_path / "initech.pdf")
     assert written.read_bytes().startswith(b"%PDF")
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(p.extract_text() for p in PdfReader(path).pages).split())
+
+
+def test_qbr_pack_is_for_the_customer_unless_internal_is_chosen(qtbot, portfolio, tmp_path) -> None:
+    dialog = open_dialog(qtbot, portfolio, account="A-3")
+    assert dialog.audience_combo.currentData() == "customer"
+    assert dialog.audience_combo.currentText() == "The customer (to send)"
+    customer = export_to(qtbot, dialog, tmp_path / "customer.pdf")
+    text = pdf_text(customer)
+    assert "Initech" in text and "Agenda" in text
+    assert "priority" not in text.casefold() and "Open tasks" not in text
+    # choose "Internal review" with the keyboard, as a user would
+    dialog.audience_combo.setFocus()
+    qtbot.keyClick(dialog.audience_combo, Qt.Key.Key_Down)
+    assert dialog.audience_combo.currentData() == "internal"
+    assert dialog.options()["audience"] == "internal"
+    internal = export_to(qtbot, dialog, tmp_path / "internal.pdf")
+    text = pdf_text(internal)
+    assert "Open tasks" in text and "Priority".upper() in text.upper()
 
 
 def test_opened_from_a_segment_it_is_a_qbr_pack_of_that_segment(qtbot, portfolio) -> None:
     dialog = open_dialog(qtbot, portfolio, segment="at risk")
     assert dialog.kind().id == "qbr" and dialog.whole_segment.isChecked()
     assert dialog.qbr_segment_combo.currentData() == "At risk"
-    assert dialog.options() == {"segment": "At risk", "page_size": "A4"}
+    assert dialog.options() == {"segment": "At risk", "page_size": "A4", "audience": "customer"}
     assert Path(dialog.path_edit.text()).name == "qbr-at-risk-2026-11-23.pdf"
     # switching to the task list keeps the segment as the filter
     choose(dialog.what_combo, "tasks_csv")

@@ -141,11 +141,9 @@ def test_export_then_import_definitions(qtbot, view, ctx, tmp_path, monkeypatch)
 
 
 def test_helpers_other_views_import_from_here_still_do() -> None:
-    """imports_view and settings_view import confirm/message_of from segments_view; trends and
-    changes import compact_money from rule_builder. The split moved them, not their names."""
-    from cspm.ui import messages, rule_numbers
-    from cspm.ui.rule_builder import compact_money
+    """imports_view and settings_view import confirm/message_of from segments_view. The split
+    moved them, not their names. (Money is cspm.core.money's compact_one everywhere.)"""
+    from cspm.ui import messages
     from cspm.ui.segments_view import confirm, message_of
 
     assert (confirm, message_of) == (messages.confirm, messages.message_of)
-    assert compact_money is rule_numbers.compact_money

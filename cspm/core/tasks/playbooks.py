@@ -10,6 +10,8 @@ Touchpoint -> cadence mapping (kept simple on purpose, since a touchpoint record
 - executive sponsor touch: completed by a meeting or QBR only when the touchpoint's
   `exec_sponsor` flag is true (no flag column: only completing the task itself counts), because
   an ordinary meeting says nothing about whether the sponsor was in the room.
+  The renewal playbook's "Executive sponsor call" is that same meeting: it is `covered_by` the
+  cadence, so tiers with the cadence get one sponsor task, never a call and a touch.
 - note: completes nothing (it records, it does not touch the customer).
 """
 
@@ -152,6 +154,9 @@ DEFAULT_PLAYBOOKS: tuple[PlaybookStep, ...] = (
         "renewal_date",
         -60,
         65,
+        # The same meeting as the high-touch "Executive sponsor touch" cadence: tiers that have
+        # it meet the sponsor through it, so one account never holds two tasks for one meeting.
+        covered_by=("exec_sponsor",),
     ),
     _step(
         "renewal.proposal",
