@@ -177,6 +177,7 @@ def _canvas(figure: Figure) -> FigureCanvasQTAgg:
 
 class TrendsView(QWidget):
     loaded = Signal()
+    account_requested = Signal(str)  # from the what-changed panel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -225,6 +226,7 @@ class TrendsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.changes_panel = ChangesPanel(ctx)
+        self.changes_panel.account_requested.connect(self.account_requested)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.table)
         bottom.addWidget(self.changes_panel)
