@@ -58,7 +58,8 @@ def test_double_clicking_a_task_opens_its_account(qtbot, window) -> None:
     dialog = detail_of(qtbot, window)
     assert dialog.key == key
     assert dialog.detail is not None and dialog.detail.key == key
-    name = str(view.model.task(view.proxy.mapToSource(view.proxy.index(1, 0)).row())["account_name"])
+    task = view.model.task(view.proxy.mapToSource(view.proxy.index(1, 0)).row())
+    name = str(task["account_name"])
     assert name in dialog.title.text()
 
 
