@@ -65,6 +65,16 @@ def _empty(fig: Figure, title: str, text: str) -> Figure:
     return fig
 
 
+BUSY_TEXT = "Computing…"
+TITLES = ("ARR over time", "GRR and NRR", "Average health")
+
+
+def busy() -> tuple[Figure, Figure, Figure]:
+    """The three charts' places while the outcomes are computed (not "No periods yet", which
+    would say there is nothing to show before anything was looked at)."""
+    return tuple(_empty(new_figure(SIZE), title, BUSY_TEXT) for title in TITLES)  # type: ignore[return-value]
+
+
 def groups_of(table: pd.DataFrame) -> list[str]:
     """The groups in the table's order, without the Portfolio total."""
     return [g for g in dict.fromkeys(table["group"].astype(str)) if g != TOTAL]
