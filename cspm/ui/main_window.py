@@ -3,11 +3,12 @@
 Views follow one contract: constructor (ctx, parent), a `refresh()` slot and a `data_changed`
 signal emitted after any mutation. When any view changes data (or an import finishes) the
 portfolio is reloaded in a worker and every view is refreshed: the visible one now, the hidden
-ones when next shown. Views that are not there yet (Tasks, Export) simply do not appear.
+ones when next shown. A view that lists accounts has an `account_requested(key)` signal.
 
 Which views exist is `views_registry`; building the toolbar, menus and status bar is
-`window_chrome`; the worker jobs that open another database are `context_jobs`. This module is
-the window's behaviour.
+`window_chrome`; the worker jobs that open another database are `context_jobs`; opening
+accounts and Back/Forward is `navigation`; shortcuts that work whatever has focus is
+`shortcut_guard`. This module is the window's behaviour.
 """
 
 from __future__ import annotations
