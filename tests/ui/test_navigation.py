@@ -187,3 +187,29 @@ def test_history_drops_the_forward_part_and_repeats() -> None:
     assert [str(p) for p in h.places] == ["view b", "view c", "view d"]
     assert h.back() == Place("view", "c") and h.back() == Place("view", "b")
     assert h.back() is None and h.forward() == Place("view", "c")
+
+
+def test_an_account_that_moved_opens_from_the_import_summary(qtbot, ctx, tmp_path) -> None:
+    from cspm.service.imports import import_file
+    from cspm.ui.import_wizard import ImportWizard
+    from tests.ui.test_import_wizard import ROWS, next_page, report, run_import
+
+    import_file(ctx, report(tmp_path / "q4.xlsx", ROWS))
+    window = open_window(qtbot, ctx)
+    moved = [[*r] for r in ROWS]
+    moved[2][3] = 60_000  # Initech moves up a tier
+    wizard = window.open_import_wizard(str(report(tmp_path / "q4b.xlsx", moved)))
+    assert isinstance(wizard, ImportWizard)
+    for page in (wizard.HEADER, wizard.MAPPING, wizard.VALUES, wizard.VALIDATION, wizard.RUN):
+        next_page(qtbot, wizard, page)
+    run_import(qtbot, wizard)
+    summary = wizard.summary_page
+    assert summary.moves.rows[0][0] == "Initech"
+    # What changed opened beside it, non-modal: an account opened from it is not blocked.
+    assert window.changes_dialog.windowModality() == Qt.WindowModality.NonModal
+    rect = summary.moves_view.visualRect(summary.moves.index(0, 0))
+    qtbot.mouseClick(summary.moves_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(summary.moves_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    dialog = detail_of(qtbot, window)
+    assert dialog.detail is not None and dialog.detail.name == "Initech"
+    qtbot.waitUntil(lambda: window.wizard is None)  # the import is written: the wizard closed
