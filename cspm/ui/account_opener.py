@@ -23,7 +23,8 @@ _PLAIN = (Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier)
 class AccountOpener(QObject):
     """Double-click, Enter/Return and (with `menu`) a context menu with "Open account" on one
     item view. Views that build their own context menu pass `menu=False` and add
-    `open_action(index, parent)` to it."""
+    `open_action(index, parent)` to it; a view that already opens on double-click and Enter
+    passes `clicks=False` for the menu alone."""
 
     def __init__(
         self,
@@ -32,14 +33,16 @@ class AccountOpener(QObject):
         open_account: Callable[[str], object],
         *,
         menu: bool = True,
+        clicks: bool = True,
     ) -> None:
         super().__init__(view)
         self.view = view
         self.key_of = key_of
         self.open_account = open_account
         self.menu: QMenu | None = None
-        view.doubleClicked.connect(self.open_index)
-        view.installEventFilter(self)
+        if clicks:
+            view.doubleClicked.connect(self.open_index)
+            view.installEventFilter(self)
         if menu:
             view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
             view.customContextMenuRequested.connect(self._context_menu)

@@ -71,6 +71,13 @@ class Navigator(QObject):
         the Portfolio view opens its own accounts, and the navigator records them."""
         if isinstance(view, PortfolioView):
             view.table.open_requested.connect(self._portfolio_opened)
+            # It opens on double-click and Enter itself; "Open account" in its menu too.
+            view.table.opener = AccountOpener(  # type: ignore[attr-defined]
+                view.table,
+                lambda index: view.model.key_at(index.row()),
+                view.table.open_requested.emit,
+                clicks=False,
+            )
             return
         requested = getattr(view, "account_requested", None)
         if requested is not None:

@@ -213,3 +213,18 @@ def test_an_account_that_moved_opens_from_the_import_summary(qtbot, ctx, tmp_pat
     dialog = detail_of(qtbot, window)
     assert dialog.detail is not None and dialog.detail.name == "Initech"
     qtbot.waitUntil(lambda: window.wizard is None)  # the import is written: the wizard closed
+
+
+def test_the_portfolio_table_has_open_account_in_its_menu(qtbot, window) -> None:
+    table = window.portfolio.table
+    table.scrollTo(window.portfolio.model.index(4, 0))
+    pos = table.visualRect(window.portfolio.model.index(4, 0)).center()
+    QApplication.sendEvent(
+        table.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, pos, table.viewport().mapToGlobal(pos)),
+    )
+    menu = table.opener.menu
+    assert [a.text() for a in menu.actions()] == ["Open account"]
+    menu.actions()[0].trigger()
+    assert detail_of(qtbot, window).key == window.portfolio.model.key_at(4)
+    assert window.navigator.history.current == Place("account", window.portfolio.model.key_at(4))
