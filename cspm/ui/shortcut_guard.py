@@ -6,7 +6,7 @@ scheme) a line edit claims Ctrl+E (end of line), Ctrl+F (next character), Ctrl+B
 so Export (Ctrl+E) did nothing while the search box had focus. This guard answers first, for
 the focused widget in the window: a key that is the shortcut of an enabled window action goes to
 the action, except the keys that edit text (copy, paste, undo and redo while the box has
-something to undo, select all, delete) while a text box has focus.
+something to undo, select all, delete, word moves) while a text box has focus.
 """
 
 from __future__ import annotations
@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 Std = QKeySequence.StandardKey
+# Word moves included: on macOS they are Alt+Left/Right, which are Back/Forward elsewhere.
 TEXT_KEYS = (Std.Copy, Std.Cut, Std.Paste, Std.SelectAll, Std.Delete, Std.DeleteStartOfWord,
-             Std.DeleteEndOfWord, Std.Backspace)  # fmt: skip
+             Std.DeleteEndOfWord, Std.Backspace, Std.MoveToPreviousWord, Std.MoveToNextWord,
+             Std.SelectPreviousWord, Std.SelectNextWord)  # fmt: skip
 UNDO_KEYS = (Std.Undo, Std.Redo)
 
 
