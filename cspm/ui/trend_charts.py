@@ -175,7 +175,8 @@ def retention(table: pd.DataFrame, label: str) -> Figure:
     ax.xaxis.set_major_locator(MaxNLocator(4))
     for yi, value in zip(y + h / 2, nrr, strict=True):
         text = "no ARR at start" if not np.isfinite(value) else f"{value:.0%}"
-        x = 0.01 if not np.isfinite(value) else value + 0.01
+        # Right of the bar and of the dashed 100% line, so the line never crosses the figure.
+        x = 0.01 if not np.isfinite(value) else max(value, 1.0) + 0.01
         ax.text(x, yi, text, va="center", fontsize=FONT - 1, color=INK if np.isfinite(value)
                 else MUTED)  # fmt: skip
     _legend(ax, below=True)
