@@ -144,10 +144,6 @@ class AccountTableModel(QAbstractTableModel):
     def search_text(self) -> str:
         return self._needle
 
-    @property
-    def sort_state(self) -> tuple[int, Qt.SortOrder] | None:
-        return self._sort
-
     def _sorted_order(self) -> np.ndarray:
         n = self._data.rows
         if self._sort is None or n == 0:

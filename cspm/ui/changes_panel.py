@@ -2,7 +2,9 @@
 the biggest ARR and health changes, between the last two snapshots (`changes(ctx)`).
 
 A panel in the Trends view, and a dialog of its own after an import (`open_changes_dialog`).
-With fewer than two snapshots it says so, kindly, instead of showing an empty list.
+With fewer than two snapshots it says so, kindly, instead of showing an empty list. The accounts
+in it (the biggest ARR and health changes) open with a double-click, Enter or "Open account"
+(`account_requested`).
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -30,6 +32,8 @@ from cspm.service.context import AppContext
 from cspm.service.outcomes import Changes, changes
 from cspm.service.settings import money_format
 
+from .account_opener import AccountOpener
+
 MUTED = QColor("#78909c")
 UP, DOWN = QColor("#2e7d32"), QColor("#c62828")
 EMPTY_TEXT = (
@@ -37,6 +41,8 @@ EMPTY_TEXT = (
     "or lifecycle stage, which segments they entered or left, and the biggest ARR and health "
     "changes since the import before."
 )
+KEY_ROLE = Qt.ItemDataRole.UserRole  # an account row's key (column 0)
+Row = tuple[str, str, QColor | None, str | None]  # text, figure, figure colour, account key
 SECTIONS = ("Tier moves", "Stage changes", "Segments", "Biggest ARR changes",
             "Biggest health changes")  # fmt: skip
 
@@ -62,6 +68,7 @@ def _changes_and_money(ctx: AppContext) -> tuple[Changes, MoneyFormat]:
 
 class ChangesPanel(QWidget):
     loaded = Signal()
+    account_requested = Signal(str)  # account key: double-click, Enter or "Open account"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,7 +91,8 @@ class ChangesPanel(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setRootIsDecorated(True)
         self.tree.setUniformRowHeights(True)
-        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.SingleSelection)
+        self.opener = AccountOpener(self.tree, self.key_at, self.account_requested.emit)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -143,15 +151,15 @@ class ChangesPanel(QWidget):
         self.sections = {}
         m = result.moves
         tiers = m.tier_matrix[m.tier_matrix["from"] != m.tier_matrix["to"]]
-        rows: list[tuple[str, str, QColor | None]] = []
+        rows: list[Row] = []
         for r in tiers.to_dict("records"):
             arr = r.get("arr_before", 0.0) if r["to"] == "(churned)" else r["arr"]
             amount = compact_one(arr or 0.0, money)
-            rows.append((f"{r['from']} → {r['to']}",
-                         f"{_plural(int(r['count']), 'account')} · {amount}", None))  # fmt: skip
+            figure = f"{_plural(int(r['count']), 'account')} · {amount}"
+            rows.append((f"{r['from']} → {r['to']}", figure, None, None))
         self._section("Tier moves", rows, int(tiers["count"].sum()))
         stages = m.stage_transitions[m.stage_transitions["from"] != m.stage_transitions["to"]]
-        rows = [(f"{r['from']} → {r['to']}", _plural(int(r["count"]), "account"), None)
+        rows = [(f"{r['from']} → {r['to']}", _plural(int(r["count"]), "account"), None, None)
                 for r in stages.to_dict("records")]  # fmt: skip
         self._section("Stage changes", rows, int(stages["count"].sum()))
         rows = []
@@ -160,7 +168,7 @@ class ChangesPanel(QWidget):
             if came or left:
                 came_text = f"+{came}" if came else "0"
                 left_text = f"−{left}" if left else "0"
-                rows.append((name, f"{came_text} in · {left_text} out", None))
+                rows.append((name, f"{came_text} in · {left_text} out", None, None))
         self._section("Segments", rows, len(rows))
         self._section("Biggest ARR changes", self._top(m.top_arr_changes, money=True))
         self._section("Biggest health changes", self._top(m.top_health_changes, money=False))
@@ -169,8 +177,8 @@ class ChangesPanel(QWidget):
         self.ready = True
         self.loaded.emit()
 
-    def _top(self, frame: pd.DataFrame, *, money: bool) -> list[tuple[str, str, QColor | None]]:
-        rows = []
+    def _top(self, frame: pd.DataFrame, *, money: bool) -> list[Row]:
+        rows: list[Row] = []
         for r in frame.to_dict("records"):
             before, after = r["before"], r["after"]
             change = r.get("change")
@@ -182,12 +190,11 @@ class ChangesPanel(QWidget):
             name = r["name"] if isinstance(r["name"], str) and r["name"] else r["account"]
             was, now = _value(before, money, self.money), _value(after, money, self.money)
             text = f"{was} → {now} ({delta})"
-            rows.append((str(name), text, UP if change > 0 else DOWN if change < 0 else None))
+            colour = UP if change > 0 else DOWN if change < 0 else None
+            rows.append((str(name), text, colour, str(r["account"])))
         return rows
 
-    def _section(
-        self, title: str, rows: list[tuple[str, str, QColor | None]], total: int | None = None
-    ) -> None:
+    def _section(self, title: str, rows: list[Row], total: int | None = None) -> None:
         head = QTreeWidgetItem([title, "" if total is None else f"{total:,}"])
         font = QFont(self.tree.font())
         font.setBold(True)
@@ -200,13 +207,28 @@ class ChangesPanel(QWidget):
             item = QTreeWidgetItem(["No changes", ""])
             item.setForeground(0, QBrush(MUTED))
             head.addChild(item)
-        for text, figure, colour in rows:
+        for text, figure, colour, key in rows:
             item = QTreeWidgetItem([text, figure])
-            item.setToolTip(0, text)
+            item.setToolTip(0, f"{text} (double-click to open)" if key else text)
+            item.setData(0, KEY_ROLE, key)
             item.setTextAlignment(1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             if colour is not None:
                 item.setForeground(1, QBrush(colour))
             head.addChild(item)
+
+    def key_at(self, index: QModelIndex) -> str | None:
+        """The account key of a row (None for headings, counts and "No changes")."""
+        key = index.siblingAtColumn(0).data(KEY_ROLE)
+        return str(key) if key else None
+
+    def item_of(self, section: str, text: str) -> QTreeWidgetItem | None:
+        """The row of one section whose first column reads `text` (for tests)."""
+        head = self.sections.get(section)
+        for i in range(head.childCount() if head is not None else 0):
+            item = head.child(i) if head is not None else None
+            if item is not None and item.text(0) == text:
+                return item
+        return None
 
     def lines(self, section: str) -> list[str]:
         """The first-column texts of one section (for tests and screen readers)."""
@@ -221,18 +243,27 @@ class ChangesPanel(QWidget):
         return texts
 
 
-def open_changes_dialog(ctx: AppContext, parent: QWidget | None = None) -> QDialog:
-    """The panel in a non-blocking dialog (opened with `open()`), e.g. after an import."""
-    dialog = QDialog(parent)
+class ChangesDialog(QDialog):
+    """The panel alone in a dialog; `panel.account_requested` opens accounts from it."""
+
+    panel: ChangesPanel
+
+
+def open_changes_dialog(ctx: AppContext, parent: QWidget | None = None) -> ChangesDialog:
+    """The panel in a non-modal dialog, e.g. after an import: the accounts opened from it
+    (their detail dialog is the window's) must not be blocked by it."""
+    dialog = ChangesDialog(parent)
     dialog.setWindowTitle("What changed since the last import")
     dialog.setObjectName("changes-dialog")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     panel = ChangesPanel(ctx, dialog)
+    dialog.panel = panel
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
     layout = QVBoxLayout(dialog)
     layout.addWidget(panel, 1)
     layout.addWidget(buttons)
     dialog.resize(520, 600)
-    dialog.open()
+    dialog.setWindowModality(Qt.WindowModality.NonModal)
+    dialog.show()
     return dialog

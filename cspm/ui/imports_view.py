@@ -27,6 +27,10 @@ from .import_wizard import RowsModel
 from .segments_view import confirm, message_of
 
 _Index = QModelIndex | QPersistentModelIndex
+# The as-of box shows this (not a made-up 2000-01-01) while no import is selected: Qt's
+# date edit cannot be empty, so its minimum date stands for "none" and shows as NO_DATE_TEXT.
+NO_DATE = QDate(1900, 1, 1)
+NO_DATE_TEXT = "Select an import"
 STATUS_TEXT = {"committed": "Imported", "undone": "Undone"}
 
 
@@ -57,6 +61,10 @@ class ImportsView(QWidget):
         self.as_of_edit = QDateEdit()
         self.as_of_edit.setCalendarPopup(True)
         self.as_of_edit.setDisplayFormat("yyyy-MM-dd")
+        self.as_of_edit.setMinimumDate(NO_DATE)
+        self.as_of_edit.setSpecialValueText(NO_DATE_TEXT)
+        self.as_of_edit.setToolTip("The date the selected import describes")
+        self._clear_as_of()
         self.redate_button = QPushButton("Set as-of date")
         self.redate_button.setToolTip("Change the date the selected import describes")
         self.redate_button.setEnabled(False)
@@ -131,6 +139,7 @@ class ImportsView(QWidget):
         )
         if not imports:
             self.message.setText("No imports yet. Import a spreadsheet exported from your CRM.")
+        self._row_changed()  # a reset model has no current row: the as-of box follows
 
     def selected_import(self) -> Any:
         row = self.table.currentIndex().row()
@@ -143,7 +152,15 @@ class ImportsView(QWidget):
         ok = chosen is not None and chosen.status == "committed"
         self.redate_button.setEnabled(ok)
         if ok:
+            self.as_of_edit.setEnabled(True)
             self.as_of_edit.setDate(QDate(chosen.as_of.year, chosen.as_of.month, chosen.as_of.day))
+        else:
+            self._clear_as_of()
+
+    def _clear_as_of(self) -> None:
+        """Nothing (or an undone import) selected: the box says so and cannot be edited."""
+        self.as_of_edit.setDate(NO_DATE)
+        self.as_of_edit.setEnabled(False)
 
     @Slot()
     def redate_selected(self) -> None:

@@ -3,11 +3,12 @@
 Views follow one contract: constructor (ctx, parent), a `refresh()` slot and a `data_changed`
 signal emitted after any mutation. When any view changes data (or an import finishes) the
 portfolio is reloaded in a worker and every view is refreshed: the visible one now, the hidden
-ones when next shown. Views that are not there yet (Tasks, Export) simply do not appear.
+ones when next shown. A view that lists accounts has an `account_requested(key)` signal.
 
 Which views exist is `views_registry`; building the toolbar, menus and status bar is
-`window_chrome`; the worker jobs that open another database are `context_jobs`. This module is
-the window's behaviour.
+`window_chrome`; the worker jobs that open another database are `context_jobs`; opening
+accounts and Back/Forward is `navigation`; shortcuts that work whatever has focus is
+`shortcut_guard`. This module is the window's behaviour.
 """
 
 from __future__ import annotations
@@ -33,13 +34,16 @@ from PySide6.QtWidgets import (
 from cspm.core.money import full_one
 from cspm.service.changes import Change
 from cspm.service.context import AppContext
+from cspm.service.database_name import database_title
 from cspm.service.imports import sheet_names
 from cspm.service.summary import PortfolioSummary
 
 from .app import qsettings
-from .busy import report_error, run, show_error
+from .busy import report_error, run
 from .context_jobs import build_demo, open_context
+from .navigation import Navigator
 from .portfolio_view import PortfolioData, PortfolioView
+from .shortcut_guard import ShortcutGuard
 from .undo_actions import UndoActions, shows
 from .views_registry import VIEWS, Placeholder, ViewSpec
 from .views_registry import module_exists as _module_exists  # tests patch it here
@@ -86,6 +90,8 @@ class MainWindow(QMainWindow):
         self.toolbar, self.search = build_toolbar(self)
         self.search.textChanged.connect(self._search_changed)
         self.view_menu = build_menus(self)
+        self.navigator = Navigator(self)  # opens accounts; Back/Forward
+        self.shortcut_guard = ShortcutGuard(self)  # window shortcuts whatever has focus
         (self.status_accounts, self.status_arr, self.status_import, self.status_progress) = (
             build_status_bar(self.statusBar())
         )
@@ -97,11 +103,8 @@ class MainWindow(QMainWindow):
         self.import_action = window_action(
             self, "Import...", self.open_import_wizard, "Ctrl+I", "Import a spreadsheet (Ctrl+I)"
         )
-        self.export_action = window_action(self, "Export...", self.open_export, "Ctrl+E")
-        self.export_available = _module_exists("export_dialog")
-        self.export_action.setEnabled(self.export_available)
-        self.export_action.setToolTip(
-            "Export reports (Ctrl+E)" if self.export_available else "Export: coming soon"
+        self.export_action = window_action(
+            self, "Export...", self.open_export, "Ctrl+E", "Export reports (Ctrl+E)"
         )
         self.demo_action = window_action(
             self, "Open the demo portfolio", self.open_demo, tip="Build and open a demo portfolio"
@@ -172,6 +175,7 @@ class MainWindow(QMainWindow):
         requested = getattr(view, "database_requested", None)
         if requested is not None:
             requested.connect(self.open_database)
+        self.navigator.attach(view)
         return view
 
     def _view_action(self, spec: ViewSpec, number: int) -> None:
@@ -282,15 +286,13 @@ class MainWindow(QMainWindow):
     # ---- import, export, demo, database ----------------------------------------------------
     @Slot()
     def open_import_wizard(self, path: str | None = None) -> QWidget | None:
-        try:
-            from .import_wizard import ImportWizard
-        except ImportError as exc:
-            show_error(self, f"The import wizard is not available: {exc}")
-            return None
+        from .import_wizard import ImportWizard
+
         wizard = ImportWizard(self.ctx, path, self)
         wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         wizard.imported.connect(self._imported)
         wizard.destroyed.connect(self._wizard_closed)
+        self.navigator.attach_import_summary(wizard)
         self.wizard = wizard
         wizard.open()
         return wizard
@@ -313,17 +315,13 @@ class MainWindow(QMainWindow):
             from .changes_panel import open_changes_dialog
 
             self.changes_dialog = open_changes_dialog(self.ctx, self)
+            self.navigator.attach(self.changes_dialog.panel)
         self.reload()
 
     @Slot()
     def open_export(self) -> None:
-        if not self.export_available:
-            return
-        try:
-            from .export_dialog import ExportDialog
-        except ImportError as exc:
-            show_error(self, f"Export is not available: {exc}")
-            return
+        from .export_dialog import ExportDialog
+
         dialog = ExportDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
@@ -380,7 +378,7 @@ class MainWindow(QMainWindow):
             self.statusBar().clearMessage()
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"cspm — {self.ctx.db.display_name}")
+        self.setWindowTitle(f"cspm — {database_title(self.ctx.db.url)}")
 
     def _about(self) -> None:
         box = QMessageBox(

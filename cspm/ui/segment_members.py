@@ -33,6 +33,7 @@ from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.service.context import AppContext
 from cspm.service.segments import SegmentSummary, segment_members
 
+from .account_opener import AccountOpener
 from .busy import run, show_error
 from .messages import message_of
 
@@ -128,7 +129,7 @@ class SegmentMembers(QWidget):
     Members load in a worker; an answer for a segment no longer shown is dropped.
     """
 
-    account_requested = Signal(str)  # account key, on double-click of a member
+    account_requested = Signal(str)  # account key: double-click, Enter or "Open account"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,7 +157,7 @@ class SegmentMembers(QWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.verticalHeader().hide()
         self.view.horizontalHeader().setStretchLastSection(True)
-        self.view.doubleClicked.connect(self._member_activated)
+        self.opener = AccountOpener(self.view, self._member_key, self.account_requested.emit)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         for w in (self.title, self.rule_label, self.error_label):
@@ -213,6 +214,6 @@ class SegmentMembers(QWidget):
         header.setSectionResizeMode(why, QHeaderView.ResizeMode.Stretch)
         self.members_loaded_for = name
 
-    def _member_activated(self, index: QModelIndex) -> None:
+    def _member_key(self, index: QModelIndex) -> str | None:
         row = self.proxy.mapToSource(index).row()
-        self.account_requested.emit(self.model.key(row))
+        return self.model.key(row) if 0 <= row < self.model.rowCount() else None

@@ -35,6 +35,7 @@ from cspm.service.portfolio import load_portfolio
 from cspm.service.segments import list_segments
 from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
 
+from .account_opener import AccountOpener
 from .busy import run, show_error
 from .task_history_panel import TaskHistoryPanel, show_switch, stacked_pages
 from .task_model import RED, SORT_ROLE, TaskModel, as_date, due_words
@@ -105,7 +106,7 @@ def _action(view: QWidget, text: str, keys: list[str], slot: Any) -> QAction:
 class TasksView(QWidget):
     data_changed = Signal()
     loaded = Signal()  # the list shows the latest answer
-    account_requested = Signal(str)  # account key, on double-click
+    account_requested = Signal(str)  # account key: double-click, Enter or "Open account"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,7 +183,8 @@ class TasksView(QWidget):
             self.table.setColumnWidth(col, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.doubleClicked.connect(self._activated)
+        self.opener = AccountOpener(self.table, self._account_key, self.account_requested.emit,
+                                    menu=False)  # fmt: skip
         self.table.selectionModel().currentRowChanged.connect(self._selected)
 
         self.detail = QLabel()
@@ -344,13 +346,19 @@ class TasksView(QWidget):
             return
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        open_action = self.opener.open_action(self.table.currentIndex(), menu)
+        if open_action is not None:
+            menu.addAction(open_action)
+            menu.addSeparator()
         menu.addActions(list(self.actions_))
         self.menu = menu
         menu.popup(self.table.viewport().mapToGlobal(pos))
 
-    def _activated(self, index: QModelIndex) -> None:
-        t = self.model.task(self.proxy.mapToSource(index).row())
-        self.account_requested.emit(str(t["account_key"]))
+    def _account_key(self, index: QModelIndex) -> str | None:
+        row = self.proxy.mapToSource(index).row()
+        if not 0 <= row < self.model.rowCount():
+            return None
+        return str(self.model.task(row)["account_key"])
 
     # -- actions --
     def _act(self, fn: Any, *args: Any) -> None:

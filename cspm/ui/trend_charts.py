@@ -64,6 +64,16 @@ def _empty(fig: Figure, title: str, text: str) -> Figure:
     return fig
 
 
+BUSY_TEXT = "Computing…"
+TITLES = ("ARR over time", "GRR and NRR", "Average health")
+
+
+def busy() -> tuple[Figure, Figure, Figure]:
+    """The three charts' places while the outcomes are computed (not "No periods yet", which
+    would say there is nothing to show before anything was looked at)."""
+    return tuple(_empty(new_figure(SIZE), title, BUSY_TEXT) for title in TITLES)  # type: ignore[return-value]
+
+
 def groups_of(table: pd.DataFrame) -> list[str]:
     """The groups in the table's order, without the Portfolio total."""
     return [g for g in dict.fromkeys(table["group"].astype(str)) if g != TOTAL]
@@ -164,7 +174,8 @@ def retention(table: pd.DataFrame, label: str) -> Figure:
     ax.xaxis.set_major_locator(MaxNLocator(4))
     for yi, value in zip(y + h / 2, nrr, strict=True):
         text = "no ARR at start" if not np.isfinite(value) else f"{value:.0%}"
-        x = 0.01 if not np.isfinite(value) else value + 0.01
+        # Right of the bar and of the dashed 100% line, so the line never crosses the figure.
+        x = 0.01 if not np.isfinite(value) else max(value, 1.0) + 0.01
         ax.text(x, yi, text, va="center", fontsize=FONT - 1, color=INK if np.isfinite(value)
                 else MUTED)  # fmt: skip
     _legend(ax, below=True)

@@ -12,10 +12,10 @@ import math
 from typing import Any, Literal, cast
 
 import pandas as pd
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 from matplotlib.figure import Figure
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -47,6 +46,7 @@ from cspm.service.settings import money_format
 from . import trend_charts
 from .busy import run, show_error
 from .changes_panel import ChangesPanel
+from .chart_canvas import ChartCanvas
 
 SORT_ROLE = Qt.ItemDataRole.UserRole
 _Index = QModelIndex | QPersistentModelIndex
@@ -167,20 +167,20 @@ class OutcomeModel(QAbstractTableModel):
         return self._rows[row]
 
 
-def _canvas(figure: Figure) -> FigureCanvasQTAgg:
-    canvas = FigureCanvasQTAgg(figure)
-    canvas.setMinimumSize(280, 230)
-    canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-    return canvas
+def _canvas(figure: Figure) -> ChartCanvas:
+    # Three fit side by side in a 1000 px window (the navigation takes 150 of it).
+    return ChartCanvas(figure, min_width=220, min_height=230)
 
 
 class TrendsView(QWidget):
     loaded = Signal()
+    account_requested = Signal(str)  # from the what-changed panel
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.table_frame: pd.DataFrame | None = None
+        self._shown: tuple[str, pd.DataFrame, MoneyFormat] | None = None  # (by, frame, money)
         self._request = 0
 
         self.grouping_combo = QComboBox()
@@ -203,9 +203,9 @@ class TrendsView(QWidget):
         charts = QWidget()
         self.charts_layout = QHBoxLayout(charts)
         self.charts_layout.setContentsMargins(0, 0, 0, 0)
-        self.arr_canvas = _canvas(trend_charts.arr_over_time(pd.DataFrame(), "tier"))
-        self.retention_canvas = _canvas(trend_charts.retention(pd.DataFrame(), "tier"))
-        self.health_canvas = _canvas(trend_charts.health_over_time(pd.DataFrame(), "tier"))
+        self.arr_canvas, self.retention_canvas, self.health_canvas = (
+            _canvas(f) for f in trend_charts.busy()
+        )
         for canvas in self.canvases():
             self.charts_layout.addWidget(canvas, 1)
 
@@ -224,12 +224,13 @@ class TrendsView(QWidget):
         self.table.horizontalHeader().setStretchLastSection(True)
 
         self.changes_panel = ChangesPanel(ctx)
+        self.changes_panel.account_requested.connect(self.account_requested)
         bottom = QSplitter(Qt.Orientation.Horizontal)
         bottom.addWidget(self.table)
         bottom.addWidget(self.changes_panel)
         bottom.setStretchFactor(0, 3)
         bottom.setStretchFactor(1, 1)
-        bottom.setSizes([830, 430])
+        bottom.setSizes([700, 470])  # the changes panel's names need the room at 1000 px
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(charts)
         main.addWidget(bottom)
@@ -256,7 +257,7 @@ class TrendsView(QWidget):
         self.period_combo.currentIndexChanged.connect(self.reload)
         self.refresh()
 
-    def canvases(self) -> tuple[FigureCanvasQTAgg, ...]:
+    def canvases(self) -> tuple[ChartCanvas, ...]:
         return (self.arr_canvas, self.retention_canvas, self.health_canvas)
 
     def grouping(self) -> str:
@@ -286,6 +287,7 @@ class TrendsView(QWidget):
         self._request += 1
         request, by, period = self._request, self.grouping(), self.period()
         self.status.setText("Computing outcomes…")
+        self._set_figures(*trend_charts.busy())
         run(
             self,
             _outcomes,
@@ -322,12 +324,25 @@ class TrendsView(QWidget):
         periods = frame["period"].nunique()
         first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
         self.status.setText(f"{periods} {period}s, {first} to {last}")
+        self._shown = (by, frame, money)
+        self._draw_charts()
+        self.loaded.emit()
+
+    def _draw_charts(self) -> None:
+        if self._shown is None:
+            return
+        by, frame, money = self._shown
+        noun = next(n for b, _l, n in GROUPINGS if b == by)
         self._set_figures(
             trend_charts.arr_over_time(frame, noun, overlapping=by == "segment", money=money),
             trend_charts.retention(frame, noun),
             trend_charts.health_over_time(frame, noun),
         )
-        self.loaded.emit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light <-> dark: charts follow
+            self._draw_charts()
 
     def _fit_columns(self) -> None:
         """Content width, or the header's widest line: no room kept for a sort arrow in every

@@ -269,13 +269,10 @@ def test_tasks_entry_appears_once_the_module_exists(qtbot, ctx, monkeypatch) -> 
     assert tasks.refreshed == 2
 
 
-def test_export_is_disabled_with_a_tooltip_until_its_dialog_exists(qtbot, ctx) -> None:
+def test_export_is_always_offered_with_its_shortcut_in_the_tooltip(qtbot, ctx) -> None:
     window = open_window(qtbot, ctx)
-    if main_window_module._module_exists("export_dialog"):
-        assert window.export_action.isEnabled()
-    else:
-        assert not window.export_action.isEnabled()
-        assert "coming soon" in window.export_action.toolTip()
+    assert window.export_action.isEnabled()
+    assert window.export_action.toolTip() == "Export reports (Ctrl+E)"
 
 
 def test_geometry_and_last_view_are_remembered(qtbot, ctx, tmp_path) -> None:
