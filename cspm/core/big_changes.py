@@ -18,9 +18,7 @@ KINDS = ("arr", "tier", "lifecycle_stage", "missing")  # the order the list show
 CHANGE_COLUMNS = ["key", "name", "kind", "before", "after", "text"]
 
 
-def arr_changes(
-    before: pd.Series, after: pd.Series, threshold: float = ARR_CHANGE
-) -> np.ndarray:
+def arr_changes(before: pd.Series, after: pd.Series, threshold: float = ARR_CHANGE) -> np.ndarray:
     """Where a positive ARR changes by more than `threshold` of itself, or goes blank."""
     b = pd.to_numeric(before, errors="coerce").to_numpy(dtype=float)
     a = pd.to_numeric(after, errors="coerce").to_numpy(dtype=float)
