@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from cspm.core.money import USD, MoneyFormat, full_one
+from cspm.core.money import USD, MoneyFormat, money_full
 
 ARR_CHANGE = 0.5  # a relative change above this is big
 KINDS = ("arr", "tier", "lifecycle_stage", "missing")  # the order the list shows them in
@@ -51,8 +51,8 @@ def big_changes(
         who = _who(after["key"], after["name"].fillna(before["name"]))
         rows = arr_changes(before["arr"], after["arr"], threshold)
         if rows.any():
-            b = [full_one(v, money) for v in before["arr"].to_numpy(dtype=float)[rows]]
-            a = [full_one(v, money, missing="blank") for v in after["arr"].to_numpy(float)[rows]]
+            b = money_full(before["arr"].to_numpy(dtype=float)[rows], money)
+            a = money_full(after["arr"].to_numpy(dtype=float)[rows], money, missing="blank")
             parts.append(_frame(after["key"][rows], who[rows], "arr", b, a, "ARR"))
         for kind, word in (("tier", "tier"), ("lifecycle_stage", "stage")):
             old, new = before[kind].astype(str), after[kind].astype(str)

@@ -99,7 +99,10 @@ def big_changes(
     moves = tier_and_stage_moves(before, after, settings, overrides, ctx.today, history)
     states_before = before[["key", "name", "arr"]].copy()
     states_after = after[["key", "name", "arr"]].copy()
-    moved = pd.DataFrame(moves, columns=["key", "name", "what", "before", "after"])
+    moved = pd.DataFrame(  # from tuples: a frame of dataclasses costs asdict per move
+        [(m.key, m.what, m.before, m.after) for m in moves],
+        columns=["key", "what", "before", "after"],
+    )
     for what in ("tier", "lifecycle_stage"):  # accounts that did not move compare equal ("")
         these = moved[moved["what"] == what].set_index("key")
         states_before[what] = states_before["key"].map(these["before"]).astype(object).fillna("")
