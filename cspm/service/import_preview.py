@@ -16,10 +16,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from cspm.core.big_changes import CHANGE_COLUMNS
 from cspm.core.big_changes import big_changes as compare
+from cspm.core.currency import convert_plan
 from cspm.core.state import overlay_newest
 from cspm.core.value_preview import value_preview as preview_frame
 from cspm.storage import accounts_repo, settings_repo
@@ -27,7 +29,6 @@ from cspm.storage import accounts_repo, settings_repo
 from .context import AppContext
 from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
 from .import_results import PreparedImport
-from .import_writes import _changed_rows, _in_portfolio_currency
 
 
 @dataclass
@@ -66,6 +67,21 @@ class BigChanges:
         return f"{head}: {', '.join(parts)}" if parts else "No big changes"
 
 
+def _maybe_changed(before: pd.DataFrame, after: pd.DataFrame, carried: list[str]) -> np.ndarray:
+    """Accounts whose carried fields differ (vectorised; missing == missing). Only narrows
+    what is classified: a false "changed" costs time, never a wrong list, because tier and
+    stage are compared after classifying."""
+    changed = np.zeros(len(before), dtype=bool)
+    for column in carried:
+        x, y = before[column], after[column]
+        try:
+            differ = (x != y).to_numpy(dtype=bool)
+        except (TypeError, ValueError):  # values that do not compare: classify them
+            differ = np.ones(len(before), dtype=bool)
+        changed |= differ & ~(x.isna().to_numpy() & y.isna().to_numpy())
+    return changed
+
+
 def value_preview(ctx: AppContext, prepared: PreparedImport, rows: int = 5) -> pd.DataFrame:
     """The first `rows` rows' raw cells beside their parsed values (see core.value_preview)."""
     with ctx.db.session() as s:
@@ -80,11 +96,12 @@ def big_changes(
 
     Assumes the import is the newest (the wizard's default as-of date, today); an import
     dated before the latest one changes the current state less, never more."""
-    prepared = _in_portfolio_currency(ctx, prepared, as_of or ctx.today)
-    plan = prepared.plan
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
         overrides = settings_repo.load_overrides(s)
+        # amounts in the portfolio currency at the as-of date's rates, as the import writes them
+        header = prepared.mapping.field_columns().get("currency")
+        plan, _ = convert_plan(prepared.plan, settings.currency, as_of or ctx.today, header)
         existing = accounts_repo.load_accounts(s).set_index("id")
         if existing.empty or plan.frame.empty:
             return BigChanges()
@@ -93,7 +110,7 @@ def big_changes(
         incoming.index = pd.Index(incoming["key"].map(key_to_id).to_numpy(), name="id")
         before = existing.loc[incoming.index]
         after = overlay_newest(before, incoming, plan.carried)
-        changed = _changed_rows(before, after)
+        changed = _maybe_changed(before, after, plan.carried)
         before, after = before.loc[changed], after.loc[changed]
         history = arr_history_of_unpaid(s, after)
     moves = tier_and_stage_moves(before, after, settings, overrides, ctx.today, history)
