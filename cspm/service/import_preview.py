@@ -24,11 +24,12 @@ from cspm.core.big_changes import big_changes as compare
 from cspm.core.currency import convert_plan
 from cspm.core.state import overlay_newest
 from cspm.core.value_preview import value_preview as preview_frame
-from cspm.storage import accounts_repo, settings_repo
+from cspm.storage import settings_repo
 
 from .context import AppContext
 from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
 from .import_results import PreparedImport
+from .portfolio import stored_frames
 
 
 @dataclass
@@ -102,7 +103,9 @@ def big_changes(
         # amounts in the portfolio currency at the as-of date's rates, as the import writes them
         header = prepared.mapping.field_columns().get("currency")
         plan, _ = convert_plan(prepared.plan, settings.currency, as_of or ctx.today, header)
-        existing = accounts_repo.load_accounts(s).set_index("id")
+        # the stored accounts as the portfolio holds them (a cache hit once the window has
+        # loaded the portfolio; read from the database otherwise)
+        existing = stored_frames(ctx, s).state.set_index("id")
         if existing.empty or plan.frame.empty:
             return BigChanges()
         key_to_id = pd.Series(existing.index.to_numpy(), index=existing["key"].to_numpy())
