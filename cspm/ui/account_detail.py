@@ -83,10 +83,14 @@ class AccountDetailDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.save_button = QPushButton("Save override")
         self.clear_button = QPushButton("Clear override")
+        self._to_top = False  # the next content opens at the top (another account)
         self.show_account(key)
 
     # ---- loading ---------------------------------------------------------------------------
     def show_account(self, key: str) -> None:
+        """Show this account; another account than the one shown starts at the top."""
+        if key != self.key:
+            self._to_top = True
         self.key = key
         self.reload()
 
@@ -111,7 +115,7 @@ class AccountDetailDialog(QDialog):
             bar.setValue(value)
             self.loaded.emit()
 
-        QTimer.singleShot(0, later)
+        QTimer.singleShot(0, self, later)  # never called once the dialog is gone
 
     def _show(self, result: tuple[AccountDetail, tuple[str, ...]]) -> None:
         detail, tiers = result
@@ -126,7 +130,8 @@ class AccountDetailDialog(QDialog):
         arr_note = detail.money_notes.get("arr", "")
         parts.append(f"ARR {format_value('arr', values.get('arr'), detail.money, arr_note)}")
         self.subtitle.setText(" · ".join(parts))
-        scrolled = self.scroll_area.verticalScrollBar().value()
+        scrolled = 0 if self._to_top else self.scroll_area.verticalScrollBar().value()
+        self._to_top = False
         old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()

@@ -201,3 +201,14 @@ def test_health_lines_read_on_a_dark_palette(qtbot, ctx, tmp_path) -> None:
         shown = label.palette().color(label.foregroundRole())
         assert contrast(shown, label.palette().color(label.backgroundRole())) >= 4.5
     QApplication.processEvents()
+
+
+def test_another_account_opens_at_the_top(qtbot, demo) -> None:
+    ctx = demo
+    first, second = list_accounts(ctx).index[:2]
+    dialog = _open(qtbot, ctx, first, height=600)
+    assert _scroll_to_tasks(qtbot, dialog) > 0
+    with qtbot.waitSignal(dialog.loaded, timeout=30_000):
+        dialog.show_account(second)
+    assert dialog.detail.key == second
+    assert dialog.scroll_area.verticalScrollBar().value() == 0
