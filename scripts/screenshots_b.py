@@ -126,6 +126,8 @@ def main() -> int:
             if args.extras:
                 wizard.next()
                 wait_for(app, lambda: wizard.currentId() == ImportWizard.VALIDATION)
+                # the values preview and the big changes come from a worker
+                wait_for(app, lambda: wizard.validation_page.changes_panel.changes is not None)
                 wizard.grab().save(str(args.extras / "import_wizard_validation.png"))
             wizard.close()
         finally:

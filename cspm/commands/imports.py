@@ -117,7 +117,8 @@ def _scales(items: list[str]) -> dict[str, str]:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from cspm.service.imports import ImportOptions, import_file
+    from cspm.service.import_preview import big_changes
+    from cspm.service.imports import ImportOptions, apply_prepared, prepare_import
 
     options = ImportOptions(
         sheet=args.sheet,
@@ -131,16 +132,30 @@ def import_command(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
     )
     with opened(args) as ctx:
-        result = import_file(ctx, args.file, options)
+        # prepared once: the big changes are compared before anything is written
+        prepared = prepare_import(ctx, args.file, options)
+        changes = big_changes(ctx, prepared, options.as_of)
+        result = apply_prepared(ctx, prepared, options)
     if args.format == "json":
-        out(json.dumps(result.to_dict(), indent=2, default=str, ensure_ascii=False))
+        record = {**result.to_dict(), "big_changes": changes.frame.to_dict("records")}
+        out(json.dumps(record, indent=2, default=str, ensure_ascii=False))
     else:
         out(import_summary_text(result))
+        if result.status in ("imported", "dry_run") and not changes.empty:
+            out(big_changes_text(changes))
     if result.status == "refused":
         if args.format == "text":
             print(f"cspm: {result.file} was not imported: {_refusal(result)}", file=sys.stderr)
         return 2
     return 0
+
+
+def big_changes_text(changes: Any, limit: int = 20) -> str:
+    """The big changes the import made (or, in a dry run, would make), as the wizard lists
+    them before its Import button: a summary line, then one line each."""
+    lines = [f"{changes.summary()} (compared with the accounts stored before this import):"]
+    lines += [f"  {line}" for line in changes.lines(limit)]
+    return "\n".join(lines)
 
 
 def _refusal(result: Any) -> str:

@@ -18,6 +18,17 @@ from .context import AppContext
 from .portfolio import load_portfolio, resolve_account
 
 
+@dataclass(frozen=True)
+class OpenTask:
+    """One open task of the account, with its id so the detail can complete/snooze/dismiss it."""
+
+    id: int
+    title: str
+    due: str  # ISO date or "no date"
+    priority: float
+    text: str  # the line as `open_tasks` shows it
+
+
 @dataclass
 class AccountDetail:
     key: str
@@ -44,6 +55,9 @@ class AccountDetail:
     health_signals: int = 0  # signals the account has among those its tier weighs
     health_signals_possible: int = 0  # signals its tier weighs
     health_min_signals: int = 2  # coverage a computed score needs
+    health_imported: float | None = None  # the file's (CRM's) score, whichever is used
+    health_prefer_imported: bool = True  # the setting that decides which score is used
+    tasks: list[OpenTask] = field(default_factory=list)  # open tasks, to act on from the detail
 
 
 def _money_notes(row: pd.Series, money: MoneyFormat) -> dict[str, str]:
@@ -79,8 +93,14 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
 
     tasks = list_tasks(ctx)
     mine = tasks[tasks["account_key"] == key]
-    open_tasks = [
-        f"{_day(t.due_date)} · {t.title} (priority {t.priority:.0f}) — #{t.id}"
+    tasks_open = [
+        OpenTask(
+            int(t.id),
+            str(t.title),
+            _day(t.due_date),
+            float(t.priority),
+            f"{_day(t.due_date)} · {t.title} (priority {t.priority:.0f}) — #{t.id}",
+        )
         for t in mine.itertuples()
     ]
     touches = [
@@ -104,9 +124,12 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         health_signals=int(row.get("health_signals", 0)),
         health_signals_possible=int(row.get("health_signals_possible", 0)),
         health_min_signals=p.health.min_signals,
+        health_imported=_plain(row.get("imported_health_score")),
+        health_prefer_imported=p.health.prefer_imported,
         segments=segments,
         history=history.drop(columns=["key"]).reset_index(drop=True),
-        open_tasks=open_tasks,
+        open_tasks=[t.text for t in tasks_open],
+        tasks=tasks_open,
         touchpoints=touches,
         money=p.settings.money,
         money_notes=_money_notes(row, p.settings.money),
@@ -115,3 +138,12 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
 
 def _day(value: Any) -> str:
     return "no date" if value is None or pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def account_names(ctx: AppContext, ref: str) -> tuple[str, str | None, str | None]:
+    """(key, name, external ID) of one account, for a dialog that must name it (the
+    touchpoint dialog opened with a key only)."""
+    p = load_portfolio(ctx)
+    key = resolve_account(p.frame, ref)
+    row = p.frame.loc[key]
+    return key, _plain(row.get("name")), _plain(row.get("external_id"))

@@ -1,141 +1,48 @@
 """One account in depth (a non-modal dialog): every field, why its tier and stage, health with
 its breakdown, segments with the reason each matched, history charts, tasks and touchpoints.
 
-The tier override is edited here (tier + reason, Save / Clear -> `set_tier_override`); after a
-change the dialog reloads itself and emits `data_changed` so the window reloads the portfolio.
+The tier override is edited here (tier + reason, Save / Clear -> `set_tier_override`); open
+tasks are completed, snoozed or dismissed here (`account_detail_tasks`). After any change the
+dialog reloads itself, keeping its scroll position, and emits `data_changed` so the window
+reloads the portfolio. Sections live in their own modules (`account_detail_health`,
+`account_detail_tasks`, `account_detail_parts`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
-import math
-import re
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from cspm.core.fields import CANONICAL_FIELDS, FieldType
-from cspm.core.money import USD, MoneyFormat, full_one
 from cspm.service.accounts import AccountDetail, account_detail
 from cspm.service.context import AppContext
 from cspm.service.portfolio import set_tier_override
+from cspm.service.reasons import field_label, readable_reason
 from cspm.service.settings import get_settings
 
-from .account_table import GREEN_FROM, RED_BELOW
+from .account_detail_health import HealthBox, health_coverage_text
+from .account_detail_parts import TIER_SOURCES, format_value
+from .account_detail_parts import make_label as _label
+from .account_detail_tasks import TasksBox
 from .busy import run
-from .rule_fields import CANONICAL_LABELS, DERIVED_LABELS
 
-MONEY_FIELDS = {f.name for f in CANONICAL_FIELDS if f.type == FieldType.MONEY}
-TIER_SOURCES = {
-    "override": "set by hand",
-    "imported": "from the imported file",
-    "arr_band": "from its ARR band",
-    "none": "no ARR",
-}
-HEALTH_SOURCES = {
-    "imported": "from the file",
-    "computed": "computed",
-    "insufficient": "not enough data",
-    "none": "no data",
-}
-
-
-def format_value(name: str, value: Any, money: MoneyFormat = USD, note: str = "") -> str:
-    """A field's value as the detail shows it; amounts in the portfolio currency, followed by
-    `note` (the amount as the file had it) when there is one."""
-    if note:
-        shown = format_value(name, value, money)
-        return note if shown == "—" else f"{shown}  ·  {note}"
-    if value is None:
-        return "—"
-    if isinstance(value, bool) or type(value).__name__ == "bool_":
-        return "Yes" if value else "No"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, int | float) or hasattr(value, "__float__"):
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            return str(value)
-        if math.isnan(number):
-            return "—"
-        if name in MONEY_FIELDS:
-            return full_one(number, money)
-        return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
-    return str(value)
-
-
-def health_coverage_text(d: AccountDetail) -> str:
-    """Coverage ("3 of 6 signals") and, when the score shown is not the components' own, why."""
-    have, of = d.health_signals, d.health_signals_possible
-    text = f"{have} of {of} signals"
-    if d.health_computed is None and have:
-        text += f"; a computed score needs at least {d.health_min_signals}"
-    if d.health_source == "imported" and d.health_score is not None:
-        if d.health_computed is None:
-            text += ". The score is the file's: the signals here are too few to compute one."
-        elif abs(d.health_score - d.health_computed) >= 0.5:
-            text += (
-                f". The score is the file's ({d.health_score:.0f}); the components below"
-                f" compute {d.health_computed:.0f}. The CRM's score can weigh things this file"
-                " does not carry (Settings > Health: untick 'Use the CRM's health score' to use"
-                " the computed one)."
-            )
-    return text + ("" if text.endswith(".") else ".")
-
-
-# a reason's field, as the user knows it ("renewal_date 2027-01-11 ..." -> "Renewal Date ...")
-REASON_FIELDS = {**CANONICAL_LABELS, **DERIVED_LABELS, "seat_utilization": "Seat utilization"}
-_LEADING_NAME = re.compile(r"^([a-z][a-z0-9_]*)(?=\s)")
-
-
-def readable_reason(text: str) -> str:
-    """A reason with each clause's leading field name in words; other words are left alone."""
-
-    def clause(part: str) -> str:
-        m = _LEADING_NAME.match(part)
-        if m is None or m.group(1) not in REASON_FIELDS:
-            return part
-        return REASON_FIELDS[m.group(1)] + part[m.end() :]
-
-    return "; ".join(clause(part) for part in text.split("; "))
-
-
-def _pretty(component: str) -> str:
-    text = component.replace("_", " ").capitalize()
-    return text.replace("Mau", "MAU").replace("Nps", "NPS").replace("utilization", "utilisation")
-
-
-def _label(text: str, *, bold: bool = False, muted: bool = False, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(wrap)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    if bold:
-        font = QFont(label.font())
-        font.setBold(True)
-        label.setFont(font)
-    if muted:  # the palette's placeholder colour: muted, and readable on light and dark
-        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-    return label
+__all__ = ["AccountDetailDialog", "format_value", "health_coverage_text", "readable_reason"]
 
 
 def _load(ctx: AppContext, key: str) -> tuple[AccountDetail, tuple[str, ...]]:
@@ -176,15 +83,39 @@ class AccountDetailDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.save_button = QPushButton("Save override")
         self.clear_button = QPushButton("Clear override")
+        self._to_top = False  # the next content opens at the top (another account)
         self.show_account(key)
 
     # ---- loading ---------------------------------------------------------------------------
     def show_account(self, key: str) -> None:
+        """Show this account; another account than the one shown starts at the top."""
+        if key != self.key:
+            self._to_top = True
         self.key = key
         self.reload()
 
     def reload(self) -> None:
         run(self, _load, self.ctx, self.key, on_done=self._show)
+
+    def _changed(self) -> None:
+        """Something was saved from here: the window reloads, the dialog too (scroll kept)."""
+        self.data_changed.emit()
+        self.reload()
+
+    def _keep_scroll(self, value: int) -> None:
+        """Put the new content where the old one was scrolled to (once it is laid out), then
+        say `loaded`: a reload after an action must not jump back to the top."""
+        bar = self.scroll_area.verticalScrollBar()
+        bar.setValue(value)
+        if bar.value() == value:
+            self.loaded.emit()
+            return
+
+        def later() -> None:  # the range is known after the layout pass
+            bar.setValue(value)
+            self.loaded.emit()
+
+        QTimer.singleShot(0, self, later)  # never called once the dialog is gone
 
     def _show(self, result: tuple[AccountDetail, tuple[str, ...]]) -> None:
         detail, tiers = result
@@ -199,11 +130,15 @@ class AccountDetailDialog(QDialog):
         arr_note = detail.money_notes.get("arr", "")
         parts.append(f"ARR {format_value('arr', values.get('arr'), detail.money, arr_note)}")
         self.subtitle.setText(" · ".join(parts))
+        scrolled = 0 if self._to_top else self.scroll_area.verticalScrollBar().value()
+        self._to_top = False
         old = self.scroll_area.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.scroll_area.setWidget(self._content(detail))
-        self.loaded.emit()
+        content = self._content(detail)
+        self.scroll_area.setWidget(content)
+        content.adjustSize()
+        self._keep_scroll(scrolled)
 
     def _content(self, d: AccountDetail) -> QWidget:
         content = QWidget()
@@ -272,42 +207,11 @@ class AccountDetailDialog(QDialog):
         layout.addStretch(1)
         return box
 
-    def _health_box(self, d: AccountDetail) -> QGroupBox:
-        box = QGroupBox("Health")
-        layout = QVBoxLayout(box)
-        score = d.health_score
-        if score is None:
-            head = "Not enough data" if d.health_source == "insufficient" else "No health score"
-        else:
-            band = "red" if score < RED_BELOW else "yellow" if score < GREEN_FROM else "green"
-            head = f"{score:.0f} / 100  ({band}; {HEALTH_SOURCES.get(d.health_source, '')})"
-        self.health_head = _label(head, bold=True)
-        layout.addWidget(self.health_head)
-        self.health_coverage = _label(health_coverage_text(d), muted=True)
-        self.health_coverage.setObjectName("health-coverage")
-        layout.addWidget(self.health_coverage)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        self.breakdown: dict[str, QWidget] = {}
-        for component, value in d.health_breakdown:
-            if value is None:
-                field: QWidget = _label("no data", muted=True)
-            else:
-                bar = QProgressBar()
-                bar.setRange(0, 100)
-                bar.setValue(round(value))
-                bar.setFormat(f"{value:.0f}")
-                bar.setMaximumHeight(18)
-                field = bar
-            field.setObjectName(f"health-{component}")
-            self.breakdown[component] = field
-            form.addRow(_pretty(component), field)
-        layout.addLayout(form)
-        note = "Components score 0–100; missing data is left out of the weighted average."
-        self.health_note = _label(note, muted=True)
-        layout.addWidget(self.health_note)
-        # the box is as tall as tier + stage beside it: the room goes below, not between lines
-        layout.addStretch(1)
+    def _health_box(self, d: AccountDetail) -> HealthBox:
+        box = HealthBox(d)
+        self.health_head, self.health_coverage = box.head, box.coverage
+        self.health_choice, self.health_note = box.choice, box.note
+        self.health_scores, self.breakdown = box.scores, box.breakdown
         return box
 
     def _segments_box(self, d: AccountDetail) -> QGroupBox:
@@ -335,33 +239,22 @@ class AccountDetailDialog(QDialog):
         layout.addWidget(trend_widget(d.history, box))
         return box
 
-    def _tasks_box(self, d: AccountDetail) -> QGroupBox:
-        box = QGroupBox("Tasks and touchpoints")
-        layout = QGridLayout(box)
-        layout.addWidget(_label("Open tasks", bold=True), 0, 0)
-        layout.addWidget(_label("Touchpoint log", bold=True), 0, 1)
-        tasks = [str(t) for t in d.open_tasks] or ["No tasks"]
-        touchpoints = [str(t) for t in d.touchpoints] or ["No touchpoints logged"]
-        self.tasks_label = _label("\n".join(tasks), muted=not d.open_tasks)
-        self.tasks_label.setObjectName("open-tasks")
-        layout.addWidget(self.tasks_label, 1, 0)
-        layout.addWidget(_label("\n".join(touchpoints), muted=not d.touchpoints), 1, 1)
-        self.touchpoint_button = QPushButton("Log touchpoint...")
+    def _tasks_box(self, d: AccountDetail) -> TasksBox:
+        box = TasksBox(self.ctx, d)
+        self.tasks_box = box
+        self.touchpoint_button, self.qbr_button = box.touchpoint_button, box.qbr_button
         self.touchpoint_button.clicked.connect(self.log_touchpoint)
-        self.qbr_button = QPushButton("Export QBR pack...")
         self.qbr_button.clicked.connect(self.export_qbr_pack)
-        layout.addWidget(self.qbr_button, 2, 0, Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.touchpoint_button, 2, 1, Qt.AlignmentFlag.AlignRight)
-        layout.setColumnStretch(0, 1)
-        layout.setColumnStretch(1, 1)
+        box.acted.connect(self._changed)
         return box
 
     def log_touchpoint(self) -> None:
         """Log a call/meeting/... for this account; the panel reloads once it is saved."""
         from .touchpoint_dialog import TouchpointDialog
 
-        dialog = TouchpointDialog(self.ctx, self.key, self)
-        dialog.logged.connect(lambda _key: self.reload())
+        name = self.detail.name if self.detail is not None else None
+        dialog = TouchpointDialog(self.ctx, self.key, self, account_name=name)
+        dialog.logged.connect(lambda _key: self._changed())
         self.touchpoint_dialog = dialog
         dialog.open()
 
@@ -373,12 +266,18 @@ class AccountDetailDialog(QDialog):
 
     def _fields_box(self, d: AccountDetail) -> QGroupBox:
         box = QGroupBox("All fields")
+        self.fields_box = box
         grid = QGridLayout(box)
-        items = [
-            (label, format_value(name, value, d.money, d.money_notes.get(name, "")))
+        values = [
+            # the field "Health Score" is what the file said; the score used is in Health
+            (name, label, d.health_imported if name == "health_score" else value)
             for name, label, value in d.values
         ]
-        items += [(name, format_value(name, value)) for name, value in d.custom.items()]
+        items = [
+            (label, format_value(name, value, d.money, d.money_notes.get(name, "")))
+            for name, label, value in values
+        ]
+        items += [(field_label(n), format_value(n, value)) for n, value in d.custom.items()]
         half = (len(items) + 1) // 2
         for i, (label, text) in enumerate(items):
             col = 0 if i < half else 2
@@ -424,5 +323,4 @@ class AccountDetailDialog(QDialog):
 
     def _override_saved(self, key: str) -> None:
         self.key = key
-        self.data_changed.emit()
-        self.reload()
+        self._changed()

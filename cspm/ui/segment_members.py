@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.service.context import AppContext
+from cspm.service.reasons import readable_reasons
 from cspm.service.segments import SegmentSummary, segment_members
 
 from .account_opener import AccountOpener
@@ -50,6 +51,14 @@ MEMBER_COLUMNS = [
     ("health_score", "Health", "number"),
     ("why", "Why", "text"),
 ]
+
+
+def readable_members(ctx: AppContext, name: str) -> pd.DataFrame:
+    """In a worker: the members with their "Why" in words ("Renewal Date 2027-01-11 ..."),
+    as the account detail shows the same reasons."""
+    members = segment_members(ctx, name)
+    members["why"] = readable_reasons(members["why"].astype(str).tolist())
+    return members
 
 
 def _missing(value: Any) -> bool:
@@ -188,7 +197,7 @@ class SegmentMembers(QWidget):
             return
         run(
             self,
-            segment_members,
+            readable_members,
             self.ctx,
             s.name,
             on_done=functools.partial(self._show_members, s.name),

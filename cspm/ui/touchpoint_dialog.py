@@ -8,6 +8,7 @@ snooze and dismiss dialogs only collect a date or a reason for the caller to act
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.service.accounts import account_names
 from cspm.service.context import AppContext
 from cspm.service.tasks import TOUCH_KINDS, log_touchpoint
 
@@ -48,6 +50,15 @@ def _error_label() -> QLabel:
     label.setStyleSheet("color: #c62828;")
     label.hide()
     return label
+
+
+def account_text(key: str, name: str | None, external_id: str | None = None) -> str:
+    """The account as a dialog names it: its name in bold, its ID small after it; the ID alone
+    (bold) only when the account has no name."""
+    shown_id = html.escape(str(external_id or key))
+    if not name or name == key:
+        return f"<b>{shown_id}</b>"
+    return f"<b>{html.escape(name)}</b> <small>ID {shown_id}</small>"
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
@@ -90,11 +101,16 @@ class TouchpointDialog(QDialog):
         self.note_edit.setTabChangesFocus(True)
         self.note_edit.setMinimumHeight(90)
         self.error_label = _error_label()
-        who = account_name if account_name and account_name != account else None
-        account_label = QLabel(f"<b>{who}</b> ({account})" if who else f"<b>{account}</b>")
+        self.account_label = QLabel(account_text(account, account_name))
+        self.account_label.setObjectName("touchpoint-account")
+        self.account_label.setTextFormat(Qt.TextFormat.RichText)
+        if account_name:
+            self.setWindowTitle(f"Log touchpoint — {account_name}")
+        else:  # named by its key only: look the name up (a worker; the portfolio is cached)
+            run(self, account_names, ctx, account, on_done=self._named, on_error=lambda _e: None)
 
         form = QFormLayout()
-        form.addRow("Account:", account_label)
+        form.addRow("Account:", self.account_label)
         form.addRow("Kind:", self.kind_combo)
         form.addRow("Date:", self.date_edit)
         form.addRow("Note:", self.note_edit)
@@ -106,6 +122,12 @@ class TouchpointDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(440, self.sizeHint().height())
+
+    def _named(self, names: tuple[str, str | None, str | None]) -> None:
+        key, name, external_id = names
+        self.account_label.setText(account_text(key, name, external_id))
+        if name:
+            self.setWindowTitle(f"Log touchpoint — {name}")
 
     def kind(self) -> str:
         return str(self.kind_combo.currentData())

@@ -45,6 +45,10 @@ def test_coverage_not_enough_data_and_the_files_score(qtbot, ctx, tmp_path: Path
     beta = _open(qtbot, ctx, "B2")
     assert beta.health_coverage.text() == "3 of 6 signals."
     gamma = _open(qtbot, ctx, "C3")
-    text = gamma.health_coverage.text()
-    assert text.startswith("3 of 6 signals. The score is the file's (35); the components")
-    assert "compute 100" in text
+    assert gamma.health_coverage.text() == "3 of 6 signals."
+    # both scores side by side, the used one marked, and the setting that decides it named
+    assert gamma.health_scores["imported"].text() == "35 / 100  (red)  ✓ used"
+    assert gamma.health_scores["computed"].text() == "100 / 100  (green)  (not used)"
+    choice = gamma.health_choice.text()
+    assert choice.startswith("Using the file's score because “Use the CRM's health score")
+    assert "is on" in choice and "Settings > Health" in choice

@@ -139,6 +139,15 @@ def test_whole_wizard_imports_the_accounts(qtbot, ctx, tmp_path) -> None:
     assert second.mapping_page.combos["Market Sector Code"].currentData() == "industry"
     next_page(qtbot, second, ImportWizard.VALUES)
     next_page(qtbot, second, ImportWizard.VALIDATION)
+    # the tier move is a big change: listed, and Next waits until the user confirms it
+    panel = second.validation_page.changes_panel
+    qtbot.waitUntil(lambda: panel.changes is not None, timeout=10_000)
+    assert panel.lines() == [
+        "Initech: ARR $12,500 -> $60,000",
+        "Initech: tier SMB -> Mid-Market",
+    ]
+    assert not second.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.mouseClick(panel.confirm, Qt.MouseButton.LeftButton)
     next_page(qtbot, second, ImportWizard.RUN)
     result = run_import(qtbot, second)
     assert (result.new, result.updated, result.unchanged) == (0, 1, 2)
@@ -185,7 +194,8 @@ def test_rejected_rows_block_next_until_skipped(qtbot, ctx, tmp_path, monkeypatc
     assert "neither an account ID" in rows[0]["message"]
 
     qtbot.mouseClick(page.skip_check, Qt.MouseButton.LeftButton)
-    assert page.skip_check.isChecked() and next_button.isEnabled() and not page.why.isVisible()
+    qtbot.waitUntil(next_button.isEnabled, timeout=10_000)  # after the comparison (a worker)
+    assert page.skip_check.isChecked() and not page.why.isVisible()
     next_page(qtbot, wizard, ImportWizard.RUN)
     result = run_import(qtbot, wizard)
     assert (result.new, result.rejected) == (3, 1)

@@ -81,11 +81,11 @@ def test_account_detail_names_fields_in_words_and_keeps_health_lines_together(
     assert "Renewal Date 2027-01-11" in reasons
     for raw in ("renewal_date", "lifecycle_stage", "nps "):
         assert raw not in stage and raw not in reasons
-    # the score's line sits right above its coverage line: no room spread into either label
-    head, coverage = dialog.health_head, dialog.health_coverage
+    # the score's line sits right above the two scores (file's, computed): no room spread
+    head, first = dialog.health_head, dialog.health_scores["imported"]
     line = head.fontMetrics().height()
     assert head.height() < 1.6 * line
-    assert 0 <= coverage.geometry().top() - head.geometry().top() < 2.5 * line
+    assert 0 <= first.geometry().top() - head.geometry().top() < 2.5 * line
     # the health box (taller than tier + stage here) ends just below its last line
     note_bottom = dialog.health_note.geometry().bottom()
     assert dialog.health_box.height() - note_bottom < 2 * line

@@ -69,7 +69,9 @@ def test_new_segment_from_the_builder_appears_with_its_count(qtbot, view, ctx) -
     assert view.selected().name == "Fox at risk"
     assert view.members_model.rowCount() == 1
     why = view.members_model.data(view.members_model.index(0, 7))
-    assert "owner" in why and "health" in why
+    # the reasons name fields in words, as the account detail does (not owner / health_score)
+    assert "Owner" in why and "Health Score" in why, why
+    assert "health_score" not in why
     assert view.members_model.data(view.members_model.index(0, 0)) == "Initech"
 
 

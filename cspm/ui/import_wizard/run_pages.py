@@ -102,7 +102,8 @@ class RunPage(QWizardPage):
         return self.worker is not None
 
     def isComplete(self) -> bool:
-        return not self.running()
+        # Import waits for the big changes to be confirmed (the validation page asks)
+        return not self.running() and self.w.validation_page.changes_panel.ready()
 
     def validatePage(self) -> bool:
         if self.w.import_result is not None:

@@ -1,12 +1,16 @@
-"""The validation step: counts of ready, warned and rejected rows, and every problem listed.
+"""The validation step: counts of ready, warned and rejected rows, every problem listed, the
+first rows' values as parsed beside the raw cells, and the big changes the import would make.
 
 Nothing is written yet. Rejected rows block Next until the user ticks "Skip", so an import never
 silently drops accounts; the list can be saved as CSV to take back to whoever owns the CRM.
+Big changes (an ARR falling from $157,800 to $1,250, a tier or stage change, accounts not in the
+file) block Next until the user ticks "I have reviewed these changes".
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWizardPage,
 )
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
 from ..busy import run
 from .helpers import message_label, message_of, say
 from .models import RowsModel
+from .preview_panel import BigChangesPanel, ValuesPreview, preview_job
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
@@ -81,11 +87,22 @@ class ValidationPage(QWizardPage):
         bottom.addWidget(self.skip_check)
         bottom.addStretch(1)
         bottom.addWidget(self.save_button)
+        self.preview = ValuesPreview()
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.table, "Problems")
+        self.tabs.addTab(self.preview, "Values as read (first rows)")
+        self.changes_panel = BigChangesPanel()
+        self.changes_panel.confirmed_changed.connect(self._changes_confirmed)
+        self.comparing = QLabel("Comparing with the accounts already stored…")
+        self.comparing.hide()
+        self.previewed: object | None = None  # the prepared import the previews are of
         lay = QVBoxLayout(self)
         lay.addLayout(counts)
         lay.addWidget(self.skipped_label)
-        lay.addWidget(self.table, 1)
+        lay.addWidget(self.tabs, 1)
         lay.addLayout(bottom)
+        lay.addWidget(self.comparing)
+        lay.addWidget(self.changes_panel)
         lay.addWidget(self.why)
         self.skip_check.toggled.connect(self._skip_toggled)
         self.save_button.clicked.connect(self.save_problems)
@@ -127,7 +144,48 @@ class ValidationPage(QWizardPage):
             f"Skip the {rejected:,} rejected row{'' if rejected == 1 else 's'} "
             f"and import the other {ok:,}"
         )
+        self.tabs.setTabText(0, f"Problems ({len(problems):,})")
+        self._start_preview()
         self._explain()
+
+    def _start_preview(self) -> None:
+        """The values preview and the big changes, in a worker (it reads the stored accounts)."""
+        prepared = self.w.prepared
+        if prepared is None or prepared is self.previewed:
+            return  # Back and Next again on the same plan: the previews still hold
+        self.previewed = prepared
+        self.changes_panel.computing()
+        self.comparing.show()
+        self.completeChanged.emit()
+        run(
+            self,
+            preview_job,
+            self.w.ctx,
+            prepared,
+            on_done=functools.partial(self._previewed, prepared),
+            on_error=self._preview_failed,
+        )
+
+    def _previewed(self, prepared: object, result: tuple[Any, Any]) -> None:
+        if prepared is not self.w.prepared:
+            return  # a plan made since supersedes this one
+        frame, changes = result
+        self.comparing.hide()
+        self.preview.set_preview(frame)
+        if self.w.prepared is not None and not self.w.prepared.plan.problems:
+            self.tabs.setCurrentWidget(self.preview)  # nothing to fix: show what was read
+        self.changes_panel.set_changes(changes)
+        self._explain()
+        self.completeChanged.emit()
+
+    def _preview_failed(self, exc: BaseException) -> None:
+        self.comparing.hide()
+        self.previewed = None
+        say(self.why, f"Could not compare with the stored accounts: {message_of(exc)}", error=True)
+
+    def _changes_confirmed(self) -> None:
+        self._explain()
+        self.completeChanged.emit()
 
     def _skip_toggled(self, on: bool) -> None:
         self.w.skip_invalid = on
@@ -152,6 +210,13 @@ class ValidationPage(QWizardPage):
                 "import the others, or fix the file and start again.",
                 error=True,
             )
+        elif self.changes_panel.changes is not None and not self.changes_panel.ready():
+            say(
+                self.why,
+                "This import changes some accounts a lot (listed above). Tick “I have "
+                "reviewed these changes” to go on, or fix the file and start again.",
+                error=True,
+            )
         else:
             say(self.why, "")
 
@@ -159,7 +224,9 @@ class ValidationPage(QWizardPage):
         plan = self.w.prepared.plan if self.w.prepared else None
         if plan is None or plan.frame.empty:
             return False
-        return not plan.rejected_rows or self.skip_check.isChecked()
+        if plan.rejected_rows and not self.skip_check.isChecked():
+            return False
+        return self.changes_panel.ready()
 
     def save_problems(self) -> None:
         assert self.w.prepared is not None

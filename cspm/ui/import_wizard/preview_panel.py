@@ -1,0 +1,119 @@
+"""The validation page's two previews: what the first rows' cells became, and the big changes
+the import would make against the stored accounts, which the user confirms before importing.
+
+Both are computed by the service in one worker (`preview_job`) when the page opens; the page
+stays usable meanwhile and Next waits for the comparison (and, when it finds big changes, for
+the "I have reviewed these changes" tick), so nothing lands unseen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from cspm.service.context import AppContext
+from cspm.service.import_preview import BigChanges, big_changes, value_preview
+from cspm.service.import_results import PreparedImport
+
+from .models import RowsModel
+
+PREVIEW_ROWS = 5
+LISTED = 200  # big changes listed one by one; the rest are counted
+
+
+def preview_job(ctx: AppContext, prepared: PreparedImport) -> tuple[pd.DataFrame, BigChanges]:
+    """In a worker: the values preview and the big changes (reads the database, writes nothing)."""
+    return value_preview(ctx, prepared, PREVIEW_ROWS), big_changes(ctx, prepared)
+
+
+class ValuesPreview(QTableView):
+    """Row | Column | Imported as | In the file | Becomes, for the first rows."""
+
+    HEADERS = ("Row", "Column", "Imported as", "In the file", "Becomes")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model_ = RowsModel(list(self.HEADERS))
+        self.setModel(self.model_)
+        self.verticalHeader().hide()
+        self.setAlternatingRowColors(True)
+        header = self.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+
+    def set_preview(self, frame: pd.DataFrame) -> None:
+        rows: list[tuple[Any, ...]] = [
+            (r.row, r.column, r.field, r.raw, r.parsed) for r in frame.itertuples(index=False)
+        ]
+        self.model_.set_rows(rows)
+        self.resizeColumnsToContents()
+
+    def pairs(self) -> list[tuple[str, str, str]]:
+        """(column, raw, parsed) per line as shown, for tests and screenshots."""
+        return [(str(r[1]), str(r[3]), str(r[4])) for r in self.model_.rows]
+
+
+class BigChangesPanel(QGroupBox):
+    """The big changes and the confirmation tick; `confirmed_changed` when it may go on."""
+
+    confirmed_changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Big changes against the accounts already stored", parent)
+        self.changes: BigChanges | None = None
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.list = QListWidget()
+        self.list.setMaximumHeight(130)
+        self.confirm = QCheckBox("I have reviewed these changes")
+        self.confirm.toggled.connect(lambda _on: self.confirmed_changed.emit())
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.summary)
+        lay.addWidget(self.list)
+        lay.addWidget(self.confirm, 0, Qt.AlignmentFlag.AlignLeft)  # as wide as its words
+        self.hide()
+
+    def computing(self) -> None:
+        """While the worker compares: nothing to confirm yet, and Next waits."""
+        self.changes = None
+        self.confirm.setChecked(False)
+        self.hide()
+
+    def set_changes(self, changes: BigChanges) -> None:
+        self.changes = changes
+        self.confirm.blockSignals(True)
+        self.confirm.setChecked(False)
+        self.confirm.blockSignals(False)
+        self.list.clear()
+        self.list.addItems(changes.lines(LISTED))
+        missing = changes.count("missing")
+        note = (
+            " Accounts not in this file stay as they are; that only matters if the file is"
+            " meant to hold the whole portfolio."
+            if missing
+            else ""
+        )
+        self.summary.setText(f"{changes.summary()}. Check them before importing.{note}")
+        self.setVisible(not changes.empty)
+        self.confirmed_changed.emit()
+
+    def ready(self) -> bool:
+        """Compared, and either nothing big or the user ticked that they reviewed it."""
+        if self.changes is None:
+            return False
+        return self.changes.empty or self.confirm.isChecked()
+
+    def lines(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
