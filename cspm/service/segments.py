@@ -86,13 +86,22 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
         revision.bump(s, accounts=False)
 
 
-def list_segments(ctx: AppContext) -> list[SegmentSummary]:
+def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentSummary]:
+    """Every segment with its count and ARR; with `owner` (a name, or book.UNASSIGNED) counted
+    over that owner's accounts only ("my book")."""
     p = load_portfolio(ctx)
     arr = p.frame["arr"].fillna(0.0)
+    scope = None
+    if owner is not None:
+        from .book import book_index
+
+        scope = book_index(ctx).owner_mask(owner)
     out = []
     for d in p.segments:
         if d.rule is not None and d.name in p.membership.columns:
             mask = p.membership[d.name].to_numpy(dtype=bool)
+            if scope is not None:
+                mask = mask & scope
             count, total = int(mask.sum()), float(arr.to_numpy()[mask].sum())
             text = describe_rule(d.rule)
         else:
