@@ -24,7 +24,8 @@ from .portfolio import Portfolio, load_portfolio, sort_accounts
 from .summary import PortfolioSummary
 
 __all__ = ["UNASSIGNED", "BookFilter", "BookIndex", "OwnerCount", "book_index", "book_summary",
-           "filter_accounts", "me_in", "owner_keys", "owners", "portfolio_book_index"]  # fmt: skip
+           "filter_accounts", "me_in", "owner_keys", "owners", "owners_of",
+           "portfolio_book_index"]  # fmt: skip
 
 BOOK_INDEX = "book_index"
 """Cache key of (portfolio, BookIndex): rebuilt whenever the portfolio object is."""
@@ -41,13 +42,14 @@ def portfolio_book_index(p: Portfolio, search: np.ndarray | None = None) -> Book
     return BookIndex.build(p.frame, list(p.settings.tier_names), p.membership, search)
 
 
-def book_index(ctx: AppContext) -> BookIndex:
-    """The current portfolio's book codes, built once per portfolio computation."""
+def book_index(ctx: AppContext, search: np.ndarray | None = None) -> BookIndex:
+    """The current portfolio's book codes, built once per portfolio computation (`search`:
+    the search texts when the caller has them already, see `BookIndex.build`)."""
     p = load_portfolio(ctx)
     held = ctx.cache.get(BOOK_INDEX)
     if held is not None and held[0] is p:
         return held[1]
-    index = portfolio_book_index(p)
+    index = portfolio_book_index(p, search)
     ctx.cache[BOOK_INDEX] = (p, index)
     return index
 
@@ -55,7 +57,11 @@ def book_index(ctx: AppContext) -> BookIndex:
 def owners(ctx: AppContext) -> list[OwnerCount]:
     """Every owner in the data with their number of accounts, sorted by name ignoring case;
     then UNASSIGNED when some accounts have no owner."""
-    index = book_index(ctx)
+    return owners_of(book_index(ctx))
+
+
+def owners_of(index: BookIndex) -> list[OwnerCount]:
+    """`owners` of an index the caller holds (the window's, built with its table)."""
     counts, unassigned = index.owner_counts()
     out = [OwnerCount(n, c) for n, c in zip(index.owners, counts, strict=True)]
     if unassigned:

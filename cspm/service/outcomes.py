@@ -178,9 +178,7 @@ def outcomes(
     return table[OUTCOME_FIELDS] if len(table) else pd.DataFrame(columns=OUTCOME_FIELDS)
 
 
-def _scope(
-    ctx: AppContext, owner: str | None, keys: Collection[str] | None
-) -> pd.Index | None:
+def _scope(ctx: AppContext, owner: str | None, keys: Collection[str] | None) -> pd.Index | None:
     """The account keys outcomes are restricted to, or None for every account."""
     scope = None if keys is None else pd.Index(list(keys), dtype=object)
     if owner is not None:

@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspm.core.money import full_one
 from cspm.service.context import AppContext
 from cspm.service.imports import sheet_names
 from cspm.service.summary import PortfolioSummary
@@ -38,6 +37,7 @@ from cspm.service.summary import PortfolioSummary
 from .app import qsettings
 from .busy import report_error, run, show_error
 from .context_jobs import build_demo, open_context
+from .my_book import MyBook
 from .portfolio_view import PortfolioData, PortfolioView
 from .views_registry import VIEWS, Placeholder, ViewSpec
 from .views_registry import module_exists as _module_exists  # tests patch it here
@@ -83,6 +83,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.toolbar, self.search = build_toolbar(self)
         self.search.textChanged.connect(self._search_changed)
+        self.book = MyBook(self)  # the toolbar's owner filter; views and status bar follow it
         self.view_menu = build_menus(self)
         (self.status_accounts, self.status_arr, self.status_import, self.status_progress) = (
             build_status_bar(self.statusBar())
@@ -148,6 +149,7 @@ class MainWindow(QMainWindow):
         self.portfolio.import_requested.connect(self.open_import_wizard)
         self.portfolio.demo_requested.connect(self.open_demo)
         self.portfolio.set_search(self.search.text())
+        self.book.attach_portfolio(self.portfolio)
         self.nav.blockSignals(False)
         self.show_view(current if current in self.specs else "portfolio")
 
@@ -167,6 +169,7 @@ class MainWindow(QMainWindow):
         requested = getattr(view, "database_requested", None)
         if requested is not None:
             requested.connect(self.open_database)
+        self.book.attach_view(view_id, view)
         return view
 
     def _view_action(self, spec: ViewSpec, number: int) -> None:
@@ -250,9 +253,7 @@ class MainWindow(QMainWindow):
 
     def _portfolio_loaded(self, data: PortfolioData) -> None:
         s = data.summary
-        self.summary = s
-        self.status_accounts.setText(f"{s.accounts:,} accounts")
-        self.status_arr.setText(f"Total ARR {full_one(s.total_arr, s.money)}{s.left_out_text()}")
+        self.summary = s  # the accounts and ARR shown are the book's (my_book)
         last = s.last_import.isoformat() if s.last_import else "never"
         self.status_import.setText(f"Last import: {last}")
         self._loaded_once = True
@@ -313,7 +314,7 @@ class MainWindow(QMainWindow):
         except ImportError as exc:
             show_error(self, f"Export is not available: {exc}")
             return
-        dialog = ExportDialog(self.ctx, self)
+        dialog = ExportDialog(self.ctx, self, prefill=self.book.export_prefill())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
