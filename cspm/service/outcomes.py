@@ -27,6 +27,7 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo, tasks_repo
 
 from .context import AppContext
+from .outcome_states import state_at
 from .portfolio import analyse_stored, stored_frames
 from .segment_defs import load_segment_defs
 
@@ -163,7 +164,7 @@ def outcomes(
 
     def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         if day not in cache:
-            frame, members = _state_at(h, day)
+            frame, members = state_at(ctx, h.revision, day, lambda d: _state_at(h, d))
             if scope is not None:
                 kept = frame.index.isin(scope)
                 frame, members = frame[kept], members[kept]

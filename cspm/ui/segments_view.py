@@ -66,6 +66,7 @@ class SegmentsView(QWidget):
 
     data_changed = Signal()
     account_requested = Signal(str)  # account key, on double-click of a member
+    loaded = Signal()  # the list shows the latest answer (counts for the current owner)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -185,6 +186,7 @@ class SegmentsView(QWidget):
         self.list_model.money = money
         self.members.set_money(money)
         self._show_list(segments)
+        self.loaded.emit()
 
     def _show_list(self, segments: list[SegmentSummary]) -> None:
         keep = self._want or (current.name if (current := self.selected()) else None)

@@ -9,6 +9,7 @@ import pytest
 from cspm.core.book import UNASSIGNED, BookFilter
 from cspm.core.errors import BadInputError
 from cspm.service.book import book_summary, filter_accounts, me_in, owner_keys, owners
+from cspm.service.context import AppContext
 from cspm.service.outcomes import outcomes
 from cspm.service.personal import ME, set_personal
 from cspm.service.portfolio import list_accounts, load_portfolio
@@ -118,3 +119,16 @@ def test_me_is_the_chosen_owner_as_spelled_in_the_data(demo_ctx) -> None:  # noq
     assert me_in(demo_ctx) == owner
     set_personal(ME, "Somebody Else")
     assert me_in(demo_ctx) is None
+
+
+def test_states_kept_for_outcomes_give_the_same_answer_as_a_fresh_start(demo_ctx) -> None:  # noqa: F811
+    owner = owners(demo_ctx)[0].name
+    outcomes(demo_ctx, by="tier", period="month")  # keeps every month's analysed state
+    warm = outcomes(demo_ctx, by="owner", period="month", owner=owner)
+    fresh = AppContext.open(demo_ctx.db.url, today=demo_ctx.today)
+    try:
+        pd.testing.assert_frame_equal(
+            warm, outcomes(fresh, by="owner", period="month", owner=owner)
+        )
+    finally:
+        fresh.close()
