@@ -319,6 +319,9 @@ class PortfolioView(QWidget):
         tier, stage = self.model.filter
         parts = [p for p in (tier, stage) if p]
         shown, total = self.model.rowCount(), self.model.total_rows
+        scope = self.book.scope()
+        if scope is not None and len(scope) == total:  # of the owner's book / the segment
+            total = int(scope.sum())
         if self.model.search_text:
             parts.append(f'matching "{self.model.search_text}"')
         what = " · ".join(parts)

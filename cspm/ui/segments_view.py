@@ -172,6 +172,7 @@ class SegmentsView(QWidget):
     def set_owner(self, owner: str | None, reload: bool = True) -> None:
         """Count the segments over one owner's accounts (None: everyone's)."""
         self.owner = owner
+        self.members.owner = owner
         if reload:
             self.refresh()
 

@@ -49,6 +49,7 @@ class YouPanel(QGroupBox):
         self.message = QLabel("Saved on this computer, for you only.")
         self.message.setWordWrap(True)
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         form.addRow("I am:", self.combo)
         form.addRow("", self.message)
         self.combo.activated.connect(self._chosen)

@@ -194,6 +194,12 @@ def test_tasks_and_segment_counts_follow_the_owner(qtbot, window, demo_ctx) -> N
         timeout=60_000,
     )
     assert segments_view.scope_label.text() == f"Counts: {owner}'s book"
+    # the members listed are the owner's too
+    biggest = max(segments_view.segments, key=lambda s: s.count)
+    segments_view.select(biggest.name)
+    qtbot.waitUntil(lambda: segments_view.members_loaded_for == biggest.name, timeout=60_000)
+    members = segments_view.members_model.frame
+    assert len(members) == biggest.count and set(members["owner"]) == {owner}
 
     # switching back to everyone while Tasks is hidden: it reloads when shown again
     pick(qtbot, window.book.filter, EVERYONE)
