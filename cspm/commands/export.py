@@ -28,6 +28,7 @@ def register(command: CommandFactory) -> None:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from cspm.service.book import resolve_owner
     from cspm.service.export import export
 
     what: Literal["portfolio", "tasks"]
@@ -45,7 +46,7 @@ def export_command(args: argparse.Namespace) -> int:
             path,
             what=what,
             segment=args.segment,
-            owner=args.owner,
+            owner=resolve_owner(ctx, args.owner),
             tier=args.tier,
             account=args.account,
             page_size=args.page_size,

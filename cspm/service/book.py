@@ -19,13 +19,13 @@ from cspm.core.errors import BadInputError
 from cspm.storage import imports_repo
 
 from .context import AppContext
-from .personal import my_owner
+from .personal import ME, my_owner, set_personal
 from .portfolio import Portfolio, load_portfolio, sort_accounts
 from .summary import PortfolioSummary
 
 __all__ = ["UNASSIGNED", "BookFilter", "BookIndex", "OwnerCount", "book_index", "book_summary",
            "filter_accounts", "me_in", "owner_keys", "owners", "owners_of",
-           "portfolio_book_index"]  # fmt: skip
+           "portfolio_book_index", "resolve_owner", "set_me"]  # fmt: skip
 
 BOOK_INDEX = "book_index"
 """Cache key of (portfolio, BookIndex): rebuilt whenever the portfolio object is."""
@@ -74,6 +74,32 @@ def me_in(ctx: AppContext) -> str | None:
     in this database)."""
     me = my_owner()
     return book_index(ctx).owner_name(me) if me else None
+
+
+def resolve_owner(ctx: AppContext, owner: str | None) -> str | None:
+    """An --owner as typed on the command line: "me" is the owner chosen as "I am"."""
+    if owner is None or owner.strip().casefold() != "me":
+        return owner
+    me = my_owner()
+    if me is None:
+        names = ", ".join(o.name for o in owners(ctx) if o.name != UNASSIGNED) or "none"
+        raise BadInputError(
+            f"You have not said who you are: run `cspm me NAME` first (owners: {names})."
+        )
+    return book_index(ctx).owner_name(me) or me
+
+
+def set_me(ctx: AppContext, name: str | None) -> str | None:
+    """Save "I am" (None clears it); the name must be an owner in the data, as spelled there."""
+    if name is None:
+        set_personal(ME, None)
+        return None
+    spelled = book_index(ctx).owner_name(name)
+    if spelled is None or spelled == UNASSIGNED:
+        names = ", ".join(o.name for o in owners(ctx) if o.name != UNASSIGNED) or "none"
+        raise BadInputError(f"No account owner named '{name.strip()}' (owners: {names}).")
+    set_personal(ME, spelled)
+    return spelled
 
 
 def _checked(index: BookIndex, f: BookFilter) -> BookFilter:
