@@ -50,6 +50,18 @@ class PortfolioBook:
         self.segment: str | None = None
         self.me: str | None = None  # "I am", as spelled in the data
         self.money: MoneyFormat = USD
+        self._search: tuple[BookIndex, str, np.ndarray | None] | None = None  # the last one
+
+    def search_mask(self, search: str) -> np.ndarray | None:
+        """Rows matching the search text; the last answer is kept (the matrix and the heading
+        ask for the same one on every keystroke)."""
+        assert self.index is not None
+        needle = search.strip().casefold()
+        held = self._search
+        if held is None or held[0] is not self.index or held[1] != needle:
+            held = (self.index, needle, self.index.search_mask(needle))
+            self._search = held
+        return held[2]
 
     def scope(self) -> np.ndarray | None:
         """Rows of the owner's book in the chosen segment (None: every row)."""
@@ -61,12 +73,12 @@ class PortfolioBook:
     def matrix(self, search: str) -> pd.DataFrame:
         """The matrix of the book, narrowed by the search text."""
         assert self.index is not None  # only asked after a load
-        return self.index.matrix(combine(self.scope(), self.index.search_mask(search)))
+        return self.index.matrix(combine(self.scope(), self.search_mask(search)))
 
     def heading(self, search: str) -> str:
         """ "Dana Lee's book: 298 accounts · ARR $1.2M" (what the matrix counts)."""
         assert self.index is not None
-        totals = self.index.totals(combine(self.scope(), self.index.search_mask(search)))
+        totals = self.index.totals(combine(self.scope(), self.search_mask(search)))
         arr = f"ARR {full_one(totals.arr, self.money)} ({compact_one(totals.arr, self.money)})"
         text = f"{totals.accounts:,} accounts · {arr}"
         narrowed = self.owner is not None or self.segment or search.strip()
