@@ -60,8 +60,23 @@ def save_task_settings(ctx: AppContext, settings: TaskSettings) -> TaskSettings:
     return settings
 
 
-def _portfolio_for_tasks(p: Portfolio) -> pd.DataFrame:
-    """The analysed portfolio plus health_change: current health minus the previous import's."""
+TASKS_FRAME = "tasks_frame"
+"""Cache key of (portfolio, its frame for tasks): made once per portfolio computation."""
+
+
+def _portfolio_for_tasks(p: Portfolio, ctx: AppContext | None = None) -> pd.DataFrame:
+    """The analysed portfolio plus health_change: current health minus the previous import's
+    (kept in `ctx` for this portfolio: a second of work at 100,000 accounts per task list)."""
+    held = ctx.cache.get(TASKS_FRAME) if ctx is not None else None
+    if held is not None and held[0] is p:
+        return held[1]
+    frame = _health_change(p)
+    if ctx is not None:
+        ctx.cache[TASKS_FRAME] = (p, frame)
+    return frame
+
+
+def _health_change(p: Portfolio) -> pd.DataFrame:
     frame = p.frame
     hist = p.history[p.history["as_of"] <= pd.Timestamp(p.today)]
     hist = hist.sort_values(["as_of", "import_id"], kind="stable")
@@ -85,7 +100,7 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         existing = tasks_repo.load_tasks(s)
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
         plan = plan_tasks(
-            _portfolio_for_tasks(p), p.membership, existing, touches, ctx.today, settings
+            _portfolio_for_tasks(p, ctx), p.membership, existing, touches, ctx.today, settings
         )
         tasks_repo.insert_tasks(s, plan.create, ctx.today)
         tasks_repo.set_status(
@@ -153,7 +168,7 @@ def list_tasks(
     scored = sort_tasks(
         score_tasks(
             tasks,
-            _portfolio_for_tasks(p),
+            _portfolio_for_tasks(p, ctx),
             ctx.today,
             task_settings(ctx).weights,
             p.settings.money,
