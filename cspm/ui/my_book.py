@@ -22,7 +22,7 @@ from cspm.service.personal import ME, set_personal
 from .busy import run
 from .export_defaults import ExportPrefill
 from .owner_filter import OwnerFilter
-from .portfolio_book import BookStatus
+from .portfolio_book import BookStatus, left_out
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -95,13 +95,7 @@ class MyBook(QObject):
         if status is None:
             return
         self.window.status_accounts.setText(status.text)
-        held = status.totals.unconverted
-        left_out = (
-            f" · {held:,} account{'' if held == 1 else 's'} in other currencies left out (no rate)"
-            if held
-            else ""
-        )
-        self.window.status_arr.setText(status.arr_text() + left_out)
+        self.window.status_arr.setText(status.arr_text() + left_out(status.totals.unconverted))
 
     def export_prefill(self) -> ExportPrefill:
         """The filter the user is looking at, for the export dialog."""

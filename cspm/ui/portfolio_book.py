@@ -41,6 +41,14 @@ class BookStatus:
         return f"ARR {compact_one(self.totals.arr, self.money)}"
 
 
+def left_out(unconverted: int) -> str:
+    """ " · 2 accounts in other currencies left out (no rate)", or "" (as the summary says)."""
+    if not unconverted:
+        return ""
+    n = unconverted
+    return f" · {n:,} account{'' if n == 1 else 's'} in other currencies left out (no rate)"
+
+
 class PortfolioBook:
     """Owner and segment of the portfolio view, over the latest loaded index."""
 
@@ -80,7 +88,7 @@ class PortfolioBook:
         assert self.index is not None
         totals = self.index.totals(combine(self.scope(), self.search_mask(search)))
         arr = f"ARR {full_one(totals.arr, self.money)} ({compact_one(totals.arr, self.money)})"
-        text = f"{totals.accounts:,} accounts · {arr}"
+        text = f"{totals.accounts:,} accounts · {arr}{left_out(totals.unconverted)}"
         narrowed = self.owner is not None or self.segment or search.strip()
         if not narrowed:
             return text
