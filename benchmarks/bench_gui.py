@@ -15,8 +15,15 @@ imported through the service) and keeps it in the temp folder for the next run. 
 - sort: a header click on ARR (model sort + repaint); baseline: np.argsort of the ARR column;
 - filter: one keystroke in the search box (mask + repaint); baseline: a bare
   `str.contains` over the account names.
+- switch owner filter (my book): choosing one owner in the toolbar's owner filter until the
+  matrix, table and status-bar totals show that owner's accounts (with the repaint); baseline:
+  switching back to "Everyone" in the same run. Then, with each of Segments, Tasks and Trends
+  shown, from the switch until that view shows the owner's answer (loaded in a worker);
+  baseline: the same view's reload for everyone. Trends need history: they run on a second
+  database holding the last three monthly snapshots (built once, like the first).
 
-Targets: visible < 2 s, sort < 1 s, filter < 0.3 s. Prints; asserts nothing.
+Targets: visible < 2 s, sort < 1 s, filter < 0.3 s, owner switch < 0.3 s for the portfolio
+and < 2 s for segment counts, tasks and trends. Prints; asserts nothing.
 """
 
 from __future__ import annotations
@@ -38,31 +45,35 @@ TODAY = dt.date(2026, 11, 23)
 RUNS = 5
 
 
-def build_database(n: int) -> Path:
+def build_database(n: int, snapshots: int = 1) -> Path:
+    """The portfolio of `n` accounts: the last `snapshots` monthly snapshots, imported in
+    order (one by default; trends need more than one)."""
     from cspm.core.demo import generate_demo
     from cspm.service.context import AppContext
-    from cspm.service.imports import import_file
+    from cspm.service.imports import ImportOptions, import_file
 
     # one folder per checkout: two checkouts compared side by side (a branch against an older
     # commit) must not read each other's database, whose schema may differ
     tag = hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]
     folder = Path(tempfile.gettempdir()) / f"cspm-bench-gui-{tag}"
     folder.mkdir(exist_ok=True)
-    db = folder / f"portfolio-{n}.sqlite3"
+    suffix = "" if snapshots == 1 else f"-{snapshots}m"
+    db = folder / f"portfolio-{n}{suffix}.sqlite3"
     if db.exists():
         print(f"reusing {db}")
         return db
     print(f"building {db} (once) …")
     t0 = time.perf_counter()
-    snapshot = generate_demo(n, TODAY, months=13)[-1]
-    csv = folder / f"accounts-{n}.csv"
-    snapshot.frame.to_csv(csv, index=False)
     ctx = AppContext.open(str(db), today=TODAY)
     try:
-        result = import_file(ctx, csv)
+        for snapshot in generate_demo(n, TODAY, months=13)[-snapshots:]:
+            csv = folder / f"accounts-{n}.csv"
+            snapshot.frame.to_csv(csv, index=False)
+            options = None if snapshots == 1 else ImportOptions(as_of=snapshot.as_of)
+            import_file(ctx, csv, options)
     finally:
         ctx.close()
-    print(f"  imported {result.new:,} accounts in {time.perf_counter() - t0:.1f} s")
+    print(f"  imported {snapshots} snapshot(s) in {time.perf_counter() - t0:.1f} s")
     return db
 
 
@@ -97,15 +108,17 @@ def main() -> None:
 
     import numpy as np
     import pandas as pd
-    from PySide6.QtCore import QEventLoop, QPoint, Qt
+    from PySide6.QtCore import QEventLoop, QPoint, Qt, QThreadPool
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
+    from cspm.core.book import UNASSIGNED
     from cspm.service.context import AppContext
     from cspm.service.portfolio import load_portfolio
     from cspm.service.summary import portfolio_summary
     from cspm.ui.account_table import COLUMN_IDS
     from cspm.ui.main_window import MainWindow
+    from cspm.ui.owner_filter import EVERYONE
 
     _app = QApplication.instance() or QApplication(["cspm-bench"])
 
@@ -221,8 +234,64 @@ def main() -> None:
 
     matrix_click = best(click_cell)
     mask_base = best(lambda: (frame["tier"] == "Enterprise").to_numpy())
+    view.clear_filter()
+
+    # my book: switching the toolbar's owner filter (matrix, table and totals, synchronously)
+    owner_filter = window.book.filter
+    owner = next(o.name for o in owner_filter.owners if o.name != UNASSIGNED)
+
+    def switch(choice: str) -> float:
+        t = time.perf_counter()
+        owner_filter.choose(choice)
+        view.table.viewport().repaint()
+        view.matrix.viewport().repaint()
+        window.statusBar().repaint()
+        return time.perf_counter() - t
+
+    owner_times, everyone_times = [], []
+    for _ in range(RUNS):
+        owner_times.append(switch(owner))
+        everyone_times.append(switch(EVERYONE))
+    switch_owner, switch_everyone = min(owner_times), min(everyone_times)
+    book_rows = len(owner_filter.owners)
+    in_book = next(o.accounts for o in owner_filter.owners if o.name == owner)
     window.close()
     ctx.close()
+
+    # ... and the views that ask the service again (in workers), each while it is shown
+    hist_db = build_database(n, snapshots=3)
+    hist_ctx = AppContext.open(str(hist_db), today=TODAY)
+    hist_window = MainWindow(hist_ctx)
+    hist_window.resize(1280, 820)
+    hist_window.show()
+    wait_loaded(hist_window.portfolio, lambda: None)
+    hist_filter = hist_window.book.filter
+    view_times: dict[str, tuple[float, float]] = {}
+    pool = QThreadPool.globalInstance()
+
+    def idle() -> None:
+        """No worker left (Trends' changes panel computes beside its outcomes): each figure
+        starts from a quiet window."""
+        while not pool.waitForDone(50):
+            QApplication.processEvents()
+        QApplication.processEvents()
+
+    for view_id in ("segments", "tasks", "trends"):
+        hist_filter.choose(EVERYONE)
+        shown = hist_window.view(view_id)
+        wait_loaded(shown, lambda v=view_id: hist_window.show_view(v))
+        idle()
+        t = time.perf_counter()
+        wait_loaded(shown, shown.reload if view_id != "segments" else shown.refresh)  # type: ignore[attr-defined]
+        everyone_view = time.perf_counter() - t
+        idle()
+        t = time.perf_counter()
+        wait_loaded(shown, lambda: hist_filter.choose(owner))
+        view_times[view_id] = (time.perf_counter() - t, everyone_view)
+        idle()
+    hist_window.show_view("portfolio")  # the window remembers its last view: not Trends
+    hist_window.close()
+    hist_ctx.close()
 
     for cached in cache.glob("*.pkl"):
         cached.unlink()
@@ -245,6 +314,13 @@ def main() -> None:
     line("filter keystroke 'ac'", min(second_keys), 0.3, filter_base)
     line("filter keystroke 'acm' (narrowing)", min(third_keys), 0.3, filter_base)
     line("matrix cell click filter", matrix_click, 0.3, mask_base)
+    line("switch owner filter: portfolio", switch_owner, 0.3, switch_everyone)
+    line("  baseline: switch to Everyone", switch_everyone, None, None)
+    for view_id, (mine, everyone) in view_times.items():
+        line(f"switch owner filter: {view_id}", mine, 2.0, everyone)
+        line(f"  baseline: {view_id} reload, everyone", everyone, None, None)
+    print(f"(owner filter: {book_rows} entries; '{owner}' owns {in_book:,} accounts; "
+          "Segments/Tasks/Trends on the three-snapshot database)")  # fmt: skip
     print(f"(median keystroke 'a' {statistics.median(first_keys) * 1000:.1f} ms; "
           f"'ac' matches {matches:,} names)")  # fmt: skip
 

@@ -27,6 +27,8 @@ def _isolated_user_dirs(
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
     monkeypatch.setenv("CSPM_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("CSPM_CONFIG_DIR", str(home / "config"))
+    # the window's preferences too (last export folder, owner filter choice, columns)
+    monkeypatch.setenv("CSPM_QSETTINGS_DIR", str(home / "qsettings"))
     monkeypatch.delenv("CSPM_DB", raising=False)
 
 

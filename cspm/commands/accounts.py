@@ -27,9 +27,14 @@ def register(command: CommandFactory) -> None:
     p.add_argument("--tier")
     p.add_argument("--stage")
     p.add_argument("--segment")
-    p.add_argument("--owner")
+    p.add_argument("--owner", help='an owner name, or "me" (see `cspm me`)')
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(handler=accounts)
+
+    p = command("me", 'Who you are ("I am"), for --owner me and the window\'s "Me" filter.')
+    p.add_argument("name", nargs="?", help="the account owner you are (as in the data)")
+    p.add_argument("--clear", action="store_true", help="forget who you are")
+    p.set_defaults(handler=me_command)
 
     p = command("override", "Pin an account's tier (with a reason), or --clear the pin.")
     p.add_argument("account")
@@ -40,12 +45,14 @@ def register(command: CommandFactory) -> None:
 
 
 def accounts(args: argparse.Namespace) -> int:
+    from cspm.service.book import resolve_owner
     from cspm.service.portfolio import list_accounts
     from cspm.service.settings import money_format
 
     with opened(args) as ctx:
+        owner = resolve_owner(ctx, args.owner)
         frame = list_accounts(
-            ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=args.owner
+            ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=owner
         )
         money = money_format(ctx)
     records = frame_records(frame)
@@ -59,6 +66,28 @@ def accounts(args: argparse.Namespace) -> int:
         for r in records:
             r["segments"] = "; ".join(r.get("segments") or [])
     out(format_records(records, args.format, TABLE_COLUMNS, money))
+    return 0
+
+
+def me_command(args: argparse.Namespace) -> int:
+    """Show, set (checked against the owners in the data) or clear "I am"."""
+    from cspm.core.errors import BadInputError
+    from cspm.service.book import set_me
+    from cspm.service.personal import my_owner
+
+    if args.clear and args.name:
+        raise BadInputError("Give a NAME or --clear, not both.")
+    if args.clear:
+        with opened(args) as ctx:
+            set_me(ctx, None)
+        out("Cleared: you have not said who you are.")
+    elif args.name:
+        with opened(args) as ctx:
+            name = set_me(ctx, args.name)
+        out(f'You are {name}: --owner me and the window\'s "Me" show their accounts.')
+    else:
+        me = my_owner()
+        out(f"You are {me}." if me else "You have not said who you are: run `cspm me NAME`.")
     return 0
 
 

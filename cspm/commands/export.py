@@ -40,6 +40,7 @@ def register(command: CommandFactory) -> None:
 
 
 def export_command(args: argparse.Namespace) -> int:
+    from cspm.service.book import resolve_owner
     from cspm.service.export import export
 
     what: Literal["portfolio", "tasks"]
@@ -57,7 +58,7 @@ def export_command(args: argparse.Namespace) -> int:
             path,
             what=what,
             segment=args.segment,
-            owner=args.owner,
+            owner=resolve_owner(ctx, args.owner),
             tier=args.tier,
             account=args.account,
             page_size=args.page_size,

@@ -19,6 +19,9 @@ def register(command: CommandFactory) -> None:
     p.add_argument("--period", choices=["month", "quarter"], default="quarter")
     p.add_argument("--from", dest="start", type=parse_date, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=parse_date, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--owner", help='only the accounts this owner has today, or "me" (see `cspm me`)'
+    )
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(handler=outcomes_command)
 
@@ -36,11 +39,19 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 
 def outcomes_command(args: argparse.Namespace) -> int:
+    from cspm.service.book import resolve_owner
     from cspm.service.outcomes import SUMMARY_FIELDS, outcomes
     from cspm.service.settings import money_format
 
     with opened(args) as ctx:
-        table = outcomes(ctx, by=args.by, period=args.period, start=args.start, end=args.end)
+        table = outcomes(
+            ctx,
+            by=args.by,
+            period=args.period,
+            start=args.start,
+            end=args.end,
+            owner=resolve_owner(ctx, args.owner),
+        )
         money = money_format(ctx)
     records = _records(table)
     if args.format == "table":

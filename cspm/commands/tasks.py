@@ -82,6 +82,7 @@ def register(command: CommandFactory) -> None:
 
 
 def list_command(args: argparse.Namespace) -> int:
+    from cspm.service.book import resolve_owner
     from cspm.service.tasks import list_tasks
 
     with opened(args) as ctx:
@@ -89,7 +90,7 @@ def list_command(args: argparse.Namespace) -> int:
             ctx,
             segment=args.segment,
             tier=args.tier,
-            owner=args.owner,
+            owner=resolve_owner(ctx, args.owner),
             due_within=args.due_within,
             limit=args.limit,
         )

@@ -33,6 +33,11 @@ class ContextCache:
     portfolio: Portfolio | None = None
     history: Any = None
     """Outcomes' loaded history (`cspm.service.outcomes._History`)."""
+    book_index: tuple[Any, Any] | None = None
+    """(portfolio, its `core.book.BookIndex`): owner-filter codes, rebuilt per portfolio."""
+    outcome_states: tuple[int, dict[Any, Any]] | None = None
+    """(revision, {day: (frame, membership)}): outcomes' analysed past states
+    (`cspm.service.outcome_states`)."""
     verified: str | None = None
     """The file fingerprint this context last found sound (meaningful when `checked`)."""
     checked: bool = False
@@ -44,6 +49,8 @@ class ContextCache:
             if touches & READ_BY_ANALYSIS:
                 self.portfolio = None
                 self.history = None
+                self.outcome_states = None
+                self.book_index = None
             if touches & {"accounts", "imports"}:
                 self.stored = None
 
@@ -59,5 +66,5 @@ class ContextCache:
     def clear(self) -> None:
         """Forget everything (the verified fingerprint too): the next use reads and checks."""
         with self.lock:
-            self.stored = self.unsaved = self.portfolio = self.history = None
+            self.stored = self.unsaved = self.portfolio = self.history = self.outcome_states = None
             self.verified, self.checked = None, False

@@ -83,7 +83,7 @@ def effective_health(
     return analysed.frame["health_score"].to_numpy(dtype=float)
 
 
-def _classify(
+def classify_tiers_and_stages(
     state: pd.DataFrame, history: pd.DataFrame, knobs: Knobs, today: dt.date
 ) -> pd.DataFrame:
     """Tier and stage of some accounts (no segments: the moves do not need them)."""
@@ -126,12 +126,12 @@ def tier_and_stage_moves(ctx: AppContext, given: Written, *, committed: bool) ->
     if held is not None:
         b = held.frame.loc[keys, ["tier", "lifecycle_stage"]]
     else:
-        b = _classify(given.before, given.stored.history, given.knobs, ctx.today)
+        b = classify_tiers_and_stages(given.before, given.stored.history, given.knobs, ctx.today)
     if after is not None:
         a = after.frame.loc[keys, ["tier", "lifecycle_stage"]]
     else:
         history = pd.concat([given.stored.history, given.new_history], ignore_index=True)
-        a = _classify(given.after, history, given.knobs, ctx.today)
+        a = classify_tiers_and_stages(given.after, history, given.knobs, ctx.today)
     moves: list[Move] = []
     names = given.after["name"].to_numpy()
     for what in ("tier", "lifecycle_stage"):

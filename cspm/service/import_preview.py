@@ -24,12 +24,12 @@ from cspm.core.big_changes import big_changes as compare
 from cspm.core.currency import convert_plan
 from cspm.core.state import overlay_newest
 from cspm.core.value_preview import value_preview as preview_frame
-from cspm.storage import settings_repo
+from cspm.storage import revision, settings_repo
 
 from .context import AppContext
-from .import_moves import arr_history_of_unpaid, tier_and_stage_moves
+from .import_moves import classify_tiers_and_stages
 from .import_results import PreparedImport
-from .portfolio import stored_frames
+from .portfolio import cached_portfolio, load_knobs, stored_frames
 
 
 @dataclass
@@ -99,13 +99,15 @@ def big_changes(
     dated before the latest one changes the current state less, never more."""
     with ctx.db.session() as s:
         settings = settings_repo.load_settings(s)
-        overrides = settings_repo.load_overrides(s)
+        knobs = load_knobs(s, settings)
+        rev = revision.current(s)
         # amounts in the portfolio currency at the as-of date's rates, as the import writes them
         header = prepared.mapping.field_columns().get("currency")
         plan, _ = convert_plan(prepared.plan, settings.currency, as_of or ctx.today, header)
         # the stored accounts as the portfolio holds them (a cache hit once the window has
         # loaded the portfolio; read from the database otherwise)
-        existing = stored_frames(ctx, s).state.set_index("id")
+        stored = stored_frames(ctx, s)
+        existing = stored.state.set_index("id")
         if existing.empty or plan.frame.empty:
             return BigChanges()
         key_to_id = pd.Series(existing.index.to_numpy(), index=existing["key"].to_numpy())
@@ -115,12 +117,29 @@ def big_changes(
         after = overlay_newest(before, incoming, plan.carried)
         changed = _maybe_changed(before, after, plan.carried)
         before, after = before.loc[changed], after.loc[changed]
-        history = arr_history_of_unpaid(s, after)
-    moves = tier_and_stage_moves(before, after, settings, overrides, ctx.today, history)
+    keys = after["key"].to_numpy()
+    held = cached_portfolio(ctx, rev)
+    if held is not None:
+        b = held.frame.loc[keys, ["tier", "lifecycle_stage"]]
+    else:
+        b = classify_tiers_and_stages(before, stored.history, knobs, ctx.today)
+    a = classify_tiers_and_stages(after, stored.history, knobs, ctx.today)
+    moves = [
+        (key, what, old, new)
+        for what in ("tier", "lifecycle_stage")
+        for key, old, new, moved in zip(
+            keys,
+            b[what].to_numpy(),
+            a[what].to_numpy(),
+            b[what].to_numpy() != a[what].to_numpy(),
+            strict=True,
+        )
+        if moved
+    ]
     states_before = before[["key", "name", "arr"]].copy()
     states_after = after[["key", "name", "arr"]].copy()
     moved = pd.DataFrame(  # from tuples: a frame of dataclasses costs asdict per move
-        [(m.key, m.what, m.before, m.after) for m in moves],
+        moves,
         columns=["key", "what", "before", "after"],
     )
     for what in ("tier", "lifecycle_stage"):  # accounts that did not move compare equal ("")

@@ -9,6 +9,7 @@ were), so trends never depend on the order files were loaded in.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -27,6 +28,7 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
 
 from .context import AppContext
+from .outcome_states import state_at
 from .portfolio import load_knobs, load_portfolio, stored_frames
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
@@ -131,11 +133,16 @@ def outcomes(
     period: Literal["month", "quarter"] = "quarter",
     start: dt.date | None = None,
     end: dt.date | None = None,
+    owner: str | None = None,
+    keys: Collection[str] | None = None,
 ) -> pd.DataFrame:
     """Metrics per group and period (long frame, OUTCOME_FIELDS), oldest period first.
 
     Periods run over the snapshot history, clipped to those with a baseline snapshot before
-    them; --from/--to narrow the window. A "Portfolio" row per period covers every account.
+    them; --from/--to narrow the window. A "Portfolio" row per period covers every account
+    counted. `owner` (a name, or book.UNASSIGNED) counts only the accounts that owner has
+    today ("my book", with their whole history, also from before they were theirs); `keys`
+    counts only those accounts; both given: the accounts in both.
     """
     if by not in ("tier", "stage", "segment", "owner", "portfolio"):
         raise BadInputError(f"Cannot group outcomes by '{by}'; use tier, stage, segment or owner.")
@@ -150,10 +157,15 @@ def outcomes(
     if end is not None:
         periods = [p for p in periods if p.end <= end or p.start <= end <= p.end]
     cache: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    scope = _scope(ctx, owner, keys)
 
     def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         if day not in cache:
-            cache[day] = _state_at(h, day)
+            frame, members = state_at(ctx, h.revision, day, lambda d: _state_at(h, d))
+            if scope is not None:
+                kept = frame.index.isin(scope)
+                frame, members = frame[kept], members[kept]
+            cache[day] = frame, members
         return cache[day]
 
     table = outcomes_by_period(
@@ -162,6 +174,17 @@ def outcomes(
         periods,
     )
     return table[OUTCOME_FIELDS] if len(table) else pd.DataFrame(columns=OUTCOME_FIELDS)
+
+
+def _scope(ctx: AppContext, owner: str | None, keys: Collection[str] | None) -> pd.Index | None:
+    """The account keys outcomes are restricted to, or None for every account."""
+    scope = None if keys is None else pd.Index(list(keys), dtype=object)
+    if owner is not None:
+        from .book import owner_keys
+
+        mine = owner_keys(ctx, owner)
+        scope = mine if scope is None or mine is None else scope.intersection(mine)
+    return scope
 
 
 @dataclass

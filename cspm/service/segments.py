@@ -92,13 +92,22 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
     perform(ctx, "Add the built-in segments", {"segments"}, work)
 
 
-def list_segments(ctx: AppContext) -> list[SegmentSummary]:
+def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentSummary]:
+    """Every segment with its count and ARR; with `owner` (a name, or book.UNASSIGNED) counted
+    over that owner's accounts only ("my book")."""
     p = load_portfolio(ctx)
     arr = p.frame["arr"].fillna(0.0)
+    scope = None
+    if owner is not None:
+        from .book import book_index
+
+        scope = book_index(ctx).owner_mask(owner)
     out = []
     for d in p.segments:
         if d.rule is not None and d.name in p.membership.columns:
             mask = p.membership[d.name].to_numpy(dtype=bool)
+            if scope is not None:
+                mask = mask & scope
             count, total = int(mask.sum()), float(arr.to_numpy()[mask].sum())
             text = describe_rule(d.rule)
         else:
@@ -129,12 +138,19 @@ def find_segment(ctx: AppContext, name: str) -> Any:
     raise NotFoundError(f"No segment named '{name}' (segments: {names}).")
 
 
-def segment_members(ctx: AppContext, name: str) -> pd.DataFrame:
-    """Member accounts in display order, with a `why` column (matched conditions, '; '-joined)."""
+def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.DataFrame:
+    """Member accounts in display order, with a `why` column (matched conditions, '; '-joined);
+    with `owner` (a name, or book.UNASSIGNED) only that owner's members."""
     p, d = find_segment(ctx, name)
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
-    members = sort_accounts(p.frame[p.membership[d.name].to_numpy(dtype=bool)]).copy()
+    mask = p.membership[d.name].to_numpy(dtype=bool)
+    if owner is not None:
+        from .book import book_index
+
+        scope = book_index(ctx).owner_mask(owner)
+        mask = mask if scope is None else mask & scope
+    members = sort_accounts(p.frame[mask]).copy()
     members["why"] = [
         "; ".join(explain(d.rule, p.frame, p.history, p.today, key)) for key in members.index
     ]

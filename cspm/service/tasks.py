@@ -28,6 +28,7 @@ from cspm.storage import accounts_repo, settings_repo, tasks_repo
 from cspm.storage.models import SettingRow
 from cspm.storage.upsert import put_setting
 
+from .book import owner_keys
 from .changes import Change, Outcome, RowWatch, perform
 from .context import AppContext
 from .personal import current_user
@@ -125,9 +126,8 @@ def list_tasks(
             raise BadInputError(f"Unknown tier '{tier}'.")
         keys = frame.index[frame["tier"] == tiers[tier.casefold()]]
         tasks = tasks[tasks["account_key"].isin(keys)]
-    if owner:
-        owners = frame["owner"].fillna("").str.casefold()
-        tasks = tasks[tasks["account_key"].isin(frame.index[owners == owner.strip().casefold()])]
+    if owner:  # a name (any case) or book.UNASSIGNED: the accounts with no owner
+        tasks = tasks[tasks["account_key"].isin(owner_keys(ctx, owner))]
     if due_within is not None:
         horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
         tasks = tasks[tasks["due_date"] <= horizon]

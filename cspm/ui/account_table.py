@@ -81,6 +81,7 @@ class AccountTableModel(QAbstractTableModel):
         self._search_mask: tuple[str, np.ndarray] | None = None  # (needle, its match mask)
         self._tier: str | None = None
         self._stage: str | None = None
+        self._scope: np.ndarray | None = None  # bool per row: the book shown (owner, segment)
         self._brushes = band_brushes(QApplication.palette())
         self._health_col = COLUMN_IDS.index("health_score")
         self._segments_col = COLUMN_IDS.index("segments")
@@ -92,10 +93,12 @@ class AccountTableModel(QAbstractTableModel):
         ]
 
     # ---- data in -------------------------------------------------------------------------
-    def set_table(self, data: TableData) -> None:
-        """New data (after a reload): the current sort, search and filter are kept."""
+    def set_table(self, data: TableData, scope: np.ndarray | None = None) -> None:
+        """New data (after a reload): the current sort, search and filter are kept; `scope`
+        (bool per row of `data`, None: every row) is the book shown (see `set_scope`)."""
         self.beginResetModel()
         self._data = data
+        self._scope = scope
         self._search_mask = None
         self._order = self._sorted_order()
         self._visible = self._compute_visible()
@@ -130,6 +133,14 @@ class AccountTableModel(QAbstractTableModel):
         self._needle = needle
         self._refilter()
 
+    def set_scope(self, scope: np.ndarray | None) -> None:
+        """Only these rows (bool per row; None: all), under the search and tier/stage filter:
+        the owner's book and segment chosen outside the table."""
+        if scope is None and self._scope is None:
+            return
+        self._scope = scope
+        self._refilter()
+
     def set_filter(self, tier: str | None = None, stage: str | None = None) -> None:
         if (tier, stage) == (self._tier, self._stage):
             return
@@ -156,10 +167,11 @@ class AccountTableModel(QAbstractTableModel):
 
     def _mask(self) -> np.ndarray | None:
         d = self._data
-        mask: np.ndarray | None = None
+        mask: np.ndarray | None = self._scope
         if self._tier is not None:
             code = d.tiers.index(self._tier) if self._tier in d.tiers else -2
-            mask = d.tier_codes == code
+            tier_mask = d.tier_codes == code
+            mask = tier_mask if mask is None else mask & tier_mask
         if self._stage is not None:
             code = d.stages.index(self._stage) if self._stage in d.stages else -2
             stage_mask = d.stage_codes == code
@@ -215,6 +227,10 @@ class AccountTableModel(QAbstractTableModel):
     def row_of_key(self, key: str) -> int | None:
         hits = np.flatnonzero(self._data.keys[self._visible] == key)
         return int(hits[0]) if len(hits) else None
+
+    def visible_rows(self) -> np.ndarray:
+        """Row numbers (of the loaded data) the table shows, in display order."""
+        return self._visible
 
     def visible_keys(self) -> list[str]:
         return [str(k) for k in self._data.keys[self._visible]]

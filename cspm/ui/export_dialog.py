@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, QStringListModel, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QStringListModel, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -40,7 +40,9 @@ from cspm.service.export import export
 from cspm.service.portfolio import load_portfolio
 from cspm.service.segments import list_segments
 
+from . import export_defaults
 from .busy import run
+from .export_defaults import ExportPrefill
 from .worker import Worker
 
 
@@ -109,8 +111,8 @@ def slug(text: str) -> str:
 
 
 def default_folder() -> Path:
-    docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(docs) if docs and Path(docs).is_dir() else Path.home()
+    """The last export's folder, else Documents, else home (see export_defaults)."""
+    return export_defaults.default_folder()
 
 
 def _combo(any_text: str) -> QComboBox:
@@ -130,9 +132,12 @@ class ExportDialog(QDialog):
         *,
         account: str | None = None,
         segment: str | None = None,
+        prefill: ExportPrefill | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.folder = default_folder()  # read once: where the file name starts
+        self._prefill = prefill or ExportPrefill()
         self.setWindowTitle("Export")
         self.setObjectName("export-dialog")
         self.choices: Choices | None = None
@@ -268,7 +273,20 @@ class ExportDialog(QDialog):
             label = self._account_label(self._want_account)
             if label:
                 self.account_edit.setText(label)
+        self._apply_prefill()
         self._update()
+
+    def _apply_prefill(self) -> None:
+        """The filter the user was looking at (owner, tier, segment, selected account)."""
+        pre = self._prefill
+        export_defaults.select_data(self.owner_combo, pre.owner)
+        export_defaults.select_data(self.tier_combo, pre.tier)
+        if not self._want_segment and export_defaults.select_data(self.segment_combo, pre.segment):
+            export_defaults.select_data(self.qbr_segment_combo, pre.segment)
+        if pre.account and not self.account_edit.text().strip():
+            label = self._account_label(pre.account)
+            if label:
+                self.account_edit.setText(label)
 
     def _account_label(self, ref: str) -> str | None:
         """The listed "Name (ID)" of the account a key, ID or name refers to."""
@@ -312,7 +330,7 @@ class ExportDialog(QDialog):
         self.account_edit.setEnabled(self.one_account.isChecked())
         self.qbr_segment_combo.setEnabled(self.whole_segment.isChecked())
         if self._auto_path():
-            self._auto_text = str(default_folder() / self.default_name())
+            self._auto_text = str(self.folder / self.default_name())
             self.path_edit.setText(self._auto_text)
 
     def default_name(self) -> str:
@@ -328,7 +346,7 @@ class ExportDialog(QDialog):
 
     def target(self) -> Path:
         text = self.path_edit.text().strip()
-        path = Path(text).expanduser() if text else default_folder() / self.default_name()
+        path = Path(text).expanduser() if text else self.folder / self.default_name()
         suffix = self.kind().suffix
         return path if path.suffix.lower() == suffix else path.with_name(path.name + suffix)
 
@@ -405,6 +423,8 @@ class ExportDialog(QDialog):
     def _done(self, path: Path) -> None:
         self.worker = None
         self.written = Path(path)
+        self.folder = self.written.parent
+        export_defaults.remember_folder(self.folder)
         self._set_running(False)
         folder = QUrl.fromLocalFile(str(self.written.parent)).toString()
         self._status(

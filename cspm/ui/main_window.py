@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspm.core.money import full_one
 from cspm.service.changes import Change
 from cspm.service.context import AppContext
 from cspm.service.database_name import database_title
@@ -41,6 +40,7 @@ from cspm.service.summary import PortfolioSummary
 from .app import qsettings
 from .busy import report_error, run
 from .context_jobs import build_demo, open_context
+from .my_book import MyBook
 from .navigation import Navigator
 from .portfolio_view import PortfolioData, PortfolioView
 from .shortcut_guard import ShortcutGuard
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.toolbar, self.search = build_toolbar(self)
         self.search.textChanged.connect(self._search_changed)
+        self.book = MyBook(self)  # the toolbar's owner filter; views and status bar follow it
         self.view_menu = build_menus(self)
         self.navigator = Navigator(self)  # opens accounts; Back/Forward
         self.shortcut_guard = ShortcutGuard(self)  # window shortcuts whatever has focus
@@ -155,6 +156,7 @@ class MainWindow(QMainWindow):
         self.portfolio.import_requested.connect(self.open_import_wizard)
         self.portfolio.demo_requested.connect(self.open_demo)
         self.portfolio.set_search(self.search.text())
+        self.book.attach_portfolio(self.portfolio)
         self.nav.blockSignals(False)
         self.show_view(current if current in self.specs else "portfolio")
         self.undo_actions.refresh()
@@ -176,6 +178,7 @@ class MainWindow(QMainWindow):
         if requested is not None:
             requested.connect(self.open_database)
         self.navigator.attach(view)
+        self.book.attach_view(view_id, view)
         return view
 
     def _view_action(self, spec: ViewSpec, number: int) -> None:
@@ -265,9 +268,7 @@ class MainWindow(QMainWindow):
 
     def _portfolio_loaded(self, data: PortfolioData) -> None:
         s = data.summary
-        self.summary = s
-        self.status_accounts.setText(f"{s.accounts:,} accounts")
-        self.status_arr.setText(f"Total ARR {full_one(s.total_arr, s.money)}{s.left_out_text()}")
+        self.summary = s  # the accounts and ARR shown are the book's (my_book)
         last = s.last_import.isoformat() if s.last_import else "never"
         self.status_import.setText(f"Last import: {last}")
         self._loaded_once = True
@@ -322,7 +323,7 @@ class MainWindow(QMainWindow):
     def open_export(self) -> None:
         from .export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.ctx, self)
+        dialog = ExportDialog(self.ctx, self, prefill=self.book.export_prefill())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

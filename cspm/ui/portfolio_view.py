@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.service.book import BookIndex, OwnerCount, book_index, me_in, owners_of
 from cspm.service.cache import READ_BY_ANALYSIS
 from cspm.service.context import AppContext
 from cspm.service.portfolio import load_portfolio
@@ -37,6 +39,7 @@ from .app import qsettings
 from .busy import run
 from .empty_state import EmptyState
 from .matrix_widget import MatrixWidget
+from .portfolio_book import BookStatus, PortfolioBook
 
 if TYPE_CHECKING:
     from .account_detail import AccountDetailDialog  # imported when first opened
@@ -60,6 +63,9 @@ SORT_KEY = "portfolio/sort"
 class PortfolioData:
     summary: PortfolioSummary
     table: TableData
+    book: BookIndex | None = None  # per-row codes for the owner filter (same row order)
+    owners: tuple[OwnerCount, ...] = ()
+    me: str | None = None  # "I am", as spelled in the data (None: not chosen / not here)
 
 
 def load_portfolio_data(ctx: AppContext, hidden: Sequence[str] = ()) -> PortfolioData:
@@ -68,7 +74,9 @@ def load_portfolio_data(ctx: AppContext, hidden: Sequence[str] = ()) -> Portfoli
     frame = load_portfolio(ctx).frame
     summary = portfolio_summary(ctx)
     tiers = [str(t) for t in summary.matrix.index]
-    return PortfolioData(summary, prepare_table(frame, tiers, hidden, summary.money))
+    table = prepare_table(frame, tiers, hidden, summary.money)
+    book = book_index(ctx, search=table.search)
+    return PortfolioData(summary, table, book, tuple(owners_of(book)), me_in(ctx))
 
 
 class AccountTableView(QTableView):
@@ -92,6 +100,7 @@ class PortfolioView(QWidget):
     SHOWS = READ_BY_ANALYSIS  # tasks alone change nothing here (see cspm.ui.undo_actions)
     data_changed = Signal()
     loaded = Signal(object)  # PortfolioData
+    book_changed = Signal(object)  # BookStatus: what the table shows now (status bar)
     import_requested = Signal()
     demo_requested = Signal()
 
@@ -101,6 +110,8 @@ class PortfolioView(QWidget):
         self.data: PortfolioData | None = None
         self._generation = 0
         self.detail_dialog: AccountDetailDialog | None = None
+        self.book = PortfolioBook()
+        self.search_text = ""
 
         self.stack = QStackedWidget()
         self.loading = QLabel("Loading portfolio…")
@@ -161,7 +172,15 @@ class PortfolioView(QWidget):
         self.table.doubleClicked.connect(self.table._open)
         self.table.open_requested.connect(self.open_account)
 
+        self.segment_combo = QComboBox()
+        self.segment_combo.setObjectName("segment-filter")
+        self.segment_combo.setToolTip("Show one segment's accounts (matrix, table and totals)")
+        self.segment_combo.addItem("All segments", None)
+        self.segment_combo.currentIndexChanged.connect(
+            lambda _i: self.set_segment(self.segment_combo.currentData())
+        )
         bar = QHBoxLayout()
+        bar.addWidget(self.segment_combo)
         bar.addWidget(self.filter_label, 1)
         bar.addWidget(self.clear_filter_button)
         lower = QWidget()
@@ -207,15 +226,21 @@ class PortfolioView(QWidget):
             return
         self.data = data
         summary = data.summary
+        self.book.index, self.book.money, self.book.me = data.book, summary.money, data.me
         if summary.accounts == 0:
+            self.model.set_table(data.table)  # no rows: the totals count none
             self.empty.set_busy(None)
             self.stack.setCurrentWidget(self.empty)
         else:
-            self.heading.setText(f"{summary.accounts:,} accounts · {summary.arr_text()}")
-            self.matrix.set_matrix(summary.matrix, summary.money)
-            self.model.set_table(data.table)
+            self._fill_segments(data.book.segments if data.book else ())
+            self.model.set_table(data.table, self.book.scope())
+            self._show_book(matrix=True)
+            if data.book is None:  # data made without the book codes: the whole portfolio
+                self.heading.setText(f"{summary.accounts:,} accounts · {summary.arr_text()}")
+                self.matrix.set_matrix(summary.matrix, summary.money)
             self.stack.setCurrentWidget(self.content)
         self.loaded.emit(data)
+        self.book_changed.emit(self.book_status())
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation != self._generation:
@@ -232,6 +257,7 @@ class PortfolioView(QWidget):
         self.model.set_filter(tier, stage)
         self.matrix.show_filter(tier, stage)
         self._update_filter_label()
+        self._show_book(matrix=False)
 
     @Slot()
     def clear_filter(self) -> None:
@@ -239,12 +265,66 @@ class PortfolioView(QWidget):
 
     @Slot(str)
     def set_search(self, text: str) -> None:
+        self.search_text = text  # as typed, for the heading and the status bar
         self.model.set_search(text)
+        self._show_book(matrix=True)
+
+    # ---- my book: owner and segment ----------------------------------------------------------
+    def set_owner(self, owner: str | None, me: str | None = None) -> None:
+        """Show one owner's accounts (a name, book.UNASSIGNED) or everyone's (None)."""
+        self.book.owner = owner
+        if me is not None:
+            self.book.me = me
+        self.model.set_scope(self.book.scope())
+        self._show_book(matrix=True)
+
+    def set_segment(self, segment: str | None) -> None:
+        if segment == self.book.segment:
+            return
+        self.book.segment = segment
+        self.segment_combo.blockSignals(True)
+        self.segment_combo.setCurrentIndex(max(0, self.segment_combo.findData(segment)))
+        self.segment_combo.blockSignals(False)
+        self.model.set_scope(self.book.scope())
+        self._show_book(matrix=True)
+
+    def _fill_segments(self, names: Sequence[str]) -> None:
+        combo = self.segment_combo
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("All segments", None)
+        for name in names:
+            combo.addItem(name, name)
+        if self.book.segment not in names:
+            self.book.segment = None
+        combo.setCurrentIndex(max(0, combo.findData(self.book.segment)))
+        combo.blockSignals(False)
+
+    def book_status(self) -> BookStatus | None:
+        """What the table shows now (None before the first load)."""
+        if self.book.index is None or self.data is None:
+            return None
+        tier, stage = self.model.filter
+        return self.book.status(self.model.visible_rows(), self.search_text, tier, stage)
+
+    def _show_book(self, *, matrix: bool) -> None:
+        """Matrix (when the book or search changed), heading and status follow the filter."""
+        if self.book.index is None or self.data is None:
+            return
+        search = self.search_text
+        if matrix:
+            self.matrix.set_matrix(self.book.matrix(search), self.book.money)
+            self.heading.setText(self.book.heading(search))
+        if self.data is not None and self.stack.currentWidget() is self.content:
+            self.book_changed.emit(self.book_status())
 
     def _update_filter_label(self, *_: object) -> None:
         tier, stage = self.model.filter
         parts = [p for p in (tier, stage) if p]
         shown, total = self.model.rowCount(), self.model.total_rows
+        scope = self.book.scope()
+        if scope is not None and len(scope) == total:  # of the owner's book / the segment
+            total = int(scope.sum())
         if self.model.search_text:
             parts.append(f'matching "{self.model.search_text}"')
         what = " · ".join(parts)

@@ -146,6 +146,7 @@ class SegmentMembers(QWidget):
         self.money: MoneyFormat = USD  # the portfolio currency, set by the segments view
         self.members_loaded_for: str | None = None
         self._shown: str | None = None
+        self.owner: str | None = None  # only this owner's members (the owner filter)
         self.title = QLabel("Segments")
         self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.rule_label = QLabel("")
@@ -200,6 +201,7 @@ class SegmentMembers(QWidget):
             readable_members,
             self.ctx,
             s.name,
+            self.owner,
             on_done=functools.partial(self._show_members, s.name),
             on_error=self._failed,
         )

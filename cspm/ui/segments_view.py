@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMenu,
     QPushButton,
     QSplitter,
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.book import owner_label
 from cspm.core.errors import BadInputError
 from cspm.core.money import MoneyFormat
 from cspm.service.context import AppContext
@@ -51,9 +53,12 @@ from .segment_members import SegmentMembers
 __all__ = ["SegmentsView", "confirm", "message_of"]
 
 
-def _segments_and_money(ctx: AppContext) -> tuple[list[SegmentSummary], MoneyFormat]:
-    """The segment list and the portfolio currency its ARR is written in (in a worker)."""
-    return list_segments(ctx), money_format(ctx)
+def _segments_and_money(
+    ctx: AppContext, owner: str | None = None
+) -> tuple[list[SegmentSummary], MoneyFormat]:
+    """The segment list (counted over `owner`'s accounts when given) and the portfolio
+    currency its ARR is written in (in a worker)."""
+    return list_segments(ctx, owner=owner), money_format(ctx)
 
 
 class SegmentsView(QWidget):
@@ -61,6 +66,7 @@ class SegmentsView(QWidget):
 
     data_changed = Signal()
     account_requested = Signal(str)  # account key, on double-click of a member
+    loaded = Signal()  # the list shows the latest answer (counts for the current owner)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +74,8 @@ class SegmentsView(QWidget):
         self.segments: list[SegmentSummary] | None = None
         self.dialog: RuleBuilderDialog | None = None
         self._want: str | None = None
+        self.owner: str | None = None  # counts over this owner's accounts (the owner filter)
+        self._request = 0
 
         self.new_button = QPushButton("New…")
         self.edit_button = QPushButton("Edit…")
@@ -93,6 +101,9 @@ class SegmentsView(QWidget):
         ):
             bar.addWidget(b)
         bar.addStretch(1)
+        self.scope_label = QLabel()
+        self.scope_label.setObjectName("segments-scope")
+        bar.addWidget(self.scope_label)
         bar.addWidget(share)
 
         self.list_model = SegmentListModel()
@@ -146,20 +157,38 @@ class SegmentsView(QWidget):
     # -- loading --
     @Slot()
     def refresh(self) -> None:
+        self._request += 1
+        request = self._request
+        self.scope_label.setText("Counting…")
         run(
             self,
             _segments_and_money,
             self.ctx,
-            on_done=self._loaded,
+            self.owner,
+            on_done=lambda result: self._loaded(result, request),
             on_error=self._error,
             supersede="segments-load",
         )
 
-    def _loaded(self, result: tuple[list[SegmentSummary], MoneyFormat]) -> None:
+    def set_owner(self, owner: str | None, reload: bool = True) -> None:
+        """Count the segments over one owner's accounts (None: everyone's)."""
+        self.owner = owner
+        self.members.owner = owner
+        if reload:
+            self.refresh()
+
+    def _loaded(
+        self, result: tuple[list[SegmentSummary], MoneyFormat], request: int | None = None
+    ) -> None:
+        if request is not None and request != self._request:
+            return  # an answer for an earlier owner
         segments, money = result
+        scope = "" if self.owner is None else owner_label(self.owner)
+        self.scope_label.setText(f"Counts: {scope}" if scope else "")
         self.list_model.money = money
         self.members.set_money(money)
         self._show_list(segments)
+        self.loaded.emit()
 
     def _show_list(self, segments: list[SegmentSummary]) -> None:
         keep = self._want or (current.name if (current := self.selected()) else None)

@@ -46,6 +46,7 @@ from .settings_currency import CurrencyEditor
 from .settings_database import DatabasePanel
 from .settings_engagement import EngagementEditor, TierKeys, note
 from .settings_health import HealthEditor
+from .settings_you import YouPanel
 
 DATE_ORDERS = [
     ("month_first", "Month first (03/04/2026 is 4 March)"),
@@ -176,6 +177,8 @@ class SettingsView(QWidget):
         self.tabs.addTab(scrolled(self.health), "Health score")
         self.tabs.addTab(scrolled(self.currency), "Currency")
         self.tabs.addTab(scrolled(reading, self.database), "Files && database")
+        self.you = YouPanel(ctx)  # personal: saves at once, outside Save / Revert
+        self.tabs.addTab(scrolled(self.you), "You")
 
         self.save_button = QPushButton("Save")
         self.save_button.setDefault(True)

@@ -29,6 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.core.errors import CspmError
+from cspm.service.book import UNASSIGNED
+from cspm.service.book import owners as book_owners
 from cspm.service.changes import Change
 from cspm.service.context import AppContext
 from cspm.service.portfolio import load_portfolio
@@ -74,7 +76,7 @@ def load_tasks(ctx: AppContext, f: TaskFilter) -> TasksData:
     """The chooser's options and the filtered, ranked tasks (runs in a worker)."""
     p = load_portfolio(ctx)
     segments = [s.name for s in list_segments(ctx) if not s.error]
-    owners = sorted({str(o) for o in p.frame["owner"].dropna() if str(o).strip()}, key=str.casefold)
+    owners = [o.name for o in book_owners(ctx)]  # then book.UNASSIGNED when some have none
     tiers = list(p.settings.tier_names)
     segment = f.segment if f.segment in segments else None
     tier = f.tier if f.tier in tiers else None
@@ -296,11 +298,24 @@ class TasksView(QWidget):
             self.owner_combo.clear()
             self.owner_combo.addItem("All owners", None)
             for name in data.owners:
-                self.owner_combo.addItem(name, name)
+                self.owner_combo.addItem("Unassigned" if name == UNASSIGNED else name, name)
             self.owner_combo.setCurrentIndex(max(0, self.owner_combo.findData(owner)))
         finally:
             for combo in (self.chooser, self.owner_combo):
                 combo.blockSignals(False)
+
+    def set_owner(self, owner: str | None, reload: bool = True) -> None:
+        """The tasks of one owner's accounts (None: everyone's): the window's owner filter."""
+        combo = self.owner_combo
+        combo.blockSignals(True)
+        index = 0 if owner is None else combo.findData(owner)
+        if index < 0:  # not listed yet (before the first load): the load lists it
+            combo.addItem("Unassigned" if owner == UNASSIGNED else str(owner), owner)
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+        if reload:
+            self.reload()
 
     def _load_failed(self, exc: BaseException) -> None:
         self.summary.setText("Could not load the tasks")

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.book import owner_label
 from cspm.core.errors import CspmError
 from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.service.context import AppContext
@@ -182,6 +183,7 @@ class TrendsView(QWidget):
         self.table_frame: pd.DataFrame | None = None
         self._shown: tuple[str, pd.DataFrame, MoneyFormat] | None = None  # (by, frame, money)
         self._request = 0
+        self.owner: str | None = None  # outcomes of this owner's accounts (the owner filter)
 
         self.grouping_combo = QComboBox()
         for by, label, _noun in GROUPINGS:
@@ -282,6 +284,12 @@ class TrendsView(QWidget):
         self.reload()
         self.changes_panel.refresh()
 
+    def set_owner(self, owner: str | None, reload: bool = True) -> None:
+        """Outcomes of one owner's accounts (None: everyone's)."""
+        self.owner = owner
+        if reload:
+            self.reload()
+
     @Slot()
     def reload(self) -> None:
         self._request += 1
@@ -294,6 +302,7 @@ class TrendsView(QWidget):
             self.ctx,
             by,
             period,
+            self.owner,
             on_done=lambda result: self._show(request, by, period, *result),
             on_error=self._failed,
             supersede="trends-load",
@@ -323,7 +332,8 @@ class TrendsView(QWidget):
         self._fit_columns()
         periods = frame["period"].nunique()
         first, last = frame["period"].iloc[0], frame["period"].iloc[-1]
-        self.status.setText(f"{periods} {period}s, {first} to {last}")
+        book = "" if self.owner is None else f"{owner_label(self.owner)} · "
+        self.status.setText(f"{book}{periods} {period}s, {first} to {last}")
         self._shown = (by, frame, money)
         self._draw_charts()
         self.loaded.emit()
@@ -369,8 +379,16 @@ class TrendsView(QWidget):
         self.arr_canvas, self.retention_canvas, self.health_canvas = new
 
 
-def _outcomes(ctx: AppContext, by: str, period: str) -> tuple[pd.DataFrame, MoneyFormat]:
-    """The outcomes table and the portfolio currency it is written in (in a worker)."""
+def _outcomes(
+    ctx: AppContext, by: str, period: str, owner: str | None = None
+) -> tuple[pd.DataFrame, MoneyFormat]:
+    """The outcomes table (of `owner`'s accounts when given) and the portfolio currency it is
+    written in (in a worker)."""
     # The combo boxes hold exactly the service's literal values (GROUPINGS / PERIODS above).
-    frame = outcomes(ctx, by=cast(Grouping, by), period=cast(Literal["month", "quarter"], period))
+    frame = outcomes(
+        ctx,
+        by=cast(Grouping, by),
+        period=cast(Literal["month", "quarter"], period),
+        owner=owner,
+    )
     return frame, money_format(ctx)
