@@ -4,7 +4,7 @@ reasons, and its history across imports (for the detail panel and the QBR pack).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,8 +14,10 @@ from cspm.core.health import COMPONENTS
 from cspm.core.money import USD, MoneyFormat
 from cspm.core.rules import explain
 
-from .context import AppContext
 from .portfolio import load_portfolio, resolve_account
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ import shutil
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import make_url
 
@@ -27,7 +28,9 @@ from cspm.core.errors import BadInputError
 from cspm.storage import integrity, store_errors
 from cspm.storage.db import SQLITE_HEADER, sqlite_file
 
-from .context import AppContext
+if TYPE_CHECKING:
+    from .context import AppContext
+
 
 SERVER_NOTE = (
     "backups of a PostgreSQL database are the server's job (pg_dump or point-in-time "

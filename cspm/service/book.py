@@ -9,6 +9,7 @@ so a caller resolves "Me" first. Everything is computed on the cached analysed p
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -18,10 +19,12 @@ from cspm.core.currency import unconverted_mask
 from cspm.core.errors import BadInputError
 from cspm.storage import imports_repo
 
-from .context import AppContext
 from .personal import ME, my_owner, set_personal
 from .portfolio import Portfolio, load_portfolio, sort_accounts
 from .summary import PortfolioSummary
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 __all__ = ["UNASSIGNED", "BookFilter", "BookIndex", "OwnerCount", "book_index", "book_summary",
            "filter_accounts", "me_in", "owner_keys", "owners", "owners_of",

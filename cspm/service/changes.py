@@ -22,7 +22,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -30,9 +30,11 @@ from cspm.core.errors import BadInputError
 from cspm.storage import changes_repo, revision, row_state
 
 from .cache import READ_BY_ANALYSIS
-from .context import AppContext
 from .personal import current_user
 from .store_guard import guard_write
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 log = logging.getLogger(__name__)
 
@@ -177,9 +179,7 @@ def perform(
     return after_commit(ctx, change, outcome.then)
 
 
-def after_commit(
-    ctx: AppContext, change: Change, then: Callable[[], None] | None = None
-) -> Change:
+def after_commit(ctx: AppContext, change: Change, then: Callable[[], None] | None = None) -> Change:
     """Clear the cache from the record, then run the subscribers; returns the change with the
     notices they added. A subscriber must contain its own failures (the change stands); one
     that raises anyway is logged and named in a notice, never raised."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -22,9 +22,11 @@ from cspm.core.settings import LIFECYCLE_STAGES
 from cspm.reports.data import ACCOUNT_COLUMNS, Audience, WorkbookData
 from cspm.storage import imports_repo
 
-from .context import AppContext
 from .portfolio import Portfolio, list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 EXPORTABLE = (".xlsx", ".csv", ".pdf")
 

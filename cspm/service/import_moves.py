@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,11 +22,13 @@ import pandas as pd
 from cspm.core.pipeline import analyse_portfolio
 from cspm.core.state import overlay_newest
 
-from .context import AppContext
 from .frame_cache import StoredFrames
 from .import_frames import frames_after_import
 from .import_results import Move
 from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,10 +27,12 @@ from cspm.core.state import overlay_newest
 from cspm.core.value_preview import value_preview as preview_frame
 from cspm.storage import revision, settings_repo
 
-from .context import AppContext
 from .import_moves import classify_tiers_and_stages
 from .import_results import PreparedImport
 from .portfolio import cached_portfolio, load_knobs, stored_frames
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 @dataclass

@@ -9,7 +9,7 @@ a re-dating's inverse re-dates it back.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
@@ -17,8 +17,10 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, changes_repo, imports_repo
 
 from .changes import Outcome, perform
-from .context import AppContext
 from .import_writes import refuse_future_as_of
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 def _rederive(s: Any, affected: list[int]) -> None:

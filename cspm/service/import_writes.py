@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -27,13 +27,15 @@ from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overl
 from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
 
 from .changes import Outcome, perform
-from .context import AppContext
 from .import_frames import history_rows
 from .import_moves import Written, effective_health, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport
 from .portfolio import cached_portfolio, load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .store_guard import guard_write
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 log = logging.getLogger(__name__)
 

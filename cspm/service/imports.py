@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspm.core.column_roles import decide_roles
 from cspm.core.deleted_rows import drop_deleted_rows
@@ -26,11 +27,13 @@ from cspm.core.reading import RawSheet, read_raw
 from cspm.core.settings import ReadingLimits, Settings
 from cspm.storage import imports_repo, settings_repo
 
-from .context import AppContext
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport, SheetCells
 from .import_undo import set_import_as_of, undo_latest_import
 from .import_writes import BACKFILL_DAYS, MAX_STORED_PROBLEMS, apply_prepared
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 __all__ = [
     "BACKFILL_DAYS",

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from cspm.storage import imports_repo
 
-from .context import AppContext
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 def list_imports(ctx: AppContext) -> list[imports_repo.ImportInfo]:

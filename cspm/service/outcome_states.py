@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .context import AppContext
+if TYPE_CHECKING:
+    from .context import AppContext
+
 
 COLUMNS = ("arr", "churned", "health_score", "nps", "tier", "lifecycle_stage", "owner")
 """What `core.outcomes.outcome_metrics` and the groupings (tier, stage, owner) read."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -27,9 +27,11 @@ from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
 
-from .context import AppContext
 from .outcome_states import state_at
 from .portfolio import load_knobs, load_portfolio, stored_frames
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
 NO_OWNER = "(no owner)"

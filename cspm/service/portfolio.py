@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -25,9 +26,11 @@ from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from . import frame_cache
 from .changes import Outcome, RowWatch, perform
-from .context import AppContext
 from .frame_cache import StoredFrames
 from .segment_defs import SegmentDef, load_segment_defs
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -20,10 +20,12 @@ from cspm.core.money import MoneyFormat, full_one
 from cspm.reports.data import AUDIENCES, Audience, QbrAccount
 
 from .accounts import account_detail
-from .context import AppContext
 from .portfolio import list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
 from .segments import find_segment
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 def _fmt_money(v: Any, money: MoneyFormat, note: str = "") -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy.orm import Session
@@ -22,9 +22,11 @@ from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
 from cspm.storage import segments_repo
 
 from .changes import Outcome, RowWatch, perform
-from .context import AppContext
 from .files import write_text_atomically
 from .portfolio import load_portfolio, resolve_account, sort_accounts
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 EXPORT_FORMAT = "cspm-segments"
 EXPORT_VERSION = 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -29,7 +29,6 @@ from cspm.core.tasks import TaskSettings
 from cspm.storage import settings_repo
 
 from .changes import Outcome, RowWatch, perform
-from .context import AppContext
 from .currency_settings import (
     validate_currency,
     with_currency_value,
@@ -38,6 +37,9 @@ from .currency_settings import (
 )
 from .personal import get_personal, set_personal
 from .task_settings_edit import rename_in_tasks, rename_key, set_task_value
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 SPECIAL_KEYS = ("currency.code",)
 """Declared keys whose change brings more along (a new currency brings its symbol)."""

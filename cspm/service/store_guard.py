@@ -20,12 +20,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cspm.core.errors import BadInputError
-from cspm.storage import integrity, store_errors
+from cspm.storage import integrity, settings_repo, store_errors
 from cspm.storage.db import SQLITE_HEADER, sqlite_file
 
-from .context import AppContext
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 def _record_path(path: Path) -> Path:
@@ -94,9 +96,8 @@ def guard_write(ctx: AppContext, action: str, backups_kept: int | None = None) -
     from .backup import take_rolling_backup
 
     if backups_kept is None:
-        from .settings import get_settings
-
-        backups_kept = get_settings(ctx).db.backups_kept
+        with ctx.db.session() as s:
+            backups_kept = settings_repo.load_settings(s).db.backups_kept
     take_rolling_backup(ctx, action, backups_kept)
     ctx.db.begin_immediate_next()
 

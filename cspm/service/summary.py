@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -12,8 +13,10 @@ from cspm.core.matrix import tier_stage_matrix
 from cspm.core.money import USD, MoneyFormat, compact_one, full_one
 from cspm.storage import imports_repo
 
-from .context import AppContext
 from .portfolio import load_portfolio
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 
 @dataclass(frozen=True)

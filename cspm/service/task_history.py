@@ -6,7 +6,7 @@ the same task, same id, back on the open list (`reopen_task`, itself undoable).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -14,10 +14,12 @@ from cspm.core.errors import BadInputError
 from cspm.storage import tasks_repo
 
 from .changes import Change
-from .context import AppContext
 from .personal import current_user
 from .portfolio import load_portfolio
 from .tasks import _task_change
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 HISTORY_STATUSES = ("done", "snoozed", "dismissed", "resolved")
 STATUS_LABELS = {

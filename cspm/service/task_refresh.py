@@ -15,12 +15,15 @@ database makes the next `AppContext.open` (window or command) regenerate them.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from cspm.storage import settings_repo
 
 from .changes import Change
-from .context import AppContext
 from .tasks import regenerate_tasks
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -30,9 +30,11 @@ from cspm.storage.upsert import put_setting
 
 from .book import owner_keys
 from .changes import Change, Outcome, RowWatch, perform
-from .context import AppContext
 from .personal import current_user
 from .portfolio import load_portfolio, resolve_account
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 GENERATED_KEY = "tasks_generated_for"
 
@@ -47,8 +49,6 @@ class TaskChanges:
 def task_settings(ctx: AppContext) -> TaskSettings:
     with ctx.db.session() as s:
         return settings_repo.load_tasks(s)
-
-
 
 
 def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:

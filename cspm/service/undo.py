@@ -10,6 +10,7 @@ the redo, so caches, the revision and task regeneration follow an undo like any 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -19,8 +20,10 @@ from cspm.storage.changes_repo import StoredChange
 
 from . import inverses
 from .changes import Change, Outcome, from_record, perform
-from .context import AppContext
 from .personal import current_user
+
+if TYPE_CHECKING:
+    from .context import AppContext
 
 WINDOW = 500
 """How many of the user's newest records are searched for the stacks."""

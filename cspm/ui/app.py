@@ -1,8 +1,7 @@
 """Starting the desktop window: QApplication, application context, main window.
 
-Also the two things every window shares: the QSettings store (redirectable to a temp folder
-with CSPM_QSETTINGS_DIR, so tests never touch the user's real settings) and the top-level
-exception handler (a readable dialog, the traceback in a log file in the user log folder).
+Also the top-level exception handler every window shares (a readable dialog, the traceback in a
+log file in the user log folder). The window's preferences store is `prefs`.
 """
 
 from __future__ import annotations
@@ -14,28 +13,16 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from cspm.core.errors import CspmError
 from cspm.service.context import AppContext
 
 from .gc_guard import GuiGarbageCollector
+from .prefs import APPLICATION, ORGANISATION
 
-ORGANISATION = "cspm"
-APPLICATION = "cspm"
-SETTINGS_DIR_ENV = "CSPM_QSETTINGS_DIR"
 LOG_DIR_ENV = "CSPM_LOG_DIR"
-
-
-def qsettings() -> QSettings:
-    """The window's own preferences (geometry, last view, columns); not the portfolio settings.
-
-    With CSPM_QSETTINGS_DIR set they live in an ini file there (tests, portable installs)."""
-    folder = os.environ.get(SETTINGS_DIR_ENV)
-    if folder:
-        return QSettings(str(Path(folder) / "cspm.ini"), QSettings.Format.IniFormat)
-    return QSettings(ORGANISATION, APPLICATION)
 
 
 def log_path() -> Path:

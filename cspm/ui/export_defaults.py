@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QComboBox
 
 from cspm.core.book import UNASSIGNED
 
-from .app import qsettings
+from .prefs import qsettings
 
 FOLDER_KEY = "export/folder"
 

@@ -19,14 +19,13 @@ import logging
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSize, Qt, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QWidget,
 )
@@ -37,12 +36,13 @@ from cspm.service.database_name import database_title
 from cspm.service.imports import sheet_names
 from cspm.service.summary import PortfolioSummary
 
-from .app import qsettings
 from .busy import report_error, run
 from .context_jobs import build_demo, open_context
+from .file_drop import FileDropTarget, show_about
 from .my_book import MyBook
 from .navigation import Navigator
 from .portfolio_view import PortfolioData, PortfolioView
+from .prefs import qsettings
 from .shortcut_guard import ShortcutGuard
 from .undo_actions import UndoActions, shows
 from .views_registry import VIEWS, Placeholder, ViewSpec
@@ -55,7 +55,7 @@ GEOMETRY_KEY = "window/geometry"
 VIEW_KEY = "window/view"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileDropTarget, QMainWindow):
     def __init__(self, ctx: AppContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -113,7 +113,7 @@ class MainWindow(QMainWindow):
         self.find_action = window_action(self, "Find account", self.focus_search, "Ctrl+F")
         self.refresh_action = window_action(self, "Reload", self.reload, "F5")
         self.quit_action = window_action(self, "Quit", self.close, "Ctrl+Q")
-        self.about_action = window_action(self, "About cspm", self._about)
+        self.about_action = window_action(self, "About cspm", lambda: show_about(self))
         self.undo_actions = UndoActions(self, lambda: self.ctx)  # Edit > Undo / Redo
         self.undo_actions.changed.connect(lambda change: self._data_changed(None, change))
 
@@ -380,47 +380,6 @@ class MainWindow(QMainWindow):
 
     def _update_title(self) -> None:
         self.setWindowTitle(f"cspm — {database_title(self.ctx.db.url)}")
-
-    def _about(self) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
-            "About cspm",
-            "cspm: a portfolio manager for Customer Success Managers.\n"
-            "Import CRM spreadsheets, see accounts by tier and lifecycle stage, "
-            "watch segments, work your tasks.",
-            QMessageBox.StandardButton.Ok,
-            self,
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-
-    # ---- drag and drop -------------------------------------------------------------------
-    @staticmethod
-    def _dropped_file(event: QDragEnterEvent | QDropEvent) -> str | None:
-        mime = event.mimeData()
-        if not mime.hasUrls():
-            return None
-        for url in mime.urls():
-            if url.isLocalFile():
-                return url.toLocalFile()
-        return None
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if self._dropped_file(event):
-            event.acceptProposedAction()
-        else:
-            event.ignore()
-
-    def dragMoveEvent(self, event: Any) -> None:
-        event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        path = self._dropped_file(event)
-        if not path:
-            event.ignore()
-            return
-        event.acceptProposedAction()
-        self.import_path(path)
 
     # ---- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

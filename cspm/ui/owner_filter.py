@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from cspm.core.book import UNASSIGNED
 from cspm.service.book import OwnerCount
 
-from .app import qsettings
+from .prefs import qsettings
 
 ME = "\x00me"
 """The "Me" entry's data (resolved to the chosen owner name)."""

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -34,29 +33,15 @@ from cspm.service.context import AppContext
 from cspm.service.portfolio import load_portfolio
 from cspm.service.summary import PortfolioSummary, portfolio_summary
 
-from .account_table import COLUMN_IDS, COLUMNS, AccountTableModel, TableData, prepare_table
-from .app import qsettings
+from .account_table import COLUMNS, AccountTableModel, TableData, prepare_table
 from .busy import run
 from .empty_state import EmptyState
 from .matrix_widget import MatrixWidget
 from .portfolio_book import BookStatus, PortfolioBook
+from .portfolio_columns import DEFAULT_WIDTHS, PortfolioColumns
 
 if TYPE_CHECKING:
     from .account_detail import AccountDetailDialog  # imported when first opened
-
-DEFAULT_WIDTHS = {  # in average character widths
-    "name": 26,
-    "owner": 15,
-    "tier": 11,
-    "lifecycle_stage": 11,
-    "arr": 11,
-    "health_score": 7,
-    "renewal_date": 11,
-    "days_since_last_interaction": 9,
-    "external_id": 12,
-}
-HIDDEN_KEY = "portfolio/hidden_columns"
-SORT_KEY = "portfolio/sort"
 
 
 @dataclass(frozen=True)
@@ -96,7 +81,7 @@ class AccountTableView(QTableView):
             self.open_requested.emit(model.key_at(index.row()))
 
 
-class PortfolioView(QWidget):
+class PortfolioView(PortfolioColumns, QWidget):
     SHOWS = READ_BY_ANALYSIS  # tasks alone change nothing here (see cspm.ui.undo_actions)
     data_changed = Signal()
     loaded = Signal(object)  # PortfolioData
@@ -333,63 +318,6 @@ class PortfolioView(QWidget):
         else:
             self.filter_label.setText(f"All {total:,} accounts")
         self.clear_filter_button.setEnabled(tier is not None or stage is not None)
-
-    # ---- columns ---------------------------------------------------------------------------
-    def _column_menu(self, pos: QPoint) -> None:
-        menu = QMenu(self)
-        header = self.table.horizontalHeader()
-        for i, col in enumerate(COLUMNS):
-            action = menu.addAction(col.title)
-            action.setCheckable(True)
-            action.setChecked(not header.isSectionHidden(i))
-            action.setEnabled(col.id != "name")
-            action.toggled.connect(lambda on, c=col.id: self.set_column_visible(c, on))
-        menu.addSeparator()
-        menu.addAction("Default columns", self.reset_columns)
-        menu.popup(header.mapToGlobal(pos))
-
-    def set_column_visible(self, column_id: str, visible: bool) -> None:
-        self.table.setColumnHidden(COLUMN_IDS.index(column_id), not visible)
-        self._save_columns()
-
-    def reset_columns(self) -> None:
-        for i, col in enumerate(COLUMNS):
-            self.table.setColumnHidden(i, not col.visible)
-        self._save_columns()
-
-    def hidden_columns(self) -> list[str]:
-        return [c.id for i, c in enumerate(COLUMNS) if self.table.isColumnHidden(i)]
-
-    def _save_columns(self) -> None:
-        qsettings().setValue(HIDDEN_KEY, ",".join(self.hidden_columns()) or "-")
-
-    def _restore_columns(self) -> None:
-        store = qsettings()
-        saved = store.value(HIDDEN_KEY)
-        hidden = (
-            {c for c in str(saved).split(",") if c}
-            if saved
-            else {c.id for c in COLUMNS if not c.visible}
-        )
-        for i, col in enumerate(COLUMNS):
-            self.table.setColumnHidden(i, col.id in hidden and col.id != "name")
-        sort = str(store.value(SORT_KEY) or "")
-        column, _, order = sort.partition(":")
-        header = self.table.horizontalHeader()
-        if column in COLUMN_IDS:
-            desc = order == "desc"
-            header.setSortIndicator(
-                COLUMN_IDS.index(column),
-                Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder,
-            )
-        else:
-            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
-        self.table.setSortingEnabled(True)
-
-    def _save_sort(self, section: int, order: Qt.SortOrder) -> None:
-        if 0 <= section < len(COLUMNS):
-            desc = order == Qt.SortOrder.DescendingOrder
-            qsettings().setValue(SORT_KEY, f"{COLUMNS[section].id}:{'desc' if desc else 'asc'}")
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -9,7 +9,6 @@ list reloads and `data_changed` tells the window. The table model lives in `task
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -30,64 +29,21 @@ from PySide6.QtWidgets import (
 
 from cspm.core.errors import CspmError
 from cspm.service.book import UNASSIGNED
-from cspm.service.book import owners as book_owners
 from cspm.service.changes import Change
 from cspm.service.context import AppContext
-from cspm.service.portfolio import load_portfolio
-from cspm.service.segments import list_segments
-from cspm.service.tasks import complete_task, dismiss_task, list_tasks, snooze_task
+from cspm.service.tasks import complete_task, dismiss_task, snooze_task
 
 from .account_opener import AccountOpener
 from .busy import run, show_error
 from .task_history_panel import TaskHistoryPanel, show_switch, stacked_pages
 from .task_model import RED, SORT_ROLE, TaskModel, as_date, due_words
+from .tasks_data import DUE_WINDOWS, TaskFilter, TasksData, choice, load_tasks
 from .touchpoint_dialog import DismissDialog, SnoozeDialog, TouchpointDialog
 from .undo_bar import UndoBar
 
 # RED and TaskModel moved to task_model; re-exported so imports from here keep working.
 __all__ = ["DUE_WINDOWS", "RED", "TaskFilter", "TaskModel", "TasksData", "TasksView", "choice",
            "load_tasks"]  # fmt: skip
-
-DUE_WINDOWS: tuple[tuple[str, int | None], ...] = (
-    ("Any time", None),
-    ("Overdue", -1),
-    ("Due within 7 days", 7),
-    ("Due within 30 days", 30),
-)
-
-
-@dataclass(frozen=True)
-class TaskFilter:
-    segment: str | None = None
-    tier: str | None = None
-    owner: str | None = None
-    due_within: int | None = None
-
-
-@dataclass(frozen=True)
-class TasksData:
-    segments: list[str]
-    tiers: list[str]
-    owners: list[str]
-    tasks: pd.DataFrame
-
-
-def load_tasks(ctx: AppContext, f: TaskFilter) -> TasksData:
-    """The chooser's options and the filtered, ranked tasks (runs in a worker)."""
-    p = load_portfolio(ctx)
-    segments = [s.name for s in list_segments(ctx) if not s.error]
-    owners = [o.name for o in book_owners(ctx)]  # then book.UNASSIGNED when some have none
-    tiers = list(p.settings.tier_names)
-    segment = f.segment if f.segment in segments else None
-    tier = f.tier if f.tier in tiers else None
-    owner = f.owner if f.owner in owners else None
-    tasks = list_tasks(ctx, segment=segment, tier=tier, owner=owner, due_within=f.due_within)
-    return TasksData(segments, tiers, owners, tasks)
-
-
-def choice(kind: str, name: str | None = None) -> str:
-    """The chooser's item data: "all", "segment:NAME" or "tier:NAME"."""
-    return kind if name is None else f"{kind}:{name}"
 
 
 def _message(exc: BaseException) -> str:

@@ -1,0 +1,92 @@
+"""The portfolio table's columns: which are shown, their default widths, the column menu, and
+the shown columns and sort order remembered between sessions (window preferences)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMenu, QWidget
+
+from .account_table import COLUMN_IDS, COLUMNS
+from .prefs import qsettings
+
+if TYPE_CHECKING:
+    from .portfolio_view import AccountTableView
+
+DEFAULT_WIDTHS = {  # in average character widths
+    "name": 26,
+    "owner": 15,
+    "tier": 11,
+    "lifecycle_stage": 11,
+    "arr": 11,
+    "health_score": 7,
+    "renewal_date": 11,
+    "days_since_last_interaction": 9,
+    "external_id": 12,
+}
+HIDDEN_KEY = "portfolio/hidden_columns"
+SORT_KEY = "portfolio/sort"
+
+
+class PortfolioColumns:
+    """Mixed into the portfolio view (before QWidget); it provides `table`."""
+
+    table: AccountTableView
+
+    # ---- columns ---------------------------------------------------------------------------
+    def _column_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self if isinstance(self, QWidget) else None)
+        header = self.table.horizontalHeader()
+        for i, col in enumerate(COLUMNS):
+            action = menu.addAction(col.title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(col.id != "name")
+            action.toggled.connect(lambda on, c=col.id: self.set_column_visible(c, on))
+        menu.addSeparator()
+        menu.addAction("Default columns", self.reset_columns)
+        menu.popup(header.mapToGlobal(pos))
+
+    def set_column_visible(self, column_id: str, visible: bool) -> None:
+        self.table.setColumnHidden(COLUMN_IDS.index(column_id), not visible)
+        self._save_columns()
+
+    def reset_columns(self) -> None:
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, not col.visible)
+        self._save_columns()
+
+    def hidden_columns(self) -> list[str]:
+        return [c.id for i, c in enumerate(COLUMNS) if self.table.isColumnHidden(i)]
+
+    def _save_columns(self) -> None:
+        qsettings().setValue(HIDDEN_KEY, ",".join(self.hidden_columns()) or "-")
+
+    def _restore_columns(self) -> None:
+        store = qsettings()
+        saved = store.value(HIDDEN_KEY)
+        hidden = (
+            {c for c in str(saved).split(",") if c}
+            if saved
+            else {c.id for c in COLUMNS if not c.visible}
+        )
+        for i, col in enumerate(COLUMNS):
+            self.table.setColumnHidden(i, col.id in hidden and col.id != "name")
+        sort = str(store.value(SORT_KEY) or "")
+        column, _, order = sort.partition(":")
+        header = self.table.horizontalHeader()
+        if column in COLUMN_IDS:
+            desc = order == "desc"
+            header.setSortIndicator(
+                COLUMN_IDS.index(column),
+                Qt.SortOrder.DescendingOrder if desc else Qt.SortOrder.AscendingOrder,
+            )
+        else:
+            header.setSortIndicator(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSortingEnabled(True)
+
+    def _save_sort(self, section: int, order: Qt.SortOrder) -> None:
+        if 0 <= section < len(COLUMNS):
+            desc = order == Qt.SortOrder.DescendingOrder
+            qsettings().setValue(SORT_KEY, f"{COLUMNS[section].id}:{'desc' if desc else 'asc'}")
