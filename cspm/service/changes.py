@@ -78,7 +78,7 @@ class Outcome(Generic[T]):
     contained like a subscriber's."""
 
 
-Subscriber = Callable[[AppContext, Change], None]
+Subscriber = Callable[["AppContext", Change], None]
 
 
 @dataclass

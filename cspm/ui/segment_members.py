@@ -53,10 +53,10 @@ MEMBER_COLUMNS = [
 ]
 
 
-def readable_members(ctx: AppContext, name: str) -> pd.DataFrame:
-    """In a worker: the members with their "Why" in words ("Renewal Date 2027-01-11 ..."),
-    as the account detail shows the same reasons."""
-    members = segment_members(ctx, name)
+def readable_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.DataFrame:
+    """In a worker: the members (of one owner's book, or everyone's) with their "Why" in
+    words ("Renewal Date 2027-01-11 ..."), as the account detail shows the same reasons."""
+    members = segment_members(ctx, name, owner)
     members["why"] = readable_reasons(members["why"].astype(str).tolist())
     return members
 
