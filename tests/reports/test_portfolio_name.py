@@ -4,6 +4,7 @@ portfolio by a database URL")."""
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ def export_both(url: str, tmp_path: Path) -> tuple[list[str], str]:
     pdf = tmp_path / "e.pdf"
     assert main([*base, "export", str(pdf), "--account", "E1", "--audience", "internal"]) == 0
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(pdf).pages).split())
+    # the PDF sets "ff"/"fi" as ligatures (a database named cspm_test_ffd7... reads "ﬀd7")
+    text = unicodedata.normalize("NFKC", text)
     return workbook_texts(tmp_path / "p.xlsx"), text
 
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import Qt
 from cspm.service.imports import import_file
 from cspm.service.progress import CancelledError
 from cspm.service.tasks import list_tasks
-from cspm.ui import export_dialog as export_module
+from cspm.ui import export_choices
 from cspm.ui.export_dialog import ExportDialog
 from tests.files import HEADER, write_xlsx
 
@@ -155,7 +155,7 @@ def test_cancel_stops_a_running_export(qtbot, portfolio, tmp_path, monkeypatch) 
             raise CancelledError("Export cancelled; nothing was written.")
         raise AssertionError("not cancelled")
 
-    monkeypatch.setattr(export_module, "export", slow_export)
+    monkeypatch.setattr(export_choices, "export", slow_export)  # what the worker calls
     dialog = open_dialog(qtbot, portfolio)
     dialog.path_edit.setText(str(tmp_path / "big.xlsx"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
