@@ -74,32 +74,31 @@ def effective_health(
         file_state["key"] = file_state.index
     history = stored.history
     history = history[history["as_of"] <= pd.Timestamp(as_of)] if len(history) else None
-    analysed = analyse_portfolio(
-        file_state.reset_index(drop=True),
-        history,
-        as_of,
-        settings=knobs.settings,
-        overrides=knobs.overrides,
-        touchpoints=knobs.touchpoints,
-        health=knobs.health,
-    )
-    return analysed.frame["health_score"].to_numpy(dtype=float)
+    return _analysed(file_state, history, knobs, as_of)["health_score"].to_numpy(dtype=float)
 
 
 def classify_tiers_and_stages(
     state: pd.DataFrame, history: pd.DataFrame, knobs: Knobs, today: dt.date
 ) -> pd.DataFrame:
     """Tier and stage of some accounts (no segments: the moves do not need them)."""
+    return _analysed(state, history, knobs, today)[["tier", "lifecycle_stage"]]
+
+
+def _analysed(
+    state: pd.DataFrame, history: pd.DataFrame | None, knobs: Knobs, day: dt.date
+) -> pd.DataFrame:
+    """Some accounts analysed on `day` with the import's inputs (no segments: neither the
+    snapshot's health nor the moves need them)."""
     analysed = analyse_portfolio(
         state.reset_index(drop=True),
         history,
-        today,
+        day,
         settings=knobs.settings,
         overrides=knobs.overrides,
         touchpoints=knobs.touchpoints,
         health=knobs.health,
     )
-    return analysed.frame[["tier", "lifecycle_stage"]]
+    return analysed.frame
 
 
 def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
