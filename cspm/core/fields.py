@@ -6,76 +6,11 @@ so adding a field is a change here (plus a migration), not a hunt through the co
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from enum import StrEnum
-
-
-class FieldType(StrEnum):
-    """How a field's raw cells are parsed and how it compares in rules."""
-
-    TEXT = "text"
-    MONEY = "money"  # currency amounts: "$1,250.00", "1.2k", "(1,000)", "45.000,00 €"
-    NUMBER = "number"  # plain numbers, counts; a "%" value is read on the field's percent scale
-    DATE = "date"
-    BOOL = "bool"
-    SCORE = "score"  # 0-100 score; also accepts Green/Yellow/Amber/Red words and "85%"
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One canonical field.
-
-    percent_scale: what "100%" means for this field (100 for a 0-100 score, 1 for a fraction).
-    synonyms: header texts (already normalised by `normalise_header`) that map to this field.
-    weak_synonyms: header texts that usually mean this field but lose to any other exact
-        synonym of it (Salesforce "Type" is Customer/Prospect/Partner: a status only when the
-        file has no real "Status" column).
-    """
-
-    name: str
-    type: FieldType
-    label: str
-    synonyms: tuple[str, ...] = ()
-    percent_scale: float = 100.0
-    weak_synonyms: tuple[str, ...] = ()
-
-
-def normalise_header(text: object) -> str:
-    """Lower-case, accent-free, punctuation-free header text, for synonym matching.
-
-    "Acct #" -> "acct #", "ARR (converted)" -> "arr converted", "Renewal_Date" -> "renewal date".
-    The "#" survives because CRMs use it to mean "number/ID".
-    """
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode("ascii")
-    s = s.lower().replace("_", " ")
-    s = re.sub(r"[^a-z0-9#%]+", " ", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
-def _f(
-    name: str,
-    ftype: FieldType,
-    label: str,
-    *synonyms: str,
-    percent_scale: float = 100.0,
-    weak: tuple[str, ...] = (),
-) -> FieldSpec:
-    names = {normalise_header(name), normalise_header(label)}
-    names.update(normalise_header(s) for s in synonyms)
-    weak_names = tuple(sorted({normalise_header(s) for s in weak} - names))
-    return FieldSpec(name, ftype, label, tuple(sorted(names)), percent_scale, weak_names)
-
-
-T, M, N, D, B, S = (
-    FieldType.TEXT,
-    FieldType.MONEY,
-    FieldType.NUMBER,
-    FieldType.DATE,
-    FieldType.BOOL,
-    FieldType.SCORE,
-)
+from .field_spec import B, D, M, N, S, T
+from .field_spec import FieldSpec as FieldSpec
+from .field_spec import FieldType as FieldType
+from .field_spec import field_spec as _f
+from .field_spec import normalise_header as normalise_header
 
 CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
     _f(
@@ -368,6 +303,35 @@ CANONICAL_FIELDS: tuple[FieldSpec, ...] = (
         "Churned?",
         "Has Churned",
     ),
+    # The account's web domain: related rows with only an e-mail address link by its domain.
+    _f(
+        "website",
+        T,
+        "Website",
+        "Domain",
+        "Company Domain Name",  # HubSpot label; internal name "domain"
+        "Web Site",
+        "Company Website",
+        "URL",
+    ),
+    # ---- Aggregates derived from related rows (cspm.core.related), never typed by hand; an
+    # accounts file may carry them too (per field, the latest as-of value wins).
+    _f("subscriptions_active", N, "Active Subscriptions"),
+    _f("usage_events_30d", N, "Usage Events (30 days)"),
+    _f("usage_active_users_30d", N, "Active Users (30 days)"),
+    _f("usage_active_days_30d", N, "Active Days (30 days)"),
+    # Events in the last 30 days against the 30 days before, as a fraction (-0.3 = down 30%).
+    _f("usage_trend_30d", N, "Usage Trend (30 days)", percent_scale=1.0),
+    _f("tickets_opened_90d", N, "Tickets Opened (90 days)"),
+    _f("tickets_escalated_90d", N, "Escalated Tickets (90 days)"),
+    _f("ticket_satisfaction_90d", N, "Ticket Satisfaction (90 days)"),
+    _f("contacts_total", N, "Contacts"),
+    _f("contacts_active_10d", N, "Contacts Active (10 days)"),
+    _f("contacts_active_14d", N, "Contacts Active (14 days)"),
+    _f("contacts_active_30d", N, "Contacts Active (30 days)"),
+    # Share of contacts with no login in the last 10 days, as a fraction (0.3 = 30%).
+    _f("contacts_inactive_share_10d", N, "Contacts Inactive Share (10 days)", percent_scale=1.0),
+    _f("exec_last_login", D, "Last Admin/Executive Login"),
 )
 
 FIELDS: dict[str, FieldSpec] = {f.name: f for f in CANONICAL_FIELDS}

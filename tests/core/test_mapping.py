@@ -138,6 +138,8 @@ def test_unknown_target_is_refused() -> None:
         ("Churn", "churn_flag"),
         ("Churned?", "churn_flag"),
         ("churn_flag", "churn_flag"),
+        ("property_domain", "website"),  # HubSpot's company domain links e-mails to it
+        ("Company Domain Name", "website"),
     ],
 )
 def test_crm_vocabularies(header: str, field: str) -> None:
@@ -157,7 +159,6 @@ def test_crm_vocabularies(header: str, field: str) -> None:
         ("hs_lastmodifieddate", "last_modified_date"),
         ("ParentId", "parent_id"),
         ("Segment_Name__c", "segment_name"),
-        ("property_domain", "domain"),
         ("Close Date", "close_date"),  # an opportunity's date, not the contract start
         ("Monthly Revenue", "monthly_revenue"),  # not necessarily recurring
         ("Next activity date", "next_activity_date"),  # not "Last activity date"

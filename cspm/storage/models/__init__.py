@@ -5,6 +5,14 @@ from .base import Base
 from .change_record import ChangeRecord
 from .import_record import ImportRecord
 from .profile import MappingProfile
+from .related import (
+    RELATED_MODELS,
+    RelatedChurnEvent,
+    RelatedContact,
+    RelatedSubscription,
+    RelatedTicket,
+    RelatedUsage,
+)
 from .segment import Segment
 from .setting import SettingRow
 from .snapshot import AccountSnapshot
@@ -12,12 +20,18 @@ from .task import Task, TaskEvent, Touchpoint
 from .tier_override import TierOverride
 
 __all__ = [
+    "RELATED_MODELS",
     "Account",
     "AccountSnapshot",
     "Base",
     "ChangeRecord",
     "ImportRecord",
     "MappingProfile",
+    "RelatedChurnEvent",
+    "RelatedContact",
+    "RelatedSubscription",
+    "RelatedTicket",
+    "RelatedUsage",
     "Segment",
     "SettingRow",
     "Task",

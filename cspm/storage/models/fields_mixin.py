@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, String
+from sqlalchemy import JSON, Boolean, Date, Float, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
@@ -50,5 +50,21 @@ class AccountFieldsMixin:
     tier: Mapped[str | None] = mapped_column(String(255))
     is_reference: Mapped[bool | None] = mapped_column(Boolean)
     churn_flag: Mapped[bool | None] = mapped_column(Boolean)
+    website: Mapped[str | None] = mapped_column(Text)
+    # Aggregates derived from related rows (cspm.core.related.aggregates).
+    subscriptions_active: Mapped[float | None] = mapped_column(Float)
+    usage_events_30d: Mapped[float | None] = mapped_column(Float)
+    usage_active_users_30d: Mapped[float | None] = mapped_column(Float)
+    usage_active_days_30d: Mapped[float | None] = mapped_column(Float)
+    usage_trend_30d: Mapped[float | None] = mapped_column(Float)
+    tickets_opened_90d: Mapped[float | None] = mapped_column(Float)
+    tickets_escalated_90d: Mapped[float | None] = mapped_column(Float)
+    ticket_satisfaction_90d: Mapped[float | None] = mapped_column(Float)
+    contacts_total: Mapped[float | None] = mapped_column(Float)
+    contacts_active_10d: Mapped[float | None] = mapped_column(Float)
+    contacts_active_14d: Mapped[float | None] = mapped_column(Float)
+    contacts_active_30d: Mapped[float | None] = mapped_column(Float)
+    contacts_inactive_share_10d: Mapped[float | None] = mapped_column(Float)
+    exec_last_login: Mapped[dt.date | None] = mapped_column(Date)
     # Unmapped columns the file carried: {"Product Line": "Analytics", ...}
     custom: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -15,6 +15,8 @@ class ImportRecord(Base):
     __tablename__ = "imports"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # What the file was: "accounts" or a related kind (cspm.core.related.kinds.KIND_NAMES).
+    kind: Mapped[str] = mapped_column(String(32), default="accounts", server_default="accounts")
     file_name: Mapped[str] = mapped_column(String(1000))
     sha256: Mapped[str] = mapped_column(String(64))
     sheet: Mapped[str | None] = mapped_column(String(255))
