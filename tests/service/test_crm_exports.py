@@ -109,7 +109,7 @@ def test_hubspot_warehouse_sync_reads_property_names_and_owner_ids(ctx, tmp_path
     assert m["property_createdate"] == "custom:created_date"
     assert m["property_hs_lastmodifieddate"] == "custom:last_modified_date"
     assert m["property_numberofemployees"] == "custom:number_of_employees"
-    assert m["property_domain"] == "custom:domain"
+    assert m["property_domain"] == "website"  # links contacts by e-mail domain
     assert m["_fivetran_synced"] == "ignore"
     assert "fivetran_synced" not in portfolio(ctx).columns
     assert "Column '_fivetran_synced': is the sync tool's or CRM's own bookkeeping, not " in (
