@@ -6,6 +6,8 @@ A subscription is active on d when it started on or before d and has no end or e
 MRR-only subscription counting MRR x 12 (and MRR is ARR / 12 where only ARR is given). With no
 active subscription ARR and MRR are 0, not missing: the account pays nothing on that date. An
 active subscription carrying neither figure leaves the sum missing when it is the only one.
+The plan is that of the highest-ARR active subscription (ties: the latest start) among those
+that name a plan: a subscription with a blank plan does not hide the plan of another.
 """
 
 from __future__ import annotations

@@ -113,10 +113,10 @@ def test_rows_link_once_their_account_arrives() -> None:
 def test_precedence_id_then_name_then_subscription_then_contact_then_domain() -> None:
     accounts = pd.DataFrame(
         {
-            "key": ["K1", "K2", "K3", "K4"],
-            "external_id": ["K1", "K2", "K3", "K4"],
-            "name": ["One", "Two", "Three", "Four"],
-            "website": ["one.com", "two.com", "three.com", "four.com"],
+            "key": ["K1", "K2", "K3", "K4", "K5"],
+            "external_id": ["K1", "K2", "K3", "K4", "K5"],
+            "name": ["One", "Two", "Three", "Four", "Five"],
+            "website": ["one.com", "two.com", "three.com", "four.com", "https://gmail.com"],
         }
     )
     contacts = ds.frame_of(CONTACTS, [{"email": "pat@one.com", "account_id": "K3"}])
