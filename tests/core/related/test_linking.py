@@ -193,3 +193,26 @@ def test_website_domains(website: str | None, domain: str | None) -> None:
 def test_email_domains() -> None:
     got = email_domains(pd.Series(["Jane@Acme.COM ", "x@hotmail.fr", "nobody", None], dtype=object))
     assert got.tolist() == ["acme.com", None, None, None]
+
+
+def test_salesforce_15_and_18_character_ids_of_one_account_link() -> None:
+    """A Data Export's 18-character Account Id against a report's 15-character AccountId (and
+    the other way round); a wrong checksum is another ID."""
+    accounts = pd.DataFrame(
+        {
+            "key": ["a0D30000001n7PiEAI", "001A000000Abcde"],
+            "external_id": ["a0D30000001n7PiEAI", "001A000000Abcde"],
+            "name": ["Eighteen", "Fifteen"],
+            "website": None,
+        }
+    )
+    tickets = ds.frame_of(
+        TICKETS,
+        [
+            {"ticket_id": "1", "account_id": "a0D30000001n7Pi"},
+            {"ticket_id": "2", "account_id": "001A000000AbcdeIAB"},
+            {"ticket_id": "3", "account_id": "001A000000AbcdeXYZ"},
+        ],
+    )
+    out = link(RelatedFrames.empty().replace(tickets=tickets), accounts).tickets
+    assert out["account_key"].tolist() == ["a0D30000001n7PiEAI", "001A000000Abcde", None]
