@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .day_arrays import NO_DAY, count_by, days, min_day_by, sum_by, to_datetimes
+from .day_arrays import NO_DAY, count_by, days, min_day_by, numbers, sum_by, to_datetimes
 from .normalise import text
 
 
@@ -28,11 +28,11 @@ class SubscriptionFigures:
         self.codes = codes
         self.start = days(subs["start_date"])
         self.end = days(subs["end_date"])
-        arr = subs["arr"].to_numpy(dtype=np.float64)
-        mrr = subs["mrr"].to_numpy(dtype=np.float64)
+        arr = numbers(subs["arr"])
+        mrr = numbers(subs["mrr"])
         self.arr = np.where(np.isnan(arr), mrr * 12.0, arr)
         self.mrr = np.where(np.isnan(mrr), arr / 12.0, mrr)
-        self.seats = subs["seats"].to_numpy(dtype=np.float64)
+        self.seats = numbers(subs["seats"])
         self.plan = text(subs["plan"]).to_numpy(dtype=object)
         self.has_start = self.start != NO_DAY
         self.first_start = min_day_by(codes, self.start, n, self.has_start)

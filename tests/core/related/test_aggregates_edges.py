@@ -97,3 +97,15 @@ def test_a_closed_status_without_a_close_date_is_not_open() -> None:
     got = _at(**{TICKETS: rows})
     assert got.loc["K", "open_tickets"] == 1.0
     assert got.loc["K", "tickets_opened_90d"] == 3.0
+
+
+def test_columns_that_lost_their_dtype_in_a_concat_still_count() -> None:
+    """Stored rows concatenated with a new import's rows can arrive as object columns."""
+    subs = frame_of(
+        SUBSCRIPTIONS,
+        [{"account_key": "K", "subscription_id": "S", "start_date": pd.Timestamp("2024-01-01")}],
+    ).astype(object)
+    subs.loc[0, "arr"] = 1200.0
+    got = aggregates_at(RelatedFrames.empty().replace(subscriptions=subs), [D])
+    assert got["arr"].tolist() == [1200.0]
+    assert got["contract_start"].tolist() == [pd.Timestamp("2024-01-01")]
