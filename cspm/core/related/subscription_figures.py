@@ -35,6 +35,7 @@ class SubscriptionFigures:
         self.seats = numbers(subs["seats"])
         self.plan = text(subs["plan"]).to_numpy(dtype=object)
         self.has_start = self.start != NO_DAY
+        self.has_plan = pd.notna(self.plan)
         self.first_start = min_day_by(codes, self.start, n, self.has_start)
         # Plan order: per account, highest ARR first (unknown ARR last), then latest start.
         arr_rank = np.where(np.isnan(self.arr), -np.inf, self.arr)
@@ -72,7 +73,7 @@ class SubscriptionFigures:
     def _plan(self, active: np.ndarray) -> np.ndarray:
         """The plan of each account's highest-ARR active subscription that names a plan."""
         order = self.plan_order
-        picked = order[(active & (self.plan != None))[order]]  # noqa: E711 (element-wise)
+        picked = order[(active & self.has_plan)[order]]
         codes = self.codes[picked]
         first = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, bool)
         out = np.full(self.n, None, dtype=object)
