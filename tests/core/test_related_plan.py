@@ -162,6 +162,20 @@ def test_churn_sheet_with_yes_no_reactivation(tmp_path: Path) -> None:
     assert f.loc[0, "row_key"] == "A1|Acme|2024-03-31|false"
 
 
+def test_churn_key_is_made_of_the_key_columns_the_file_has(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "churn.csv",
+        [
+            ["Customer ID", "Cancellation Date", "Cancellation Reason", "Win Back"],
+            ["C1", "2024-01-31", "Price", "FALSE"],
+            ["C2", "2024-02-29", "Price", ""],
+        ],
+    )
+    plan = plan_of(path, "churn_events")
+    assert plan.frame["row_key"].iloc[0] == "C1|2024-01-31|false"
+    assert plan.frame["row_key"].iloc[1].startswith("#")  # a missing key part: all values
+
+
 def test_event_type_words_say_churn_or_reactivation(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "events.csv",

@@ -224,7 +224,8 @@ def build_related_plan(
     )  # what a row without its natural key is keyed by: every value as parsed
     frame = frame.loc[kept].reset_index(drop=True)
     typed = typed.loc[kept].reset_index(drop=True)
-    frame["row_key"] = row_keys(frame, RELATED_KINDS[kind].row_key, typed)
+    key_fields = [f for f in RELATED_KINDS[kind].row_key if f in cols]  # the file's own
+    frame["row_key"] = row_keys(frame, key_fields, typed)
     frame, dup_problem = _last_of_each_key(frame, kind)
     if dup_problem is not None:
         problems.append(dup_problem)
