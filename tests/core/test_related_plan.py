@@ -251,6 +251,9 @@ def test_row_keys_are_stable_across_reads_and_duplicates_keep_the_last(
     again = plan_of(write_csv(tmp_path / "u2.csv", rows), "usage")
     assert first.frame["row_key"].tolist() == again.frame["row_key"].tolist()
     assert all(k.startswith("#") for k in first.frame["row_key"])
+    twice = plan_of(write_csv(tmp_path / "u4.csv", [*rows, rows[1]]), "usage")
+    assert len(twice.frame) == 4 and twice.warnings == []  # two identical events both count
+    assert twice.frame["row_key"].iloc[3] == first.frame["row_key"].iloc[0] + "~2"
     changed = plan_of(write_csv(tmp_path / "u3.csv", [*rows[:3], [*rows[3][:3], "2"]]), "usage")
     assert changed.frame["row_key"].tolist()[:2] == first.frame["row_key"].tolist()[:2]
     assert changed.frame["row_key"].iloc[2] != first.frame["row_key"].iloc[2]

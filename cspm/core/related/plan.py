@@ -8,8 +8,9 @@ the text; a row that cannot be used is rejected with an error naming its row. Fi
 A row is rejected when it lacks its kind's required field (a subscription's start, a ticket's
 opened date, a contact's e-mail...) or names nothing it could be linked by: no account ID or
 name, and for usage no subscription ID or user e-mail, for tickets no requester e-mail, for
-contacts no e-mail. Two rows with one row key: the last is kept (a later line of an export is
-the later state), one warning. Opportunities that are not closed-won are skipped, one note.
+contacts no e-mail. Two rows with one natural key (a subscription ID twice): the last is kept
+(a later line of an export is the later state), one warning; rows keyed by their values are
+numbered instead (`rowkeys`). Opportunities that are not closed-won are skipped, one note.
 """
 
 from __future__ import annotations
