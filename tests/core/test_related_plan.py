@@ -58,6 +58,8 @@ def test_stripe_subscriptions(tmp_path: Path) -> None:
     assert f.loc["sub_1Nq0001", "start_date"] == pd.Timestamp("2024-02-05")
     assert pd.isna(f.loc["sub_1Nq0000", "end_date"])
     assert f.loc["sub_1Nq0002", "end_date"] == pd.Timestamp("2024-10-01")
+    # set to cancel at the period end: it ends with the current period
+    assert f.loc["sub_1Nq0005", "end_date"] == pd.Timestamp("2024-12-05")
     # MRR = price x quantity per month: 49 x 1 monthly; 1,200 x 4 yearly = 400 a month
     assert f.loc["sub_1Nq0000", "mrr"] == pytest.approx(49.0)
     assert f.loc["sub_1Nq0003", "mrr"] == pytest.approx(400.0)
