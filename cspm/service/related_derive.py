@@ -147,10 +147,17 @@ def _derive_history(
         )
         dates.insert(0, opening)
     snaps = _snapshot_rows(aggregates, accounts, fields)
-    related_writes.insert_derived_snapshots(s, snaps, fields, holder.id)
     related_writes.set_carried_fields(s, holder.id, fields)
     now = set(snaps["account_id"].astype(int).unique().tolist())
-    rederive(s, affected | now)
+    # Before the history is written, the store holds only accounts files' snapshots: the state
+    # rule needs of the derived history nothing but each account's latest snapshot.
+    latest = (
+        snaps.sort_values("as_of", kind="stable")
+        .drop_duplicates("account_id", keep="last")
+        .assign(import_id=holder.id)
+    )
+    rederive(s, affected | now, extra=latest)
+    related_writes.insert_derived_snapshots(s, snaps, fields, holder.id)
     out.accounts, out.snapshots = len(now), len(snaps)
     out.dates, out.fields = dates, fields
 
