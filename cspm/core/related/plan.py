@@ -217,9 +217,14 @@ def build_related_plan(
     frame = _frame(kind, cols, len(data))
     frame["source_row"] = rows
     frame["custom"] = custom_records(custom_cols, len(data))
-    frame = frame.loc[keep & ok].reset_index(drop=True)
+    kept = keep & ok
     own = [c for c in columns_of(kind)[2:] if c in cols]
-    frame["row_key"] = row_keys(frame, RELATED_KINDS[kind].row_key, [*own, "custom"])
+    typed = pd.DataFrame(
+        {**{c: frame[c] for c in own}, **{f"custom {c}": s for c, s in custom_cols.items()}}
+    )  # what a row without its natural key is keyed by: every value as parsed
+    frame = frame.loc[kept].reset_index(drop=True)
+    typed = typed.loc[kept].reset_index(drop=True)
+    frame["row_key"] = row_keys(frame, RELATED_KINDS[kind].row_key, typed)
     frame, dup_problem = _last_of_each_key(frame, kind)
     if dup_problem is not None:
         problems.append(dup_problem)
