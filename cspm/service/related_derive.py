@@ -153,7 +153,7 @@ def _derive_history(
         return
     holder = imports[-1]
     as_of = max(i.as_of for i in imports)
-    period = settings.related.period
+    period = settings.related.history_period
     dates = list(history_dates(first, as_of, period))
     aggregates = aggregates_at(rows, dates, pictures_from=pictures or None)
     fields = derived_fields(rows.present())

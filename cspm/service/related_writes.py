@@ -75,7 +75,7 @@ def apply_related(
         kind,
         getattr(prepared, "described", RELATED_KINDS[kind].noun),
         list(getattr(prepared, "evidence", ()) or _key_columns(prepared)),
-        period=settings.related.period,
+        period=settings.related.history_period,
     )
     result.related = summary
     if plan.rejected_rows and not options.skip_invalid:
