@@ -58,6 +58,8 @@ def test_stripe_subscriptions(tmp_path: Path) -> None:
     assert f.loc["sub_1Nq0001", "start_date"] == pd.Timestamp("2024-02-05")
     assert pd.isna(f.loc["sub_1Nq0000", "end_date"])
     assert f.loc["sub_1Nq0002", "end_date"] == pd.Timestamp("2024-10-01")
+    # set to cancel at the period end: it ends with the current period
+    assert f.loc["sub_1Nq0005", "end_date"] == pd.Timestamp("2024-12-05")
     # MRR = price x quantity per month: 49 x 1 monthly; 1,200 x 4 yearly = 400 a month
     assert f.loc["sub_1Nq0000", "mrr"] == pytest.approx(49.0)
     assert f.loc["sub_1Nq0003", "mrr"] == pytest.approx(400.0)
@@ -162,6 +164,20 @@ def test_churn_sheet_with_yes_no_reactivation(tmp_path: Path) -> None:
     assert f.loc[0, "row_key"] == "A1|Acme|2024-03-31|false"
 
 
+def test_churn_key_is_made_of_the_key_columns_the_file_has(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "churn.csv",
+        [
+            ["Customer ID", "Cancellation Date", "Cancellation Reason", "Win Back"],
+            ["C1", "2024-01-31", "Price", "FALSE"],
+            ["C2", "2024-02-29", "Price", ""],
+        ],
+    )
+    plan = plan_of(path, "churn_events")
+    assert plan.frame["row_key"].iloc[0] == "C1|2024-01-31|false"
+    assert plan.frame["row_key"].iloc[1].startswith("#")  # a missing key part: all values
+
+
 def test_event_type_words_say_churn_or_reactivation(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "events.csv",
@@ -237,6 +253,9 @@ def test_row_keys_are_stable_across_reads_and_duplicates_keep_the_last(
     again = plan_of(write_csv(tmp_path / "u2.csv", rows), "usage")
     assert first.frame["row_key"].tolist() == again.frame["row_key"].tolist()
     assert all(k.startswith("#") for k in first.frame["row_key"])
+    twice = plan_of(write_csv(tmp_path / "u4.csv", [*rows, rows[1]]), "usage")
+    assert len(twice.frame) == 4 and twice.warnings == []  # two identical events both count
+    assert twice.frame["row_key"].iloc[3] == first.frame["row_key"].iloc[0] + "~2"
     changed = plan_of(write_csv(tmp_path / "u3.csv", [*rows[:3], [*rows[3][:3], "2"]]), "usage")
     assert changed.frame["row_key"].tolist()[:2] == first.frame["row_key"].tolist()[:2]
     assert changed.frame["row_key"].iloc[2] != first.frame["row_key"].iloc[2]
@@ -272,3 +291,16 @@ def test_money_with_currency_text_and_out_of_range_numbers(tmp_path: Path) -> No
     assert plan.frame["arr"].tolist() == [45_000, 1_250]
     assert np.isnan(plan.frame["seats"].iloc[1])
     assert any("'-3' is out of range (a count from 0" in t for t in texts(plan))
+
+
+def test_label_value_maps_rename_and_a_wrong_column_is_one_sentence(tmp_path: Path) -> None:
+    path = rel.stripe_subscriptions(tmp_path / "subscriptions.csv")
+    plan = plan_of(path, "subscriptions", value_maps={"Plan": {"price_monthly": "Pro Monthly"}})
+    assert set(plan.frame["plan"]) == {"Pro Monthly", "price_annual"}
+    assert plan.value_maps == {"plan": {"price monthly": "Pro Monthly"}}
+    with pytest.raises(BadInputError, match="Column 'Amount' is not a yes/no, stage or label"):
+        plan_of(path, "subscriptions", value_maps={"Amount": {"49.00": "50"}})
+    with pytest.raises(BadInputError, match="Column 'Plan' has no value 'Gold'"):
+        plan_of(path, "subscriptions", value_maps={"Plan": {"Gold": "Premium"}})
+    with pytest.raises(BadInputError, match="No column 'Tier' in the file"):
+        plan_of(path, "subscriptions", value_maps={"Tier": {"Gold": "Premium"}})

@@ -8,8 +8,9 @@ the text; a row that cannot be used is rejected with an error naming its row. Fi
 A row is rejected when it lacks its kind's required field (a subscription's start, a ticket's
 opened date, a contact's e-mail...) or names nothing it could be linked by: no account ID or
 name, and for usage no subscription ID or user e-mail, for tickets no requester e-mail, for
-contacts no e-mail. Two rows with one row key: the last is kept (a later line of an export is
-the later state), one warning. Opportunities that are not closed-won are skipped, one note.
+contacts no e-mail. Two rows with one natural key (a subscription ID twice): the last is kept
+(a later line of an export is the later state), one warning; rows keyed by their values are
+numbered instead (`rowkeys`). Opportunities that are not closed-won are skipped, one note.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def build_related_plan(
         keep &= won
         notes += derive.subscription_amounts(cols, opportunities)
         notes += derive.contract_ends(cols)
+        notes += derive.period_ends(cols, _period_end(mapping, data, settings))
         if opportunities and "end_date" not in cols:
             notes.append("no contract term or end date: each won opportunity stays active")
     if kind == CONTACTS:
@@ -224,7 +226,8 @@ def build_related_plan(
     )  # what a row without its natural key is keyed by: every value as parsed
     frame = frame.loc[kept].reset_index(drop=True)
     typed = typed.loc[kept].reset_index(drop=True)
-    frame["row_key"] = row_keys(frame, RELATED_KINDS[kind].row_key, typed)
+    key_fields = [f for f in RELATED_KINDS[kind].row_key if f in cols]  # the file's own
+    frame["row_key"] = row_keys(frame, key_fields, typed)
     frame, dup_problem = _last_of_each_key(frame, kind)
     if dup_problem is not None:
         problems.append(dup_problem)
@@ -244,6 +247,16 @@ def build_related_plan(
         carried=[c for c in columns_of(kind) if c in cols],
         skipped=skipped,
     )
+
+
+def _period_end(mapping: ColumnMapping, data: pd.DataFrame, settings: Settings) -> pd.Series | None:
+    """The dates of a column that wanted the end date and lost it to a better one ("Current
+    Period End" beside "Ended At"), for subscriptions that cancel at their period end."""
+    for c in mapping.columns:
+        if c.wanted == "end_date" and "period" in c.header.casefold():
+            parsed = parse_column(data[c.header], FieldType.DATE, date_order=settings.date_order)
+            return parsed.values.reset_index(drop=True)
+    return None
 
 
 def _reject(

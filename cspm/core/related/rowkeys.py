@@ -3,7 +3,8 @@
 A row's key is its kind's natural key (`RelatedKind.row_key`: a subscription ID, a ticket
 number, a contact's e-mail) as text, fields joined by "|". A row without one (a usage export
 with no event ID, a ticket row whose number is blank) is keyed by a hash of all its values, so
-reading the same file again gives the same keys and an identical re-import changes nothing.
+reading the same file again gives the same keys and an identical re-import changes nothing;
+identical rows there are numbered in file order (they are separate events).
 Hash keys start with "#", which no natural key written by the plan does, so the two never meet.
 """
 
@@ -40,11 +41,23 @@ def _as_key_text(values: pd.Series) -> pd.Series:
 
 def hash_keys(values: pd.DataFrame) -> pd.Series:
     """A stable key of each row from all of its typed values (same values, same key, every
-    run: pandas' row hash with its fixed key, over the values as parsed)."""
+    run: pandas' row hash with its fixed key, over the values as parsed).
+
+    Identical rows are distinct records (two logins of one user on one day in an export
+    without event IDs): the second and later copies get "~2", "~3"... in file order, so both
+    count and a re-read of the same file still gives the same keys.
+    """
     hashed = pd.util.hash_pandas_object(values, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series(
+    keys = pd.Series(
         [f"{HASH_PREFIX}{h:016x}" for h in hashed.tolist()], index=values.index, dtype=object
     )
+    copy = pd.Series(hashed, index=values.index).groupby(hashed).cumcount().to_numpy()
+    if copy.any():
+        later = copy > 0
+        keys[later] = (
+            keys[later] + "~" + pd.Series(copy[later] + 1, index=keys.index[later]).astype(str)
+        )
+    return keys
 
 
 def row_keys(frame: pd.DataFrame, key_fields: Sequence[str], values: pd.DataFrame) -> pd.Series:
