@@ -125,8 +125,7 @@ def apply_related(
             problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         )
         check(cancelled)
-        progress(0.65, "Linking rows and deriving the history")
-        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id))
+        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id), progress=progress)
         check(cancelled)
         reports.append(_summarise(s, result, derived))
         record.carried_fields = list(derived.fields)
