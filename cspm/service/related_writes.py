@@ -226,8 +226,8 @@ def _summarise(s: Any, result: ImportResult, derived: Derived) -> pd.DataFrame:
 def _sources(s: Any, derived: Derived) -> dict[str, str]:
     """Per derived field, the related kind it comes from; a field a later accounts file also
     carries says that file's values win from its date on (the latest as-of value wins)."""
-    kinds = set(derived.linked.present())
-    out = {f: kind for kind, names in DERIVED_BY_KIND.items() if kind in kinds for f in names}
+    made = set(derived.fields)  # empty while no row links: nothing derived yet
+    out = {f: kind for kind, names in DERIVED_BY_KIND.items() for f in names if f in made}
     last = derived.dates[-1] if derived.dates else None
     for info in imports_repo.committed_imports(s):
         if info.kind != "accounts" or last is None or info.as_of < last:

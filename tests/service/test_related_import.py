@@ -214,6 +214,8 @@ def test_usage_before_its_subscriptions_links_through_them_on_arrival(
     ctx = with_accounts
     usage = _import(ctx, usage_csv(tmp_path), "usage")
     assert usage.related.linked == 0 and usage.related.unlinked == 3
+    assert usage.related.sources == {}  # nothing derived while no row links
+    assert "subscription 'sub_A1'" in usage.related.unlinked_examples[0]["why"]
     subs = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
     assert subs.related.relinked == 3
     with ctx.db.session() as s:
@@ -230,6 +232,7 @@ def test_dry_run_writes_nothing_and_takes_no_id(with_accounts: AppContext, tmp_p
     dry = _import(ctx, path, "subscriptions", dry_run=True)
     assert dry.status == "dry_run" and dry.import_id is None
     assert dry.related.linked == 5 and dry.related.unlinked == 1
+    assert dry.related.unlinked_examples[0]["row"] == 7  # the sheet row, as a plain int
     assert _import_count(ctx) == 1 and _derived(ctx).empty
     assert not (tmp_path / "subscriptions-unlinked.csv").exists()
     real = _import(ctx, path, "subscriptions")
