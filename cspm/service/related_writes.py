@@ -124,6 +124,14 @@ def apply_related(
             warning_count=sum(p.severity == "warning" for p in plan.problems),
             problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         )
+        if options.save_profile:  # applies to later files of this kind only
+            settings_repo.save_profile(
+                s,
+                options.save_profile,
+                prepared.mapping.as_profile(),
+                values=getattr(plan, "value_maps", None),
+                kind=kind,
+            )
         check(cancelled)
         derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id), progress=progress)
         check(cancelled)

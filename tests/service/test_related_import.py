@@ -265,3 +265,15 @@ def test_quarterly_history_when_the_setting_says_quarter(
         "2025-03-31",
     ]
     assert _at(_derived(ctx), "ACC-1", "2024-09-30")["arr"] == pytest.approx(15_006.00)
+
+
+def test_mapping_saved_as_a_profile_of_its_kind(with_accounts: AppContext, tmp_path: Path) -> None:
+    from cspm.storage import settings_repo
+
+    ctx = with_accounts
+    result = _import(ctx, subscriptions_csv(tmp_path), "subscriptions", save_profile="Stripe")
+    assert result.status == "imported"
+    with ctx.db.session() as s:
+        profile = settings_repo.load_profile_documents(s)["Stripe"]
+    assert profile.kind == "subscriptions"
+    assert profile.columns["current period start"] == "start_date"
