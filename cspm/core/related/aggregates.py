@@ -57,12 +57,15 @@ class _Linked:
         self.kinds = frames.present()
         rows = {k: frames.of(k) for k in self.kinds}
         self.rows = {k: f[f["account_key"].notna()] for k, f in rows.items()}
-        keys = pd.unique(pd.concat([f["account_key"] for f in self.rows.values()] or [pd.Series()]))
-        self.keys = np.sort(np.asarray([k for k in keys if k is not None], dtype=object))
+        # factorize each kind's keys once, then map the (few) distinct keys to sorted codes
+        factorized = {k: pd.factorize(f["account_key"]) for k, f in self.rows.items()}
+        distinct = {key for _, uniques in factorized.values() for key in uniques}
+        self.keys = np.array(sorted(distinct), dtype=object)
         self.n = len(self.keys)
         index = pd.Index(self.keys, dtype=object)
         self.codes = {
-            k: index.get_indexer(f["account_key"]).astype(np.int64) for k, f in self.rows.items()
+            k: index.get_indexer(pd.Index(uniques, dtype=object)).astype(np.int64)[codes]
+            for k, (codes, uniques) in factorized.items()
         }
 
     def frame(self, kind: str) -> pd.DataFrame:
