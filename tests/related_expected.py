@@ -124,12 +124,15 @@ def usage_figures(account: str, d: dt.date) -> dict[str, Any]:
 
 def ticket_figures(account: str, d: dt.date) -> dict[str, Any]:
     """Open on d (opened on or before d, not solved by then), opened and escalated in the last
-    90 days, and the average satisfaction of the rated tickets opened in the last 90 days."""
+    90 days, and the average satisfaction of the rated tickets solved in the last 90 days (every
+    rated ticket of the dataset is opened and solved inside the same windows, so reading it by
+    the opening day gives the same figures)."""
     rows = [t for t in TICKETS if ticket_account(t) == account]
     opened = [t for t in rows if t.opened.date() <= d]
     open_now = [t for t in opened if t.solved is None or t.solved.date() > d]
     recent = [t for t in rows if _in_last(t.opened.date(), d, 90)]
-    rated = [t.satisfaction for t in recent if t.satisfaction is not None]
+    solved = [t for t in rows if t.solved is not None and _in_last(t.solved.date(), d, 90)]
+    rated = [t.satisfaction for t in solved if t.satisfaction is not None]
     return {
         "open_tickets": float(len(open_now)),
         "tickets_opened_90d": float(len(recent)),
@@ -141,9 +144,25 @@ def ticket_figures(account: str, d: dt.date) -> dict[str, Any]:
 # --- contacts -------------------------------------------------------------------------------
 
 
+CONTACT_FIELDS = (
+    "contacts_total",
+    "contacts_active_10d",
+    "contacts_active_14d",
+    "contacts_active_30d",
+    "contacts_inactive_share_10d",
+    "exec_last_login",
+    "last_login",
+)
+
+
 def contact_figures(account: str, d: dt.date) -> dict[str, Any]:
     """Contacts, those who logged in in the last 10/14/30 days, the share not active in 10
-    days, the last login of an admin or executive, and the last login of anyone."""
+    days, the last login of an admin or executive, and the last login of anyone.
+
+    A contacts export is a picture of the day it is imported (each contact's latest login),
+    not a history: before that day these figures are unknown (blank), never made up."""
+    if d < TODAY:
+        return dict.fromkeys(CONTACT_FIELDS)
     rows = [c for c in CONTACTS if contact_account(c) == account]
     logins = [c.last_login for c in rows if c.last_login <= d]
     execs = [c.last_login for c in rows if c.role in EXEC_ROLES and c.last_login <= d]
@@ -173,6 +192,19 @@ def figures(account: str, d: dt.date, subs: Iterable[Sub] = SUBSCRIPTIONS) -> di
 
 AGGREGATES = tuple(figures(IDS[0], TODAY))
 """Every aggregate field checked."""
+
+
+def first_related_date(account: str) -> dt.date:
+    """The account's earliest dated related row (contacts date from the day of their picture):
+    its derived history starts there; before it the account has none."""
+    dates = [TODAY] if any(contact_account(c) == account for c in CONTACTS) else []
+    dates += [d for s in SUBSCRIPTIONS if s.customer_id == account for d in (s.start, s.end) if d]
+    dates += [e.day for e in CHURN_EVENTS if e.account_id == account]
+    dates += [u.day for u in USAGE if usage_account(u) == account]
+    for t in TICKETS:
+        if ticket_account(t) == account:
+            dates += [t.opened.date(), *([t.solved.date()] if t.solved else [])]
+    return min(dates)
 
 
 # --- quarter outcomes -----------------------------------------------------------------------
