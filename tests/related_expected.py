@@ -194,19 +194,6 @@ AGGREGATES = tuple(figures(IDS[0], TODAY))
 """Every aggregate field checked."""
 
 
-def first_related_date(account: str) -> dt.date:
-    """The account's earliest dated related row (contacts date from the day of their picture):
-    its derived history starts there; before it the account has none."""
-    dates = [TODAY] if any(contact_account(c) == account for c in CONTACTS) else []
-    dates += [d for s in SUBSCRIPTIONS if s.customer_id == account for d in (s.start, s.end) if d]
-    dates += [e.day for e in CHURN_EVENTS if e.account_id == account]
-    dates += [u.day for u in USAGE if usage_account(u) == account]
-    for t in TICKETS:
-        if ticket_account(t) == account:
-            dates += [t.opened.date(), *([t.solved.date()] if t.solved else [])]
-    return min(dates)
-
-
 # --- quarter outcomes -----------------------------------------------------------------------
 
 
