@@ -24,8 +24,7 @@ import pandas as pd
 from cspm.core.demo import DemoSnapshot
 
 HISTORY_BEFORE_DAYS = 400
-"""Subscriptions that started long before the first export are shown from a renewal term
-starting in the year before it (a billing export of the contracts in force since then)."""
+"""How far before the first export the subscriptions export reaches (see `subscriptions_export`)."""
 
 SUBSCRIPTION_COLUMNS = (
     "Subscription ID", "Customer ID", "Customer Name", "Plan", "Status", "Quantity", "MRR", "ARR",
@@ -100,6 +99,7 @@ def subscriptions_export(
     same_arr = same_account & (arr == np.roll(arr, 1)) & np.roll(paying, 1)
     starts_run = paying & ~same_arr
     run = np.cumsum(starts_run)
+    renewal_seen = as_day(r["Renewal Date"])[paying]
     runs = (
         pd.DataFrame(
             {
@@ -111,7 +111,7 @@ def subscriptions_export(
                 "seats": r["Seats Purchased"].to_numpy(dtype=np.float64)[paying],
                 "plan": r["Plan"].to_numpy()[paying],
                 "contract": as_day(r["Contract Start Date"])[paying],
-                "renewal": as_day(r["Renewal Date"])[paying],
+                "renewal": renewal_seen,
             }
         )
         .groupby("run", sort=True)
@@ -126,7 +126,7 @@ def subscriptions_export(
             contract=("contract", "first"),
             renewal=("renewal", "last"),
         )
-        .reset_index(drop=True)
+        .reset_index()
     )
     churn = r.groupby("Account ID")["Churn Date"].max()
     churn_day = as_day(runs["account"].map(churn))
@@ -140,8 +140,10 @@ def subscriptions_export(
     contract = runs["contract"].to_numpy()
     use_contract = first_of_account & (contract <= days[s0])
     start = np.where(use_contract, contract, change).astype(np.float64)
+    # A customer since long before the first export: its billing export starts with the term in
+    # force a year before it (still over a year before every export, as its contract start is).
     early = start < days[0] - HISTORY_BEFORE_DAYS
-    start[early] = days[0] - rng.integers(1, 365, len(runs))[early]
+    start[early] = days[0] - 366 - rng.integers(0, 34, len(runs))[early]
 
     next_same = np.r_[~first_of_account[1:], False]
     next_start = np.r_[start[1:], np.nan]
@@ -158,28 +160,53 @@ def subscriptions_export(
         default=lapsed,
     )
 
-    arr_v = runs["arr"].to_numpy()
+    terms = _yearly_terms(runs["run"].to_numpy(), start, end, run[paying], renewal_seen)
+    at = runs.set_index("run").loc[terms["run"]].reset_index()
+    arr_v = at["arr"].to_numpy()
     mrr = np.round(arr_v / 12.0, 2)
-    mrr_only = (np.round(arr_v) % 300 == 0) & (rng.random(len(runs)) < 0.3)
-    ids = np.char.add("sub_1Q", np.char.zfill(rng.permutation(len(runs)).astype(str), 6)).astype(
-        object
-    )
+    mrr_only = (np.round(arr_v) % 300 == 0) & (rng.random(len(at)) < 0.3)
+    ids = np.char.add("sub_1Q", np.char.zfill(rng.permutation(len(at)).astype(str), 6))
+    t_start, t_end = terms["start"].to_numpy(), terms["end"].to_numpy()
     frame = pd.DataFrame(
         {
-            "Subscription ID": ids,
-            "Customer ID": runs["account"].to_numpy(),
-            "Customer Name": runs["name"].to_numpy(),
-            "Plan": runs["plan"].to_numpy(),
-            "Status": np.where(np.isnan(end) | (end > history.today), "active", "canceled"),
-            "Quantity": runs["seats"].to_numpy(),
+            "Subscription ID": ids.astype(object),
+            "Customer ID": at["account"].to_numpy(),
+            "Customer Name": at["name"].to_numpy(),
+            "Plan": at["plan"].to_numpy(),
+            "Status": np.where(np.isnan(t_end) | (t_end > history.today), "active", "canceled"),
+            "Quantity": at["seats"].to_numpy(),
             "MRR": mrr,
             "ARR": np.where(mrr_only, np.nan, arr_v),
-            "Start Date": day_text(start),
-            "Ended At": day_text(end),
+            "Start Date": day_text(t_start),
+            "Ended At": day_text(t_end),
         }
     )
     latest = frame.groupby("Customer ID")["Subscription ID"].last()
     return frame[list(SUBSCRIPTION_COLUMNS)], latest
+
+
+def _yearly_terms(
+    run_ids: np.ndarray,
+    start: np.ndarray,
+    end: np.ndarray,
+    row_run: np.ndarray,
+    row_renewal: np.ndarray,
+) -> pd.DataFrame:
+    """Split each run of one ARR at the renewal dates its exports showed: one subscription per
+    contract term (columns run, start, end), so the active one ends on the renewal date the CRM
+    shows for that date. A change of ARR mid-term ends the term's subscription on that day."""
+    bounds = pd.DataFrame({"run": run_ids, "start": start, "end": end})
+    cuts = pd.DataFrame({"run": row_run, "start": row_renewal}).dropna().drop_duplicates()
+    cuts = cuts.merge(bounds[["run", "start", "end"]], on="run", suffixes=("", "_run"))
+    inside = (cuts["start"] > cuts["start_run"]) & (
+        cuts["end"].isna() | (cuts["start"] < cuts["end"])
+    )
+    pieces = pd.concat([bounds[["run", "start"]], cuts.loc[inside, ["run", "start"]]])
+    pieces = pieces.sort_values(["run", "start"], kind="stable").reset_index(drop=True)
+    same = pieces["run"].eq(pieces["run"].shift(-1)).to_numpy()
+    run_end = bounds.set_index("run")["end"].reindex(pieces["run"]).to_numpy()
+    pieces["end"] = np.where(same, pieces["start"].shift(-1).to_numpy(), run_end)
+    return pieces
 
 
 def _stamp(days: np.ndarray, rng: np.random.Generator) -> np.ndarray:

@@ -141,3 +141,22 @@ def test_a_large_demo_stays_vectorised() -> None:
     exports = generate_exports(big)
     assert exports.subscriptions["Customer ID"].nunique() > 4_000
     assert np.isfinite(exports.usage["usage_count"].to_numpy(dtype=float)).all()
+
+
+def test_the_active_subscription_ends_on_the_renewal_date_the_crm_shows(
+    demo: list[DemoSnapshot], exports: DemoExports
+) -> None:
+    """One subscription per contract term: today's ends on the export's renewal date (an
+    overdue renewal in the CRM is a running subscription with no end in billing)."""
+    subs = exports.subscriptions
+    start, end = _dates(subs["Start Date"]), _dates(subs["Ended At"])
+    today = pd.Timestamp(TODAY)
+    active = subs[(start <= today) & (end.isna() | (end > today))].set_index("Customer ID")
+    renewal = demo[-1].frame.set_index("Account ID")["Renewal Date"].reindex(active.index)
+    upcoming = renewal > today
+    assert upcoming.sum() > 100
+    ends = _dates(active["Ended At"])[upcoming]
+    assert (ends == renewal[upcoming]).all()
+    assert _dates(active["Ended At"])[~upcoming].isna().all()
+    # The export reaches back a little over a year before the first CRM export, no further.
+    assert start.min() >= pd.Timestamp(demo[0].as_of) - pd.Timedelta(days=400)
