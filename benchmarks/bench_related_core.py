@@ -108,12 +108,29 @@ def build(n_accounts: int) -> tuple[RelatedFrames, pd.DataFrame]:
     n_usage = n_accounts * 100
     pick = rng.integers(0, n_contacts, n_usage)
     by_sub = rng.random(n_usage) < 0.6
+    # 10% of events by users who are not contacts (linked by their domain, or by nothing
+    # for the free-mail ones)
+    n_guests = n_usage // 10
+    guest = np.zeros(n_usage, dtype=bool)
+    guest[rng.choice(n_usage, n_guests, replace=False)] = True
+    guest_domain = np.array(
+        [f"company{a}.com" for a in rng.integers(0, n_accounts, n_guests)], dtype=object
+    )
+    guest_domain[rng.random(n_guests) < 0.1] = "gmail.com"
+    guest_mail = (
+        np.char.add(np.char.add("guest", rng.integers(0, 1000, n_guests).astype(str)), "@").astype(
+            object
+        )
+        + guest_domain
+    )
+    user_email = emails[pick].copy()
+    user_email[guest] = guest_mail
     usage = _frame(
         "usage",
         {
             "row_key": np.arange(n_usage).astype(str).astype(object),
             "subscription_id": np.where(by_sub, sub_ids[rng.integers(0, n_subs, n_usage)], None),
-            "user_email": emails[pick],
+            "user_email": user_email,
             "usage_date": _days(rng, n_usage),
             "count": np.where(rng.random(n_usage) < 0.1, np.nan, rng.integers(1, 20, n_usage)),
         },
@@ -173,11 +190,13 @@ def main() -> None:
     usage = frames.usage
     t_base, _ = best_of(lambda: usage.groupby("subscription_id")["count"].sum())
     t_link, linked = best_of(lambda: link(frames, accounts))
-    share = {k: f"{linked.of(k)['account_key'].notna().mean():.0%}" for k in linked.present()}
+    share = {k: f"{linked.of(k)['account_key'].notna().mean():.1%}" for k in linked.present()}
+    rules = linked.usage["linked_by"].value_counts(dropna=False).to_dict()
     t_agg, result = best_of(lambda: aggregates_at(linked, dates, pictures_from={"contacts": AS_OF}))
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"baseline: one groupby-sum over {len(usage):,} usage rows: {t_base:.3f} s")
     print(f"link:            {t_link:.3f} s  ({t_link / t_base:.1f}x baseline)  linked {share}")
+    print(f"usage rows linked by: {rules}")
     print(
         f"aggregates_at:   {t_agg:.3f} s  ({t_agg / t_base:.1f}x baseline)  "
         f"{len(dates)} dates -> {len(result):,} rows x {result.shape[1]} columns"

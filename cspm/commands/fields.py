@@ -50,8 +50,13 @@ def _table(records: list[dict[str, Any]]) -> str:
         cells = "  ".join(str(r[h]).ljust(w) for h, w in zip(heads, widths, strict=True))
         read_only = f"  [{r['note']}]" if r.get("note") else ""
         lines.append(f"{cells}  {', '.join(words)}{read_only}")
+    custom = (
+        "keep the column in each row's custom values"
+        if any("stored" in r for r in records)
+        else "keep the column as a custom field"
+    )
     lines.append(
-        "Also: custom (keep the column as a custom field), ignore (leave it out). Headers match "
-        "a synonym in any case, with or without spaces (AnnualRevenue = annual revenue)."
+        f"Also: custom ({custom}), ignore (leave it out). Headers match a synonym in any case, "
+        "with or without spaces (AnnualRevenue = annual revenue)."
     )
     return "\n".join(lines)

@@ -22,7 +22,7 @@ from cspm.core.plan import Problem, UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
 from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
-from cspm.core.related.detect import detect_kind, related_refusal
+from cspm.core.related.detect import KindGuess, detect_kind, related_refusal
 from cspm.core.related.kinds import ACCOUNTS
 from cspm.core.settings import ReadingLimits, Settings
 from cspm.storage import imports_repo, settings_repo
@@ -53,6 +53,7 @@ __all__ = [
     "PreparedRelated",
     "SheetCells",
     "apply_prepared",
+    "detect_cells",
     "guess_header",
     "import_file",
     "mapping_targets",
@@ -303,13 +304,22 @@ def scale_labels() -> dict[str, str]:
     return dict(SCALE_LABELS)
 
 
-def mapping_targets() -> list[tuple[str, str]]:
-    """(field name, label) choices for the wizard's mapping dropdowns, plus custom/ignore."""
+def mapping_targets(kind: str = ACCOUNTS) -> list[tuple[str, str]]:
+    """(field name, label) choices for the wizard's mapping dropdowns of a file of `kind`,
+    plus custom/ignore."""
     from cspm.core.currency import CONVERSION_FIELDS
-    from cspm.core.fields import CANONICAL_FIELDS
+    from cspm.core.field_vocab import vocabulary
 
+    fields = vocabulary(check_kind(kind) or ACCOUNTS).fields.values()
     return [
-        *((f.name, f.label) for f in CANONICAL_FIELDS if f.name not in CONVERSION_FIELDS),
+        *((f.name, f.label) for f in fields if f.name not in CONVERSION_FIELDS),
         ("custom", "Keep as custom field"),
         ("ignore", "Ignore this column"),
     ]
+
+
+def detect_cells(cells: SheetCells, options: ImportOptions | None = None) -> KindGuess:
+    """The kind cspm reads these cells as, and the headers that say so (the wizard's first
+    page shows it and lets the user change it); pure, no database."""
+    table, _ = table_of(cells.raw, options or ImportOptions())
+    return detect_kind(table, auto_map(table.headers))

@@ -249,7 +249,7 @@ def _write_unlinked(
     target = related_unlinked.write_csv(report, source, data_dir() / "unlinked")
     summary.unlinked_csv = str(target) if target else None
     for i, p in enumerate(result.problems):
-        if p.severity == "warning" and "link to no stored account" in p.message:
+        if p.severity == "warning" and "to no stored account" in p.message:
             result.problems[i] = related_unlinked.warning(
                 summary.kind, summary.unlinked, summary.rows, target
             )

@@ -10,19 +10,12 @@ from pathlib import Path
 import pytest
 
 from cspm.cli import main
-from cspm.service.import_results import ImportOptions as _Options
 from tests.service.related_files import (
     AS_OF,
     accounts_csv,
     churn_csv,
     subscriptions_csv,
 )
-
-# TEMP: until relplan's import routing (ImportOptions.kind, PreparedRelated) is merged
-pytestmark = pytest.mark.skipif(
-    not hasattr(_Options(), "kind"), reason="needs relplan's related import routing"
-)
-
 
 TODAY = "2026-11-23"
 
@@ -37,9 +30,8 @@ def _load(capsys, db_url: str, tmp_path: Path) -> str:
     as_of = AS_OF.isoformat()
     code, _, err = run(capsys, db_url, "import", str(accounts_csv(tmp_path)), "--as-of", as_of)
     assert code == 0, err
-    code, out, err = run(
-        capsys, db_url, "import", str(subscriptions_csv(tmp_path)), "--as-of", as_of
-    )
+    subs = str(subscriptions_csv(tmp_path))
+    code, out, err = run(capsys, db_url, "import", subs, "--as-of", as_of)
     assert code == 0, err
     return out
 
@@ -96,8 +88,7 @@ def test_identical_related_file_again_changes_nothing(capsys, db_url: str, tmp_p
 
 
 def test_a_kind_that_does_not_exist_is_exit_2(capsys, db_url: str, tmp_path: Path) -> None:
-    code, _, err = run(
-        capsys, db_url, "import", str(subscriptions_csv(tmp_path)), "--kind", "deals"
-    )
+    subs = str(subscriptions_csv(tmp_path))
+    code, _, err = run(capsys, db_url, "import", subs, "--kind", "deals")
     assert code == 2
     assert "subscriptions" in err and "churn_events" in err

@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 
 from cspm.core.errors import BadInputError
 from cspm.service.context import AppContext
-from cspm.service.import_results import ImportOptions as _Options
 from cspm.service.imports import (
     ImportOptions,
     import_file,
@@ -30,11 +29,6 @@ from tests.service.related_files import (
     churn_csv,
     subscriptions_csv,
     usage_csv,
-)
-
-# TEMP: until relplan's import routing (ImportOptions.kind, PreparedRelated) is merged
-pytestmark = pytest.mark.skipif(
-    not hasattr(_Options(), "kind"), reason="needs relplan's related import routing"
 )
 
 

@@ -10,15 +10,8 @@ from pathlib import Path
 import pytest
 
 from cspm.cli import main
-from cspm.service.import_results import ImportOptions as _Options
 from tests.service.related_files import AS_OF, accounts_csv, subscriptions_csv
 from tests.storage.test_postgres import pg_url  # noqa: F401  (the fixture)
-
-# TEMP: until relplan's import routing (ImportOptions.kind, PreparedRelated) is merged
-pytestmark = pytest.mark.skipif(
-    not hasattr(_Options(), "kind"), reason="needs relplan's related import routing"
-)
-
 
 TODAY = "2026-11-23"
 

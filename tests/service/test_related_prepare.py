@@ -15,6 +15,8 @@ from cspm.service.imports import (
     ImportOptions,
     PreparedImport,
     PreparedRelated,
+    detect_cells,
+    mapping_targets,
     prepare_any,
     prepare_cells,
     read_cells,
@@ -129,3 +131,13 @@ def test_profiles_remember_their_kind_and_apply_only_to_it(ctx, tmp_path: Path) 
     # ... and refuses one named for it, saying what it maps.
     with pytest.raises(BadInputError, match="'billing' maps subscriptions files"):
         prepare_any(ctx, path, ImportOptions(kind="accounts", profile="billing"))
+
+
+def test_wizard_helpers_detect_and_list_targets_per_kind(tmp_path: Path) -> None:
+    cells = read_cells(rel.stripe_subscriptions(tmp_path / "subscriptions.csv"))
+    guess = detect_cells(cells)
+    assert guess.kind == "subscriptions" and "Current Period Start (UTC)" in guess.evidence
+    assert detect_cells(read_cells(crm.zoho_accounts(tmp_path / "zoho.csv"))).kind == "accounts"
+    targets = dict(mapping_targets("usage"))
+    assert targets["usage_date"] == "Usage Date" and targets["custom"] == "Keep as custom field"
+    assert "arr" not in targets and "arr" in dict(mapping_targets())

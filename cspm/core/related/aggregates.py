@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from cspm.core import fields
 from cspm.core.field_spec import FieldType
 
 from .carried import DERIVED_BY_KIND, derived_fields
@@ -41,11 +42,10 @@ from .usage_figures import UsageFigures
 
 __all__ = ["EXEC_ROLE_WORDS", "aggregates_at"]
 
-DATE_FIELDS = frozenset(
-    {"contract_start", "renewal_date", "churn_date", "exec_last_login", "last_login"}
-)
-TEXT_FIELDS = frozenset({"plan"})
-BOOL_FIELDS = frozenset({"churn_flag"})
+DATE_FIELDS = frozenset(fields.DATE_FIELDS)
+TEXT_FIELDS = frozenset(fields.TEXT_FIELDS)
+BOOL_FIELDS = frozenset(fields.BOOL_FIELDS)
+"""The account fields' types decide the output dtypes (everything else is float64)."""
 
 Figures = Callable[[int], dict[str, np.ndarray]]
 
@@ -160,7 +160,7 @@ def aggregates_at(
     `pictures_from`: kind -> the date its rows describe (contacts' import as-of date); that
     kind's fields are blank before it. `exec_roles`: role words making a contact an executive.
     """
-    fields = derived_fields(frames.present())
+    names = derived_fields(frames.present())
     linked = _Linked(frames)
     picture_days = {k: day_of(d) for k, d in (pictures_from or {}).items()}
     first = _first_days(linked, picture_days)
@@ -171,7 +171,7 @@ def aggregates_at(
     }
     keys: list[np.ndarray] = []
     as_of: list[np.ndarray] = []
-    parts: dict[str, list[np.ndarray]] = {f: [] for f in fields}
+    parts: dict[str, list[np.ndarray]] = {f: [] for f in names}
     for day, blank in blanks.items():
         rows = first <= day
         values: dict[str, np.ndarray] = {}
@@ -179,7 +179,7 @@ def aggregates_at(
             values.update(at(day))
         keys.append(linked.keys[rows])
         as_of.append(np.full(int(rows.sum()), np.datetime64(day, "D")).astype("datetime64[ns]"))
-        for name in fields:
+        for name in names:
             v = values[name][rows]
             if name in BOOL_FIELDS:
                 v = v.astype(np.float64)
@@ -193,6 +193,6 @@ def aggregates_at(
             ),
         }
     )
-    for name in fields:
+    for name in names:
         out[name] = _column(name, parts[name])
     return out

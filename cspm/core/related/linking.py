@@ -4,7 +4,8 @@ contact and churn event belongs to.
 Exports name their account in different ways: a CRM ID, a company name, or not at all (usage
 events carry a subscription ID or the user's e-mail). The rules, first that applies wins:
 
-1. `account_id` equals an account's external ID (trimmed, case-insensitive) or its key;
+1. `account_id` equals an account's external ID (trimmed, case-insensitive) or its key, or
+   is the other spelling of its Salesforce ID (15 characters for 18, or 18 for 15);
 2. `account_name` equals an account's name (casefolded, whitespace collapsed) or its key;
 3. usage only: `subscription_id` -> the linked subscription's account;
 4. usage and tickets: `user_email` -> the linked contact with that address -> its account;
@@ -31,6 +32,7 @@ from .domains import email_domains, website_domains
 from .frames import RelatedFrames
 from .kinds import CHURN_EVENTS, CONTACTS, RELATED_KIND_NAMES, SUBSCRIPTIONS, TICKETS, USAGE
 from .normalise import Normaliser, email, loose, on_uniques, text
+from .salesforce_ids import other_spelling
 
 BY_ACCOUNT = "account"
 BY_SUBSCRIPTION = "subscription"
@@ -96,7 +98,7 @@ class _Accounts:
 
         key = text(col("key"))
         ext, name = col("external_id"), col("name")
-        self.exact_id = _table([(text(ext), key), (key, key)])
+        self.exact_id = _table([(text(ext), key), (key, key), (other_spelling(text(ext)), key)])
         self.loose_id = _table([(loose(ext), key), (loose(key), key)])
         self.name = _table([(loose(name), key), (loose(key), key)])
         self.domain = _table([(website_domains(col("website")), key)])

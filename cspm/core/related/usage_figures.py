@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .day_arrays import NO_DAY, days
+from .day_arrays import NO_DAY, days, numbers
 from .normalise import email
 
 WINDOW_DAYS = 30
@@ -38,7 +38,7 @@ class UsageFigures:
         day = days(usage["usage_date"])
         keep = day != NO_DAY
         day, codes = day[keep], codes[keep]
-        count = usage["count"].to_numpy(dtype=np.float64)[keep]
+        count = numbers(usage["count"])[keep]
         count = np.where(np.isnan(count), 1.0, count)
         low = int(day.min()) if len(day) else 0
         span = int(day.max()) - low + 1 if len(day) else 1
