@@ -268,8 +268,8 @@ def test_unlinked_rows_are_reported_with_examples_and_a_problem_csv(loaded: Load
     for kind, (count, named) in unlinked.items():
         run = loaded.runs[kind]
         assert run.code == 0
-        noun = "row" if count == 1 else "rows"
-        assert re.search(rf"\b{count} {noun}\b[^\n]*link", run.out), f"{kind}: {run.out}"
+        assert re.search(rf"\bunlinked {count}\b", run.out), f"{kind}: {run.out}"
+        assert re.search(r"warning: [^\n]*links? to no stored account", run.out), run.out
         for name in named:
             assert name in run.out, f"{kind}: {name} not among the examples: {run.out}"
         source = dict(loaded.files.related())[kind]
