@@ -78,7 +78,7 @@ def contacts_export(history: DemoHistory, rng: np.random.Generator) -> pd.DataFr
     # differs per account (and slower for sponsors).
     login = np.repeat(as_day(final["Last Login"]), n)
     latest = np.repeat(np.floor(rng.random(len(n)) * n).astype(np.int64), n)
-    pace = np.repeat(rng.choice([2.0, 5.0, 12.0, 30.0], len(n), p=[0.3, 0.35, 0.25, 0.1]), n)
+    pace = np.repeat(rng.choice([1.0, 2.0, 4.0, 15.0], len(n), p=[0.4, 0.3, 0.2, 0.1]), n)
     gap = np.round(rng.exponential(1.0, len(k)) * pace * np.where(sponsor, 2.5, 1.0))
     login = login - np.where(k == latest, 0.0, gap)
     return pd.DataFrame(
