@@ -75,7 +75,7 @@ def apply_related(
         kind,
         getattr(prepared, "described", RELATED_KINDS[kind].noun),
         list(getattr(prepared, "evidence", ()) or _key_columns(prepared)),
-        period=settings.related.period,
+        period=settings.related.history_period,
     )
     result.related = summary
     if plan.rejected_rows and not options.skip_invalid:
@@ -125,8 +125,7 @@ def apply_related(
             problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         )
         check(cancelled)
-        progress(0.65, "Linking rows and deriving the history")
-        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id))
+        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id), progress=progress)
         check(cancelled)
         reports.append(_summarise(s, result, derived))
         record.carried_fields = list(derived.fields)

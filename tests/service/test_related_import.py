@@ -241,3 +241,24 @@ def test_related_import_cannot_be_redated(with_accounts: AppContext, tmp_path: P
     subs = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
     with pytest.raises(BadInputError, match="its dates come from its rows"):
         set_import_as_of(ctx, subs.import_id, AS_OF.replace(day=1))
+
+
+def test_quarterly_history_when_the_setting_says_quarter(
+    with_accounts: AppContext, tmp_path: Path
+) -> None:
+    from cspm.service.settings import set_value
+
+    ctx = with_accounts
+    set_value(ctx, "related.history_period", "quarter")
+    result = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
+    assert result.related.period == "quarter"
+    dates = sorted(_derived(ctx).loc["ACC-1"].index.date.tolist())
+    assert [d.isoformat() for d in dates] == [
+        "2023-12-31",  # the opening state: before the first subscription
+        "2024-03-31",
+        "2024-06-30",
+        "2024-09-30",
+        "2024-12-31",
+        "2025-03-31",
+    ]
+    assert _at(_derived(ctx), "ACC-1", "2024-09-30")["arr"] == pytest.approx(15_006.00)

@@ -45,7 +45,16 @@ SATISFACTION_WORDS: dict[str, float | None] = {
 and unoffered say nothing."""
 
 INPUT_ONLY: frozenset[str] = frozenset(
-    {"amount", "interval", "stage", "is_won", "term_months", "first_name", "last_name"}
+    {
+        "amount",
+        "interval",
+        "stage",
+        "is_won",
+        "term_months",
+        "cancel_at_period_end",
+        "first_name",
+        "last_name",
+    }
 )
 
 
@@ -116,6 +125,28 @@ def contract_ends(cols: dict[str, pd.Series]) -> list[str]:
     return ["the end date is the start plus the contract term where no end is given"]
 
 
+def period_ends(cols: dict[str, pd.Series], period_end: pd.Series | None) -> list[str]:
+    """A subscription set to cancel at its period end ends then, where no end is given.
+
+    `period_end`: the file's current-period end (a Stripe "Current Period End", which loses the
+    end date to "Ended At" and is kept among the row's custom values), parsed as dates.
+    """
+    cancels = cols.get("cancel_at_period_end")
+    if cancels is None or period_end is None:
+        return []
+    due = cancels.fillna(False).to_numpy(dtype=bool)
+    current = cols.get("end_date")
+    if current is not None:
+        due &= current.isna().to_numpy(dtype=bool)
+    if not due.any():
+        return []
+    ends = current.copy() if current is not None else pd.Series(pd.NaT, index=cancels.index)
+    ends[due] = period_end[due]
+    cols["end_date"] = ends.astype("datetime64[ns]")
+    n = int(due.sum())
+    return [f"{n:,} subscription(s) set to cancel at the period end end then"]
+
+
 def contact_names(cols: dict[str, pd.Series]) -> None:
     """A contact's name from first and last name where the file has no full name."""
     first, last = cols.get("first_name"), cols.get("last_name")
@@ -125,6 +156,29 @@ def contact_names(cols: dict[str, pd.Series]) -> None:
     joined = (parts["f"].astype("str") + " " + parts["l"].astype("str")).str.strip()
     full = joined.where(joined != "", None).astype(object)
     cols["name"] = cols["name"].where(cols["name"].notna(), full) if "name" in cols else full
+
+
+EPOCH_SECONDS = (1_000_000_000, 4_102_444_800)  # 2001-09-09 to 2100-01-01
+
+
+def epoch_seconds(raw: pd.Series) -> pd.Series:
+    """A column of Unix timestamps in seconds (a Mixpanel or Segment raw export's "time") as
+    dates; any other column unchanged. Only when every present value is a whole number in
+    the range, so an amount or an ID column is never taken for one."""
+    head = raw.dropna().head(200)
+    if not len(head) or pd.to_numeric(head, errors="coerce").isna().any():
+        return raw  # text dates (the usual case): decided on a few cells, not the column
+    numbers = pd.to_numeric(raw, errors="coerce")
+    present = raw.notna() & (raw.astype("str").str.strip() != "")
+    if not present.any() or numbers[present].isna().any():
+        return raw
+    values = numbers[present]
+    low, high = EPOCH_SECONDS
+    if not ((values >= low) & (values <= high) & (values == values.round())).all():
+        return raw
+    out = raw.astype(object).copy()
+    out[present] = pd.to_datetime(values.astype("int64"), unit="s").dt.strftime("%Y-%m-%d")
+    return out
 
 
 def satisfaction_words(raw: pd.Series) -> pd.Series:

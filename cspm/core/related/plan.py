@@ -179,9 +179,11 @@ def build_related_plan(
     cols: dict[str, pd.Series] = {}
     for fname, header in fields_at.items():
         raw = values.raw.get(fname, data[header])
+        spec = vocab.fields[fname]
         if fname == "satisfaction":
             raw = derive.satisfaction_words(raw)
-        spec = vocab.fields[fname]
+        elif spec.type == FieldType.DATE:
+            raw = derive.epoch_seconds(raw)
         cols[fname] = _parse(
             raw, spec.type, _RANGE_AS.get(fname), header, rows, settings, problems,
             spec.percent_scale,
@@ -201,6 +203,7 @@ def build_related_plan(
         keep &= won
         notes += derive.subscription_amounts(cols, opportunities)
         notes += derive.contract_ends(cols)
+        notes += derive.period_ends(cols, _period_end(mapping, data, settings))
         if opportunities and "end_date" not in cols:
             notes.append("no contract term or end date: each won opportunity stays active")
     if kind == CONTACTS:
@@ -246,6 +249,16 @@ def build_related_plan(
         carried=[c for c in columns_of(kind) if c in cols],
         skipped=skipped,
     )
+
+
+def _period_end(mapping: ColumnMapping, data: pd.DataFrame, settings: Settings) -> pd.Series | None:
+    """The dates of a column that wanted the end date and lost it to a better one ("Current
+    Period End" beside "Ended At"), for subscriptions that cancel at their period end."""
+    for c in mapping.columns:
+        if c.wanted == "end_date" and "period" in c.header.casefold():
+            parsed = parse_column(data[c.header], FieldType.DATE, date_order=settings.date_order)
+            return parsed.values.reset_index(drop=True)
+    return None
 
 
 def _reject(
