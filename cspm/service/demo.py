@@ -2,12 +2,19 @@
 
 Each generated monthly snapshot goes through the same import pipeline as a real file (header,
 mapping, parsing, validation, one transaction per snapshot), so the demo also exercises it.
+So do its related exports (subscriptions, contacts, support tickets, usage events): written as
+CSV files and imported like a user's after the CRM exports, as of today. They are generated to
+agree with the CRM exports (`cspm.core.demo_exports`), and where a field both describe differs
+by nature the related data's rule is the one shown (the latest import of a date wins): an account
+with no active subscription has ARR 0, not "unknown"; a renewal the CRM shows as overdue is not
+one in billing; a contact file says nothing about logins before the day it was exported.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,13 +23,14 @@ import pandas as pd
 from sqlalchemy.engine import make_url
 
 from cspm.core.demo import generate_demo
+from cspm.core.demo_exports import DemoExports, generate_exports
 from cspm.core.errors import BadInputError
 from cspm.core.reading import RawSheet
 from cspm.storage import accounts_repo
 from cspm.storage.db import resolve_url
 
 from .context import AppContext
-from .imports import ImportOptions, apply_prepared, prepare_raw
+from .imports import ImportOptions, apply_prepared, import_file, prepare_raw
 from .portfolio import load_portfolio
 from .progress import Progress, no_progress
 
@@ -34,15 +42,17 @@ class DemoSummary:
     snapshots: int
     tiers: dict[str, int]
     stages: dict[str, int]
+    related: dict[str, int]  # kind -> rows imported ("subscriptions": 450, ...)
 
     def text(self) -> str:
         tiers = ", ".join(f"{k} {v}" for k, v in self.tiers.items())
         stages = ", ".join(f"{k} {v}" for k, v in self.stages.items())
+        related = ", ".join(f"{v:,} {k}" for k, v in self.related.items())
         return (
             f"Demo portfolio: {self.accounts} accounts, {self.snapshots} monthly snapshots, "
             f"in {make_url(self.url).render_as_string(hide_password=True)}\n"
-            f"  tiers: {tiers}\n  stages: {stages}\n"
-            "Try: cspm --demo accounts --tier Enterprise"
+            f"  tiers: {tiers}\n  stages: {stages}\n  related: {related}\n"
+            "Try: cspm --demo accounts --tier Enterprise, or cspm --demo contacts"
         )
 
 
@@ -90,7 +100,7 @@ def load_demo(
                 )
         snapshots = generate_demo(accounts, today)
         for i, snap in enumerate(snapshots):
-            progress(i / len(snapshots), f"Loading snapshot of {snap.as_of.isoformat()}")
+            progress(0.8 * i / len(snapshots), f"Loading snapshot of {snap.as_of.isoformat()}")
             raw = _raw_from_frame(snap.frame, snap.as_of)
             digest = hashlib.sha256(snap.frame.to_csv().encode()).hexdigest()
             options = ImportOptions(as_of=snap.as_of)
@@ -98,6 +108,7 @@ def load_demo(
             result = apply_prepared(ctx, prepared, options)
             if result.status != "imported":
                 raise RuntimeError(f"demo snapshot {snap.as_of} was refused: {result.problems[:3]}")
+        related = _import_exports(ctx, generate_exports(snapshots), today, progress)
         from .tasks import regenerate_tasks
 
         regenerate_tasks(ctx, force=True)  # once, on the finished history
@@ -108,6 +119,25 @@ def load_demo(
             snapshots=len(snapshots),
             tiers=frame["tier"].value_counts().to_dict(),
             stages=frame["lifecycle_stage"].value_counts().to_dict(),
+            related=related,
         )
     finally:
         ctx.close()
+
+
+def _import_exports(
+    ctx: AppContext, exports: DemoExports, today: dt.date, progress: Progress
+) -> dict[str, int]:
+    """Write the related exports as CSV (UTF-8, as the tools export them) and import each
+    through the real import path, as of `today`; returns the rows imported per kind."""
+    out: dict[str, int] = {}
+    with tempfile.TemporaryDirectory(prefix="cspm-demo-") as folder:
+        for i, (kind, name, frame) in enumerate(exports.files()):
+            progress(0.2 * i / 4, f"Loading the demo's {kind}")
+            path = Path(folder) / name
+            frame.to_csv(path, index=False, encoding="utf-8")
+            result = import_file(ctx, path, ImportOptions(kind=kind, as_of=today))
+            if result.status != "imported":
+                raise RuntimeError(f"demo {kind} were refused: {result.problems[:3]}")
+            out[kind] = len(frame)
+    return out

@@ -46,7 +46,8 @@ def test_complete_then_ctrl_z_reopens_the_same_task_with_its_priority(
 ) -> None:
     window, view = tasks_window(qtbot, demo_ctx)
     undo = window.undo_actions
-    qtbot.waitUntil(lambda: undo.undo_action.text().startswith("Undo Import demo"))
+    # the demo's last change: importing its usage events (after its CRM exports)
+    qtbot.waitUntil(lambda: undo.undo_action.text().startswith("Undo Import product-usage"))
     before = priorities(demo_ctx)
     view.table.setFocus()
     view.table.selectRow(1)

@@ -108,8 +108,10 @@ def detect_kind(table: Table, mapping: ColumnMapping) -> KindGuess:
         source = shape.kind.name if shape.kind.name == OPPORTUNITIES else ""
         return KindGuess(kind, shape.evidence, shape, source)
     # An accounts list's protection (ARR and no repeated key) holds: such a file never has
-    # many rows per account, so the shape is never asked.
-    if shape.many_rows_per_account:
+    # many rows per account, so the shape is never asked. A file with no account column at all
+    # (usage events naming only a subscription or a user) is no accounts list either.
+    named = mapping.field_columns()
+    if shape.many_rows_per_account or not ("external_id" in named or "name" in named):
         by_shape = _kind_by_shape(table.headers)
         if by_shape is not None:
             kind, evidence = by_shape

@@ -26,7 +26,6 @@ ZERO_BEFORE_ANY_ROW: frozenset[str] = frozenset(
     {
         "arr",
         "mrr",
-        "seats_purchased",
         "subscriptions_active",
         "usage_events_30d",
         "usage_active_users_30d",
@@ -36,7 +35,9 @@ ZERO_BEFORE_ANY_ROW: frozenset[str] = frozenset(
         "tickets_escalated_90d",
     }
 )
-"""Counts and sums that are 0 before an account's first row (the rest are unknown)."""
+"""Counts and sums that are 0 before an account's first row (the rest are unknown). Seats are
+not among them: with no active subscription the aggregates leave seats missing
+(`subscription_figures`), and the opening state says the same as any later date would."""
 
 
 def baseline_day(first: dt.date, period: PeriodKind) -> dt.date:
