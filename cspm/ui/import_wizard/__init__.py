@@ -13,7 +13,8 @@ from .header_page import PREVIEW_ROWS, HeaderPage
 from .helpers import cell_text, message_label, message_of, say
 from .mapping_page import BADGES, MappingPage
 from .models import RawModel, RowsModel
-from .run_pages import RunPage, SummaryPage
+from .run_pages import RunPage
+from .summary_page import SummaryPage
 from .validation_page import ValidationPage
 from .values_page import ValuesPage
 from .wizard import ImportWizard

@@ -24,7 +24,8 @@ from cspm.service.imports import ImportOptions, ImportResult, PreparedImport, Sh
 from .file_page import FilePage, SheetPage
 from .header_page import HeaderPage
 from .mapping_page import MappingPage
-from .run_pages import RunPage, SummaryPage
+from .run_pages import RunPage
+from .summary_page import SummaryPage
 from .validation_page import ValidationPage
 from .values_page import ValuesPage
 
