@@ -186,6 +186,7 @@ def imports_command(args: argparse.Namespace) -> int:
         infos = list_imports(ctx)
     cols = [
         "id",
+        "kind",
         "file_name",
         "as_of",
         "status",

@@ -18,6 +18,8 @@ from cspm.core.plan import ImportPlan, Problem
 from cspm.core.reading import RawSheet
 from cspm.core.value_maps import ValueColumn
 
+from .related_results import RelatedSummary
+
 __all__ = [
     "ImportOptions",
     "ImportResult",
@@ -88,6 +90,9 @@ class ImportResult:
     # "already_imported": the identical import this would repeat, and the sentence saying so.
     same_as_import: int | None = None
     message: str | None = None
+    # What the file was read as: "accounts" or a related kind, whose summary is `related`.
+    kind: str = "accounts"
+    related: RelatedSummary | None = None
 
     @property
     def warnings(self) -> int:
@@ -118,6 +123,8 @@ class ImportResult:
             "notices": list(self.notices),
             "same_as_import": self.same_as_import,
             "message": self.message,
+            "kind": self.kind,
+            "related": self.related.to_dict() if self.related else None,
         }
 
 
