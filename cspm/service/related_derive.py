@@ -18,9 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cspm.core.related.aggregates import aggregates_at
 from cspm.core.related.carried import derived_fields
 from cspm.core.related.frames import RelatedFrames
+from cspm.core.related.history_baseline import baseline_day, baseline_rows
+from cspm.core.related.history_dates import first_related_date, history_dates
 from cspm.core.related.kinds import CONTACTS, RELATED_KIND_NAMES
+from cspm.core.related.linking import link
 from cspm.core.settings import Settings
 from cspm.storage import accounts_repo, related_repo, related_writes
 
@@ -64,8 +68,6 @@ def relink_and_derive(
 
     `accounts`: the stored accounts when the caller holds them (id, key, external_id, name,
     website); read here otherwise."""
-    from cspm.core.related.linking import link  # TEMP until relcore is merged
-
     stored = {k: related_repo.load_in_force(s, k, extra=True) for k in RELATED_KIND_NAMES}
     if incoming is not None:
         old = stored[incoming.kind]
@@ -119,25 +121,31 @@ def _derive_history(
 ) -> None:
     """Delete the derived history and write it again from the linked rows in force, held by
     the latest committed related import; re-derive every account it touched (before or now)."""
-    from cspm.core.related.aggregates import aggregates_at  # TEMP until relcore is merged
-    from cspm.core.related.history_dates import first_related_date, history_dates
-
     affected = set(related_writes.delete_derived_snapshots(s))
     imports = related_writes.committed_related_imports(s)
     rows = _only_linked(linked)
-    first = first_related_date(rows) if imports and rows.present() else None
+    pictures: dict[str, dt.date] = {}
+    contacts_as_of = related_writes.latest_contacts_as_of(s)
+    if contacts_as_of is not None:
+        pictures[CONTACTS] = contacts_as_of
+    first = None
+    if imports and rows.present():
+        first = first_related_date(rows, pictures_from=pictures or None)
     if first is None:
         rederive(s, affected)
         return
     holder = imports[-1]
     as_of = max(i.as_of for i in imports)
-    dates = list(history_dates(first, as_of, settings.related.period))
-    pictures: dict[str, dt.date] = {}
-    contacts_as_of = related_writes.latest_contacts_as_of(s)
-    if contacts_as_of is not None:
-        pictures[CONTACTS] = contacts_as_of
+    period = settings.related.period
+    dates = list(history_dates(first, as_of, period))
     aggregates = aggregates_at(rows, dates, pictures_from=pictures or None)
     fields = derived_fields(rows.present())
+    opening = baseline_day(first, period)
+    if opening < dates[0]:
+        aggregates = pd.concat(
+            [baseline_rows(aggregates, fields, opening), aggregates], ignore_index=True
+        )
+        dates.insert(0, opening)
     snaps = _snapshot_rows(aggregates, accounts, fields)
     related_writes.insert_derived_snapshots(s, snaps, fields, holder.id)
     related_writes.set_carried_fields(s, holder.id, fields)

@@ -20,6 +20,7 @@ from cspm.core.plan import Problem
 from cspm.core.related.carried import DERIVED_BY_KIND
 from cspm.core.related.frames import RelatedFrames
 from cspm.core.related.kinds import RELATED_KIND_NAMES, RELATED_KINDS
+from cspm.core.related.linking import link
 from cspm.core.settings import Settings
 from cspm.storage import accounts_repo, imports_repo, related_repo, settings_repo
 from cspm.storage import related_writes as stored
@@ -172,8 +173,6 @@ def _dry_run(
     sha256: str,
 ) -> ImportResult:
     """What the import would do, read without any write: how many rows would link."""
-    from cspm.core.related.linking import link  # TEMP until relcore is merged
-
     with ctx.db.session() as s:
         same = stored.identical_related_import(s, kind=kind, sha256=sha256, mapping=mapping)
         if same is not None:
