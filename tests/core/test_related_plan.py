@@ -162,6 +162,20 @@ def test_churn_sheet_with_yes_no_reactivation(tmp_path: Path) -> None:
     assert f.loc[0, "row_key"] == "A1|Acme|2024-03-31|false"
 
 
+def test_churn_key_is_made_of_the_key_columns_the_file_has(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "churn.csv",
+        [
+            ["Customer ID", "Cancellation Date", "Cancellation Reason", "Win Back"],
+            ["C1", "2024-01-31", "Price", "FALSE"],
+            ["C2", "2024-02-29", "Price", ""],
+        ],
+    )
+    plan = plan_of(path, "churn_events")
+    assert plan.frame["row_key"].iloc[0] == "C1|2024-01-31|false"
+    assert plan.frame["row_key"].iloc[1].startswith("#")  # a missing key part: all values
+
+
 def test_event_type_words_say_churn_or_reactivation(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "events.csv",
@@ -237,6 +251,9 @@ def test_row_keys_are_stable_across_reads_and_duplicates_keep_the_last(
     again = plan_of(write_csv(tmp_path / "u2.csv", rows), "usage")
     assert first.frame["row_key"].tolist() == again.frame["row_key"].tolist()
     assert all(k.startswith("#") for k in first.frame["row_key"])
+    twice = plan_of(write_csv(tmp_path / "u4.csv", [*rows, rows[1]]), "usage")
+    assert len(twice.frame) == 4 and twice.warnings == []  # two identical events both count
+    assert twice.frame["row_key"].iloc[3] == first.frame["row_key"].iloc[0] + "~2"
     changed = plan_of(write_csv(tmp_path / "u3.csv", [*rows[:3], [*rows[3][:3], "2"]]), "usage")
     assert changed.frame["row_key"].tolist()[:2] == first.frame["row_key"].tolist()[:2]
     assert changed.frame["row_key"].iloc[2] != first.frame["row_key"].iloc[2]

@@ -29,11 +29,10 @@ def custom_records(columns: dict[str, pd.Series], n: int) -> pd.Series:
     all of them are empty (so a row without extras stores nothing)."""
     if not columns:
         return pd.Series([None] * n, dtype=object)
-    frame = pd.DataFrame(
-        {name: _json_ready(s.reset_index(drop=True)) for name, s in columns.items()}
-    )
-    empty = frame.isna().all(axis=1).to_numpy(dtype=bool)
+    names = list(columns)
+    arrays = [_json_ready(s.reset_index(drop=True)) for s in columns.values()]
+    empty = np.logical_and.reduce([a == None for a in arrays])  # noqa: E711 (elementwise)
     records = np.empty(n, dtype=object)
-    records[:] = frame.to_dict("records")
+    records[:] = [dict(zip(names, row, strict=True)) for row in zip(*arrays, strict=True)]
     records[empty] = None
     return pd.Series(records, dtype=object)

@@ -8,8 +8,9 @@ the text; a row that cannot be used is rejected with an error naming its row. Fi
 A row is rejected when it lacks its kind's required field (a subscription's start, a ticket's
 opened date, a contact's e-mail...) or names nothing it could be linked by: no account ID or
 name, and for usage no subscription ID or user e-mail, for tickets no requester e-mail, for
-contacts no e-mail. Two rows with one row key: the last is kept (a later line of an export is
-the later state), one warning. Opportunities that are not closed-won are skipped, one note.
+contacts no e-mail. Two rows with one natural key (a subscription ID twice): the last is kept
+(a later line of an export is the later state), one warning; rows keyed by their values are
+numbered instead (`rowkeys`). Opportunities that are not closed-won are skipped, one note.
 """
 
 from __future__ import annotations
@@ -217,9 +218,15 @@ def build_related_plan(
     frame = _frame(kind, cols, len(data))
     frame["source_row"] = rows
     frame["custom"] = custom_records(custom_cols, len(data))
-    frame = frame.loc[keep & ok].reset_index(drop=True)
+    kept = keep & ok
     own = [c for c in columns_of(kind)[2:] if c in cols]
-    frame["row_key"] = row_keys(frame, RELATED_KINDS[kind].row_key, [*own, "custom"])
+    typed = pd.DataFrame(
+        {**{c: frame[c] for c in own}, **{f"custom {c}": s for c, s in custom_cols.items()}}
+    )  # what a row without its natural key is keyed by: every value as parsed
+    frame = frame.loc[kept].reset_index(drop=True)
+    typed = typed.loc[kept].reset_index(drop=True)
+    key_fields = [f for f in RELATED_KINDS[kind].row_key if f in cols]  # the file's own
+    frame["row_key"] = row_keys(frame, key_fields, typed)
     frame, dup_problem = _last_of_each_key(frame, kind)
     if dup_problem is not None:
         problems.append(dup_problem)

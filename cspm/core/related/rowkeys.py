@@ -3,7 +3,8 @@
 A row's key is its kind's natural key (`RelatedKind.row_key`: a subscription ID, a ticket
 number, a contact's e-mail) as text, fields joined by "|". A row without one (a usage export
 with no event ID, a ticket row whose number is blank) is keyed by a hash of all its values, so
-reading the same file again gives the same keys and an identical re-import changes nothing.
+reading the same file again gives the same keys and an identical re-import changes nothing;
+identical rows there are numbered in file order (they are separate events).
 Hash keys start with "#", which no natural key written by the plan does, so the two never meet.
 """
 
@@ -19,7 +20,9 @@ _SEP = "|"
 
 
 def _as_key_text(values: pd.Series) -> pd.Series:
-    """Per value: its key text (dates ISO, numbers without a spurious ".0"), None if missing."""
+    """Per value: its key text (dates ISO, numbers without a spurious ".0"), None if missing.
+
+    Text is used as parsed (already trimmed); only the key fields go through here."""
     present = values.notna().to_numpy(dtype=bool)
     if pd.api.types.is_datetime64_any_dtype(values):
         text = values.dt.strftime("%Y-%m-%d")
@@ -32,27 +35,38 @@ def _as_key_text(values: pd.Series) -> pd.Series:
             index=values.index,
         )
     else:
-        text = values.astype("str").str.strip()
+        text = values.astype(object)
     return text.astype(object).where(present, None)
 
 
-def hash_keys(frame: pd.DataFrame) -> pd.Series:
-    """A stable key of each row from all of its values (same values, same key, every run)."""
-    texts = pd.DataFrame({c: _as_key_text(frame[c]).fillna("") for c in frame.columns})
-    hashed = pd.util.hash_pandas_object(texts, index=False).to_numpy(dtype=np.uint64)
-    return pd.Series(
-        [f"{HASH_PREFIX}{h:016x}" for h in hashed.tolist()], index=frame.index, dtype=object
+def hash_keys(values: pd.DataFrame) -> pd.Series:
+    """A stable key of each row from all of its typed values (same values, same key, every
+    run: pandas' row hash with its fixed key, over the values as parsed).
+
+    Identical rows are distinct records (two logins of one user on one day in an export
+    without event IDs): the second and later copies get "~2", "~3"... in file order, so both
+    count and a re-read of the same file still gives the same keys.
+    """
+    hashed = pd.util.hash_pandas_object(values, index=False).to_numpy(dtype=np.uint64)
+    keys = pd.Series(
+        [f"{HASH_PREFIX}{h:016x}" for h in hashed.tolist()], index=values.index, dtype=object
     )
+    copy = pd.Series(hashed, index=values.index).groupby(hashed).cumcount().to_numpy()
+    if copy.any():
+        later = copy > 0
+        keys[later] = (
+            keys[later] + "~" + pd.Series(copy[later] + 1, index=keys.index[later]).astype(str)
+        )
+    return keys
 
 
-def row_keys(
-    frame: pd.DataFrame, key_fields: Sequence[str], value_columns: Sequence[str]
-) -> pd.Series:
-    """Each row's key: `key_fields` (those the frame has) joined, else a hash of
-    `value_columns` when the frame has none of them or the row lacks one."""
+def row_keys(frame: pd.DataFrame, key_fields: Sequence[str], values: pd.DataFrame) -> pd.Series:
+    """Each row's key: `key_fields` (those the frame has) joined, else a hash of `values`
+    (the row's typed values, aligned with `frame`) when the frame has none of the key fields
+    or the row lacks one."""
     present = [f for f in key_fields if f in frame.columns]
     if not present:
-        return hash_keys(frame[list(value_columns)])
+        return hash_keys(values)
     parts = [_as_key_text(frame[f]) for f in present]
     complete = np.logical_and.reduce([p.notna().to_numpy(dtype=bool) for p in parts])
     joined = parts[0].fillna("")
@@ -61,5 +75,5 @@ def row_keys(
     keys = joined.astype(object).where(complete, None)
     if not complete.all():
         missing = ~complete
-        keys[missing] = hash_keys(frame.loc[missing, list(value_columns)])
+        keys[missing] = hash_keys(values.loc[missing])
     return keys
