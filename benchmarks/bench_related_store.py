@@ -109,16 +109,15 @@ def main() -> int:
             rows = len(pd.read_csv(path))
             read = time.perf_counter() - t0
             t0 = time.perf_counter()
-            result = import_file(ctx, path, ImportOptions(kind=kind))  # type: ignore[call-arg]
+            result = import_file(ctx, path, ImportOptions(kind=kind))
             took = time.perf_counter() - t0
             total_import, total_read = total_import + took, total_read + read
             extra = ""
             if result.related is not None:
                 r = result.related
                 extra = (
-                    f"; linked {r.linked:,}, unlinked {r.unlinked:,}, history {r.accounts:,} "
-                    f"accounts x {len(set(filter(None, [r.first_date, r.last_date])))} ends "
-                    f"({r.snapshots:,} snapshots)"
+                    f"; linked {r.linked:,}, unlinked {r.unlinked:,}, history of {r.accounts:,} "
+                    f"accounts {r.first_date} to {r.last_date} ({r.snapshots:,} snapshots)"
                 )
             print(
                 f"{path.name}: {rows:,} rows: import {took:.2f} s, pandas.read_csv {read:.2f} s "

@@ -14,6 +14,7 @@ from cspm.core.errors import BadInputError
 from cspm.core.related.kinds import KIND_NAMES
 
 from . import CommandFactory, opened, out
+from .related_text import related_summary_text
 
 
 def register(command: CommandFactory, date_type: Any) -> None:
@@ -180,12 +181,12 @@ def _related_import(args: argparse.Namespace, ctx: Any, prepared: Any, options: 
         record = {**result.to_dict(), "kind": prepared.kind, "evidence": list(prepared.evidence)}
         out(json.dumps(record, indent=2, default=str, ensure_ascii=False))
     else:
-        out(import_summary_text(result))
+        out(related_summary_text(result))
     if result.status == "refused":
         if args.format == "text":
             print(f"cspm: {result.file} was not imported: {_refusal(result)}", file=sys.stderr)
         return 2
-    return 0
+    return 0  # unlinked rows are a warning: the linked rows are imported
 
 
 def big_changes_text(changes: Any, limit: int = 20) -> str:

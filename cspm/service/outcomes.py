@@ -97,6 +97,10 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(analysed portfolio frame, segment membership) as of the end of `day`."""
     stamp = pd.Timestamp(day)
     snaps = h.snapshots[h.snapshots["as_of"] <= stamp]
+    # One import's snapshots all carry the same fields, so of an account's snapshots from one
+    # import only the latest can decide a value: a derived monthly history (one related import,
+    # dozens of dates per account) shrinks to one row per account and import.
+    snaps = snaps.drop_duplicates(["account_id", "import_id"], keep="last")
     derived = derive_state(snaps, h.carried, FIELD_NAMES)
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))

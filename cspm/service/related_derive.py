@@ -27,6 +27,7 @@ from cspm.core.related.kinds import CONTACTS, RELATED_KIND_NAMES
 from cspm.core.related.linking import link
 from cspm.core.settings import Settings
 from cspm.storage import accounts_repo, related_repo, related_writes
+from cspm.storage.frames import values_equal
 
 from .state_rederive import rederive
 
@@ -62,12 +63,14 @@ def relink_and_derive(
     incoming: Incoming | None = None,
     *,
     accounts: pd.DataFrame | None = None,
+    only_if_relinked: bool = False,
 ) -> Derived:
     """Link every related row in force (with `incoming`'s rows, which it inserts), write the
     links that changed, then rewrite the derived history and re-derive the affected accounts.
 
     `accounts`: the stored accounts when the caller holds them (id, key, external_id, name,
-    website); read here otherwise."""
+    website); read here otherwise. `only_if_relinked`: leave the derived history as it is
+    when no link changed (an accounts import that renamed nobody into a match)."""
     stored = {k: related_repo.load_in_force(s, k, extra=True) for k in RELATED_KIND_NAMES}
     if incoming is not None:
         old = stored[incoming.kind]
@@ -94,8 +97,22 @@ def relink_and_derive(
             mine = after.loc[~stored_row]
             related_writes.insert_rows(s, kind, mine, incoming.import_id)
     derived = Derived(linked, mine, relinked)
-    _derive_history(s, settings, linked, accounts, derived)
+    if relinked or incoming is not None or not only_if_relinked:
+        _derive_history(s, settings, linked, accounts, derived)
     return derived
+
+
+LINK_FIELDS = ("external_id", "name", "website")
+"""The account fields related rows link by (with the key)."""
+
+
+def links_may_change(new_accounts: int, before: pd.DataFrame, after: pd.DataFrame) -> bool:
+    """Whether an accounts import can change what related rows link to: it added accounts, or
+    changed an ID, name or website they link by (`before`/`after`: the updated accounts)."""
+    if new_accounts:
+        return True
+    cols = [c for c in LINK_FIELDS if c in before.columns and c in after.columns]
+    return any(not bool(values_equal(before[c], after[c]).all()) for c in cols)
 
 
 def _accounts(s: Any) -> pd.DataFrame:
@@ -147,10 +164,17 @@ def _derive_history(
         )
         dates.insert(0, opening)
     snaps = _snapshot_rows(aggregates, accounts, fields)
-    related_writes.insert_derived_snapshots(s, snaps, fields, holder.id)
     related_writes.set_carried_fields(s, holder.id, fields)
     now = set(snaps["account_id"].astype(int).unique().tolist())
-    rederive(s, affected | now)
+    # Before the history is written, the store holds only accounts files' snapshots: the state
+    # rule needs of the derived history nothing but each account's latest snapshot.
+    latest = (
+        snaps.sort_values("as_of", kind="stable")
+        .drop_duplicates("account_id", keep="last")
+        .assign(import_id=holder.id)
+    )
+    rederive(s, affected | now, extra=latest)
+    related_writes.insert_derived_snapshots(s, snaps, fields, holder.id)
     out.accounts, out.snapshots = len(now), len(snaps)
     out.dates, out.fields = dates, fields
 

@@ -70,15 +70,15 @@ def examples(frame: pd.DataFrame, limit: int = EXAMPLES) -> list[dict[str, Any]]
 
 def warning(kind: str, unlinked: int, total: int, csv: Path | None) -> Problem:
     """The summary's warning: how many rows link to nothing, and where they are listed."""
-    noun = RELATED_KINDS[kind].noun.removeprefix("a ").removeprefix("an ").removesuffix(" file")
-    rows = "1 row" if unlinked == 1 else f"{unlinked:,} rows"
+    noun = RELATED_KINDS[kind].noun.removeprefix("a ")
+    verb = "links" if unlinked == 1 else "link"
     where = f"; listed in {csv}" if csv else ""
     return Problem(
         None,
         None,
         None,
-        f"{rows} of {total:,} {noun} rows link to no stored account: kept, and linked when "
-        f"their account arrives{where}",
+        f"{unlinked:,} of the {total:,} rows of the {noun} {verb} to no stored account: kept, and "
+        f"linked when what they name arrives{where}",
         "warning",
     )
 

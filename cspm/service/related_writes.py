@@ -72,7 +72,10 @@ def apply_related(
         kind=kind,
     )
     summary = RelatedSummary(
-        kind, RELATED_KINDS[kind].noun, _key_columns(prepared), period=settings.related.period
+        kind,
+        getattr(prepared, "described", RELATED_KINDS[kind].noun),
+        list(getattr(prepared, "evidence", ()) or _key_columns(prepared)),
+        period=settings.related.period,
     )
     result.related = summary
     if plan.rejected_rows and not options.skip_invalid:
@@ -88,7 +91,9 @@ def apply_related(
         return result
     summary.rows = len(rows)
     check(cancelled)
-    mapping = prepared.mapping.as_record()
+    mapping: dict[str, Any] = prepared.mapping.as_record()
+    if getattr(plan, "value_maps", None):  # other value meanings: a new import, not a repeat
+        mapping["@choices"] = {"values": plan.value_maps}
     if options.dry_run:
         return _dry_run(ctx, result, kind, rows, mapping, prepared.sha256)
     guard_write(ctx, "import", settings.db.backups_kept)
@@ -146,7 +151,7 @@ def apply_related(
 
 def _key_columns(prepared: Any) -> list[str]:
     """The file's headers mapped to the kind's identifying fields (its row key, then what
-    every row needs): the columns that make it read as this kind."""
+    every row needs), when detection named none (the kind was chosen)."""
     spec = RELATED_KINDS[prepared.plan.kind]
     by_field = {target: header for header, target in prepared.mapping.as_record().items()}
     wanted = [*spec.row_key, *spec.required]
@@ -244,7 +249,7 @@ def _write_unlinked(
     target = related_unlinked.write_csv(report, source, data_dir() / "unlinked")
     summary.unlinked_csv = str(target) if target else None
     for i, p in enumerate(result.problems):
-        if p.severity == "warning" and "link to no stored account" in p.message:
+        if p.severity == "warning" and "to no stored account" in p.message:
             result.problems[i] = related_unlinked.warning(
                 summary.kind, summary.unlinked, summary.rows, target
             )

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, exists, select, update
+from sqlalchemy import Column, Integer, MetaData, Table, Text, delete, exists, select, text, update
 from sqlalchemy.orm import Session
 
 from cspm.core.related.frames import columns_of
@@ -27,6 +27,8 @@ from .imports_repo import ImportInfo, info_of
 from .models import RELATED_MODELS, AccountSnapshot, ImportRecord
 
 SNAPSHOTS = cast(Table, AccountSnapshot.__table__)
+BIG = 100_000  # rows
+BIG_CACHE_KB = 256 * 1024
 
 _LINKS = Table(
     "cspm_related_links",
@@ -47,6 +49,9 @@ def insert_rows(session: Session, kind: str, frame: pd.DataFrame, import_id: int
     account_key already linked or None) as versions carried by `import_id`."""
     table = table_of(kind)
     columns = [c for c in (*columns_of(kind), "source_row", "custom") if c in frame.columns]
+    if len(frame) > BIG and session.connection().dialect.name == "sqlite":
+        # Three indexes over a million rows thrash SQLite's default 2 MB page cache.
+        session.execute(text(f"PRAGMA cache_size=-{BIG_CACHE_KB}"))
     bulk_insert(session, table, frame, columns, {"import_id": import_id})
 
 
