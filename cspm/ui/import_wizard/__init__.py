@@ -11,6 +11,7 @@ from cspm.core.read_notes import column_letter
 from .file_page import FILE_FILTER, FilePage, SheetPage
 from .header_page import PREVIEW_ROWS, HeaderPage
 from .helpers import cell_text, message_label, message_of, say
+from .kind_page import KindPage
 from .mapping_page import BADGES, MappingPage
 from .models import RawModel, RowsModel
 from .run_pages import RunPage
@@ -26,6 +27,7 @@ __all__ = [
     "FilePage",
     "HeaderPage",
     "ImportWizard",
+    "KindPage",
     "MappingPage",
     "RawModel",
     "RowsModel",

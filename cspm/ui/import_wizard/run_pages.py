@@ -21,15 +21,28 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from cspm.service.imports import ImportResult, apply_prepared
+from cspm.core.related.kinds import ACCOUNTS
+from cspm.service.imports import ImportResult
 from cspm.service.progress import CancelledError
 
 from ..busy import run
 from ..worker import Worker
 from .helpers import message_label, message_of, say
+from .kind_texts import KIND_TEXTS
+from .plans import apply_plan
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
+
+
+ACCOUNTS_AS_OF = (
+    "The values describe your accounts as of this date (usually the day the report was "
+    "exported), so history and trends line up."
+)
+RELATED_AS_OF = (
+    "The file is read as of this date (usually the day it was exported): every linked "
+    "account gets its history from the file's dated rows up to it."
+)
 
 
 class RunPage(QWizardPage):
@@ -39,10 +52,7 @@ class RunPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Import")
-        self.setSubTitle(
-            "The values describe your accounts as of this date (usually the day "
-            "the report was exported), so history and trends line up."
-        )
+        self.setSubTitle(ACCOUNTS_AS_OF)
         self.setCommitPage(True)
         today = wizard.ctx.today
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
@@ -79,9 +89,12 @@ class RunPage(QWizardPage):
         plan = prepared.plan
         n = len(plan.frame)
         sheet = f" (sheet '{prepared.raw.sheet}')" if prepared.raw.sheet else ""
+        kind = self.w.kind or ACCOUNTS
+        rows = f"row{'' if n == 1 else 's'}"
+        what = f"account {rows}" if kind == ACCOUNTS else f"{rows} of {KIND_TEXTS[kind].noun}"
+        self.setSubTitle(ACCOUNTS_AS_OF if kind == ACCOUNTS else RELATED_AS_OF)
         self.what.setText(
-            f"Import <b>{n:,}</b> account row{'' if n == 1 else 's'} from "
-            f"<b>{prepared.path.name}</b>{sheet}."
+            f"Import <b>{n:,}</b> {what} from <b>{prepared.path.name}</b>{sheet}."
             + (
                 f" {len(plan.rejected_rows):,} rejected rows are skipped."
                 if plan.rejected_rows
@@ -121,7 +134,7 @@ class RunPage(QWizardPage):
         say(self.message, "")
         self.worker = run(
             self,
-            apply_prepared,
+            apply_plan,
             self.w.ctx,
             self.w.prepared,
             options,

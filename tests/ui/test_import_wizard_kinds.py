@@ -1,0 +1,179 @@
+"""The import wizard takes each kind of file end to end, on real files, through its widgets.
+
+For every kind (accounts, subscriptions, usage, tickets, contacts, churn events): the kind page
+says what the file looks like, the mapping page offers that kind's fields, the import lands in
+the database through the service, and the summary shows the rows linked and unlinked (with the
+first unlinked one) and the account fields the file feeds. A file cspm reads as an accounts
+list is imported as subscriptions after the user changes the kind, with the file gone from disk
+(the wizard re-plans from the cells it read, never the file).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from cspm.core.related.kinds import RELATED_KINDS
+from cspm.service.imports import ImportOptions, import_file
+from cspm.service.imports_list import list_imports
+from cspm.service.portfolio import list_accounts
+from cspm.storage.related_repo import load_in_force
+from cspm.ui.import_wizard import ImportWizard
+from tests.files import write_xlsx
+from tests.ui import kind_files as kf
+from tests.ui.test_import_wizard import next_page, open_wizard, run_import
+
+
+def to_kind_page(qtbot, ctx, path: Path) -> ImportWizard:
+    wizard = open_wizard(qtbot, ctx, path)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10_000)
+    next_page(qtbot, wizard, ImportWizard.HEADER)
+    qtbot.waitUntil(wizard.header_page.isComplete, timeout=10_000)
+    next_page(qtbot, wizard, ImportWizard.KIND)
+    qtbot.waitUntil(wizard.kind_page.isComplete, timeout=10_000)
+    return wizard
+
+
+def through_to_import(qtbot, wizard: ImportWizard):
+    """Mapping -> (values) -> validation -> run -> summary, as a user clicking Next would."""
+    button = wizard.button(QWizard.WizardButton.NextButton)
+    while wizard.currentId() != ImportWizard.RUN:
+        page = wizard.currentId()
+        qtbot.waitUntil(button.isEnabled, timeout=10_000)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda p=page: wizard.currentId() != p, timeout=10_000)
+    return run_import(qtbot, wizard)
+
+
+def offered(wizard: ImportWizard, header: str) -> list[str]:
+    combo = wizard.mapping_page.combos[header]
+    return [combo.itemData(i) for i in range(combo.count())]
+
+
+def stored_rows(ctx, kind: str):
+    with ctx.db.session() as s:
+        return load_in_force(s, kind)
+
+
+def import_related(ctx, path: Path, kind: str) -> None:
+    result = import_file(ctx, path, ImportOptions(kind=kind))
+    assert result.status == "imported", result.problems
+
+
+@pytest.fixture
+def accounts(ctx, tmp_path):
+    result = import_file(ctx, kf.accounts_csv(tmp_path / "Account.csv"))
+    assert result.new == 3
+
+
+def test_accounts_file_is_said_to_be_accounts_and_imports_accounts(qtbot, ctx, tmp_path) -> None:
+    wizard = to_kind_page(qtbot, ctx, kf.accounts_csv(tmp_path / "Account.csv"))
+    page = wizard.kind_page
+    assert page.detected_label.text().startswith("This looks like <b>an accounts file</b>")
+    assert page.combo.currentData() == "accounts" and not page.reset_button.isVisible()
+    assert "Creates and updates accounts" in page.feeds.text()
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    assert "arr" in offered(wizard, "ARR__c") and "start_date" not in offered(wizard, "ARR__c")
+    result = through_to_import(qtbot, wizard)
+    assert result.new == 3
+    summary = wizard.summary_page
+    assert list(summary.counts) == ["new", "updated", "unchanged", "rejected", "warnings"]
+    assert not summary.links.isVisible() and not summary.feeds.isVisible()
+    assert sorted(list_accounts(ctx)["name"]) == ["Acme Corp", "Globex", "Initech"]
+
+
+CASES: list[tuple[str, Callable[[Path], Path], str, str, str, int, str]] = [
+    # kind, writer, file name, a header, its field, rows in force, the unlinked row's words
+    ("subscriptions", kf.subscriptions_csv, "subscriptions.csv", "Current Period Start",
+     "start_date", 6, kf.STRANGER),
+    ("usage", kf.usage_xlsx, "events.xlsx", "Event Time", "usage_date", 6, "sub_9XUnknown"),
+    ("tickets", kf.tickets_csv, "tickets.csv", "Created at", "opened_at", 5, "Umbrella Ltd"),
+    ("contacts", kf.contacts_xlsx, "users.xlsx", "Last Sign In", "last_login", 6, kf.STRANGER),
+    ("churn_events", kf.churn_csv, "churn.csv", "Churn Date", "churn_date", 5, kf.STRANGER),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "write", "name", "header", "field", "rows", "stranger"),
+    CASES,
+    ids=[c[0] for c in CASES],
+)
+def test_each_related_kind_end_to_end(
+    qtbot, ctx, tmp_path, accounts, kind, write, name, header, field, rows, stranger
+) -> None:
+    if kind == "usage":  # usage rows name a subscription: its account comes through it
+        import_related(ctx, kf.subscriptions_csv(tmp_path / "subs.csv"), "subscriptions")
+    path = write(tmp_path / name)
+    wizard = to_kind_page(qtbot, ctx, path)
+    page = wizard.kind_page
+    noun = RELATED_KINDS[kind].noun
+    assert page.detected_label.text().startswith(f"This looks like <b>{noun}</b>")
+    assert f"'{header}'" in page.detected_label.text() or kind != "subscriptions"
+    assert page.combo.currentData() == kind and wizard.kind == kind
+    assert "No account" not in page.feeds.text() and "derives" in page.feeds.text()
+
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    mapping = wizard.mapping_page
+    qtbot.waitUntil(mapping.isComplete, timeout=10_000)
+    choices = offered(wizard, header)
+    assert mapping.combos[header].currentData() == field
+    assert set(RELATED_KINDS[kind].field_names) <= set(choices)
+    assert "health_score" not in choices and "tier" not in choices  # no account fields
+
+    result = through_to_import(qtbot, wizard)
+    assert result.kind == kind and result.related is not None
+    assert (result.related.linked, result.related.unlinked) == (rows - 1, 1)
+    summary = wizard.summary_page
+    assert list(summary.counts) == ["imported", "linked", "unlinked", "rejected", "warnings"]
+    assert summary.counts["linked"].text() == str(rows - 1)
+    assert summary.counts["unlinked"].text() == "1"
+    assert "1 row links to no account" in summary.links.text()
+    examples = [summary.unlinked_list.item(i).text() for i in range(summary.unlinked_list.count())]
+    assert any(stranger in line for line in examples), examples
+    assert summary.feeds.text().startswith("This file feeds ")
+
+    stored = stored_rows(ctx, kind)
+    assert len(stored) == rows
+    assert stored["account_key"].isna().sum() == 1  # the stranger waits for its account
+    assert list_imports(ctx)[0].kind == kind
+    assert len(list_accounts(ctx)) == 3  # no account made of an unlinked row
+
+
+def test_user_changes_a_misdetected_kind_without_a_re_read(qtbot, ctx, tmp_path, accounts) -> None:
+    """One contract per account, with its ARR: cspm reads an accounts list; the user knows
+    it is the contracts export and says so. The file is deleted once read."""
+    path = write_xlsx(
+        tmp_path / "contracts.xlsx",
+        [
+            ["Account ID", "Account Name", "Plan", "ARR", "Start Date", "End Date"],
+            [kf.ACME, "Acme Corp", "Enterprise", 96_000, "2025-01-01", "2027-01-01"],
+            [kf.GLOBEX, "Globex", "Growth", 45_000, "2024-07-01", "2027-07-01"],
+            [kf.INITECH, "Initech", "Starter", 12_500, "2025-12-15", "2026-12-15"],
+        ],
+        sheet="Contracts",
+    )
+    wizard = to_kind_page(qtbot, ctx, path)
+    page = wizard.kind_page
+    assert page.detected_label.text().startswith("This looks like <b>an accounts file</b>")
+    path.unlink()  # from here on, everything is planned from the cells in memory
+
+    page.combo.setCurrentIndex(page.combo.findData("subscriptions"))
+    assert wizard.kind == "subscriptions" and wizard.kind_chosen
+    assert page.reset_button.isVisible()
+    assert "cspm detected an accounts file" in page.choice_note.text()
+    assert "ARR, MRR, seats, plan" in page.feeds.text()
+
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    assert wizard.mapping_page.combos["Start Date"].currentData() == "start_date"
+    assert wizard.mapping_page.combos["ARR"].currentData() == "arr"
+    result = through_to_import(qtbot, wizard)
+    assert result.kind == "subscriptions" and result.related is not None
+    assert (result.related.linked, result.related.unlinked) == (3, 0)
+    assert len(stored_rows(ctx, "subscriptions")) == 3
+    assert "ARR" in wizard.summary_page.feeds.text()
