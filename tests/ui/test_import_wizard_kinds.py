@@ -38,14 +38,19 @@ def to_kind_page(qtbot, ctx, path: Path) -> ImportWizard:
     return wizard
 
 
-def through_to_import(qtbot, wizard: ImportWizard):
-    """Mapping -> (values) -> validation -> run -> summary, as a user clicking Next would."""
+def walk_to(qtbot, wizard: ImportWizard, target: int) -> None:
+    """Next until `target` is shown, through whichever pages the kind needs."""
     button = wizard.button(QWizard.WizardButton.NextButton)
-    while wizard.currentId() != ImportWizard.RUN:
+    while wizard.currentId() != target:
         page = wizard.currentId()
         qtbot.waitUntil(button.isEnabled, timeout=10_000)
         qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda p=page: wizard.currentId() != p, timeout=10_000)
+
+
+def through_to_import(qtbot, wizard: ImportWizard):
+    """Mapping -> (values) -> validation -> run -> summary, as a user clicking Next would."""
+    walk_to(qtbot, wizard, ImportWizard.RUN)
     return run_import(qtbot, wizard)
 
 
@@ -124,6 +129,16 @@ def test_each_related_kind_end_to_end(
     assert mapping.combos[header].currentData() == field
     assert set(RELATED_KINDS[kind].field_names) <= set(choices)
     assert "health_score" not in choices and "tier" not in choices  # no account fields
+
+    walk_to(qtbot, wizard, ImportWizard.VALIDATION)
+    check = wizard.validation_page
+    qtbot.waitUntil(check.links_label.isVisible, timeout=10_000)  # a dry run, in a worker
+    assert check.links_label.text().startswith(
+        f"Linking: {rows - 1} of {rows} rows link to an account; 1 links to none: row "
+    )
+    assert stranger in check.links_label.text()
+    assert not check.changes_panel.isVisible()  # no big changes of stored accounts to confirm
+    assert stored_rows(ctx, kind).empty  # nothing written before Import
 
     result = through_to_import(qtbot, wizard)
     assert result.kind == kind and result.related is not None

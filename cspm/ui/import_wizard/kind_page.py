@@ -31,8 +31,8 @@ from cspm.core.related.kinds import ACCOUNTS, KIND_NAMES
 
 from ..busy import run
 from .helpers import bold, cell_text, message_label, message_of, say
-from .kind_detect import KindGuess, detect_job
 from .kind_texts import KIND_TEXTS, choice_label, feeds_sentence
+from .plans import KindGuess, detect_job
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from cspm.core.related.detect import KindGuess
 from cspm.core.related.inputs import INPUT_FIELDS
-from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
 from cspm.service.imports import (
     ImportOptions,
     ImportResult,
     PreparedRelated,
     apply_prepared,
+    detect_cells,
     mapping_targets,
     prepare_any,
 )
@@ -26,18 +27,23 @@ if TYPE_CHECKING:
     from cspm.service.context import AppContext
     from cspm.service.imports import SheetCells
 
-KEEP_AND_IGNORE = [("custom", "Keep as custom field"), ("ignore", "Ignore this column")]
-
 
 def kind_targets(kind: str) -> list[tuple[str, str]]:
     """(field, label) choices of the mapping dropdowns for this kind, plus custom/ignore: an
     accounts file's canonical fields, or the related kind's own fields and the columns it reads
-    to derive them (an opportunity's stage, a Stripe price and interval, first/last names)."""
-    if kind == ACCOUNTS:
-        return mapping_targets()
-    own = [(f.name, f.label) for f in RELATED_KINDS[kind].fields]
-    inputs = [(f.name, f"{f.label} (read to derive)") for f in INPUT_FIELDS.get(kind, ())]
-    return [*own, *inputs, *KEEP_AND_IGNORE]
+    to derive them (an opportunity's stage, a Stripe price and interval, first/last names),
+    which say so."""
+    inputs = {f.name for f in INPUT_FIELDS.get(kind, ())}
+    return [
+        (name, f"{label} (read to derive)" if name in inputs else label)
+        for name, label in mapping_targets(kind)
+    ]
+
+
+def detect_job(cells: SheetCells, header_index: int | None) -> KindGuess:
+    """In a worker: the kind the cells read as with this header row, the headers that say so
+    and the file's shape (no file access, no database)."""
+    return detect_cells(cells, ImportOptions(header_index=header_index))
 
 
 def plan_cells(ctx: AppContext, cells: SheetCells, options: ImportOptions) -> Any:

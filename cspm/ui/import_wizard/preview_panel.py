@@ -63,11 +63,19 @@ def links_sentence(dry: ImportResult) -> str:
     if not rel.unlinked:
         return text + "."
     first = rel.unlinked_examples[0] if rel.unlinked_examples else {}
-    why = f" (row {first['row']}: {first['why']})" if "row" in first and "why" in first else ""
+    why = f": {row_text(first.get('row'))}{first['why']}" if "why" in first else ""
     return (
         f"{text}; {rel.unlinked:,} link{'s' if rel.unlinked == 1 else ''} to none{why}. "
         "Unlinked rows are kept and link when their account is imported."
     )
+
+
+def row_text(row: object) -> str:
+    """ "row 7, " for an example's sheet row (stored as a number, maybe a float), else ""."""
+    try:
+        return f"row {int(float(str(row)))}, "
+    except ValueError:
+        return ""
 
 
 class ValuesPreview(QTableView):

@@ -28,6 +28,7 @@ from cspm.core.related.kinds import ACCOUNTS
 from .helpers import message_label, say
 from .kind_texts import KIND_TEXTS, feeds_sentence, field_label
 from .models import RowsModel
+from .preview_panel import row_text
 
 if TYPE_CHECKING:
     from cspm.service.imports import ImportResult
@@ -155,11 +156,11 @@ class SummaryPage(QWizardPage):
         self.links.show()
         self.unlinked_list.clear()
         for example in (rel.unlinked_examples if rel is not None else [])[:EXAMPLES]:
-            row = example.get("row")
-            where = f"Row {row}: " if row is not None else ""
-            self.unlinked_list.addItem(f"{where}{example.get('why', '')}")
+            where = row_text(example.get("row"))
+            self.unlinked_list.addItem(f"{where[:1].upper()}{where[1:]}{example.get('why', '')}")
         shown = self.unlinked_list.count()
-        self.unlinked_list.setFixedHeight(self.unlinked_list.sizeHintForRow(0) * shown + 8)
+        frame = 2 * self.unlinked_list.frameWidth()
+        self.unlinked_list.setFixedHeight(self.unlinked_list.sizeHintForRow(0) * shown + frame + 4)
         self.unlinked_list.setVisible(shown > 0)
         self.feeds.setText(self._feeds_text(kind, rel))
         self.feeds.setVisible(bool(self.feeds.text()))
