@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QWizard
 
 from cspm.core.related.kinds import RELATED_KINDS
@@ -25,6 +26,7 @@ from cspm.storage.related_repo import load_in_force
 from cspm.ui.import_wizard import ImportWizard
 from tests.files import write_xlsx
 from tests.ui import kind_files as kf
+from tests.ui.palettes import contrast, dark_palette
 from tests.ui.test_import_wizard import next_page, open_wizard, run_import
 
 
@@ -192,3 +194,35 @@ def test_user_changes_a_misdetected_kind_without_a_re_read(qtbot, ctx, tmp_path,
     assert (result.related.linked, result.related.unlinked) == (3, 0)
     assert len(stored_rows(ctx, "subscriptions")) == 3
     assert "ARR" in wizard.summary_page.feeds.text()
+
+
+def test_churn_log_values_page_reads_its_yes_no_words(qtbot, ctx, tmp_path, accounts) -> None:
+    """A related file's yes/no column is listed with what each word means; the accounts-only
+    value maps (tiers, stages, scales) are not asked."""
+    wizard = to_kind_page(qtbot, ctx, kf.churn_csv(tmp_path / "churn.csv"))
+    next_page(qtbot, wizard, ImportWizard.MAPPING)
+    qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
+    next_page(qtbot, wizard, ImportWizard.VALUES)
+    page = wizard.values_page
+    assert list(page.tables) == ["Reactivation"] and not page.scale_combos
+    meanings = {value: combo.currentData() for (_h, value), combo in page.value_combos.items()}
+    assert meanings == {"TRUE": "true", "FALSE": "false"}
+
+
+def test_kind_page_and_summary_read_on_a_dark_palette(qtbot, ctx, tmp_path, accounts) -> None:
+    wizard = to_kind_page(qtbot, ctx, kf.subscriptions_csv(tmp_path / "subscriptions.csv"))
+    wizard.setPalette(dark_palette())
+    page = wizard.kind_page
+    page.combo.setCurrentIndex(page.combo.findData("usage"))
+    window = wizard.palette().color(QPalette.ColorRole.Window)
+    note = page.choice_note
+    assert note.isVisible() and "cspm detected a subscriptions file" in note.text()
+    colour = QColor(note.styleSheet().split("color: ")[1].split(";")[0])
+    assert contrast(colour, window) >= 4.5
+    page.use_detected()
+    assert wizard.kind == "subscriptions" and not note.isVisible()
+    result = through_to_import(qtbot, wizard)
+    assert result.related is not None and result.related.unlinked == 1
+    links = wizard.summary_page.links
+    colour = QColor(links.styleSheet().split("color: ")[1].split(";")[0])
+    assert contrast(colour, window) >= 4.5
