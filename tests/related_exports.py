@@ -31,7 +31,7 @@ def stripe_subscriptions(path: Path) -> Path:
             "year" if yearly else "month", "1200.00" if yearly else "49.00",
             "canceled" if ended else "active", f"2024-{1 + n % 9:02d}-05 10:12",
             f"2024-{1 + n % 9:02d}-05 10:12", "2024-11-05 10:12", "2024-12-05 10:12", "", "", "",
-            "", "", "2024-10-01 08:00" if ended else "", "false",
+            "", "", "2024-10-01 08:00" if ended else "", "true" if n == 5 else "false",
             "2024-10-01 08:00" if ended else "",
         ])  # fmt: skip
     return write_csv(path, [STRIPE_HEADER, *rows])

@@ -20,6 +20,7 @@ _DERIVES: dict[str, str] = {
     "stage": "read: only Closed Won opportunities are imported",
     "is_won": "read: only won opportunities are imported",
     "term_months": "read: end date = start + term where no end is given",
+    "cancel_at_period_end": "read: ends at the current period end where no end is given",
     "first_name": "read: name = first + last name",
     "last_name": "read: name = first + last name",
 }

@@ -58,6 +58,8 @@ def test_stripe_subscriptions(tmp_path: Path) -> None:
     assert f.loc["sub_1Nq0001", "start_date"] == pd.Timestamp("2024-02-05")
     assert pd.isna(f.loc["sub_1Nq0000", "end_date"])
     assert f.loc["sub_1Nq0002", "end_date"] == pd.Timestamp("2024-10-01")
+    # set to cancel at the period end: it ends with the current period
+    assert f.loc["sub_1Nq0005", "end_date"] == pd.Timestamp("2024-12-05")
     # MRR = price x quantity per month: 49 x 1 monthly; 1,200 x 4 yearly = 400 a month
     assert f.loc["sub_1Nq0000", "mrr"] == pytest.approx(49.0)
     assert f.loc["sub_1Nq0003", "mrr"] == pytest.approx(400.0)
@@ -289,3 +291,16 @@ def test_money_with_currency_text_and_out_of_range_numbers(tmp_path: Path) -> No
     assert plan.frame["arr"].tolist() == [45_000, 1_250]
     assert np.isnan(plan.frame["seats"].iloc[1])
     assert any("'-3' is out of range (a count from 0" in t for t in texts(plan))
+
+
+def test_label_value_maps_rename_and_a_wrong_column_is_one_sentence(tmp_path: Path) -> None:
+    path = rel.stripe_subscriptions(tmp_path / "subscriptions.csv")
+    plan = plan_of(path, "subscriptions", value_maps={"Plan": {"price_monthly": "Pro Monthly"}})
+    assert set(plan.frame["plan"]) == {"Pro Monthly", "price_annual"}
+    assert plan.value_maps == {"plan": {"price monthly": "Pro Monthly"}}
+    with pytest.raises(BadInputError, match="Column 'Amount' is not a yes/no, stage or label"):
+        plan_of(path, "subscriptions", value_maps={"Amount": {"49.00": "50"}})
+    with pytest.raises(BadInputError, match="Column 'Plan' has no value 'Gold'"):
+        plan_of(path, "subscriptions", value_maps={"Plan": {"Gold": "Premium"}})
+    with pytest.raises(BadInputError, match="No column 'Tier' in the file"):
+        plan_of(path, "subscriptions", value_maps={"Tier": {"Gold": "Premium"}})

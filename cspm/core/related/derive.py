@@ -45,7 +45,16 @@ SATISFACTION_WORDS: dict[str, float | None] = {
 and unoffered say nothing."""
 
 INPUT_ONLY: frozenset[str] = frozenset(
-    {"amount", "interval", "stage", "is_won", "term_months", "first_name", "last_name"}
+    {
+        "amount",
+        "interval",
+        "stage",
+        "is_won",
+        "term_months",
+        "cancel_at_period_end",
+        "first_name",
+        "last_name",
+    }
 )
 
 
@@ -114,6 +123,28 @@ def contract_ends(cols: dict[str, pd.Series]) -> list[str]:
         ends[ok] = first + pd.to_timedelta(day - 1, unit="D")  # 31 Jan + 1 month: 28/29 Feb
     cols["end_date"] = cols["end_date"].fillna(ends) if "end_date" in cols else ends
     return ["the end date is the start plus the contract term where no end is given"]
+
+
+def period_ends(cols: dict[str, pd.Series], period_end: pd.Series | None) -> list[str]:
+    """A subscription set to cancel at its period end ends then, where no end is given.
+
+    `period_end`: the file's current-period end (a Stripe "Current Period End", which loses the
+    end date to "Ended At" and is kept among the row's custom values), parsed as dates.
+    """
+    cancels = cols.get("cancel_at_period_end")
+    if cancels is None or period_end is None:
+        return []
+    due = cancels.fillna(False).to_numpy(dtype=bool)
+    current = cols.get("end_date")
+    if current is not None:
+        due &= current.isna().to_numpy(dtype=bool)
+    if not due.any():
+        return []
+    ends = current.copy() if current is not None else pd.Series(pd.NaT, index=cancels.index)
+    ends[due] = period_end[due]
+    cols["end_date"] = ends.astype("datetime64[ns]")
+    n = int(due.sum())
+    return [f"{n:,} subscription(s) set to cancel at the period end end then"]
 
 
 def contact_names(cols: dict[str, pd.Series]) -> None:

@@ -53,6 +53,14 @@ INPUT_FIELDS: dict[str, tuple[FieldSpec, ...]] = {
         ),
         field_spec("is_won", B, "Is Won", "IsWon", "Won", "Closed Won"),
         field_spec(
+            "cancel_at_period_end",
+            B,
+            "Cancel At Period End",
+            "Cancel at end of period",
+            "Non Renewing",
+            "Auto Renew Off",
+        ),
+        field_spec(
             "term_months",
             N,
             "Contract Term (months)",

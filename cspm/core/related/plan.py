@@ -201,6 +201,7 @@ def build_related_plan(
         keep &= won
         notes += derive.subscription_amounts(cols, opportunities)
         notes += derive.contract_ends(cols)
+        notes += derive.period_ends(cols, _period_end(mapping, data, settings))
         if opportunities and "end_date" not in cols:
             notes.append("no contract term or end date: each won opportunity stays active")
     if kind == CONTACTS:
@@ -246,6 +247,16 @@ def build_related_plan(
         carried=[c for c in columns_of(kind) if c in cols],
         skipped=skipped,
     )
+
+
+def _period_end(mapping: ColumnMapping, data: pd.DataFrame, settings: Settings) -> pd.Series | None:
+    """The dates of a column that wanted the end date and lost it to a better one ("Current
+    Period End" beside "Ended At"), for subscriptions that cancel at their period end."""
+    for c in mapping.columns:
+        if c.wanted == "end_date" and "period" in c.header.casefold():
+            parsed = parse_column(data[c.header], FieldType.DATE, date_order=settings.date_order)
+            return parsed.values.reset_index(drop=True)
+    return None
 
 
 def _reject(

@@ -104,8 +104,12 @@ def map_related_values(
     field_of = {h: f for f, h in fields_at.items()}
     mappable = set(value_fields({f: types[f] for f in fields_at}))
     strict: dict[str, dict[str, str]] = {}
+    written: dict[str, str] = {}  # value key -> the value as the user wrote it
     for given, values in (user or {}).items():
-        header = next((h for h in field_of if normalise_header(h) == normalise_header(given)), "")
+        same = [h for h in data.columns if normalise_header(h) == normalise_header(given)]
+        if not same:
+            raise BadInputError(f"No column '{given}' in the file to map values of.")
+        header = same[0]
         if header not in field_of or field_of[header] not in mappable:
             raise BadInputError(
                 f"Column '{given}' is not a yes/no, stage or label column of this file; value "
@@ -120,12 +124,14 @@ def map_related_values(
                     f"'{target}' is not a meaning for column '{header}'; use one of {allowed}."
                 )
             strict.setdefault(header, {})[value_key(value)] = resolved
+            written[value_key(value)] = value
     for fname in sorted(mappable, key=list(fields_at).index):
         header = fields_at[fname]
         saved = (profile or {}).get(normalise_header(header), {})
-        _one_column(
-            data[header], header, fname, types[fname], strict.get(header, {}), saved, result
-        )
+        if fname in LABEL_FIELDS and header not in strict and not saved:
+            continue  # a label nobody renamed: nothing to decide (and no dropdown to fill)
+        mine = strict.get(header, {})
+        _one_column(data[header], header, fname, types[fname], mine, saved, written, result)
     return result
 
 
@@ -136,6 +142,7 @@ def _one_column(
     ftype: FieldType,
     mine: Mapping[str, str],
     saved: Mapping[str, str],
+    written: Mapping[str, str],
     result: RelatedValues,
 ) -> None:
     present = ~is_missing(raw).to_numpy(dtype=bool)
@@ -146,7 +153,8 @@ def _one_column(
     if missing_keys:
         shown = ", ".join(f"'{t}'" for t in texts[:12])
         raise BadInputError(
-            f"Column '{header}' has no value '{missing_keys[0]}' (its values: {shown or 'none'})."
+            f"Column '{header}' has no value '{written.get(missing_keys[0], missing_keys[0])}' "
+            f"(its values: {shown or 'none'})."
         )
     counts = np.bincount(codes[codes >= 0], minlength=len(texts))
     decided: list[tuple[str | None, How]] = []
