@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from cspm.core import fields
 from cspm.core.field_spec import FieldType
 
 from .carried import DERIVED_BY_KIND, derived_fields
@@ -41,11 +42,10 @@ from .usage_figures import UsageFigures
 
 __all__ = ["EXEC_ROLE_WORDS", "aggregates_at"]
 
-DATE_FIELDS = frozenset(
-    {"contract_start", "renewal_date", "churn_date", "exec_last_login", "last_login"}
-)
-TEXT_FIELDS = frozenset({"plan"})
-BOOL_FIELDS = frozenset({"churn_flag"})
+DATE_FIELDS = frozenset(fields.DATE_FIELDS)
+TEXT_FIELDS = frozenset(fields.TEXT_FIELDS)
+BOOL_FIELDS = frozenset(fields.BOOL_FIELDS)
+"""The account fields' types decide the output dtypes (everything else is float64)."""
 
 Figures = Callable[[int], dict[str, np.ndarray]]
 
@@ -57,12 +57,15 @@ class _Linked:
         self.kinds = frames.present()
         rows = {k: frames.of(k) for k in self.kinds}
         self.rows = {k: f[f["account_key"].notna()] for k, f in rows.items()}
-        keys = pd.unique(pd.concat([f["account_key"] for f in self.rows.values()] or [pd.Series()]))
-        self.keys = np.sort(np.asarray([k for k in keys if k is not None], dtype=object))
+        # factorize each kind's keys once, then map the (few) distinct keys to sorted codes
+        factorized = {k: pd.factorize(f["account_key"]) for k, f in self.rows.items()}
+        distinct = {key for _, uniques in factorized.values() for key in uniques}
+        self.keys = np.array(sorted(distinct), dtype=object)
         self.n = len(self.keys)
         index = pd.Index(self.keys, dtype=object)
         self.codes = {
-            k: index.get_indexer(f["account_key"]).astype(np.int64) for k, f in self.rows.items()
+            k: index.get_indexer(pd.Index(uniques, dtype=object)).astype(np.int64)[codes]
+            for k, (codes, uniques) in factorized.items()
         }
 
     def frame(self, kind: str) -> pd.DataFrame:
@@ -157,7 +160,7 @@ def aggregates_at(
     `pictures_from`: kind -> the date its rows describe (contacts' import as-of date); that
     kind's fields are blank before it. `exec_roles`: role words making a contact an executive.
     """
-    fields = derived_fields(frames.present())
+    names = derived_fields(frames.present())
     linked = _Linked(frames)
     picture_days = {k: day_of(d) for k, d in (pictures_from or {}).items()}
     first = _first_days(linked, picture_days)
@@ -168,7 +171,7 @@ def aggregates_at(
     }
     keys: list[np.ndarray] = []
     as_of: list[np.ndarray] = []
-    parts: dict[str, list[np.ndarray]] = {f: [] for f in fields}
+    parts: dict[str, list[np.ndarray]] = {f: [] for f in names}
     for day, blank in blanks.items():
         rows = first <= day
         values: dict[str, np.ndarray] = {}
@@ -176,7 +179,7 @@ def aggregates_at(
             values.update(at(day))
         keys.append(linked.keys[rows])
         as_of.append(np.full(int(rows.sum()), np.datetime64(day, "D")).astype("datetime64[ns]"))
-        for name in fields:
+        for name in names:
             v = values[name][rows]
             if name in BOOL_FIELDS:
                 v = v.astype(np.float64)
@@ -190,6 +193,6 @@ def aggregates_at(
             ),
         }
     )
-    for name in fields:
+    for name in names:
         out[name] = _column(name, parts[name])
     return out

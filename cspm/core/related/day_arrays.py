@@ -24,11 +24,21 @@ _KEY_SHIFT = 32
 
 
 def days(values: pd.Series | np.ndarray) -> np.ndarray:
-    """Day numbers of a datetime column (time of day dropped), NO_DAY where missing."""
+    """Day numbers of a datetime column (time of day dropped), NO_DAY where missing.
+
+    A column that lost its dtype on the way (object after a concat with new rows) is
+    converted, not refused."""
+    if not np.issubdtype(np.asarray(values).dtype, np.datetime64):
+        values = pd.to_datetime(pd.Series(values, dtype=object), errors="coerce")
     arr = np.asarray(values, dtype="datetime64[ns]")
     out = arr.astype("datetime64[D]").astype(np.int64)
     out[np.isnat(arr)] = NO_DAY
     return out
+
+
+def numbers(values: pd.Series) -> np.ndarray:
+    """A number column as float64 (NaN for missing), whatever dtype it arrived in."""
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def day_of(d: dt.date | pd.Timestamp) -> int:

@@ -4,7 +4,8 @@ contact and churn event belongs to.
 Exports name their account in different ways: a CRM ID, a company name, or not at all (usage
 events carry a subscription ID or the user's e-mail). The rules, first that applies wins:
 
-1. `account_id` equals an account's external ID (trimmed, case-insensitive) or its key;
+1. `account_id` equals an account's external ID (trimmed, case-insensitive) or its key, or
+   is the other spelling of its Salesforce ID (15 characters for 18, or 18 for 15);
 2. `account_name` equals an account's name (casefolded, whitespace collapsed) or its key;
 3. usage only: `subscription_id` -> the linked subscription's account;
 4. usage and tickets: `user_email` -> the linked contact with that address -> its account;
@@ -24,12 +25,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from .domains import email_domains, website_domains
 from .frames import RelatedFrames
 from .kinds import CHURN_EVENTS, CONTACTS, RELATED_KIND_NAMES, SUBSCRIPTIONS, TICKETS, USAGE
 from .normalise import Normaliser, email, loose, on_uniques, text
+from .salesforce_ids import other_spelling
 
 BY_ACCOUNT = "account"
 BY_SUBSCRIPTION = "subscription"
@@ -40,27 +43,48 @@ LINKED_BY = (BY_ACCOUNT, BY_SUBSCRIPTION, BY_CONTACT, BY_DOMAIN)
 
 
 def _table(pairs: list[tuple[pd.Series, pd.Series]]) -> dict[str, str]:
-    """Lookup value -> account key; a value that points at two different keys is dropped
-    (ambiguous), earlier pairs taking precedence over later ones for the same value."""
-    parts = [
-        pd.DataFrame({"value": v.to_numpy(object), "key": k.to_numpy(object), "rank": i})
-        for i, (v, k) in enumerate(pairs)
-    ]
-    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-    if df.empty:
-        return {}
-    df = df[df["value"].notna() & df["key"].notna()].drop_duplicates(["value", "key"])
-    best = df.groupby("value")["rank"].transform("min")
-    df = df[df["rank"] == best]
-    keys_per_value = df.groupby("value")["key"].transform("nunique")
-    df = df[keys_per_value == 1].drop_duplicates("value")
-    return dict(zip(df["value"], df["key"], strict=True))
+    """Lookup value -> account key. Earlier pairs take precedence over later ones for the same
+    value; a value pointing at two different keys in the first pair that has it is ambiguous
+    and maps to nothing (later pairs do not rescue it)."""
+    out: dict[str, str] = {}
+    decided: set[str] = set()
+    for values, keys in pairs:
+        df = pd.DataFrame(
+            {"value": values.to_numpy(object), "key": keys.to_numpy(object)}, dtype=object
+        )
+        df = df.dropna().drop_duplicates()
+        df = df[~df["value"].isin(decided)]
+        ambiguous = df["value"].duplicated(keep=False).to_numpy()
+        value_list = df["value"].to_numpy(object)
+        out.update(zip(value_list[~ambiguous], df["key"].to_numpy(object)[~ambiguous], strict=True))
+        decided.update(value_list.tolist())
+    return out
 
 
-def _lookup(values: pd.Series, normalise: Normaliser, table: Mapping[str, str]) -> pd.Series:
-    """The account key each value names through `table` (None when none)."""
-    norm = on_uniques(values, normalise)
-    return norm.map(table).astype(object).where(lambda s: s.notna(), None)
+class _Column:
+    """One column factorized once, so each rule's normalising and lookup runs over its
+    distinct values and is spread to the rows with one take."""
+
+    def __init__(self, values: pd.Series) -> None:
+        self.codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        self.uniques = pd.Series(uniques, dtype=object)
+
+    def _spread(self, per_unique: np.ndarray) -> np.ndarray:
+        out = np.full(len(self.codes), None, dtype=object)
+        has = self.codes >= 0
+        out[has] = per_unique[self.codes[has]]
+        return out
+
+    def present(self) -> np.ndarray:
+        """Rows whose value is not missing or blank."""
+        return pd.notna(self._spread(text(self.uniques).to_numpy(object)))
+
+    def lookup(self, normalise: Normaliser, table: Mapping[str, str]) -> np.ndarray:
+        """The account key each row names through `table` (None when none)."""
+        if not table or not len(self.uniques):
+            return np.full(len(self.codes), None, dtype=object)
+        found = normalise(self.uniques).map(table)
+        return self._spread(found.astype(object).where(found.notna(), None).to_numpy(object))
 
 
 class _Accounts:
@@ -74,17 +98,17 @@ class _Accounts:
 
         key = text(col("key"))
         ext, name = col("external_id"), col("name")
-        self.exact_id = _table([(text(ext), key), (key, key)])
+        self.exact_id = _table([(text(ext), key), (key, key), (other_spelling(text(ext)), key)])
         self.loose_id = _table([(loose(ext), key), (loose(key), key)])
         self.name = _table([(loose(name), key), (loose(key), key)])
         self.domain = _table([(website_domains(col("website")), key)])
 
 
 def _apply(
-    key: pd.Series, by: pd.Series, todo: pd.Series, found: pd.Series, label: str
-) -> pd.Series:
+    key: np.ndarray, by: np.ndarray, todo: np.ndarray, found: np.ndarray, label: str
+) -> np.ndarray:
     """Fill `key`/`by` where `todo` and `found` is known; returns the rows still to do."""
-    hit = todo & found.notna()
+    hit = todo & pd.notna(found)
     key[hit] = found[hit]
     by[hit] = label
     return todo & ~hit
@@ -100,34 +124,30 @@ def _link_frame(
 ) -> pd.DataFrame:
     """One kind's rows with `account_key` and `linked_by` set by the rules in the docstring."""
     n = len(frame)
-    key = pd.Series([None] * n, index=frame.index, dtype=object)
-    by = pd.Series([None] * n, index=frame.index, dtype=object)
-    if n:
-        ids = on_uniques(frame["account_id"], text) if "account_id" in frame else key.copy()
-        has_id = ids.notna()
-        todo = pd.Series(True, index=frame.index)
-        if has_id.any():
-            found = _lookup(ids, text, accounts.exact_id)
-            folded = _lookup(ids, loose, accounts.loose_id)
-            found = found.where(found.notna(), folded)
-            todo = _apply(key, by, todo, found, BY_ACCOUNT)
-            todo &= ~has_id  # an ID naming no account waits for it; no guessing
-        if "account_name" in frame and todo.any():
-            found = _lookup(frame["account_name"], loose, accounts.name)
-            todo = _apply(key, by, todo, found, BY_ACCOUNT)
-        if subscriptions is not None and "subscription_id" in frame and todo.any():
-            found = _lookup(frame["subscription_id"], text, subscriptions)
-            todo = _apply(key, by, todo, found, BY_SUBSCRIPTION)
-        if email_column is not None and email_column in frame and todo.any():
-            if contacts is not None:
-                found = _lookup(frame[email_column], email, contacts)
-                todo = _apply(key, by, todo, found, BY_CONTACT)
-            if todo.any() and accounts.domain:
-                found = _lookup(frame[email_column], email_domains, accounts.domain)
-                todo = _apply(key, by, todo, found, BY_DOMAIN)
+    key = np.full(n, None, dtype=object)
+    by = np.full(n, None, dtype=object)
+    todo = np.ones(n, dtype=bool)
+    if n and "account_id" in frame:
+        ids = _Column(frame["account_id"])
+        found = ids.lookup(text, accounts.exact_id)
+        folded = ids.lookup(loose, accounts.loose_id)
+        todo = _apply(key, by, todo, np.where(pd.notna(found), found, folded), BY_ACCOUNT)
+        todo &= ~ids.present()  # an ID naming no account waits for it; no guessing
+    if todo.any() and "account_name" in frame:
+        found = _Column(frame["account_name"]).lookup(loose, accounts.name)
+        todo = _apply(key, by, todo, found, BY_ACCOUNT)
+    if todo.any() and subscriptions is not None and "subscription_id" in frame:
+        found = _Column(frame["subscription_id"]).lookup(text, subscriptions)
+        todo = _apply(key, by, todo, found, BY_SUBSCRIPTION)
+    if todo.any() and email_column is not None and email_column in frame:
+        emails = _Column(frame[email_column])
+        if contacts is not None:
+            todo = _apply(key, by, todo, emails.lookup(email, contacts), BY_CONTACT)
+        if todo.any():
+            todo = _apply(key, by, todo, emails.lookup(email_domains, accounts.domain), BY_DOMAIN)
     out = frame.copy()
-    out["account_key"] = key
-    out["linked_by"] = by
+    out["account_key"] = pd.Series(key, index=frame.index, dtype=object)
+    out["linked_by"] = pd.Series(by, index=frame.index, dtype=object)
     return out
 
 

@@ -6,6 +6,8 @@ A subscription is active on d when it started on or before d and has no end or e
 MRR-only subscription counting MRR x 12 (and MRR is ARR / 12 where only ARR is given). With no
 active subscription ARR and MRR are 0, not missing: the account pays nothing on that date. An
 active subscription carrying neither figure leaves the sum missing when it is the only one.
+The plan is that of the highest-ARR active subscription (ties: the latest start) among those
+that name a plan: a subscription with a blank plan does not hide the plan of another.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .day_arrays import NO_DAY, count_by, days, min_day_by, sum_by, to_datetimes
+from .day_arrays import NO_DAY, count_by, days, min_day_by, numbers, sum_by, to_datetimes
 from .normalise import text
 
 
@@ -26,13 +28,14 @@ class SubscriptionFigures:
         self.codes = codes
         self.start = days(subs["start_date"])
         self.end = days(subs["end_date"])
-        arr = subs["arr"].to_numpy(dtype=np.float64)
-        mrr = subs["mrr"].to_numpy(dtype=np.float64)
+        arr = numbers(subs["arr"])
+        mrr = numbers(subs["mrr"])
         self.arr = np.where(np.isnan(arr), mrr * 12.0, arr)
         self.mrr = np.where(np.isnan(mrr), arr / 12.0, mrr)
-        self.seats = subs["seats"].to_numpy(dtype=np.float64)
+        self.seats = numbers(subs["seats"])
         self.plan = text(subs["plan"]).to_numpy(dtype=object)
         self.has_start = self.start != NO_DAY
+        self.has_plan = pd.notna(self.plan)
         self.first_start = min_day_by(codes, self.start, n, self.has_start)
         # Plan order: per account, highest ARR first (unknown ARR last), then latest start.
         arr_rank = np.where(np.isnan(self.arr), -np.inf, self.arr)
@@ -70,7 +73,7 @@ class SubscriptionFigures:
     def _plan(self, active: np.ndarray) -> np.ndarray:
         """The plan of each account's highest-ARR active subscription that names a plan."""
         order = self.plan_order
-        picked = order[(active & (self.plan != None))[order]]  # noqa: E711 (element-wise)
+        picked = order[(active & self.has_plan)[order]]
         codes = self.codes[picked]
         first = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, bool)
         out = np.full(self.n, None, dtype=object)

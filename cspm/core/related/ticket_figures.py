@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .day_arrays import NO_DAY, count_by, days, sum_by
+from .day_arrays import NO_DAY, count_by, days, numbers, sum_by
 
 WINDOW_DAYS = 90
 CLOSED_STATUS = r"(?i)\b(?:closed|solved|resolved|done|completed|cancell?ed|canceled)\b"
@@ -32,7 +32,7 @@ class TicketFigures:
         said_closed = status.astype(str).str.contains(CLOSED_STATUS, regex=True).to_numpy(bool)
         self.closed = np.where((closed == NO_DAY) & said_closed, self.opened, closed)
         self.escalated = tickets["escalated"].astype("boolean").fillna(False).to_numpy(bool)
-        self.satisfaction = tickets["satisfaction"].to_numpy(dtype=np.float64)
+        self.satisfaction = numbers(tickets["satisfaction"])
         self.has_opened = self.opened != NO_DAY
 
     def at(self, day: int) -> dict[str, np.ndarray]:

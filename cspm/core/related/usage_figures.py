@@ -16,10 +16,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .day_arrays import NO_DAY, days
-from .normalise import email, on_uniques
+from .day_arrays import NO_DAY, days, numbers
+from .normalise import email
 
 WINDOW_DAYS = 30
+
+
+def _user_codes(emails: pd.Series) -> np.ndarray:
+    """One int per distinct casefolded address (-1 for none), normalising the uniques only."""
+    codes, uniques = pd.factorize(emails, use_na_sentinel=True)
+    norm_codes, _ = pd.factorize(email(pd.Series(uniques, dtype=object)), use_na_sentinel=True)
+    norm_codes = np.append(norm_codes, -1)  # codes of -1 (missing) pick the appended -1
+    return norm_codes[codes].astype(np.int64)
 
 
 class UsageFigures:
@@ -29,24 +37,31 @@ class UsageFigures:
         self.n = n
         day = days(usage["usage_date"])
         keep = day != NO_DAY
-        count = usage["count"].to_numpy(dtype=np.float64)[keep]
-        frame = pd.DataFrame(
-            {"code": codes[keep], "day": day[keep], "count": np.where(np.isnan(count), 1.0, count)}
-        )
-        daily = frame.groupby(["day", "code"], sort=True)["count"].sum()
-        self.daily_day = daily.index.get_level_values("day").to_numpy(np.int64)
-        self.daily_code = daily.index.get_level_values("code").to_numpy(np.int64)
-        self.daily_count = daily.to_numpy(np.float64)
+        day, codes = day[keep], codes[keep]
+        count = numbers(usage["count"])[keep]
+        count = np.where(np.isnan(count), 1.0, count)
+        low = int(day.min()) if len(day) else 0
+        span = int(day.max()) - low + 1 if len(day) else 1
+        offset = day - low
 
-        user = on_uniques(usage["user_email"][keep], email)
-        has_user = user.notna().to_numpy()
-        pairs = pd.DataFrame({"code": frame["code"][has_user], "user": user[has_user].to_numpy()})
-        pair_id, pair_uniques = pd.factorize(pd.MultiIndex.from_frame(pairs))
-        seen = pd.DataFrame({"pair": pair_id, "day": frame["day"][has_user].to_numpy()})
-        seen = seen.drop_duplicates().sort_values("day", kind="stable")
-        self.user_day = seen["day"].to_numpy(np.int64)
-        self.user_pair = seen["pair"].to_numpy(np.int64)
-        self.pair_code = np.asarray(pair_uniques.get_level_values(0), dtype=np.int64)
+        # one row per (account, day): the day's events
+        inverse, daily = pd.factorize(codes * span + offset)  # hashing: faster than np.unique
+        totals = np.bincount(inverse, weights=count, minlength=len(daily))
+        order = np.argsort(daily % span, kind="stable")
+        self.daily_day = (daily % span + low)[order]
+        self.daily_code = (daily // span)[order]
+        self.daily_count = totals[order]
+
+        # one row per (account, user, day): who was active when
+        user = _user_codes(usage["user_email"][keep])
+        n_users = int(user.max()) + 1 if len(user) else 1
+        has = user >= 0
+        pair_id, pairs = pd.factorize(codes[has] * n_users + user[has])
+        seen = pd.unique(pair_id.astype(np.int64) * span + offset[has])
+        order = np.argsort(seen % span, kind="stable")
+        self.user_day = (seen % span + low)[order]
+        self.user_pair = (seen // span)[order]
+        self.pair_code = pairs // n_users
 
     def _slice(self, sorted_days: np.ndarray, after: int, upto: int) -> slice:
         """Rows with after < day <= upto."""

@@ -113,10 +113,10 @@ def test_rows_link_once_their_account_arrives() -> None:
 def test_precedence_id_then_name_then_subscription_then_contact_then_domain() -> None:
     accounts = pd.DataFrame(
         {
-            "key": ["K1", "K2", "K3", "K4"],
-            "external_id": ["K1", "K2", "K3", "K4"],
-            "name": ["One", "Two", "Three", "Four"],
-            "website": ["one.com", "two.com", "three.com", "four.com"],
+            "key": ["K1", "K2", "K3", "K4", "K5"],
+            "external_id": ["K1", "K2", "K3", "K4", "K5"],
+            "name": ["One", "Two", "Three", "Four", "Five"],
+            "website": ["one.com", "two.com", "three.com", "four.com", "https://gmail.com"],
         }
     )
     contacts = ds.frame_of(CONTACTS, [{"email": "pat@one.com", "account_id": "K3"}])
@@ -193,3 +193,26 @@ def test_website_domains(website: str | None, domain: str | None) -> None:
 def test_email_domains() -> None:
     got = email_domains(pd.Series(["Jane@Acme.COM ", "x@hotmail.fr", "nobody", None], dtype=object))
     assert got.tolist() == ["acme.com", None, None, None]
+
+
+def test_salesforce_15_and_18_character_ids_of_one_account_link() -> None:
+    """A Data Export's 18-character Account Id against a report's 15-character AccountId (and
+    the other way round); a wrong checksum is another ID."""
+    accounts = pd.DataFrame(
+        {
+            "key": ["a0D30000001n7PiEAI", "001A000000Abcde"],
+            "external_id": ["a0D30000001n7PiEAI", "001A000000Abcde"],
+            "name": ["Eighteen", "Fifteen"],
+            "website": None,
+        }
+    )
+    tickets = ds.frame_of(
+        TICKETS,
+        [
+            {"ticket_id": "1", "account_id": "a0D30000001n7Pi"},
+            {"ticket_id": "2", "account_id": "001A000000AbcdeIAB"},
+            {"ticket_id": "3", "account_id": "001A000000AbcdeXYZ"},
+        ],
+    )
+    out = link(RelatedFrames.empty().replace(tickets=tickets), accounts).tickets
+    assert out["account_key"].tolist() == ["a0D30000001n7PiEAI", "001A000000Abcde", None]
