@@ -27,7 +27,7 @@ from cspm.ui.import_wizard import ImportWizard
 from tests.files import write_xlsx
 from tests.ui import kind_files as kf
 from tests.ui.palettes import contrast, dark_palette
-from tests.ui.test_import_wizard import next_page, open_wizard, run_import
+from tests.ui.test_import_wizard import click_row, next_page, open_wizard, run_import
 
 
 def to_kind_page(qtbot, ctx, path: Path) -> ImportWizard:
@@ -226,3 +226,17 @@ def test_kind_page_and_summary_read_on_a_dark_palette(qtbot, ctx, tmp_path, acco
     links = wizard.summary_page.links
     colour = QColor(links.styleSheet().split("color: ")[1].split(";")[0])
     assert contrast(colour, window) >= 4.5
+
+
+def test_another_header_row_is_detected_again(qtbot, ctx, tmp_path) -> None:
+    """A report with a title above the header: the kind follows the header row the user picks
+    (read from the cells in memory), unless the user chose the kind."""
+    rows = [["Subscriptions report"], [], kf.SUBSCRIPTION_HEADER, *kf.SUBSCRIPTIONS]
+    wizard = to_kind_page(qtbot, ctx, write_xlsx(tmp_path / "report.xlsx", rows))
+    assert wizard.kind == "subscriptions" and wizard.header_index == 2
+    wizard.back()
+    click_row(qtbot, wizard.header_page.table, 3)  # the first data row as the header: nonsense
+    next_page(qtbot, wizard, ImportWizard.KIND)
+    qtbot.waitUntil(wizard.kind_page.isComplete, timeout=10_000)
+    assert wizard.kind == "accounts"
+    assert "an accounts file" in wizard.kind_page.detected_label.text()

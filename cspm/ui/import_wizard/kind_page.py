@@ -46,6 +46,11 @@ def _quoted(columns: tuple[str, ...], most: int = 3) -> str:
     return shown + (f" and {more} more" if more > 0 else "")
 
 
+def _same(a: tuple[object, int | None] | None, b: tuple[object, int | None] | None) -> bool:
+    """The same cells object (identity: cells compare by value, slowly) and header row."""
+    return a is not None and b is not None and a[0] is b[0] and a[1] == b[1]
+
+
 def detected_sentence(found: KindGuess) -> str:
     """ "This looks like a subscriptions file: one row per subscription; columns
     'Subscription ID', 'Current Period Start'." (plain text; the page bolds the noun)."""
@@ -112,7 +117,7 @@ class KindPage(QWizardPage):
         lay.addWidget(self.glimpse_label)
         lay.addWidget(self.glimpse, 1)
         self.found: KindGuess | None = None
-        self._detected_for: tuple[int, int | None] | None = None
+        self._detected_for: tuple[object, int | None] | None = None  # (cells, header row)
         self._busy = False
         self.combo.currentIndexChanged.connect(lambda _i: self._chosen())
         self.reset_button.clicked.connect(self.use_detected)
@@ -122,8 +127,8 @@ class KindPage(QWizardPage):
     def initializePage(self) -> None:
         cells = self.w.cells
         assert cells is not None, "the header step reads the cells before this page"
-        key = (id(cells), self.w.header_index)
-        if key == self._detected_for and self.found is not None:
+        key = (cells, self.w.header_index)
+        if _same(key, self._detected_for) and self.found is not None:
             self._show_choice()
             return
         self.found = None
@@ -141,11 +146,11 @@ class KindPage(QWizardPage):
             on_error=lambda exc: self._failed(key, exc),
         )
 
-    def _current_key(self) -> tuple[int, int | None]:
-        return (id(self.w.cells), self.w.header_index)
+    def _current_key(self) -> tuple[object, int | None]:
+        return (self.w.cells, self.w.header_index)
 
-    def _detected(self, key: tuple[int, int | None], found: KindGuess) -> None:
-        if key != self._current_key():
+    def _detected(self, key: tuple[object, int | None], found: KindGuess) -> None:
+        if not _same(key, self._current_key()):
             return  # another sheet or header row since: its own detection follows
         self._busy = False
         self._detected_for = key
@@ -170,8 +175,8 @@ class KindPage(QWizardPage):
         self._show_choice()
         self.completeChanged.emit()
 
-    def _failed(self, key: tuple[int, int | None], exc: BaseException) -> None:
-        if key != self._current_key():
+    def _failed(self, key: tuple[object, int | None], exc: BaseException) -> None:
+        if not _same(key, self._current_key()):
             return
         self._busy = False
         say(
