@@ -240,3 +240,26 @@ def test_another_header_row_is_detected_again(qtbot, ctx, tmp_path) -> None:
     qtbot.waitUntil(wizard.kind_page.isComplete, timeout=10_000)
     assert wizard.kind == "accounts"
     assert "an accounts file" in wizard.kind_page.detected_label.text()
+
+
+def test_window_imports_a_related_file_and_says_what_it_did(qtbot, ctx, tmp_path, accounts) -> None:
+    """From the main window: the wizard's related import reloads the window, whose status bar
+    says how the rows linked, and the accounts show what the subscriptions derive."""
+    from tests.ui.test_main_window import open_window
+
+    window = open_window(qtbot, ctx)
+    path = kf.subscriptions_csv(tmp_path / "subscriptions.csv")
+    wizard = window.open_import_wizard(str(path))
+    assert isinstance(wizard, ImportWizard)
+    qtbot.waitUntil(wizard.file_page.isComplete, timeout=10_000)
+    walk_to(qtbot, wizard, ImportWizard.RUN)
+    run_import(qtbot, wizard)
+    message = window.statusBar().currentMessage()
+    assert message == (
+        "Imported subscriptions.csv as a subscriptions file: 5 rows linked, 1 unlinked; "
+        "3 accounts' history derived"
+    )
+    qtbot.mouseClick(wizard.button(QWizard.WizardButton.FinishButton), Qt.MouseButton.LeftButton)
+    accounts = list_accounts(ctx).set_index("name")
+    assert accounts.loc["Acme Corp", "subscriptions_active"] == 2  # the base plan and add-on
+    assert accounts.loc["Globex", "subscriptions_active"] == 1  # the Starter one ended
