@@ -124,6 +124,14 @@ def apply_related(
             warning_count=sum(p.severity == "warning" for p in plan.problems),
             problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         )
+        if options.save_profile:  # the wizard's "save this mapping as a profile", of this kind
+            settings_repo.save_profile(
+                s,
+                options.save_profile,
+                prepared.mapping.as_profile(),
+                values=plan.value_maps,
+                kind=kind,
+            )
         check(cancelled)
         progress(0.65, "Linking rows and deriving the history")
         derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id))

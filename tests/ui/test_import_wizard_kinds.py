@@ -24,7 +24,7 @@ from cspm.service.imports_list import list_imports
 from cspm.service.portfolio import list_accounts
 from cspm.storage.related_repo import load_in_force
 from cspm.ui.import_wizard import ImportWizard
-from tests.files import write_xlsx
+from tests.files import write_csv, write_xlsx
 from tests.ui import kind_files as kf
 from tests.ui.palettes import contrast, dark_palette
 from tests.ui.test_import_wizard import click_row, next_page, open_wizard, run_import
@@ -263,3 +263,31 @@ def test_window_imports_a_related_file_and_says_what_it_did(qtbot, ctx, tmp_path
     accounts = list_accounts(ctx).set_index("name")
     assert accounts.loc["Acme Corp", "subscriptions_active"] == 2  # the base plan and add-on
     assert accounts.loc["Globex", "subscriptions_active"] == 1  # the Starter one ended
+
+
+def test_a_related_mapping_saved_as_a_profile_comes_back(qtbot, ctx, tmp_path, accounts) -> None:
+    """The user maps a column cspm did not know (Zendesk's "Org") and saves the mapping; the
+    next export of the same shape gets the profile, said so, with the user's choice."""
+    header = ["Id", "Org", "Requester email", "Priority", "Created at", "Solved at"]
+    data = [
+        ["5001", "Acme Corp", "ana@acme.com", "High", "2026-11-02 09:00:00", ""],
+        ["5002", "Globex", "kim@globex.com", "Low", "2026-11-03 10:00:00", "2026-11-04 10:00:00"],
+    ]
+    first = to_kind_page(qtbot, ctx, write_csv(tmp_path / "tickets-nov.csv", [header, *data]))
+    assert first.kind == "tickets"
+    next_page(qtbot, first, ImportWizard.MAPPING)
+    mapping = first.mapping_page
+    qtbot.waitUntil(mapping.isComplete, timeout=10_000)
+    combo = mapping.combos["Org"]
+    combo.setCurrentIndex(combo.findData("account_name"))
+    qtbot.waitUntil(mapping.isComplete, timeout=10_000)
+    qtbot.keyClicks(mapping.profile_name, "Zendesk tickets")
+    result = through_to_import(qtbot, first)
+    assert result.related is not None and result.related.linked == 2
+
+    later = [["5003", "Initech", "lee@initech.com", "Urgent", "2026-11-20 08:00:00", ""]]
+    second = to_kind_page(qtbot, ctx, write_csv(tmp_path / "tickets-dec.csv", [header, *later]))
+    next_page(qtbot, second, ImportWizard.MAPPING)
+    qtbot.waitUntil(second.mapping_page.isComplete, timeout=10_000)
+    assert "'Zendesk tickets'" in second.mapping_page.profile_label.text()
+    assert second.mapping_page.combos["Org"].currentData() == "account_name"
