@@ -9,10 +9,12 @@ import datetime as dt
 from PySide6.QtWidgets import QWizard
 
 from cspm.service.portfolio import load_portfolio
+from cspm.storage.related_repo import load_in_force
 from cspm.ui.import_wizard import ImportWizard
 from tests import crm_exports as crm
 from tests.files import write_xlsx
 from tests.ui.test_import_wizard import next_page, open_wizard
+from tests.ui.test_import_wizard_kinds import through_to_import
 
 
 def _to_kind(qtbot, ctx, path) -> ImportWizard:
@@ -37,7 +39,15 @@ def test_opportunities_export_is_read_as_subscriptions(qtbot, ctx, tmp_path) -> 
     qtbot.waitUntil(mapping.isComplete, timeout=10_000)
     assert mapping.combos["Stage"].currentData() == "stage"  # read to keep the won rows
     assert mapping.combos["Close Date"].currentData() == "start_date"
-    assert load_portfolio(ctx).frame.empty
+    next_page(qtbot, wizard, ImportWizard.VALUES)  # which stages are won: asked, as words
+    meanings = {v: c.currentData() for (h, v), c in wizard.values_page.value_combos.items()}
+    assert meanings == {"Closed Won": "won", "Prospecting": "other", "Closed Lost": "other"}
+    result = through_to_import(qtbot, wizard)
+    assert result.kind == "subscriptions" and result.related is not None
+    assert result.related.rows == 12  # one closed-won opportunity per account
+    with ctx.db.session() as s:
+        assert len(load_in_force(s, "subscriptions")) == 12
+    assert load_portfolio(ctx).frame.empty  # no account is made of an unlinked row
 
 
 def test_unknown_many_rows_file_is_refused_as_accounts(qtbot, ctx, tmp_path) -> None:
