@@ -291,3 +291,17 @@ def test_a_related_mapping_saved_as_a_profile_comes_back(qtbot, ctx, tmp_path, a
     qtbot.waitUntil(second.mapping_page.isComplete, timeout=10_000)
     assert "'Zendesk tickets'" in second.mapping_page.profile_label.text()
     assert second.mapping_page.combos["Org"].currentData() == "account_name"
+
+
+def test_imports_view_names_each_import_kind(qtbot, ctx, tmp_path, accounts) -> None:
+    from cspm.ui.imports_view import ImportsView
+
+    import_related(ctx, kf.tickets_csv(tmp_path / "tickets.csv"), "tickets")
+    view = ImportsView(ctx)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: len(view.model.rows) == 2, timeout=10_000)
+    assert view.model.headers[-1] == "Kind"
+    assert [(r[1], r[-1]) for r in view.model.rows] == [
+        ("tickets.csv", "Support tickets"),
+        ("Account.csv", "Accounts"),
+    ]
