@@ -19,6 +19,7 @@ from .settings_upgrade import SCHEMA_VERSION, VERSION_KEY, upgrade
 
 DateOrder = Literal["month_first", "day_first"]
 TierSource = Literal["arr_bands", "imported"]
+HistoryPeriod = Literal["month", "quarter"]
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,20 @@ class ReadingLimits:
 
 
 @dataclass(frozen=True)
+class RelatedSettings:
+    """How related exports (subscriptions, usage, tickets, contacts, churn events) become
+    account history."""
+
+    history_period: HistoryPeriod = setting(
+        "month",
+        label="History from dated rows at every",
+        help="A related import writes a snapshot of each linked account at every month end "
+        "(or quarter end) from its earliest date to its as-of date; quarter keeps fewer "
+        "snapshots, month lets trends and 'dropped by ... since N days' see more.",
+    )
+
+
+@dataclass(frozen=True)
 class DbSettings:
     """How the store protects itself (see `cspm.service.store_guard`)."""
 
@@ -114,20 +129,6 @@ class DbSettings:
         help="How long a write waits for another cspm's write lock.",
         min=0,
         unit="s",
-    )
-
-
-HistoryPeriod = Literal["month", "quarter"]
-
-
-@dataclass(frozen=True)
-class RelatedSettings:
-    """How related files (subscriptions, usage, tickets...) become account history."""
-
-    period: HistoryPeriod = setting(
-        "month",
-        label="History from related files every",
-        help="A related import writes each account's snapshot at every month end or quarter end.",
     )
 
 
@@ -260,8 +261,8 @@ class Settings:
     )
     currency: CurrencySettings = field(default_factory=CurrencySettings)
     reading: ReadingLimits = field(default_factory=ReadingLimits)
-    db: DbSettings = field(default_factory=DbSettings)
     related: RelatedSettings = field(default_factory=RelatedSettings)
+    db: DbSettings = field(default_factory=DbSettings)
 
     @property
     def money(self) -> MoneyFormat:

@@ -29,6 +29,7 @@ from cspm.core.settings import Settings
 from cspm.storage import accounts_repo, related_repo, related_writes
 from cspm.storage.frames import values_equal
 
+from .progress import Progress, no_progress
 from .state_rederive import rederive
 
 ACCOUNT_COLUMNS = ("id", "key", "external_id", "name", "website")
@@ -64,6 +65,7 @@ def relink_and_derive(
     *,
     accounts: pd.DataFrame | None = None,
     only_if_relinked: bool = False,
+    progress: Progress = no_progress,
 ) -> Derived:
     """Link every related row in force (with `incoming`'s rows, which it inserts), write the
     links that changed, then rewrite the derived history and re-derive the affected accounts.
@@ -71,6 +73,7 @@ def relink_and_derive(
     `accounts`: the stored accounts when the caller holds them (id, key, external_id, name,
     website); read here otherwise. `only_if_relinked`: leave the derived history as it is
     when no link changed (an accounts import that renamed nobody into a match)."""
+    progress(0.6, "Reading the related rows in force")
     stored = {k: related_repo.load_in_force(s, k, extra=True) for k in RELATED_KIND_NAMES}
     if incoming is not None:
         old = stored[incoming.kind]
@@ -81,6 +84,7 @@ def relink_and_derive(
     frames = RelatedFrames(**stored)
     if accounts is None:
         accounts = _accounts(s)
+    progress(0.65, "Linking rows to accounts")
     linked = link(frames, accounts)
     relinked = 0
     mine: pd.DataFrame | None = None
@@ -95,9 +99,11 @@ def relink_and_derive(
             relinked += related_writes.write_links(s, kind, ids, after.loc[changed, "account_key"])
         if incoming is not None and kind == incoming.kind:
             mine = after.loc[~stored_row]
+            progress(0.7, f"Writing {len(mine):,} rows")
             related_writes.insert_rows(s, kind, mine, incoming.import_id)
     derived = Derived(linked, mine, relinked)
     if relinked or incoming is not None or not only_if_relinked:
+        progress(0.8, "Deriving the accounts' history")
         _derive_history(s, settings, linked, accounts, derived)
     return derived
 
@@ -153,7 +159,7 @@ def _derive_history(
         return
     holder = imports[-1]
     as_of = max(i.as_of for i in imports)
-    period = settings.related.period
+    period = settings.related.history_period
     dates = list(history_dates(first, as_of, period))
     aggregates = aggregates_at(rows, dates, pictures_from=pictures or None)
     fields = derived_fields(rows.present())

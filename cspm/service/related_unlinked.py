@@ -52,7 +52,8 @@ def report_frame(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
     """The unlinked rows as the CSV shows them: sheet row, the kind's fields, why."""
     own = [c for c in columns_of(kind) if c not in ("row_key", "account_key")]
     out = pd.DataFrame(index=rows.index)
-    out["row"] = rows.get("source_row", pd.Series(pd.NA, index=rows.index))
+    row = rows.get("source_row", pd.Series(pd.NA, index=rows.index))
+    out["row"] = pd.to_numeric(row, errors="coerce").astype("Int64")
     for c in own:
         values = rows[c]
         if pd.api.types.is_datetime64_any_dtype(values.dtype):
@@ -65,6 +66,8 @@ def report_frame(kind: str, rows: pd.DataFrame) -> pd.DataFrame:
 def examples(frame: pd.DataFrame, limit: int = EXAMPLES) -> list[dict[str, Any]]:
     head = frame.head(limit).astype(object)
     head = head.where(head.notna(), None)
+    if "row" in head.columns:  # plain ints, not numpy/pandas scalars (JSON, text)
+        head["row"] = [None if r is None else int(r) for r in head["row"]]
     return [{k: v for k, v in r.items() if v is not None} for r in head.to_dict("records")]
 
 

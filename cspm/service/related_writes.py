@@ -75,7 +75,7 @@ def apply_related(
         kind,
         getattr(prepared, "described", RELATED_KINDS[kind].noun),
         list(getattr(prepared, "evidence", ()) or _key_columns(prepared)),
-        period=settings.related.period,
+        period=settings.related.history_period,
     )
     result.related = summary
     if plan.rejected_rows and not options.skip_invalid:
@@ -124,17 +124,16 @@ def apply_related(
             warning_count=sum(p.severity == "warning" for p in plan.problems),
             problems=[p.to_dict() for p in plan.problems[:MAX_STORED_PROBLEMS]],
         )
-        if options.save_profile:  # the wizard's "save this mapping as a profile", of this kind
+        if options.save_profile:  # applies to later files of this kind only
             settings_repo.save_profile(
                 s,
                 options.save_profile,
                 prepared.mapping.as_profile(),
-                values=plan.value_maps,
+                values=getattr(plan, "value_maps", None),
                 kind=kind,
             )
         check(cancelled)
-        progress(0.65, "Linking rows and deriving the history")
-        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id))
+        derived = relink_and_derive(s, settings, Incoming(kind, rows, record.id), progress=progress)
         check(cancelled)
         reports.append(_summarise(s, result, derived))
         record.carried_fields = list(derived.fields)
@@ -235,8 +234,8 @@ def _summarise(s: Any, result: ImportResult, derived: Derived) -> pd.DataFrame:
 def _sources(s: Any, derived: Derived) -> dict[str, str]:
     """Per derived field, the related kind it comes from; a field a later accounts file also
     carries says that file's values win from its date on (the latest as-of value wins)."""
-    kinds = set(derived.linked.present())
-    out = {f: kind for kind, names in DERIVED_BY_KIND.items() if kind in kinds for f in names}
+    made = set(derived.fields)  # empty while no row links: nothing derived yet
+    out = {f: kind for kind, names in DERIVED_BY_KIND.items() for f in names if f in made}
     last = derived.dates[-1] if derived.dates else None
     for info in imports_repo.committed_imports(s):
         if info.kind != "accounts" or last is None or info.as_of < last:

@@ -214,6 +214,8 @@ def test_usage_before_its_subscriptions_links_through_them_on_arrival(
     ctx = with_accounts
     usage = _import(ctx, usage_csv(tmp_path), "usage")
     assert usage.related.linked == 0 and usage.related.unlinked == 3
+    assert usage.related.sources == {}  # nothing derived while no row links
+    assert "subscription 'sub_A1'" in usage.related.unlinked_examples[0]["why"]
     subs = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
     assert subs.related.relinked == 3
     with ctx.db.session() as s:
@@ -230,6 +232,7 @@ def test_dry_run_writes_nothing_and_takes_no_id(with_accounts: AppContext, tmp_p
     dry = _import(ctx, path, "subscriptions", dry_run=True)
     assert dry.status == "dry_run" and dry.import_id is None
     assert dry.related.linked == 5 and dry.related.unlinked == 1
+    assert dry.related.unlinked_examples[0]["row"] == 7  # the sheet row, as a plain int
     assert _import_count(ctx) == 1 and _derived(ctx).empty
     assert not (tmp_path / "subscriptions-unlinked.csv").exists()
     real = _import(ctx, path, "subscriptions")
@@ -241,3 +244,36 @@ def test_related_import_cannot_be_redated(with_accounts: AppContext, tmp_path: P
     subs = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
     with pytest.raises(BadInputError, match="its dates come from its rows"):
         set_import_as_of(ctx, subs.import_id, AS_OF.replace(day=1))
+
+
+def test_quarterly_history_when_the_setting_says_quarter(
+    with_accounts: AppContext, tmp_path: Path
+) -> None:
+    from cspm.service.settings import set_value
+
+    ctx = with_accounts
+    set_value(ctx, "related.history_period", "quarter")
+    result = _import(ctx, subscriptions_csv(tmp_path), "subscriptions")
+    assert result.related.period == "quarter"
+    dates = sorted(_derived(ctx).loc["ACC-1"].index.date.tolist())
+    assert [d.isoformat() for d in dates] == [
+        "2023-12-31",  # the opening state: before the first subscription
+        "2024-03-31",
+        "2024-06-30",
+        "2024-09-30",
+        "2024-12-31",
+        "2025-03-31",
+    ]
+    assert _at(_derived(ctx), "ACC-1", "2024-09-30")["arr"] == pytest.approx(15_006.00)
+
+
+def test_mapping_saved_as_a_profile_of_its_kind(with_accounts: AppContext, tmp_path: Path) -> None:
+    from cspm.storage import settings_repo
+
+    ctx = with_accounts
+    result = _import(ctx, subscriptions_csv(tmp_path), "subscriptions", save_profile="Stripe")
+    assert result.status == "imported"
+    with ctx.db.session() as s:
+        profile = settings_repo.load_profile_documents(s)["Stripe"]
+    assert profile.kind == "subscriptions"
+    assert profile.columns["current period start"] == "start_date"
