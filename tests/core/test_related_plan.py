@@ -304,3 +304,17 @@ def test_label_value_maps_rename_and_a_wrong_column_is_one_sentence(tmp_path: Pa
         plan_of(path, "subscriptions", value_maps={"Plan": {"Gold": "Premium"}})
     with pytest.raises(BadInputError, match="No column 'Tier' in the file"):
         plan_of(path, "subscriptions", value_maps={"Tier": {"Gold": "Premium"}})
+
+
+def test_unix_seconds_of_a_raw_event_export_are_dates(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "mixpanel.csv",
+        [
+            ["event", "time", "distinct_id", "account_id"],
+            ["Login", "1730419200", "u1@acme.com", "A1"],  # 2024-11-01 00:00 UTC
+            ["Login", "1730505599", "u1@acme.com", "A1"],  # 2024-11-01 23:59:59 UTC
+        ],
+    )
+    plan = plan_of(path, "usage")
+    assert plan.frame["usage_date"].tolist() == [pd.Timestamp("2024-11-01")] * 2
+    assert plan.warnings == []

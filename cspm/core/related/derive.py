@@ -158,6 +158,29 @@ def contact_names(cols: dict[str, pd.Series]) -> None:
     cols["name"] = cols["name"].where(cols["name"].notna(), full) if "name" in cols else full
 
 
+EPOCH_SECONDS = (1_000_000_000, 4_102_444_800)  # 2001-09-09 to 2100-01-01
+
+
+def epoch_seconds(raw: pd.Series) -> pd.Series:
+    """A column of Unix timestamps in seconds (a Mixpanel or Segment raw export's "time") as
+    dates; any other column unchanged. Only when every present value is a whole number in
+    the range, so an amount or an ID column is never taken for one."""
+    head = raw.dropna().head(200)
+    if not len(head) or pd.to_numeric(head, errors="coerce").isna().any():
+        return raw  # text dates (the usual case): decided on a few cells, not the column
+    numbers = pd.to_numeric(raw, errors="coerce")
+    present = raw.notna() & (raw.astype("str").str.strip() != "")
+    if not present.any() or numbers[present].isna().any():
+        return raw
+    values = numbers[present]
+    low, high = EPOCH_SECONDS
+    if not ((values >= low) & (values <= high) & (values == values.round())).all():
+        return raw
+    out = raw.astype(object).copy()
+    out[present] = pd.to_datetime(values.astype("int64"), unit="s").dt.strftime("%Y-%m-%d")
+    return out
+
+
 def satisfaction_words(raw: pd.Series) -> pd.Series:
     """Rating words as scores (see SATISFACTION_WORDS); other cells unchanged."""
     words = raw.astype("str").str.strip().str.casefold()

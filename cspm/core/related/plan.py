@@ -179,9 +179,11 @@ def build_related_plan(
     cols: dict[str, pd.Series] = {}
     for fname, header in fields_at.items():
         raw = values.raw.get(fname, data[header])
+        spec = vocab.fields[fname]
         if fname == "satisfaction":
             raw = derive.satisfaction_words(raw)
-        spec = vocab.fields[fname]
+        elif spec.type == FieldType.DATE:
+            raw = derive.epoch_seconds(raw)
         cols[fname] = _parse(
             raw, spec.type, _RANGE_AS.get(fname), header, rows, settings, problems,
             spec.percent_scale,
