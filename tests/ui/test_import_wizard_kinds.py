@@ -142,7 +142,10 @@ def test_each_related_kind_end_to_end(
     assert not check.changes_panel.isVisible()  # no big changes of stored accounts to confirm
     assert stored_rows(ctx, kind).empty  # nothing written before Import
 
-    result = through_to_import(qtbot, wizard)
+    walk_to(qtbot, wizard, ImportWizard.RUN)
+    assert f"rows of {noun} from <b>{name}</b>" in wizard.run_page.what.text()
+    assert "every linked account gets its history" in wizard.run_page.subTitle()
+    result = run_import(qtbot, wizard)
     assert result.kind == kind and result.related is not None
     assert (result.related.linked, result.related.unlinked) == (rows - 1, 1)
     summary = wizard.summary_page
