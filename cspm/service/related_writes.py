@@ -96,6 +96,12 @@ def apply_related(
         mapping["@choices"] = {"values": plan.value_maps}
     if options.dry_run:
         return _dry_run(ctx, result, kind, rows, mapping, prepared.sha256)
+    with ctx.db.session() as s:  # a repeat writes nothing: no backup, no write lock either
+        same = stored.identical_related_import(
+            s, kind=kind, sha256=prepared.sha256, mapping=mapping
+        )
+    if same is not None:
+        return _already_imported(result, same)
     guard_write(ctx, "import", settings.db.backups_kept)
     reports: list[pd.DataFrame] = []
 
