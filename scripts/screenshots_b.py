@@ -113,6 +113,7 @@ def main() -> int:
             wizard.show()
             for page, ready in (
                 (ImportWizard.HEADER, wizard.header_page.isComplete),
+                (ImportWizard.KIND, wizard.kind_page.isComplete),
                 (ImportWizard.MAPPING, wizard.mapping_page.isComplete),
             ):
                 wait_for(app, wizard.button(QWizard.WizardButton.NextButton).isEnabled)

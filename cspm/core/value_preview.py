@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cspm.core.field_spec import FieldSpec
 from cspm.core.fields import FIELDS, FieldType
 from cspm.core.header import Table
 from cspm.core.plan import ImportPlan
@@ -59,12 +61,17 @@ def parsed_text(value: Any, ftype: FieldType, currency: str = "") -> str:
 
 
 def value_preview(
-    table: Table, plan: ImportPlan, currency: str = "USD", rows: int = 5
+    table: Table,
+    plan: ImportPlan,
+    currency: str = "USD",
+    rows: int = 5,
+    fields: Mapping[str, FieldSpec] = FIELDS,
 ) -> pd.DataFrame:
     """The first `rows` importable rows, one line per (row, mapped column): the sheet row, the
     header, the field it feeds (its label), the raw cell and the parsed value as text.
 
-    `currency` is the code an amount is in when the file has no currency column."""
+    `currency` is the code an amount is in when the file has no currency column. `fields`: the
+    fields the plan maps to (a related kind's own, for a related plan of the same shape)."""
     frame = plan.frame.head(rows)
     if frame.empty:
         return pd.DataFrame(columns=PREVIEW_COLUMNS)
@@ -80,10 +87,12 @@ def value_preview(
             name = match.custom_name or match.target
             if name not in frame.columns or match.header not in table.data.columns:
                 continue  # ignored columns, and fields the plan did not keep
+            if not match.custom_name and name not in fields:
+                continue  # read only to derive a kept field (an opportunity's stage)
             if match.custom_name:
                 ftype, label = plan.custom_types.get(name, FieldType.TEXT), name
             else:
-                ftype, label = FIELDS[name].type, FIELDS[name].label
+                ftype, label = fields[name].type, fields[name].label
             raw = table.data[match.header].iat[pos] if pos >= 0 else None
             parsed = parsed_text(frame[name].iat[i], ftype, str(codes[i]))
             lines.append((int(row), match.header, label, raw_text(raw), parsed))

@@ -23,6 +23,8 @@ import pandas as pd
 from cspm.core.big_changes import CHANGE_COLUMNS
 from cspm.core.big_changes import big_changes as compare
 from cspm.core.currency import convert_plan
+from cspm.core.fields import FIELDS
+from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
 from cspm.core.state import overlay_newest
 from cspm.core.value_preview import value_preview as preview_frame
 from cspm.storage import revision, settings_repo
@@ -87,10 +89,15 @@ def _maybe_changed(before: pd.DataFrame, after: pd.DataFrame, carried: list[str]
 
 
 def value_preview(ctx: AppContext, prepared: PreparedImport, rows: int = 5) -> pd.DataFrame:
-    """The first `rows` rows' raw cells beside their parsed values (see core.value_preview)."""
+    """The first `rows` rows' raw cells beside their parsed values (see core.value_preview).
+
+    A related plan (subscriptions, tickets...) has the same shape; its columns feed its kind's
+    own fields."""
     with ctx.db.session() as s:
         code = settings_repo.load_settings(s).currency.code
-    return preview_frame(prepared.table, prepared.plan, code, rows)
+    kind = getattr(prepared.plan, "kind", ACCOUNTS)
+    fields = FIELDS if kind == ACCOUNTS else {f.name: f for f in RELATED_KINDS[kind].fields}
+    return preview_frame(prepared.table, prepared.plan, code, rows, fields)
 
 
 def big_changes(

@@ -24,6 +24,7 @@ from cspm.service.imports_list import list_imports
 
 from .busy import run, show_error
 from .import_wizard import RowsModel
+from .import_wizard.kind_texts import KIND_TEXTS
 from .segments_view import confirm, message_of
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -89,6 +90,7 @@ class ImportsView(QWidget):
                 "Rejected",
                 "Warnings",
                 "Status",
+                "Kind",
             ]
         )
         self.table = QTableView()
@@ -126,6 +128,7 @@ class ImportsView(QWidget):
                     f"{i.rejected_count:,}",
                     f"{i.warning_count:,}",
                     STATUS_TEXT.get(i.status, i.status.capitalize()),
+                    KIND_TEXTS[i.kind].title if i.kind in KIND_TEXTS else i.kind,
                 )
                 for i in imports
             ],

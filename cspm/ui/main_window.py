@@ -310,9 +310,14 @@ class MainWindow(FileDropTarget, QMainWindow):
         name = getattr(result, "file", "the file")
         if getattr(result, "status", "imported") == "imported":
             new, updated = getattr(result, "new", 0), getattr(result, "updated", 0)
-            self.statusBar().showMessage(
-                f"Imported {name}: {new:,} new, {updated:,} updated accounts", 15_000
+            related = getattr(result, "related", None)
+            said = (
+                f"Imported {name} as {related.noun}: {related.linked:,} rows linked, "
+                f"{related.unlinked:,} unlinked; {related.accounts:,} accounts' history derived"
+                if related is not None
+                else f"Imported {name}: {new:,} new, {updated:,} updated accounts"
             )
+            self.statusBar().showMessage(said, 15_000)
             from .changes_panel import open_changes_dialog
 
             self.changes_dialog = open_changes_dialog(self.ctx, self)

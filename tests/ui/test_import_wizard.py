@@ -79,6 +79,8 @@ def test_whole_wizard_imports_the_accounts(qtbot, ctx, tmp_path) -> None:
     click_row(qtbot, page.table, 2)
     assert wizard.header_index == 2
 
+    next_page(qtbot, wizard, ImportWizard.KIND)
+
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     mapping = wizard.mapping_page
     qtbot.waitUntil(mapping.isComplete, timeout=10_000)
@@ -133,6 +135,7 @@ def test_whole_wizard_imports_the_accounts(qtbot, ctx, tmp_path) -> None:
     moved[2][3] = 60_000
     second = open_wizard(qtbot, ctx, report(tmp_path / "q4b.xlsx", moved))
     next_page(qtbot, second, ImportWizard.HEADER)
+    next_page(qtbot, second, ImportWizard.KIND)
     next_page(qtbot, second, ImportWizard.MAPPING)
     qtbot.waitUntil(second.mapping_page.isComplete, timeout=10_000)
     assert "'Q4 report'" in second.mapping_page.profile_label.text()
@@ -171,6 +174,7 @@ def test_rejected_rows_block_next_until_skipped(qtbot, ctx, tmp_path, monkeypatc
     path = report(tmp_path / "bad.xlsx", [*ROWS, NO_KEY])
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     next_page(qtbot, wizard, ImportWizard.VALUES)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)
@@ -223,7 +227,7 @@ def test_workbook_with_several_sheets_asks_which(qtbot, ctx, tmp_path) -> None:
 
 
 def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch) -> None:
-    import cspm.ui.import_wizard.run_pages as module
+    import cspm.ui.import_wizard.plans as module
     from cspm.service.progress import check
 
     def slow_apply(ctx, prepared, options, progress, cancelled):
@@ -236,6 +240,7 @@ def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch)
     wizard = open_wizard(qtbot, ctx, report(tmp_path / "q4.xlsx", ROWS))
     for page in (
         ImportWizard.HEADER,
+        ImportWizard.KIND,
         ImportWizard.MAPPING,
         ImportWizard.VALUES,
         ImportWizard.VALIDATION,
@@ -260,6 +265,7 @@ def test_mapping_changes_plan_from_the_cells_read_not_the_file(qtbot, ctx, tmp_p
     path = report(tmp_path / "q4.xlsx", ROWS)
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     mapping = wizard.mapping_page
     qtbot.waitUntil(mapping.isComplete, timeout=10_000)

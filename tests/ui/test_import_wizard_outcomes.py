@@ -18,6 +18,7 @@ from tests.ui.test_import_wizard import ROWS, next_page, open_wizard, report, ru
 def to_run_page(qtbot, ctx, path) -> ImportWizard:
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
     next_page(qtbot, wizard, ImportWizard.VALUES)  # the file has status and health columns

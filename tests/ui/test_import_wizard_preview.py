@@ -31,6 +31,7 @@ def _stored(ctx, tmp_path: Path) -> None:
 def _to_validation(qtbot, ctx, path: Path) -> ImportWizard:
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)  # no yes/no-word columns: no values step
     panel = wizard.validation_page.changes_panel

@@ -23,6 +23,7 @@ ROWS = [
 def to_values_page(qtbot, ctx, path: Path, profile: str = "") -> ImportWizard:
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
     if profile:
@@ -91,5 +92,6 @@ def test_a_file_without_words_or_scales_skips_the_values_step(qtbot, ctx, tmp_pa
     path = write_xlsx(tmp_path / "plain.xlsx", [["Account ID", "Account Name"], ["P1", "Plain"]])
     wizard = open_wizard(qtbot, ctx, path)
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     next_page(qtbot, wizard, ImportWizard.VALIDATION)

@@ -207,7 +207,7 @@ def test_an_account_that_moved_opens_from_the_import_summary(qtbot, ctx, tmp_pat
     moved[2][3] = 60_000  # Initech moves up a tier
     wizard = window.open_import_wizard(str(report(tmp_path / "q4b.xlsx", moved)))
     assert isinstance(wizard, ImportWizard)
-    for page in (wizard.HEADER, wizard.MAPPING, wizard.VALUES, wizard.VALIDATION):
+    for page in (wizard.HEADER, wizard.KIND, wizard.MAPPING, wizard.VALUES, wizard.VALIDATION):
         next_page(qtbot, wizard, page)
     # Initech's tier move is a big change: the user confirms it before importing.
     panel = wizard.validation_page.changes_panel

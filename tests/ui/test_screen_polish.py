@@ -35,6 +35,7 @@ def test_values_step_evidence_and_badges_read_on_a_dark_palette(qtbot, ctx, tmp_
     wizard = open_wizard(qtbot, ctx, path)
     wizard.setPalette(dark_palette())
     next_page(qtbot, wizard, ImportWizard.HEADER)
+    next_page(qtbot, wizard, ImportWizard.KIND)
     next_page(qtbot, wizard, ImportWizard.MAPPING)
     qtbot.waitUntil(wizard.mapping_page.isComplete, timeout=10_000)
     next_page(qtbot, wizard, ImportWizard.VALUES)

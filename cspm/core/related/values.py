@@ -180,7 +180,7 @@ def _one_column(
         )
     order = np.argsort(-counts, kind="stable")
     listed = tuple(
-        ValueCount(texts[i], int(counts[i]), decided[i][0] or "keep", decided[i][1])
+        ValueCount(texts[i], int(counts[i]), *_shown(ftype, keys[i], decided[i]))
         for i in order[:MAX_LISTED]
     )
     if ftype == FieldType.BOOL or fname == "stage":
@@ -194,6 +194,18 @@ def _one_column(
         if target is not None and how in ("yours", "profile") and target != texts[i]:
             whose = "your value map" if how == "yours" else "the profile's value map"
             result.notes.append((header, f"'{texts[i]}' read as '{target}' ({whose})"))
+
+
+def _shown(ftype: FieldType, key: str, decided: tuple[str | None, How]) -> tuple[str, How]:
+    """What the wizard lists for a value: a yes/no word the boolean parser reads (TRUE, No,
+    1) is shown as its meaning and a known word, not as "keep"/"not recognised"."""
+    target, how = decided
+    if target is None and ftype == FieldType.BOOL:
+        if key in TRUE_TEXTS:
+            return TRUE, "vocabulary"
+        if key in FALSE_TEXTS:
+            return FALSE, "vocabulary"
+    return target or "keep", how
 
 
 def _stored(ftype: FieldType, text: str, target: str | None) -> str | None:

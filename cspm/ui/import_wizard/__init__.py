@@ -11,9 +11,11 @@ from cspm.core.read_notes import column_letter
 from .file_page import FILE_FILTER, FilePage, SheetPage
 from .header_page import PREVIEW_ROWS, HeaderPage
 from .helpers import cell_text, message_label, message_of, say
+from .kind_page import KindPage
 from .mapping_page import BADGES, MappingPage
 from .models import RawModel, RowsModel
-from .run_pages import RunPage, SummaryPage
+from .run_pages import RunPage
+from .summary_page import SummaryPage
 from .validation_page import ValidationPage
 from .values_page import ValuesPage
 from .wizard import ImportWizard
@@ -25,6 +27,7 @@ __all__ = [
     "FilePage",
     "HeaderPage",
     "ImportWizard",
+    "KindPage",
     "MappingPage",
     "RawModel",
     "RowsModel",

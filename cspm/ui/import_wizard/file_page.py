@@ -137,7 +137,7 @@ class SheetPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Choose a sheet")
-        self.setSubTitle("This workbook has several sheets; which one holds the accounts?")
+        self.setSubTitle("This workbook has several sheets; which one do you want to import?")
         self.sheets = QListWidget()
         QVBoxLayout(self).addWidget(self.sheets)
         self.sheets.currentRowChanged.connect(lambda _r: self.completeChanged.emit())

@@ -24,9 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspm.service.imports import PreparedImport, mapping_targets
+from cspm.core.related.kinds import ACCOUNTS
+from cspm.service.imports import PreparedImport
 
 from .helpers import bold, cell_text, message_label, say
+from .kind_texts import KIND_TEXTS
+from .plans import kind_targets
 from .replan import ReplanningPage
 from .values_page import has_choices
 
@@ -55,8 +58,9 @@ class MappingPage(ReplanningPage):
             "Columns cspm recognised are matched to its fields; the rest are kept as custom "
             "fields you can use in segments. Change any choice here."
         )
-        self.targets = mapping_targets()
-        self.labels = dict(self.targets)
+        self.targets: list[tuple[str, str]] = []
+        self.labels: dict[str, str] = {}
+        self._targets_of: str | None = None  # the kind the dropdowns' choices are of
         self.profile_label = QLabel()
         self.profile_label.setStyleSheet("color: #1565c0; font-weight: 600;")
         self.profile_label.hide()
@@ -82,8 +86,33 @@ class MappingPage(ReplanningPage):
         self.combos: dict[str, QComboBox] = {}
 
     def initializePage(self) -> None:
+        self._offer(self.w.kind or ACCOUNTS)
         if self.w.prepared is None:
             self.prepare()
+
+    def _offer(self, kind: str) -> None:
+        """The chosen kind's fields in the dropdowns, and words that name the kind."""
+        if kind == self._targets_of:
+            return
+        self._targets_of = kind
+        self.targets = kind_targets(kind)
+        self.labels = dict(self.targets)
+        if kind == ACCOUNTS:
+            self.setSubTitle(
+                "Columns cspm recognised are matched to its fields; the rest are kept as "
+                "custom fields you can use in segments. Change any choice here."
+            )
+            self.profile_name.setPlaceholderText("e.g. Salesforce renewals report (optional)")
+        else:
+            text = KIND_TEXTS[kind]
+            self.setSubTitle(
+                f"Read as {text.noun} ({text.shape}): columns cspm recognised are matched to "
+                f"the {text.source} fields; the rest are kept with each row. Change any "
+                "choice here."
+            )
+            self.profile_name.setPlaceholderText(
+                f"e.g. {text.source.capitalize()} export (optional)"
+            )
 
     def _controls(self) -> QWidget:
         return self.table

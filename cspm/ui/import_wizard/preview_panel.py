@@ -23,19 +23,59 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.related.kinds import ACCOUNTS
 from cspm.service.context import AppContext
 from cspm.service.import_preview import BigChanges, big_changes, value_preview
-from cspm.service.import_results import PreparedImport
+from cspm.service.import_results import ImportResult, PreparedImport
 
 from .models import RowsModel
+from .plans import link_preview
 
 PREVIEW_ROWS = 5
 LISTED = 200  # big changes listed one by one; the rest are counted
 
 
-def preview_job(ctx: AppContext, prepared: PreparedImport) -> tuple[pd.DataFrame, BigChanges]:
-    """In a worker: the values preview and the big changes (reads the database, writes nothing)."""
-    return value_preview(ctx, prepared, PREVIEW_ROWS), big_changes(ctx, prepared)
+def preview_job(
+    ctx: AppContext, prepared: PreparedImport, kind: str = ACCOUNTS
+) -> tuple[pd.DataFrame, BigChanges, ImportResult | None]:
+    """In a worker: the values preview, the big changes, and for a related file how its rows
+    would link (a dry run: reads the database, writes nothing).
+
+    A related file (subscriptions, tickets...) sets no stored account value itself (its rows
+    are linked and the accounts' fields derived from them), so it has no big changes to
+    confirm: an empty list, which lets the import go on."""
+    frame = value_preview(ctx, prepared, PREVIEW_ROWS)
+    if kind == ACCOUNTS:
+        return frame, big_changes(ctx, prepared), None
+    return frame, BigChanges(), link_preview(ctx, prepared, kind)
+
+
+def links_sentence(dry: ImportResult) -> str:
+    """ "Linking: 5 of 6 rows link to an account; 1 links to none (row 7: account ID
+    '0015e...' is no stored account ...)." from the dry run of a related import."""
+    if dry.status == "already_imported":
+        return (dry.message or "")[:1].upper() + (dry.message or "")[1:] + "."
+    rel = dry.related
+    if rel is None or dry.status != "dry_run":
+        return ""
+    total = rel.linked + rel.unlinked
+    text = f"Linking: {rel.linked:,} of {total:,} row{'' if total == 1 else 's'} link to an account"
+    if not rel.unlinked:
+        return text + "."
+    first = rel.unlinked_examples[0] if rel.unlinked_examples else {}
+    why = f": {row_text(first.get('row'))}{first['why']}" if "why" in first else ""
+    return (
+        f"{text}; {rel.unlinked:,} link{'s' if rel.unlinked == 1 else ''} to none{why}. "
+        "Unlinked rows are kept and link when their account is imported."
+    )
+
+
+def row_text(row: object) -> str:
+    """ "row 7, " for an example's sheet row (stored as a number, maybe a float), else ""."""
+    try:
+        return f"row {int(float(str(row)))}, "
+    except ValueError:
+        return ""
 
 
 class ValuesPreview(QTableView):

@@ -1,6 +1,7 @@
 """A wizard page that re-plans the import in a worker whenever the user changes a choice.
 
-The mapping and values steps both re-run `prepare_cells` on the cells the wizard already read;
+The mapping and values steps both re-plan from the cells the wizard already read (as the chosen
+kind: `plans.plan_cells`);
 only the newest request may land (an older one finishing late is dropped), the page's controls
 are disabled while a plan is in flight, and Next waits for a plan.
 """
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QLabel, QWidget, QWizardPage
 
-from cspm.service.imports import PreparedImport, prepare_cells
+from cspm.service.imports import PreparedImport
 
 from ..busy import run
 from .helpers import message_of, say
+from .plans import plan_cells
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
@@ -50,7 +52,7 @@ class ReplanningPage(QWizardPage):
         self.completeChanged.emit()
         run(
             self,
-            prepare_cells,
+            plan_cells,
             self.w.ctx,
             cells,
             self.w.import_options(),

@@ -1,4 +1,4 @@
-"""The last two steps: run the import in a worker (progress, cancel), then summarise it.
+"""The commit step: run the import in a worker (progress, cancel); `summary_page` follows.
 
 The import is one transaction in the service, so Cancel (or closing the wizard) while it runs
 leaves the database exactly as it was; the page says so.
@@ -9,30 +9,40 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QDateEdit,
     QFormLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWizardPage,
 )
 
-from cspm.service.imports import ImportResult, apply_prepared
+from cspm.core.related.kinds import ACCOUNTS
+from cspm.service.imports import ImportResult
 from cspm.service.progress import CancelledError
 
 from ..busy import run
 from ..worker import Worker
 from .helpers import message_label, message_of, say
-from .models import RowsModel
+from .kind_texts import KIND_TEXTS
+from .plans import apply_plan
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
+
+
+ACCOUNTS_AS_OF = (
+    "The values describe your accounts as of this date (usually the day the report was "
+    "exported), so history and trends line up."
+)
+RELATED_AS_OF = (
+    "The file is read as of this date (usually the day it was exported): every linked "
+    "account gets its history from the file's dated rows up to it."
+)
 
 
 class RunPage(QWizardPage):
@@ -42,10 +52,7 @@ class RunPage(QWizardPage):
         super().__init__()
         self.w = wizard
         self.setTitle("Import")
-        self.setSubTitle(
-            "The values describe your accounts as of this date (usually the day "
-            "the report was exported), so history and trends line up."
-        )
+        self.setSubTitle(ACCOUNTS_AS_OF)
         self.setCommitPage(True)
         today = wizard.ctx.today
         self.as_of = QDateEdit(QDate(today.year, today.month, today.day))
@@ -82,9 +89,12 @@ class RunPage(QWizardPage):
         plan = prepared.plan
         n = len(plan.frame)
         sheet = f" (sheet '{prepared.raw.sheet}')" if prepared.raw.sheet else ""
+        kind = self.w.kind or ACCOUNTS
+        rows = f"row{'' if n == 1 else 's'}"
+        what = f"account {rows}" if kind == ACCOUNTS else f"{rows} of {KIND_TEXTS[kind].noun}"
+        self.setSubTitle(ACCOUNTS_AS_OF if kind == ACCOUNTS else RELATED_AS_OF)
         self.what.setText(
-            f"Import <b>{n:,}</b> account row{'' if n == 1 else 's'} from "
-            f"<b>{prepared.path.name}</b>{sheet}."
+            f"Import <b>{n:,}</b> {what} from <b>{prepared.path.name}</b>{sheet}."
             + (
                 f" {len(plan.rejected_rows):,} rejected rows are skipped."
                 if plan.rejected_rows
@@ -124,7 +134,7 @@ class RunPage(QWizardPage):
         say(self.message, "")
         self.worker = run(
             self,
-            apply_prepared,
+            apply_plan,
             self.w.ctx,
             self.w.prepared,
             options,
@@ -176,67 +186,3 @@ class RunPage(QWizardPage):
             say(self.message, "Import cancelled; nothing was changed.")
         else:
             say(self.message, message_of(exc) + " Nothing was changed.", error=True)
-
-
-class SummaryPage(QWizardPage):
-    """What the import did: counts, and every account that changed tier or lifecycle stage."""
-
-    def __init__(self, wizard: ImportWizard) -> None:
-        super().__init__()
-        self.w = wizard
-        self.setTitle("Imported")
-        self.headline = QLabel()
-        self.headline.setWordWrap(True)
-        self.counts: dict[str, QLabel] = {}
-        grid = QGridLayout()
-        for i, key in enumerate(("new", "updated", "unchanged", "rejected", "warnings")):
-            value = QLabel()
-            value.setStyleSheet("font-size: 16pt; font-weight: 600;")
-            value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            name = QLabel(key.capitalize())
-            name.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            grid.addWidget(value, 0, i)
-            grid.addWidget(name, 1, i)
-            self.counts[key] = value
-        self.notice = message_label()  # work after the commit that failed; the data stands
-        self.moves_label = QLabel()
-        self.moves = RowsModel(["Account", "Changed", "From", "To"])
-        self.moves_view = QTableView()
-        self.moves_view.setModel(self.moves)
-        self.moves_view.verticalHeader().hide()
-        self.moves_view.horizontalHeader().setStretchLastSection(True)
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.headline)
-        lay.addWidget(self.notice)
-        lay.addLayout(grid)
-        lay.addWidget(self.moves_label)
-        lay.addWidget(self.moves_view, 1)
-
-    def initializePage(self) -> None:
-        r = self.w.import_result
-        assert r is not None
-        self.headline.setText(
-            f"<b>{r.file}</b>{f' (sheet {r.sheet})' if r.sheet else ''} imported as of "
-            f"<b>{r.as_of.isoformat()}</b>: {r.rows_total:,} rows read."
-        )
-        say(self.notice, " ".join(n[:1].upper() + n[1:] + "." for n in r.notices))
-        values = {
-            "new": r.new,
-            "updated": r.updated,
-            "unchanged": r.unchanged,
-            "rejected": r.rejected,
-            "warnings": r.warnings,
-        }
-        for key, label in self.counts.items():
-            label.setText(f"{values[key]:,}")
-        what = {"tier": "Tier", "lifecycle_stage": "Stage"}
-        self.moves.set_rows(
-            [(m.name or m.key, what.get(m.what, m.what), m.before, m.after) for m in r.moves]
-        )
-        self.moves_view.resizeColumnsToContents()
-        n = len(r.moves)
-        self.moves_label.setText(
-            f"{n:,} change{'' if n == 1 else 's'} of tier or lifecycle stage:"
-            if n
-            else "No account changed tier or lifecycle stage."
-        )

@@ -29,10 +29,12 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from cspm.core.related.kinds import ACCOUNTS
+
 from ..busy import run
 from .helpers import message_label, message_of, say
 from .models import RowsModel
-from .preview_panel import BigChangesPanel, ValuesPreview, preview_job
+from .preview_panel import BigChangesPanel, ValuesPreview, links_sentence, preview_job
 
 if TYPE_CHECKING:
     from .wizard import ImportWizard
@@ -95,10 +97,14 @@ class ValidationPage(QWizardPage):
         self.changes_panel.confirmed_changed.connect(self._changes_confirmed)
         self.comparing = QLabel("Comparing with the accounts already stored…")
         self.comparing.hide()
+        self.links_label = QLabel()  # a related file: how its rows would link (a dry run)
+        self.links_label.setWordWrap(True)
+        self.links_label.hide()
         self.previewed: object | None = None  # the prepared import the previews are of
         lay = QVBoxLayout(self)
         lay.addLayout(counts)
         lay.addWidget(self.skipped_label)
+        lay.addWidget(self.links_label)
         lay.addWidget(self.tabs, 1)
         lay.addLayout(bottom)
         lay.addWidget(self.comparing)
@@ -155,22 +161,31 @@ class ValidationPage(QWizardPage):
             return  # Back and Next again on the same plan: the previews still hold
         self.previewed = prepared
         self.changes_panel.computing()
+        self.comparing.setText(
+            "Linking the rows to the stored accounts (nothing is written yet)…"
+            if self.w.related
+            else "Comparing with the accounts already stored…"
+        )
         self.comparing.show()
+        self.links_label.hide()
         self.completeChanged.emit()
         run(
             self,
             preview_job,
             self.w.ctx,
             prepared,
+            self.w.kind or ACCOUNTS,
             on_done=functools.partial(self._previewed, prepared),
             on_error=self._preview_failed,
         )
 
-    def _previewed(self, prepared: object, result: tuple[Any, Any]) -> None:
+    def _previewed(self, prepared: object, result: tuple[Any, Any, Any]) -> None:
         if prepared is not self.w.prepared:
             return  # a plan made since supersedes this one
-        frame, changes = result
+        frame, changes, links = result
         self.comparing.hide()
+        self.links_label.setText(links_sentence(links) if links is not None else "")
+        self.links_label.setVisible(links is not None)
         self.preview.set_preview(frame)
         if self.w.prepared is not None and not self.w.prepared.plan.problems:
             self.tabs.setCurrentWidget(self.preview)  # nothing to fix: show what was read
@@ -181,7 +196,8 @@ class ValidationPage(QWizardPage):
     def _preview_failed(self, exc: BaseException) -> None:
         self.comparing.hide()
         self.previewed = None
-        say(self.why, f"Could not compare with the stored accounts: {message_of(exc)}", error=True)
+        what = "link the rows to" if self.w.related else "compare with"
+        say(self.why, f"Could not {what} the stored accounts: {message_of(exc)}", error=True)
 
     def _changes_confirmed(self) -> None:
         self._explain()

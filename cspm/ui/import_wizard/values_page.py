@@ -10,7 +10,7 @@ are saved with the mapping profile too.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
@@ -52,6 +52,11 @@ FIELD_LABELS = {
     "churn_flag": "churn flag",
     "lifecycle_stage": "lifecycle stage",
     "tier": "tier",
+    # related kinds (subscriptions, tickets, churn events): yes/no and opportunity stages
+    "escalated": "escalated, yes or no",
+    "is_reactivation": "reactivation, yes or no",
+    "is_won": "won, yes or no",
+    "stage": "opportunity stage: only closed-won rows are subscriptions",
 }
 ROW_HEIGHT = 30
 
@@ -64,7 +69,12 @@ def badge_colour(how: str, base: QColor) -> QColor:
 
 def has_choices(prepared: PreparedImport | None) -> bool:
     """Whether the values step has anything to show for this plan."""
-    return prepared is not None and bool(prepared.plan.scales or prepared.plan.value_columns)
+    return prepared is not None and bool(scales_of(prepared) or prepared.plan.value_columns)
+
+
+def scales_of(prepared: PreparedImport) -> list[Any]:
+    """The plan's scale decisions (a related plan has none: no NPS or health columns)."""
+    return list(getattr(prepared.plan, "scales", None) or [])
 
 
 class ValuesPage(ReplanningPage):
@@ -116,11 +126,12 @@ class ValuesPage(ReplanningPage):
     def _show(self, prepared: PreparedImport) -> None:
         self._clear()
         plan = prepared.plan
-        if plan.scales:
+        scales = scales_of(prepared)
+        if scales:
             self.body_layout.addWidget(self._scales_box(prepared))
         for column in plan.value_columns:
             self.body_layout.addWidget(self._values_box(column))
-        if not plan.scales and not plan.value_columns:
+        if not scales and not plan.value_columns:
             self.body_layout.addWidget(QLabel("No column needs a scale or a meaning."))
         self.body_layout.addStretch(1)
 
@@ -128,7 +139,7 @@ class ValuesPage(ReplanningPage):
         box = QGroupBox("Scales")
         grid = QGridLayout(box)
         labels = scale_labels()
-        for r, d in enumerate(prepared.plan.scales):
+        for r, d in enumerate(scales_of(prepared)):
             name = QLabel(d.header)
             name.setFont(bold())
             combo = QComboBox()
@@ -150,7 +161,7 @@ class ValuesPage(ReplanningPage):
         return box
 
     def _values_box(self, column: ValueColumn) -> QGroupBox:
-        what = FIELD_LABELS.get(column.field, column.field)
+        what = FIELD_LABELS.get(column.field, column.field.replace("_", " "))
         box = QGroupBox(f"Column '{column.header}' ({what})")
         lay = QVBoxLayout(box)
         table = QTableWidget(len(column.values), 4)
