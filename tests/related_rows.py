@@ -67,7 +67,9 @@ def _d(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
-def sample_related(ctx: AppContext, key: str, today: dt.date) -> None:
+def sample_related(
+    ctx: AppContext, key: str, today: dt.date, domain: str = "northwind.com"
+) -> None:
     """One account's realistic related data, as of `today` (2026-11-23 in the tests):
     3 subscriptions (one ended, two active; the next renewal 2027-01-31), 6 contacts (one
     inactive for 75 days, one with no login on record), 4 tickets (2 open, one escalated;
@@ -86,12 +88,12 @@ def sample_related(ctx: AppContext, key: str, today: dt.date) -> None:
         as_of=today, key_field="subscription_id",
     )  # fmt: skip
     people = [
-        ("Ana Lopez", "Executive Sponsor", "ana.lopez@northwind.com", "2026-11-20"),
-        ("Ben Carter", "Admin", "ben.carter@northwind.com", "2026-11-22"),
-        ("Chloe Wu", "Analyst", "chloe.wu@northwind.com", "2026-09-09"),
-        ("Dev Patel", "Analyst", "dev.patel@northwind.com", "2026-11-02"),
-        ("Eva Novak", "Champion", "eva.novak@northwind.com", "2026-11-16"),
-        ("Femi Ade", "Billing", "femi.ade@northwind.com", None),
+        ("Ana Lopez", "Executive Sponsor", f"ana.lopez@{domain}", "2026-11-20"),
+        ("Ben Carter", "Admin", f"ben.carter@{domain}", "2026-11-22"),
+        ("Chloe Wu", "Analyst", f"chloe.wu@{domain}", "2026-09-09"),
+        ("Dev Patel", "Analyst", f"dev.patel@{domain}", "2026-11-02"),
+        ("Eva Novak", "Champion", f"eva.novak@{domain}", "2026-11-16"),
+        ("Femi Ade", "Billing", f"femi.ade@{domain}", None),
     ]
     contacts = [
         dict(acct, name=n, role=r, email=e, last_login=_d(d) if d else None)
@@ -116,8 +118,8 @@ def sample_related(ctx: AppContext, key: str, today: dt.date) -> None:
         key_field="ticket_id",
     )  # fmt: skip
     insert_related(
-        ctx, "usage", usage_rows(key, today), file_name="Product usage.csv", as_of=today,
-        key_field="usage_id",
+        ctx, "usage", usage_rows(key, today, domain=domain), file_name="Product usage.csv",
+        as_of=today, key_field="usage_id",
     )  # fmt: skip
 
 
@@ -125,7 +127,9 @@ SILENT_WEEKS = (dt.date(2026, 8, 3), dt.date(2026, 8, 10))
 """Mondays of the weeks `usage_rows` leaves without usage (a holiday)."""
 
 
-def usage_rows(key: str, today: dt.date, days: int = 182) -> list[dict[str, Any]]:
+def usage_rows(
+    key: str, today: dt.date, days: int = 182, domain: str = "northwind.com"
+) -> list[dict[str, Any]]:
     """Daily events of four users over `days` days to `today`, weekdays only, fading in the
     last month, none in SILENT_WEEKS."""
     users = ["ana.lopez", "ben.carter", "dev.patel", "eva.novak"]
@@ -141,7 +145,7 @@ def usage_rows(key: str, today: dt.date, days: int = 182) -> list[dict[str, Any]
             n = round((14 + (back * 7 + j * 13) % 17) * grow * fade)
             rows.append(
                 {"account_key": key, "account_id": key, "usage_id": f"U-{back}-{j}",
-                 "user_email": f"{user}@northwind.com", "usage_date": day, "count": float(n),
+                 "user_email": f"{user}@{domain}", "usage_date": day, "count": float(n),
                  "feature": ("reports", "dashboards", "exports")[back % 3]}
             )  # fmt: skip
     return rows
