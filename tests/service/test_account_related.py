@@ -11,8 +11,10 @@ import pandas as pd
 import pytest
 
 from cspm.service.account_related import account_related
-from tests.conftest import TODAY
+from cspm.service.context import AppContext
+from tests.conftest import TODAY, drain_workers
 from tests.related_rows import GLOBEX, NORTHWIND, import_accounts, insert_related, sample_related
+from tests.storage.test_postgres import pg_url  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -161,3 +163,35 @@ def test_an_account_without_related_rows_has_none(store) -> None:
     r = account_related(store, GLOBEX)
     assert not r.has_any and r.sources == () and r.sources_text == ""
     assert r.next_renewal is None
+
+
+def test_a_row_whose_latest_version_links_elsewhere_leaves_this_account(store) -> None:
+    # the contacts export of a week later moves Chloe to Globex (she changed company)
+    moved = {"account_key": GLOBEX, "email": "chloe.wu@northwind.com", "name": "Chloe Wu",
+             "role": "Analyst", "last_login": _d("2026-11-21")}  # fmt: skip
+    insert_related(
+        store, "contacts", [moved], file_name="contacts week 48.csv", as_of=TODAY,
+        key_field="email",
+    )  # fmt: skip
+    north = account_related(store, NORTHWIND).contacts
+    assert "Chloe Wu" not in set(north["name"]) and len(north) == 5
+    globex = account_related(store, GLOBEX).contacts
+    assert list(globex["name"]) == ["Chloe Wu"] and not bool(globex["inactive"].iloc[0])
+
+
+def test_the_same_account_on_postgres(pg_url: str, tmp_path: Path) -> None:  # noqa: F811
+    ctx = AppContext.open(pg_url, today=TODAY)
+    try:
+        import_accounts(ctx, tmp_path)
+        sample_related(ctx, NORTHWIND, TODAY)
+        test_a_row_whose_latest_version_links_elsewhere_leaves_this_account(ctx)
+        r = account_related(ctx, NORTHWIND)
+        assert r.next_renewal == _d("2027-01-31")
+        assert list(r.open_tickets["ticket_id"]) == ["ZD-5012", "ZD-5120"]
+        assert len(r.usage) == 27 and r.usage["events"].sum() > 0
+        # the week-48 contacts file moved Chloe away: it feeds Globex, not this account
+        assert [s.kind for s in r.sources] == ["subscriptions", "usage", "tickets", "contacts"]
+        assert not account_related(ctx, GLOBEX).subscriptions.shape[0]
+    finally:
+        drain_workers()
+        ctx.close()
