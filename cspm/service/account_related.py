@@ -71,10 +71,66 @@ class AccountRelated:
         return None if rows.empty else rows["end_date"].iloc[0].date()
 
     @property
+    def active_subscriptions(self) -> int:
+        return int((self.subscriptions["status"] == view.ACTIVE).sum())
+
+    @property
+    def renewal_text(self) -> str:
+        """'Next renewal 2027-01-31, in 69 days' (or that no active subscription ends)."""
+        day = self.next_renewal
+        if day is None:
+            return "No active subscription has an end date."
+        return f"Next renewal {day.isoformat()}, in {plural((day - self.today).days, 'day')}"
+
+    @property
+    def contacts_summary(self) -> str:
+        """'6 contacts · 1 inactive over 30 days · 1 with no login on record'."""
+        inactive = self.contacts["inactive"]
+        n_inactive, unknown = int(inactive.fillna(False).sum()), int(inactive.isna().sum())
+        parts = [plural(len(self.contacts), "contact")]
+        if n_inactive:
+            parts.append(f"{n_inactive} inactive over {self.inactive_days} days")
+        if unknown:
+            parts.append(f"{unknown} with no login on record")
+        return " · ".join(parts)
+
+    @property
+    def tickets_summary(self) -> str:
+        """'2 open · 1 escalated'."""
+        escalated = int(self.open_tickets["escalated"].fillna(False).sum())
+        return f"{len(self.open_tickets)} open" + (f" · {escalated} escalated" if escalated else "")
+
+    @property
+    def closed_text(self) -> str:
+        """'1 ticket closed in the last 90 days.' (after 'No open tickets.' when none is)."""
+        closed = f"{plural(self.tickets_closed_90d, 'ticket')} closed in the last 90 days."
+        return closed if len(self.open_tickets) else f"No open tickets. {closed}"
+
+    @property
+    def usage_summary(self) -> str:
+        """'9,570 events in 27 weeks; average 366 per week; 2 weeks with no usage'."""
+        u, per = self.usage, self.usage_period
+        if u.empty:
+            return f"No usage recorded in the last {view.USAGE_MONTHS} months"
+        done = u[~u["partial"].astype(bool)]
+        text = f"{u['events'].sum():,.0f} events in {plural(len(u), per)}"
+        if len(done):
+            text += f"; average {done['events'].mean():,.0f} per {per}"
+        quiet = int((done["events"] == 0).sum())
+        if quiet:
+            text += f"; {plural(quiet, per)} with no usage"
+        return text
+
+    @property
     def sources_text(self) -> str:
         """'Data from: subscriptions subs.csv (2026-11-20) · contacts users.xlsx (...)'."""
         parts = [f"{s.kind} {s.file_name} ({s.as_of.isoformat()})" for s in self.sources]
         return "Data from: " + " · ".join(parts) if parts else ""
+
+
+def plural(n: int | float, word: str) -> str:
+    """'1 day', '69 days', '1,250 events'."""
+    return f"{int(n):,} {word}{'' if int(n) == 1 else 's'}"
 
 
 def account_related(

@@ -12,12 +12,12 @@ import math
 from typing import Any
 
 import pandas as pd
-from PySide6.QtWidgets import QGroupBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGroupBox, QVBoxLayout, QWidget
 
 from cspm.core.money import MoneyFormat, format_for, full_one
 from cspm.core.related.account_view import ACTIVE, ENDED, LATER
 from cspm.reports.usage_chart import usage_chart
-from cspm.service.account_related import AccountRelated
+from cspm.service.account_related import AccountRelated, plural
 
 from .account_detail_parts import make_label
 from .charts import figure_widget
@@ -56,12 +56,8 @@ def _money(value: Any, money: MoneyFormat, currency: Any, tip: str = "") -> Cell
     return Cell(full_one(float(value), fmt), float(value), tip)
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
-
-
 def _days(n: float) -> str:
-    return _plural(int(n), "day")
+    return plural(int(n), "day")
 
 
 class RelatedSections(QWidget):
@@ -89,16 +85,9 @@ class RelatedSections(QWidget):
     def _subscriptions(self) -> QGroupBox:
         r = self.related
         subs = r.subscriptions
-        active = int((subs["status"] == ACTIVE).sum())
-        title = f"Subscriptions ({active} active of {len(subs)})"
-        box = QGroupBox(title)
+        box = QGroupBox(f"Subscriptions ({r.active_subscriptions} active of {len(subs)})")
         layout = QVBoxLayout(box)
-        renewal = r.next_renewal
-        if renewal is not None:
-            days = (renewal - r.today).days
-            head = make_label(f"Next renewal {renewal.isoformat()}, in {_days(days)}", bold=True)
-        else:
-            head = make_label("No active subscription has an end date.", muted=True)
+        head = make_label(r.renewal_text, bold=r.next_renewal is not None)
         head.setObjectName("next-renewal")
         self.renewal_label = head
         layout.addWidget(head)
@@ -125,14 +114,7 @@ class RelatedSections(QWidget):
     def _contacts(self) -> QGroupBox:
         r = self.related
         people = r.contacts
-        inactive = int(people["inactive"].fillna(False).astype(bool).sum())
-        unknown = int(people["inactive"].isna().sum())
-        parts = [_plural(len(people), "contact")]
-        if inactive:
-            parts.append(f"{inactive} inactive over {r.inactive_days} days")
-        if unknown:
-            parts.append(f"{unknown} with no login on record")
-        box = QGroupBox("Contacts (" + " · ".join(parts) + ")")
+        box = QGroupBox(f"Contacts ({r.contacts_summary})")
         layout = QVBoxLayout(box)
         rows, marks = [], []
         for p in people.itertuples(index=False):
@@ -157,16 +139,9 @@ class RelatedSections(QWidget):
     def _tickets(self) -> QGroupBox:
         r = self.related
         open_ = r.open_tickets
-        escalated = int(open_["escalated"].fillna(False).astype(bool).sum())
-        parts = [f"{len(open_)} open"]
-        if escalated:
-            parts.append(f"{escalated} escalated")
-        box = QGroupBox("Open tickets (" + " · ".join(parts) + ")")
+        box = QGroupBox(f"Open tickets ({r.tickets_summary})")
         layout = QVBoxLayout(box)
-        closed = f"{_plural(r.tickets_closed_90d, 'ticket')} closed in the last 90 days."
-        self.tickets_closed_label = make_label(
-            closed if len(open_) else f"No open tickets. {closed}", muted=True
-        )
+        self.tickets_closed_label = make_label(r.closed_text, muted=True)
         self.tickets_table: RelatedTable | None = None
         if len(open_):
             rows, marks = [], []
@@ -195,19 +170,9 @@ class RelatedSections(QWidget):
             return box
         self.usage_canvas = figure_widget(usage_chart(usage, r.usage_period), box, 200)
         layout.addWidget(self.usage_canvas)
-        layout.addWidget(self._usage_summary())
+        text = r.usage_summary
+        if usage["partial"].astype(bool).any():
+            text += f". The hollow point is this {r.usage_period} so far"
+        self.usage_label = make_label(text + ".", muted=True)
+        layout.addWidget(self.usage_label)
         return box
-
-    def _usage_summary(self) -> QLabel:
-        u = self.related.usage
-        done = u[~u["partial"].astype(bool)]
-        per = self.related.usage_period
-        quiet = int((done["events"] == 0).sum())
-        text = f"{u['events'].sum():,.0f} events in {_plural(len(u), per)}"
-        if len(done):
-            text += f"; average {done['events'].mean():,.0f} per {per}"
-        if quiet:
-            text += f"; {_plural(quiet, per)} with no usage"
-        if u["partial"].astype(bool).any():
-            text += f". The hollow point is this {per} so far"
-        return make_label(text + ".", muted=True)
