@@ -16,7 +16,7 @@ from . import out
 
 SUBSCRIPTION_COLUMNS = ["subscription_id", "plan", "start_date", "end_date", "arr", "mrr", "seats",
                         "status", "next_renewal"]  # fmt: skip
-CONTACT_COLUMNS = ["name", "role", "email", "last_login", "days_since", "inactive"]
+CONTACT_COLUMNS = ["name", "role", "email", "last_login", "days_since", "inactive", "never"]
 TICKET_COLUMNS = ["ticket_id", "opened_at", "priority", "escalated", "age_days", "status"]
 USAGE_COLUMNS = ["period", "events", "users", "partial"]
 
@@ -91,9 +91,9 @@ def _text(r: Any, name: str, external_id: str) -> str:
         lines += ["", f"Contacts: {r.contacts_summary}."]
         records = _records(r.contacts, CONTACT_COLUMNS)
         for rec in records:
-            flag = rec["inactive"]
-            rec["inactive"] = "no login on record" if flag is None else ("inactive" if flag else "")
-        lines.append(text_table(records, CONTACT_COLUMNS))
+            never, rec["inactive"] = rec.pop("never"), "inactive" if rec["inactive"] else ""
+            rec["inactive"] += " (never logged in)" if never else ""
+        lines.append(text_table(records, CONTACT_COLUMNS[:-1]))
     if r.tickets_total:
         lines += ["", f"Open tickets: {r.tickets_summary}. {r.closed_text}"]
         if len(r.open_tickets):

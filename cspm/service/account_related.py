@@ -84,15 +84,13 @@ class AccountRelated:
 
     @property
     def contacts_summary(self) -> str:
-        """'6 contacts · 1 inactive over 30 days · 1 with no login on record'."""
-        inactive = self.contacts["inactive"]
-        n_inactive, unknown = int(inactive.fillna(False).sum()), int(inactive.isna().sum())
-        parts = [plural(len(self.contacts), "contact")]
-        if n_inactive:
-            parts.append(f"{n_inactive} inactive over {self.inactive_days} days")
-        if unknown:
-            parts.append(f"{unknown} with no login on record")
-        return " · ".join(parts)
+        """'6 contacts · 2 inactive over 30 days (1 never logged in)'."""
+        inactive, never = int(self.contacts["inactive"].sum()), int(self.contacts["never"].sum())
+        text = plural(len(self.contacts), "contact")
+        if inactive:
+            text += f" · {inactive} inactive over {self.inactive_days} days"
+            text += f" ({never} never logged in)" if never else ""
+        return text
 
     @property
     def tickets_summary(self) -> str:

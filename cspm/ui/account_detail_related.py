@@ -118,8 +118,8 @@ class RelatedSections(QWidget):
         layout = QVBoxLayout(box)
         rows, marks = [], []
         for p in people.itertuples(index=False):
-            if _missing(p.inactive):
-                status, mark = "No login on record", None
+            if p.never:
+                status, mark = "Inactive · never logged in", "warn"
             elif p.inactive:
                 status, mark = f"Inactive · {_days(p.days_since)}", "warn"
             else:

@@ -42,9 +42,8 @@ def test_show_prints_the_related_summary(capsys, db: str) -> None:
     assert "$96,000" in renews and renews.endswith("renews next")
     chloe = next(line for line in lines if line.startswith("Chloe Wu"))
     assert chloe.split()[-2:] == ["75", "inactive"]
-    assert next(line for line in lines if line.startswith("Femi Ade")).endswith(
-        "no login on record"
-    )
+    femi = next(line for line in lines if line.startswith("Femi Ade"))
+    assert femi.endswith("inactive (never logged in)")
     assert "Open tickets: 2 open · 1 escalated. 1 ticket closed in the last 90 days." in lines
     assert [line.split()[0] for line in lines if line.startswith("ZD-")] == ["ZD-5012", "ZD-5120"]
     assert any(line.startswith("Usage (last 6 months): ") for line in lines)
@@ -58,8 +57,9 @@ def test_show_json_has_every_section(capsys, db: str) -> None:
     assert data["next_renewal"] == "2027-01-31"
     renews = [s["subscription_id"] for s in data["subscriptions"] if s["next_renewal"]]
     assert renews == ["SUB-1187"]
-    inactive = {c["name"]: c["inactive"] for c in data["contacts"]}
-    assert inactive["Chloe Wu"] is True and inactive["Femi Ade"] is None
+    inactive = {c["name"]: (c["inactive"], c["never"]) for c in data["contacts"]}
+    assert inactive["Chloe Wu"] == (True, False) and inactive["Femi Ade"] == (True, True)
+    assert inactive["Ben Carter"] == (False, False)
     assert [t["ticket_id"] for t in data["open_tickets"]] == ["ZD-5012", "ZD-5120"]
     assert data["tickets_closed_90d"] == 1
     assert data["usage_period"] == "week" and len(data["usage"]) == 27

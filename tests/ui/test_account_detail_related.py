@@ -94,18 +94,20 @@ def test_the_detail_shows_subscriptions_contacts_tickets_usage_and_sources(
     arr = subs.item(addon, _column(subs, "ARR"))
     assert arr.text() == "$24,000" and "12 × MRR" in arr.toolTip()
 
-    # contacts: Chloe has not logged in for 75 days; Femi has no login on record
+    # contacts: Chloe has not logged in for 75 days; Femi never has
     people = box.contacts_table
     assert people.rowCount() == 6
     chloe = _row_of(people, "Name", "Chloe Wu")
     assert people.item(chloe, _column(people, "Status")).text() == "Inactive · 75 days"
     assert people.row_mark(chloe) == "warn"
     femi = _row_of(people, "Name", "Femi Ade")
-    assert people.item(femi, _column(people, "Status")).text() == "No login on record"
-    assert people.row_mark(femi) is None
+    assert people.item(femi, _column(people, "Status")).text() == "Inactive · never logged in"
+    assert people.row_mark(femi) == "warn"
     ben = _row_of(people, "Name", "Ben Carter")
     assert _background(people, chloe) != _background(people, ben)
-    assert "1 inactive over 30 days" in box.contacts_box.title()
+    assert people.row_mark(ben) is None
+    title = "Contacts (6 contacts · 2 inactive over 30 days (1 never logged in))"
+    assert box.contacts_box.title() == title
 
     # tickets: the two open ones, the escalated one oldest first; one closed in 90 days
     tickets = box.tickets_table

@@ -26,8 +26,8 @@ DAILY_BELOW_DAYS = 35
 """Usage spanning fewer days than this is shown per day (a handful of weekly points says
 little); longer spans per week."""
 
-CLOSED_WORDS = frozenset({"closed", "solved", "resolved", "done", "cancelled", "canceled"})
-"""Ticket statuses that mean closed when the export gives no closed date."""
+CLOSED_STATUS = r"(?i)\b(?:closed|solved|resolved|done|completed|cancell?ed|canceled)\b"
+"""Status words that mean a ticket is finished (as the ticket aggregates read them)."""
 
 ACTIVE, ENDED, LATER = "active", "ended", "starts later"
 
@@ -72,40 +72,40 @@ def subscriptions_view(frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
 def contacts_view(
     frame: pd.DataFrame, today: dt.date, inactive_days: int = INACTIVE_DAYS
 ) -> pd.DataFrame:
-    """Contacts with `days_since` (last login to today, NaN without a login) and `inactive`
-    (three-valued: True past `inactive_days`, False within, missing without a login).
-    Most recently seen first; contacts with no login last."""
+    """Contacts with `days_since` (whole days from the last login to today, 0 for a login
+    after today, NaN without one), `never` (no login on record) and `inactive` (no login in
+    the last `inactive_days` days, or never: contact exports leave the last login blank for
+    users who never signed in; the Contacts view and the aggregates read it the same way).
+    Most recently seen first; contacts who never logged in last."""
     d = _day(today)
     out = frame.copy()
-    out["days_since"] = (d - out["last_login"]).dt.days.astype(float)
-    inactive = pd.array(out["days_since"] > inactive_days, dtype="boolean")
-    inactive[out["days_since"].isna().to_numpy()] = pd.NA
-    out["inactive"] = inactive
+    out["days_since"] = (d - out["last_login"]).dt.days.astype(float).clip(lower=0.0)
+    out["never"] = out["last_login"].isna()
+    out["inactive"] = out["never"] | (out["days_since"] > inactive_days)
     out = out.sort_values("days_since", kind="stable", na_position="last")
     return out.reset_index(drop=True)
 
 
-def closed_mask(frame: pd.DataFrame, today: dt.date) -> pd.Series:
-    """Tickets closed on or before today: by their closed date, or (no closed date) by a
-    status such as "Closed" or "Solved"."""
-    d = _day(today)
-    closed_at = frame["closed_at"]
-    by_status = frame["status"].map(
-        lambda s: isinstance(s, str) and s.strip().casefold() in CLOSED_WORDS
-    )
-    return (closed_at.notna() & (closed_at <= d)) | (closed_at.isna() & by_status.astype(bool))
+def close_days(frame: pd.DataFrame) -> pd.Series:
+    """Each ticket's close date: its closed date, or (none given, but its status says closed
+    or solved) its opening date, as the ticket aggregates take it; NaT while open."""
+    status = frame["status"].astype(object).where(frame["status"].notna(), "")
+    said_closed = status.astype(str).str.contains(CLOSED_STATUS, regex=True)
+    closed_at: pd.Series = frame["closed_at"]
+    return closed_at.where(closed_at.notna() | ~said_closed, frame["opened_at"])
 
 
 def tickets_view(frame: pd.DataFrame, today: dt.date) -> tuple[pd.DataFrame, int]:
-    """(open tickets with `age_days`, oldest first; tickets closed in the last 90 days)."""
+    """(open tickets with `age_days`, oldest first; tickets closed in the last 90 days).
+    Open on d: opened on or before d and not closed by then."""
     d = _day(today)
-    closed = closed_mask(frame, today)
-    opened = frame["opened_at"].isna() | (frame["opened_at"] <= d)
+    closed_on = close_days(frame)
+    closed = closed_on.notna() & (closed_on <= d)
+    opened = frame["opened_at"].notna() & (frame["opened_at"] <= d)
     open_ = frame[opened & ~closed].copy()
     open_["age_days"] = (d - open_["opened_at"]).dt.days.astype(float)
-    open_ = open_.sort_values("age_days", ascending=False, kind="stable", na_position="last")
-    closed_at = frame["closed_at"]
-    recent = closed_at.notna() & (closed_at <= d) & (closed_at > d - pd.Timedelta(days=90))
+    open_ = open_.sort_values("age_days", ascending=False, kind="stable")
+    recent = closed & (closed_on > d - pd.Timedelta(days=90))
     return open_.reset_index(drop=True), int(recent.sum())
 
 
