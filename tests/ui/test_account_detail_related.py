@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPalette
-from PySide6.QtWidgets import QApplication, QGroupBox
+from PySide6.QtWidgets import QApplication, QGroupBox, QLabel
 
 from cspm.reports.usage_chart import USAGE_LINE
 from cspm.ui.account_detail import AccountDetailDialog
@@ -22,6 +22,7 @@ from tests.related_rows import (
     NORTHWIND,
     SILENT_WEEKS,
     import_accounts,
+    insert_related,
     sample_related,
     usage_rows,
 )
@@ -222,3 +223,33 @@ def test_an_account_without_related_rows_shows_none_of_the_sections(qtbot, portf
     dialog.show_account(NORTHWIND)
     qtbot.waitUntil(lambda: dialog.related_box is not None, timeout=30_000)
     assert dialog.related_box.subscriptions_box is not None
+
+
+def test_each_section_shows_only_when_its_kind_has_rows(qtbot, portfolio) -> None:
+    old = dt.date(2025, 10, 6)  # usage a year ago only; one ticket, solved last month
+    insert_related(
+        portfolio, "usage",
+        [{"account_key": GLOBEX, "usage_id": "U-1", "usage_date": old, "count": 3.0}],
+        file_name="usage 2025.csv", as_of=old, key_field="usage_id",
+    )  # fmt: skip
+    insert_related(
+        portfolio, "tickets",
+        [{"account_key": GLOBEX, "ticket_id": "T-1", "opened_at": dt.date(2026, 10, 1),
+          "closed_at": dt.date(2026, 10, 20), "priority": "Low", "status": "Solved"}],
+        file_name="tickets.csv", as_of=TODAY, key_field="ticket_id",
+    )  # fmt: skip
+    dialog = open_detail(qtbot, portfolio, GLOBEX)
+    box = dialog.related_box
+    assert box is not None
+    assert box.subscriptions_box is None and box.contacts_box is None
+    assert box.tickets_box.title() == "Open tickets (0 open)"
+    assert box.tickets_table is None
+    assert box.tickets_closed_label.text() == (
+        "No open tickets. 1 ticket closed in the last 90 days."
+    )
+    assert box.usage_canvas is None
+    texts = [label.text() for label in box.usage_box.findChildren(QLabel)]
+    assert "No usage recorded in the last 6 months." in texts
+    assert box.sources_label.text() == (
+        "Data from: usage usage 2025.csv (2025-10-06) · tickets tickets.csv (2026-11-23)"
+    )

@@ -116,15 +116,15 @@ def usage_series(
     through: dt.date | None = None,
     months: int = USAGE_MONTHS,
 ) -> tuple[pd.DataFrame, str]:
-    """Usage events per period over the last `months` to `through` (default today; the usage
-    export's date when earlier, so weeks after the export do not read as zero use).
+    """Usage events per period over the last `months` to today, up to `through` (the usage
+    export's date, when earlier: weeks after the export do not read as zero use).
 
     Returns (frame of `period` (period start), `events`, `users` (distinct user e-mails),
     `partial` (the last period is not over yet); "week" or "day"). A row without a count is
     one event. Periods between the first one with usage and `through` with no usage are 0:
     a customer who stopped using the product shows a drop, not a gap."""
-    end = _day(min(through, today) if through is not None else today)
-    start = end - pd.DateOffset(months=months)
+    start = _day(today) - pd.DateOffset(months=months)  # the window is always to today...
+    end = _day(min(through, today) if through is not None else today)  # ...its data to here
     dates = frame["usage_date"]
     rows = frame[dates.notna() & (dates > start) & (dates <= end)]
     if rows.empty:
