@@ -48,11 +48,15 @@ def _number(value: Any, suffix: str = "") -> Cell:
 
 
 def _money(value: Any, money: MoneyFormat, currency: Any, tip: str = "") -> Cell:
+    """An amount in the subscription's own currency when the file names another one than
+    the portfolio's (not converted here: the tooltip says so)."""
     if _missing(value):
         return Cell("—")
     fmt = money
-    if isinstance(currency, str) and currency.strip() and currency.strip().upper() != money.code:
-        fmt = format_for(currency.strip().upper(), money)
+    code = currency.strip().upper() if isinstance(currency, str) else ""
+    if code and code != money.code:
+        fmt = format_for(code, money)
+        tip = "; ".join(t for t in (tip, f"in {code} as the file gives it, not converted") if t)
     return Cell(full_one(float(value), fmt), float(value), tip)
 
 

@@ -253,3 +253,22 @@ def test_each_section_shows_only_when_its_kind_has_rows(qtbot, portfolio) -> Non
     assert box.sources_label.text() == (
         "Data from: usage usage 2025.csv (2025-10-06) · tickets tickets.csv (2026-11-23)"
     )
+
+
+def test_an_amount_in_another_currency_reads_in_that_currency(qtbot, portfolio) -> None:
+    sub = {"account_key": GLOBEX, "subscription_id": "SUB-UK-7", "plan": "Team",
+           "start_date": dt.date(2026, 1, 1), "end_date": None, "arr": 30000.0,
+           "currency": "gbp"}  # fmt: skip
+    insert_related(
+        portfolio, "subscriptions", [sub], file_name="uk.csv", as_of=TODAY,
+        key_field="subscription_id",
+    )  # fmt: skip
+    dialog = open_detail(qtbot, portfolio, GLOBEX)
+    box = dialog.related_box
+    assert box.renewal_label.text() == "No active subscription has an end date."
+    subs = box.subscriptions_table
+    arr = subs.item(0, _column(subs, "ARR"))
+    assert arr.text() == "£30,000" and "in GBP as the file gives it" in arr.toolTip()
+    assert subs.item(0, _column(subs, "MRR")).text() == "£2,500"
+    assert subs.item(0, _column(subs, "Status")).text() == "Active"
+    assert subs.row_mark(0) is None  # no end date: nothing renews
