@@ -1,4 +1,4 @@
-"""`cspm accounts` and `cspm override`."""
+"""`cspm accounts` (and `accounts show ACCOUNT`, in `account_show`) and `cspm override`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import argparse
 
 from cspm.cli_format import format_records, frame_records
 
-from . import CommandFactory, opened, out
+from . import CommandFactory, account_show, opened, out, sub_command
 
 TABLE_COLUMNS = [
     "external_id",
@@ -30,6 +30,7 @@ def register(command: CommandFactory) -> None:
     p.add_argument("--owner", help='an owner name, or "me" (see `cspm me`)')
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.set_defaults(handler=accounts)
+    account_show.register(p.add_subparsers(dest="accounts_action", metavar="ACTION"), sub_command)
 
     p = command("me", 'Who you are ("I am"), for --owner me and the window\'s "Me" filter.')
     p.add_argument("name", nargs="?", help="the account owner you are (as in the data)")

@@ -1,5 +1,6 @@
 """One account in depth (a non-modal dialog): every field, why its tier and stage, health with
-its breakdown, segments with the reason each matched, history charts, tasks and touchpoints.
+its breakdown, segments with the reason each matched, its related data (subscriptions,
+contacts, open tickets, usage; `account_detail_related`), history charts, tasks and touchpoints.
 
 The tier override is edited here (tier + reason, Save / Clear -> `set_tier_override`); open
 tasks are completed, snoozed or dismissed here (`account_detail_tasks`). After any change the
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.service.account_related import AccountRelated, account_related
 from cspm.service.accounts import AccountDetail, account_detail
 from cspm.service.context import AppContext
 from cspm.service.portfolio import set_tier_override
@@ -39,14 +41,19 @@ from cspm.service.settings import get_settings
 from .account_detail_health import HealthBox, health_coverage_text
 from .account_detail_parts import TIER_SOURCES, format_value
 from .account_detail_parts import make_label as _label
+from .account_detail_related import RelatedSections
 from .account_detail_tasks import TasksBox
 from .busy import run
 
 __all__ = ["AccountDetailDialog", "format_value", "health_coverage_text", "readable_reason"]
 
 
-def _load(ctx: AppContext, key: str) -> tuple[AccountDetail, tuple[str, ...]]:
-    return account_detail(ctx, key), get_settings(ctx).tier_names
+Loaded = tuple[AccountDetail, tuple[str, ...], AccountRelated]
+
+
+def _load(ctx: AppContext, key: str) -> Loaded:
+    detail = account_detail(ctx, key)
+    return detail, get_settings(ctx).tier_names, account_related(ctx, detail.key)
 
 
 class AccountDetailDialog(QDialog):
@@ -58,6 +65,8 @@ class AccountDetailDialog(QDialog):
         self.ctx = ctx
         self.key = key
         self.detail: AccountDetail | None = None
+        self.related: AccountRelated | None = None
+        self.related_box: RelatedSections | None = None  # None: the account has no related rows
         self.tier_names: tuple[str, ...] = ()
         self.setObjectName("account-detail")
         self.setWindowTitle("Account")
@@ -117,9 +126,9 @@ class AccountDetailDialog(QDialog):
 
         QTimer.singleShot(0, self, later)  # never called once the dialog is gone
 
-    def _show(self, result: tuple[AccountDetail, tuple[str, ...]]) -> None:
-        detail, tiers = result
-        self.detail, self.tier_names = detail, tiers
+    def _show(self, result: Loaded) -> None:
+        detail, tiers, related = result
+        self.detail, self.tier_names, self.related = detail, tiers, related
         name = detail.name or detail.key
         self.setWindowTitle(f"{name} — account")
         self.title.setText(name)
@@ -154,6 +163,10 @@ class AccountDetailDialog(QDialog):
         top.addWidget(self.health_box, 1)
         layout.addLayout(top)
         layout.addWidget(self._segments_box(d))
+        self.related_box = None
+        if self.related is not None and self.related.has_any:
+            self.related_box = RelatedSections(self.related)
+            layout.addWidget(self.related_box)
         layout.addWidget(self._history_box(d))
         layout.addWidget(self._tasks_box(d))
         layout.addWidget(self._fields_box(d))
