@@ -13,6 +13,7 @@ import pandas as pd
 
 from cspm.core.related.contact_table import contact_table
 from cspm.core.related.kinds import CONTACTS
+from cspm.core.rules.contact_count import uses_contacts
 from cspm.storage import related_repo, revision
 
 if TYPE_CHECKING:
@@ -36,3 +37,8 @@ def contacts_table(ctx: AppContext) -> pd.DataFrame:
     with ctx.cache.lock:
         ctx.cache.contacts = ((rev, ctx.today), table)
     return table
+
+
+def contacts_for_rule(ctx: AppContext, rule: object) -> pd.DataFrame | None:
+    """The contact table when rule JSON counts contacts (else None: nothing to read)."""
+    return contacts_table(ctx) if uses_contacts(rule) else None

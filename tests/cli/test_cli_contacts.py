@@ -92,3 +92,48 @@ def test_before_any_contacts_import_the_table_says_how(capsys, db_url: str, tmp_
     assert "cspm import contacts.csv --kind contacts" in out
     code, out, _ = run(capsys, db_url, "--format", "json")
     assert code == 0 and json.loads(out) == []
+
+
+def test_a_segment_counted_over_contacts_from_the_command_line(
+    capsys, filled: str, tmp_path: Path
+) -> None:
+    rule = tmp_path / "exec-quiet.json"
+    rule.write_text(
+        json.dumps(
+            {
+                "over": "contacts",
+                "where": {
+                    "all": [
+                        {"field": "role", "op": "contains", "value": "admin"},
+                        {"field": "last_login", "op": "older_than_days", "value": 15},
+                    ]
+                },
+                "at_least": 1,
+            }
+        ),
+        encoding="utf-8",
+    )
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        code = main([*args, "--db", filled, "--today", TODAY.isoformat()])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    code, out, _ = cli("segments", "add", "Admin gone quiet", "--rule", str(rule))
+    assert code == 0 and "1 accounts" in out
+    code, out, _ = cli("segments", "--format", "json")
+    listed = next(s for s in json.loads(out) if s["name"] == "Admin gone quiet")
+    assert listed["count"] == 1 and listed["rule"]["over"] == "contacts"
+    assert listed["rule_text"] == (
+        "at least 1 contact with (role contains admin and last_login older than 15 days)"
+    )
+    code, out, _ = cli("segments", "show", "Admin gone quiet", "--format", "json")
+    (member,) = json.loads(out)
+    assert member["name"] == "Acme Corp"
+    assert member["why"].endswith(": cy@acme.com")
+    code, out, _ = cli("segments", "why", "Admin gone quiet", "Acme Corp")
+    assert code == 0 and "1 of 4 contacts (25%) match role contains admin" in out
+    code, out, _ = cli("accounts", "--segment", "admin gone quiet", "--format", "json")
+    assert [r["name"] for r in json.loads(out)] == ["Acme Corp"]
+    code, _, err = cli("segments", "add", "Broken", "--rule", '{"over": "contacts"}')
+    assert code == 2 and "needs exactly one of 'at_least'" in err
