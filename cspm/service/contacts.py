@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.errors import BadInputError
-from cspm.core.related.contact_table import contact_table, inactive_mask
+from cspm.core.fields import FieldType
+from cspm.core.related.contact_table import CONTACT_RULE_FIELDS, contact_table, inactive_mask
 from cspm.core.related.frames import columns_of
 from cspm.core.related.kinds import CONTACTS
 from cspm.core.related.roles import EXEC_LABEL, means_exec
@@ -176,3 +177,18 @@ def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
 def contact_roles(ctx: AppContext) -> list[str]:
     """The roles present among the portfolio's contacts (for a role filter's choices)."""
     return list_contacts(ctx).roles
+
+
+def contact_field_catalog() -> dict[str, str]:
+    """Contact field -> type name, for a segment counted over contacts (the rule builder's
+    "Count contacts" mode)."""
+    return {name: str(ftype) for name, ftype in CONTACT_RULE_FIELDS.items()}
+
+
+def contact_field_values(ctx: AppContext, field: str, limit: int = 200) -> list[str]:
+    """Distinct values of a contact text field (role, e-mail domain...), most common first."""
+    table = contacts_table(ctx)
+    if field not in table.columns or CONTACT_RULE_FIELDS.get(field) != FieldType.TEXT:
+        return []
+    counts = table[field].dropna().astype(str).str.strip().value_counts()
+    return [v for v in counts.index[:limit] if v]
