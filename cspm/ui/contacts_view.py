@@ -1,10 +1,10 @@
 """Contacts: who at each account logs in and who stopped, for a CSM to reach out to.
 
-Filters: role (the roles present, plus "Admins and executives"), "Inactive for more than N
-days" (no login in N days, or never), a text search, and the window's owner filter. Every
-change asks the service again off the GUI thread (`busy.run`, superseding the previous ask);
-double-click, Enter or "Open account" opens the contact's account. Before any contacts file
-is imported the view says how to import one instead of showing an empty table.
+Filters: role (the roles present, plus "Admins and executives"), "No login in the last N
+days" (inactive N days: no login in that window, or never), a text search, and the window's
+owner filter. Every change asks the service again off the GUI thread (`busy.run`, superseding
+the previous ask); double-click, Enter or "Open account" opens the contact's account. Before
+any contacts file is imported the view says how to import one instead of an empty table.
 """
 
 from __future__ import annotations
@@ -77,8 +77,10 @@ class ContactsView(QWidget):
         self.role_combo.setMinimumContentsLength(18)
         self.role_combo.setToolTip("Only contacts whose role is this one")
         self._fill_roles([])
-        self.inactive_check = QCheckBox("Inactive for more than")
-        self.inactive_check.setToolTip("No login in the last N days, or never logged in")
+        self.inactive_check = QCheckBox("No login in the last")
+        self.inactive_check.setToolTip(
+            "Inactive contacts: no login in the last N days, or never logged in"
+        )
         self.inactive_days = QSpinBox()
         self.inactive_days.setRange(0, 3650)
         self.inactive_days.setValue(30)

@@ -3,9 +3,12 @@ a date (days since the last login, active in the last 10/14/30 days, admin or ex
 domain). The Contacts view, `cspm contacts` and contact-level segments all read this one shape,
 so "inactive 15 days" means the same in each.
 
-Inactive N days = no login in the last N days, or never logged in (a missing last login is
-"never", not "unknown": contact exports leave it blank for users who never signed in). A login
-dated after `today` counts as a login today (the clock moved back with --today).
+The windows are the aggregates' (relcore's `contact_figures`): active in the last N days means
+a login on a day d-N < login <= d, i.e. 0 <= days since login < N; inactive N days is the rest:
+no login in the last N days, or never logged in (a missing last login is "never": contact
+exports leave it blank for users who never signed in). A login dated after `today` (the clock
+moved back with --today) is not a login "in the last N days" of that day: its days since login
+are negative and it counts as inactive, as the aggregates count it.
 """
 
 from __future__ import annotations
@@ -44,10 +47,10 @@ CONTACT_FIELD_LABELS: dict[str, str] = {
 
 
 def days_since(last_login: pd.Series, today: dt.date) -> np.ndarray:
-    """Whole days from the last login to `today` (0 for a login after today; NaN for never)."""
+    """Whole days from the last login to `today` (negative after today; NaN for never)."""
     logins = pd.to_datetime(last_login, errors="coerce").to_numpy(dtype="datetime64[ns]")
     days = (np.datetime64(pd.Timestamp(today), "ns") - logins) / np.timedelta64(1, "D")
-    return np.where(np.isnan(days), np.nan, np.maximum(np.floor(days), 0.0))
+    return np.floor(days)
 
 
 def email_domains(emails: pd.Series) -> pd.Series:
@@ -64,15 +67,19 @@ def contact_table(contacts: pd.DataFrame, today: dt.date) -> pd.DataFrame:
     days = days_since(out["last_login"], today)
     out["days_since_login"] = days
     for n in ACTIVE_WINDOWS:
-        with np.errstate(invalid="ignore"):
-            out[f"active_{n}d"] = days <= n  # NaN (never logged in) compares False
+        out[f"active_{n}d"] = ~inactive_days(days, n)
     out["is_exec"] = is_exec_role(out["role"])
     out["email_domain"] = email_domains(out["email"])
     return out
 
 
+def inactive_days(since: np.ndarray, days: int) -> np.ndarray:
+    """No login in the last `days` days (0 <= since < days), or never logged in."""
+    with np.errstate(invalid="ignore"):
+        active = (since >= 0) & (since < days)  # NaN (never) compares False
+    return ~active
+
+
 def inactive_mask(table: pd.DataFrame, days: int) -> np.ndarray:
     """Contacts with no login in the last `days` days, or never logged in."""
-    since = table["days_since_login"].to_numpy(dtype=float)
-    with np.errstate(invalid="ignore"):
-        return np.isnan(since) | (since > days)
+    return inactive_days(table["days_since_login"].to_numpy(dtype=float), days)

@@ -17,31 +17,26 @@ import pandas as pd
 EXEC_ROLE_WORDS: tuple[str, ...] = (
     "admin",
     "administrator",
-    "superuser",
-    "owner",
     "executive",
     "exec",
-    "sponsor",
-    "chief",
     "ceo",
     "cfo",
-    "coo",
     "cto",
+    "coo",
     "cio",
-    "cro",
-    "cmo",
+    "chief",
     "vp",
-    "svp",
-    "evp",
     "vice president",
     "president",
     "founder",
-    "co-founder",
-    "head of",
-    "managing director",
-    "general manager",
+    "owner",
+    "director",
+    "sponsor",
 )
-"""Words (whole words, any case) that make a role an admin or executive one."""
+"""Words (whole words, any case) that make a role an admin or executive one. The same list
+as relcore's `core/related/contact_figures.EXEC_ROLE_WORDS` (the aggregates' "exec last
+login"), so the Contacts view and the aggregates agree on who is an executive; once both are
+on one branch this module should import it from there."""
 
 EXEC_FILTER_WORDS: frozenset[str] = frozenset(
     {"exec", "execs", "admins and executives", "admins & executives", "admin/exec"}
@@ -51,7 +46,10 @@ EXEC_FILTER_WORDS: frozenset[str] = frozenset(
 EXEC_LABEL = "Admins and executives"
 
 _PATTERN = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(re.escape(w) for w in EXEC_ROLE_WORDS) + r")(?![a-z0-9])"
+    r"(?<![^\W_])(?:"
+    + "|".join(r"\s+".join(re.escape(p) for p in w.split()) for w in EXEC_ROLE_WORDS)
+    + r")(?![^\W_])",
+    re.IGNORECASE,
 )
 
 
@@ -60,7 +58,7 @@ def is_exec_role(roles: pd.Series) -> np.ndarray:
     codes, uniques = pd.factorize(roles.astype(object))
     if not len(uniques):
         return np.zeros(len(roles), dtype=bool)
-    texts = pd.Series(uniques, dtype=object).astype(str).str.casefold()
+    texts = pd.Series(uniques, dtype=object).astype(str)
     hits = texts.map(lambda t: bool(_PATTERN.search(t))).to_numpy(dtype=bool)
     return np.append(hits, False)[codes]  # code -1 (missing) -> False
 
