@@ -18,7 +18,12 @@ import pandas as pd
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FieldType
-from cspm.core.related.contact_table import CONTACT_RULE_FIELDS, contact_table, inactive_mask
+from cspm.core.related.contact_table import (
+    CONTACT_RULE_FIELDS,
+    casefold_rank,
+    contact_table,
+    inactive_mask,
+)
 from cspm.core.related.frames import columns_of
 from cspm.core.related.kinds import CONTACTS
 from cspm.core.related.roles import EXEC_LABEL, means_exec
@@ -138,40 +143,41 @@ def search_mask(frame: pd.DataFrame, text: str) -> np.ndarray:
 
 
 def _roles(table: pd.DataFrame) -> list[str]:
-    """Distinct roles (trimmed; first spelling of each ignoring case), most common first."""
-    roles = table["role"].dropna().astype(str).str.strip()
-    roles = roles[roles != ""]
-    if roles.empty:
+    """Distinct roles (trimmed; first spelling of each ignoring case), most common first.
+
+    Counted on the distinct texts (a few hundred titles among 100,000 contacts)."""
+    codes, uniques = pd.factorize(table["role"].astype(object))
+    if not len(uniques):
         return []
-    folded = roles.str.casefold()
-    counts = folded.value_counts(sort=False)
-    first = roles.groupby(folded.to_numpy()).first()
-    order = sorted(counts.index, key=lambda k: (-int(counts[k]), k))
-    return [str(first[k]) for k in order]
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques))
+    total: dict[str, int] = {}
+    first: dict[str, str] = {}  # folded -> the first spelling met
+    for text, count in zip(uniques, counts, strict=True):
+        shown = str(text).strip()
+        if shown:
+            fold = shown.casefold()
+            total[fold] = total.get(fold, 0) + int(count)
+            first.setdefault(fold, shown)
+    return [first[f] for f in sorted(total, key=lambda f: (-total[f], f))]
 
 
 def _with_accounts(table: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """The contact columns plus the account's external ID, name and owner."""
-    keys = table["account_key"]
+    rows = accounts.index.get_indexer(table["account_key"].to_numpy(dtype=object))
     out = table.copy()
-    out["account_external_id"] = keys.map(accounts["external_id"]).astype(object)
-    out["account_name"] = keys.map(accounts["name"]).astype(object)
-    out["owner"] = keys.map(accounts["owner"]).astype(object)
-    for col in ("account_external_id", "account_name", "owner"):
+    for col, source in (("account_external_id", "external_id"), ("account_name", "name"),
+                        ("owner", "owner")):  # fmt: skip
+        values = accounts[source].to_numpy(dtype=object)[rows]  # every row links (rows >= 0)
+        out[col] = pd.Series(values, index=table.index, dtype=object)
         out[col] = out[col].where(out[col].notna(), None)
     return out[list(CONTACT_COLUMNS)]
 
 
 def _sorted(frame: pd.DataFrame) -> pd.DataFrame:
-    """Account name, then contact name, then e-mail (ignoring case); stable."""
-    keys = pd.DataFrame(
-        {
-            c: frame[c].astype(object).where(frame[c].notna(), "").astype(str).str.casefold()
-            for c in ("account_name", "name", "email")
-        }
-    )
-    order = keys.sort_values(["account_name", "name", "email"], kind="stable").index
-    return frame.loc[order].reset_index(drop=True)
+    """Account name, then contact name, then e-mail (ignoring case; blanks first): the table
+    comes ordered by contact name and e-mail, so one stable sort by account suffices."""
+    order = np.argsort(casefold_rank(frame["account_name"]), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def contact_roles(ctx: AppContext) -> list[str]:

@@ -1,8 +1,9 @@
 """The Contacts table's data and model: one row per contact, prepared in the worker.
 
-`prepare_contacts` turns the service's contact list into display strings and float sort keys
-(numpy arrays) without Qt, so the GUI thread only indexes arrays: 100,000 contacts reload
-without formatting 100,000 rows on the GUI thread.
+`prepare_contacts` turns the service's contact list into numpy arrays without Qt (text columns,
+the login day and the days since it); the model formats only the cells a view asks for, so
+100,000 contacts reload without formatting 100,000 rows anywhere. Text columns sort ignoring
+case (the proxy's setting); never-logged-in contacts sort as the longest inactive.
 """
 
 from __future__ import annotations
@@ -29,20 +30,21 @@ TIPS = (
     "Whole days from the last login to today",
 )
 NEVER = "Never"
+TEXT_COLUMNS = ("account_name", "name", "email", "role")
 
 
 def _text(values: pd.Series) -> np.ndarray:
-    return values.astype(object).where(values.notna(), "").astype(str).to_numpy(dtype=object)
+    return values.astype(object).where(values.notna(), "").to_numpy(dtype=object)
 
 
 @dataclass(frozen=True)
 class ContactRows:
-    """What the model shows, per column: display strings and sort keys."""
+    """What the model shows: text per text column, the login day and days since it."""
 
     keys: np.ndarray  # account key per row
-    text: tuple[np.ndarray, ...]  # one object array of strings per column
-    sort: tuple[np.ndarray, ...]  # one array per column: casefolded text or float (NaN last)
-    never: np.ndarray  # bool: no login recorded
+    text: tuple[np.ndarray, ...]  # object arrays, TEXT_COLUMNS order ("" for missing)
+    login: np.ndarray  # datetime64[D], NaT for never
+    days: np.ndarray  # float, NaN for never
     result: ContactList
 
     @property
@@ -51,30 +53,12 @@ class ContactRows:
 
 
 def prepare_contacts(result: ContactList) -> ContactRows:
-    """Display strings and sort keys of a contact list (runs in the worker)."""
+    """The arrays the model reads (runs in the worker)."""
     f = result.frame
-    logins = pd.to_datetime(f["last_login"])
-    never = logins.isna().to_numpy(dtype=bool)
-    login_text = np.where(never, NEVER, logins.dt.strftime("%Y-%m-%d").to_numpy(dtype=object))
+    login = pd.to_datetime(f["last_login"]).to_numpy(dtype="datetime64[D]")
     days = f["days_since_login"].to_numpy(dtype=float)
-    days_text = np.array(["" if np.isnan(d) else f"{d:,.0f}" for d in days], dtype=object)
-    columns = (
-        _text(f["account_name"]),
-        _text(f["name"]),
-        _text(f["email"]),
-        _text(f["role"]),
-        login_text,
-        days_text,
-    )
-    # a never-logged-in contact sorts as the longest inactive: after every real login age
-    days_key = np.where(np.isnan(days), np.inf, days)
-    login_key = np.where(never, -np.inf, logins.to_numpy(dtype="datetime64[ns]").astype(float))
-    sort = (
-        *(np.array([s.casefold() for s in c], dtype=object) for c in columns[:4]),
-        login_key,
-        days_key,
-    )
-    return ContactRows(_text(f["account_key"]), columns, sort, never, result)
+    text = tuple(_text(f[c]) for c in TEXT_COLUMNS)
+    return ContactRows(_text(f["account_key"]), text, login, days, result)
 
 
 class ContactModel(QAbstractTableModel):
@@ -108,17 +92,28 @@ class ContactModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if self.rows is None:
+        rows = self.rows
+        if rows is None:
             return None
         row, col = index.row(), index.column()
+        never = bool(np.isnat(rows.login[row]))
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.rows.text[col][row]
+            if col < 4:
+                return str(rows.text[col][row])
+            if col == 4:
+                return NEVER if never else str(rows.login[row])
+            days = rows.days[row]
+            return "" if np.isnan(days) else f"{days:,.0f}"
         if role == SORT_ROLE:
-            value = self.rows.sort[col][row]
-            return float(value) if col >= 4 else value
+            if col < 4:
+                return str(rows.text[col][row])
+            if col == 4:  # never = the oldest login
+                return -np.inf if never else float(rows.login[row].astype(np.int64))
+            days = rows.days[row]
+            return np.inf if np.isnan(days) else float(days)  # never = the longest inactive
         if role == Qt.ItemDataRole.TextAlignmentRole and col == 5:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and col == 4 and self.rows.never[row]:
+        if role == Qt.ItemDataRole.FontRole and col == 4 and never:
             font = QFont()
             font.setItalic(True)
             return font
