@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from cspm.core.related.kinds import KIND_NAMES
+
 from . import CommandFactory, out
 
 
@@ -14,6 +16,12 @@ def register(command: CommandFactory) -> None:
         "fields",
         "List the fields columns can be mapped to (the FIELD of --map HEADER=FIELD).",
     )
+    p.add_argument(
+        "--kind",
+        metavar="KIND",
+        default="accounts",
+        help=f"the kind of file whose fields to list: {'|'.join(KIND_NAMES)} (default: accounts)",
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=fields_command)
 
@@ -21,7 +29,9 @@ def register(command: CommandFactory) -> None:
 def fields_command(args: argparse.Namespace) -> int:
     from cspm.service.fields import field_catalogue
 
-    records = field_catalogue()
+    from .imports import check_kind_word
+
+    records = field_catalogue(check_kind_word(args.kind) or "accounts")
     if args.format == "json":
         out(json.dumps(records, indent=2, ensure_ascii=False))
         return 0
@@ -38,7 +48,8 @@ def _table(records: list[dict[str, Any]]) -> str:
     for r in records:
         words = [*r["synonyms"], *(f"{w} (weak)" for w in r["weak_synonyms"])]
         cells = "  ".join(str(r[h]).ljust(w) for h, w in zip(heads, widths, strict=True))
-        lines.append(f"{cells}  {', '.join(words)}")
+        read_only = f"  [{r['note']}]" if r.get("note") else ""
+        lines.append(f"{cells}  {', '.join(words)}{read_only}")
     lines.append(
         "Also: custom (keep the column as a custom field), ignore (leave it out). Headers match "
         "a synonym in any case, with or without spaces (AnnualRevenue = annual revenue)."

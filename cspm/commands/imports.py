@@ -11,13 +11,23 @@ from typing import Any
 
 from cspm.cli_format import format_records, import_summary_text
 from cspm.core.errors import BadInputError
+from cspm.core.related.kinds import KIND_NAMES
 
 from . import CommandFactory, opened, out
+from .related_text import related_summary_text
 
 
 def register(command: CommandFactory, date_type: Any) -> None:
     p = command("import", "Import a CRM spreadsheet (xlsx, xlsm, xls, csv).")
     p.add_argument("file", type=Path)
+    p.add_argument(
+        "--kind",
+        metavar="KIND",
+        help=(
+            f"what the file is: {'|'.join(KIND_NAMES)} (default: detected from its headers and "
+            "shape; `cspm fields --kind KIND` lists each kind's fields)"
+        ),
+    )
     p.add_argument("--sheet", help="sheet name (default: the first sheet with data)")
     p.add_argument("--profile", help="saved mapping profile to use")
     p.add_argument(
@@ -116,11 +126,21 @@ def _scales(items: list[str]) -> dict[str, str]:
     return scales
 
 
+def check_kind_word(word: str | None) -> str | None:
+    """The --kind word, or one sentence listing the kinds (exit 2)."""
+    if word is None or word in KIND_NAMES:
+        return word
+    raise BadInputError(
+        f"--kind '{word}' is not a kind of file cspm imports; use one of: {', '.join(KIND_NAMES)}."
+    )
+
+
 def import_command(args: argparse.Namespace) -> int:
     from cspm.service.import_preview import big_changes
-    from cspm.service.imports import ImportOptions, apply_prepared, prepare_import
+    from cspm.service.imports import ImportOptions, PreparedRelated, apply_prepared, prepare_any
 
     options = ImportOptions(
+        kind=check_kind_word(args.kind),
         sheet=args.sheet,
         profile=args.profile,
         save_profile=args.save_profile,
@@ -133,7 +153,9 @@ def import_command(args: argparse.Namespace) -> int:
     )
     with opened(args) as ctx:
         # prepared once: the big changes are compared before anything is written
-        prepared = prepare_import(ctx, args.file, options)
+        prepared = prepare_any(ctx, args.file, options)
+        if isinstance(prepared, PreparedRelated):
+            return _related_import(args, ctx, prepared, options)
         changes = big_changes(ctx, prepared, options.as_of)
         result = apply_prepared(ctx, prepared, options)
     if args.format == "json":
@@ -148,6 +170,23 @@ def import_command(args: argparse.Namespace) -> int:
             print(f"cspm: {result.file} was not imported: {_refusal(result)}", file=sys.stderr)
         return 2
     return 0
+
+
+def _related_import(args: argparse.Namespace, ctx: Any, prepared: Any, options: Any) -> int:
+    """Write a prepared related file (subscriptions, usage...) and print its summary."""
+    from cspm.service.related_writes import apply_related
+
+    result = apply_related(ctx, prepared, options)
+    if args.format == "json":
+        record = {**result.to_dict(), "kind": prepared.kind, "evidence": list(prepared.evidence)}
+        out(json.dumps(record, indent=2, default=str, ensure_ascii=False))
+    else:
+        out(related_summary_text(result))
+    if result.status == "refused":
+        if args.format == "text":
+            print(f"cspm: {result.file} was not imported: {_refusal(result)}", file=sys.stderr)
+        return 2
+    return 0  # unlinked rows are a warning: the linked rows are imported
 
 
 def big_changes_text(changes: Any, limit: int = 20) -> str:
@@ -186,6 +225,7 @@ def imports_command(args: argparse.Namespace) -> int:
         infos = list_imports(ctx)
     cols = [
         "id",
+        "kind",
         "file_name",
         "as_of",
         "status",

@@ -100,7 +100,7 @@ def _move(mapping: ColumnMapping, match: ColumnMatch, target: str) -> ColumnMapp
         new = ColumnMatch(match.header, CUSTOM, "values", name, target, taken_by(mapping, target))
     else:
         new = replace(match, target=target, how="values")
-    return ColumnMapping([new if c is match else c for c in mapping.columns])
+    return ColumnMapping([new if c is match else c for c in mapping.columns], mapping.kind)
 
 
 def taken_by(mapping: ColumnMapping, target: str) -> str | None:

@@ -17,8 +17,9 @@ export becomes 36 accounts. So before planning, the headers and the key column a
   at least `REPEATED_SHARE` of the keyed rows (1.5 rows per account or more). An accounts list
   with a few duplicate rows stays an accounts list: its duplicates are rejected rows, as before.
 
-Either way the import is refused with one sentence naming the kind and the counts, until cspm
-imports such files as what they are.
+A recognised kind is imported as what it is (`cspm.core.related.detect` names it and the related
+import takes it); a file with many rows per account whose kind is not recognised is refused with
+one sentence naming the counts (`refuse_other_kinds`), so no accounts are made from it.
 """
 
 from __future__ import annotations
@@ -166,6 +167,29 @@ KINDS: tuple[Kind, ...] = (
         _keys("Quantity", "Plan Name", "Start", "Start (UTC)", "Created (UTC)", "Amount"),
     ),
     Kind(
+        "a churn events export",
+        _keys(
+            "Is Reactivation",
+            "IsReactivation",
+            "Reactivation",
+            "Reactivated",
+            "Reactivation Date",
+            "Win Back",
+            "Winback",
+            "Churn Event ID",
+        ),
+        _keys(
+            "Churn Date",
+            "Churned Date",
+            "Churn Reason",
+            "Cancellation Date",
+            "Cancellation Reason",
+            "Reason",
+            "Reason Code",
+            "Event Date",
+        ),
+    ),
+    Kind(
         "a product usage export",
         _keys(
             "Event",
@@ -289,17 +313,23 @@ def _counts(shape: FileShape) -> str:
     return f"{rows}, {shape.accounts:,} account{'' if shape.accounts == 1 else 's'}"
 
 
+def counts_text(shape: FileShape) -> str:
+    """The counts a refusal names: "36 rows, 12 accounts" (or just "36 rows")."""
+    return _counts(shape)
+
+
 def refuse_other_kinds(table: Table, mapping: ColumnMapping, file_name: str) -> None:
-    """Raise BadInputError when the file is not a list of accounts (see module docstring)."""
+    """Raise BadInputError when the file has many rows per account and no recognised kind.
+
+    A recognised kind is not refused here: it is imported as that kind (see module docstring).
+    """
     shape = file_shape(table, mapping)
-    if shape.kind is not None:
-        shown = ", ".join(f"'{h}'" for h in shape.evidence)
-        raise BadInputError(
-            f"'{file_name}' looks like {shape.kind.name}: {_counts(shape)} (columns {shown}); "
-            "cspm imports lists of accounts, one row per account, and cannot import this kind "
-            "of file yet, so no accounts were created from it."
-        )
-    if shape.many_rows_per_account:
+    refuse_shape(shape, file_name)
+
+
+def refuse_shape(shape: FileShape, file_name: str) -> None:
+    """`refuse_other_kinds` for a shape already computed."""
+    if shape.kind is None and shape.many_rows_per_account:
         raise BadInputError(
             f"'{file_name}' has several rows per account: {_counts(shape)} (column "
             f"'{shape.account_column}' repeats), so it looks like a history or related-records "

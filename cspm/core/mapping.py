@@ -19,7 +19,9 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from .errors import BadInputError
-from .fields import CANONICAL_FIELDS, FIELDS, normalise_header
+from .field_vocab import Vocabulary, compact, vocabulary
+from .fields import normalise_header
+from .related.kinds import ACCOUNTS
 
 CUSTOM = "custom"
 IGNORE = "ignore"
@@ -29,32 +31,7 @@ MatchKind = Literal["profile", "user", "synonym", "fuzzy", "values", "custom", "
 """How a column got its target; "values" means a value check moved it (see column_roles)."""
 
 
-def _compact(norm: str) -> str:
-    """A normalised header without spaces: how API names meet labels ("AnnualRevenue")."""
-    return norm.replace(" ", "")
-
-
-def _index(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    """key -> field, dropping keys two fields share (an ambiguous key decides nothing)."""
-    seen: dict[str, str] = {}
-    clash: set[str] = set()
-    for key, name in pairs:
-        if seen.setdefault(key, name) != name:
-            clash.add(key)
-    return {k: v for k, v in seen.items() if k not in clash}
-
-
-_SYNONYMS: dict[str, str] = {}
-for _spec in CANONICAL_FIELDS:
-    for _syn in _spec.synonyms:
-        _SYNONYMS.setdefault(_syn, _spec.name)
-_WEAK: dict[str, str] = _index(
-    (w, f.name) for f in CANONICAL_FIELDS for w in f.weak_synonyms if w not in _SYNONYMS
-)
-_COMPACT: dict[str, str] = _index((_compact(k), v) for k, v in _SYNONYMS.items())
-_WEAK_COMPACT: dict[str, str] = _index(
-    (_compact(k), v) for k, v in _WEAK.items() if _compact(k) not in _COMPACT
-)
+_compact = compact
 
 # Words that turn a header into its opposite: "Next activity date" must not fuzzy-match
 # "Last Activity Date", nor "Contract End" "Contract Start".
@@ -131,17 +108,20 @@ def header_keys(header: object) -> list[str]:
     return keys
 
 
-def _synonym(header: object) -> tuple[str, bool] | None:
-    """(field, weak) for a header that is a synonym, spaced or not; None otherwise."""
+def _synonym(header: object, vocab: Vocabulary) -> tuple[str, bool, int] | None:
+    """(field, weak, rank) for a header that is a synonym, spaced or not; None otherwise.
+
+    rank: how much this synonym loses to the field's other synonyms (`Vocabulary.rank`).
+    """
     keys = header_keys(header)
-    for table, weak in ((_SYNONYMS, False), (_WEAK, True)):
+    for table, weak in ((vocab.synonyms, False), (vocab.weak, True)):
         for key in keys:
             if key in table:
-                return table[key], weak
-        compact_table = _COMPACT if table is _SYNONYMS else _WEAK_COMPACT
+                return table[key], weak, vocab.rank_of(key)
+        compact_table = vocab.compact if table is vocab.synonyms else vocab.weak_compact
         for key in keys:
             if _compact(key) in compact_table:
-                return compact_table[_compact(key)], weak
+                return compact_table[_compact(key)], weak, vocab.rank_of(key)
     return None
 
 
@@ -162,16 +142,20 @@ class ColumnMatch:
 
     @property
     def field(self) -> str | None:
-        return self.target if self.target in FIELDS else None
+        return None if self.target in (CUSTOM, IGNORE) else self.target
 
 
 @dataclass
 class ColumnMapping:
+    """What each column of a file becomes, against the fields of one kind of file (`kind`)."""
+
     columns: list[ColumnMatch] = field(default_factory=list)
+    kind: str = ACCOUNTS
 
     def field_columns(self) -> dict[str, str]:
         """canonical field -> source header, for mapped columns."""
-        return {c.target: c.header for c in self.columns if c.target in FIELDS}
+        names = vocabulary(self.kind).fields
+        return {c.target: c.header for c in self.columns if c.target in names}
 
     def custom_columns(self) -> dict[str, str]:
         """custom field name -> source header, for kept unmapped columns."""
@@ -192,7 +176,7 @@ class ColumnMapping:
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
-def custom_field_name(header: str) -> str:
+def custom_field_name(header: str, kind: str = ACCOUNTS) -> str:
     """A rule-friendly name for an unmapped column: "Product Line" -> "product_line".
 
     API names read as words ("NumberOfEmployees" -> "number_of_employees"), sync and CRM
@@ -212,43 +196,46 @@ def custom_field_name(header: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "_", norm).strip("_") or "column"
     if slug[0].isdigit():
         slug = f"c_{slug}"
-    return f"custom_{slug}" if slug in FIELDS else slug
+    return f"custom_{slug}" if slug in vocabulary(kind).fields else slug
 
 
-def _best_fuzzy(header: object) -> str | None:
+def _best_fuzzy(header: object, vocab: Vocabulary) -> str | None:
     for norm in header_keys(header):
-        hits = difflib.get_close_matches(norm, list(_SYNONYMS), n=3, cutoff=FUZZY_CUTOFF)
+        hits = difflib.get_close_matches(norm, list(vocab.synonyms), n=3, cutoff=FUZZY_CUTOFF)
         polar = _POLAR.intersection(norm.split())
         for hit in hits:
             if _POLAR.intersection(hit.split()) == polar:
-                return _SYNONYMS[hit]
+                return vocab.synonyms[hit]
     return None
 
 
-def field_choices() -> list[str]:
-    """Every target a mapping may name: the canonical fields, then custom and ignore."""
-    return [*FIELDS, CUSTOM, IGNORE]
+def field_choices(kind: str = ACCOUNTS) -> list[str]:
+    """Every target a mapping may name: the kind's fields, then custom and ignore."""
+    return [*vocabulary(kind).fields, CUSTOM, IGNORE]
 
 
-def resolve_target(text: str) -> str:
+def resolve_target(text: str, kind: str = ACCOUNTS) -> str:
     """The target a user typed: a field name or label in any case, or custom/ignore.
 
     "ARR", "arr" and "Renewal Date" all resolve; anything else is refused with the list.
     """
     given = str(text).strip()
     low = given.casefold()
-    if low in FIELDS or low in (CUSTOM, IGNORE):
+    vocab = vocabulary(kind)
+    if low in vocab.fields or low in (CUSTOM, IGNORE):
         return low
-    by_label = {normalise_header(f.label): f.name for f in CANONICAL_FIELDS}
+    by_label = {normalise_header(f.label): f.name for f in vocab.fields.values()}
     if normalise_header(given) in by_label:
         return by_label[normalise_header(given)]
+    what = "a field cspm knows" if kind == ACCOUNTS else f"a field of {kind} files"
+    listing = "`cspm fields`" if kind == ACCOUNTS else f"`cspm fields --kind {kind}`"
     raise BadInputError(
-        f"'{given}' is not a field cspm knows; use one of: {', '.join(field_choices())} "
-        "(`cspm fields` lists them with labels and synonyms)."
+        f"'{given}' is not {what}; use one of: {', '.join(field_choices(kind))} "
+        f"({listing} lists them with labels and synonyms)."
     )
 
 
-def _resolve_user(user: Mapping[str, str], headers: list[str]) -> dict[str, str]:
+def _resolve_user(user: Mapping[str, str], headers: list[str], kind: str) -> dict[str, str]:
     """User choices keyed by the file's own headers; a header the file lacks is refused.
 
     A header given in another case or spacing ("renewal date" for "Renewal Date") is taken
@@ -259,7 +246,7 @@ def _resolve_user(user: Mapping[str, str], headers: list[str]) -> dict[str, str]
         by_norm.setdefault(normalise_header(h), []).append(h)
     resolved: dict[str, str] = {}
     for given, target in user.items():
-        target = resolve_target(target)
+        target = resolve_target(target, kind)
         if given in headers:
             resolved[given] = target
             continue
@@ -291,8 +278,9 @@ def auto_map(
     headers: Iterable[str],
     profile: Mapping[str, str] | None = None,
     user: Mapping[str, str] | None = None,
+    kind: str = ACCOUNTS,
 ) -> ColumnMapping:
-    """Map each header; each canonical field is taken by at most one column.
+    """Map each header of a file of `kind`; each of its fields is taken by at most one column.
 
     Precedence per column: `user` choices (header -> target, from the wizard or CLI), then the
     saved `profile` (normalised header -> target), then exact synonyms (spaced or not, with
@@ -300,39 +288,44 @@ def auto_map(
     field, the stronger kind of match wins, then the leftmost; the loser is kept as a custom
     field that names the field it wanted and the column that took it, so no data is dropped
     silently. A user choice naming a column the file lacks, or an unknown field, is refused.
+    Among equally strong synonyms, one the kind ranks lower loses (`Vocabulary.rank`: a
+    Stripe "Current Period End" yields to "Ended At"); accounts rank none.
     """
     headers = list(headers)
+    vocab = vocabulary(kind)
+    fields = vocab.fields
     profile = profile or {}
-    user = _resolve_user(user or {}, headers)
+    user = _resolve_user(user or {}, headers, kind)
     for target in profile.values():
-        if target not in FIELDS and target not in (CUSTOM, IGNORE):
+        if target not in fields and target not in (CUSTOM, IGNORE):
             raise BadInputError(f"'{target}' is not a field cspm knows.")
     rank = {"user": 0, "profile": 1, "synonym": 2, "weak": 3, "fuzzy": 4}
-    claims: list[tuple[int, int, str, MatchKind]] = []  # (rank, position, field, how)
+    # (rank, synonym rank, position, field, how)
+    claims: list[tuple[int, int, int, str, MatchKind]] = []
     decided: dict[int, ColumnMatch] = {}
     for pos, header in enumerate(headers):
         norm = normalise_header(header)
-        choice: tuple[str, MatchKind, int] | None = None
+        choice: tuple[str, MatchKind, int, int] | None = None
         if header in user:
-            choice = (user[header], "user", rank["user"])
+            choice = (user[header], "user", rank["user"], 0)
         elif norm in profile:
-            choice = (profile[norm], "profile", rank["profile"])
+            choice = (profile[norm], "profile", rank["profile"], 0)
         elif is_bookkeeping(header):
-            choice = (IGNORE, "synonym", rank["synonym"])
-        elif (syn := _synonym(header)) is not None:
-            choice = (syn[0], "synonym", rank["weak" if syn[1] else "synonym"])
-        elif (fz := _best_fuzzy(header)) is not None:
-            choice = (fz, "fuzzy", rank["fuzzy"])
+            choice = (IGNORE, "synonym", rank["synonym"], 0)
+        elif (syn := _synonym(header, vocab)) is not None:
+            choice = (syn[0], "synonym", rank["weak" if syn[1] else "synonym"], syn[2])
+        elif (fz := _best_fuzzy(header, vocab)) is not None:
+            choice = (fz, "fuzzy", rank["fuzzy"], 0)
         if choice is None:
             continue
-        target, how, strength = choice
-        if target in FIELDS:
-            claims.append((strength, pos, target, how))
+        target, how, strength, loses = choice
+        if target in fields:
+            claims.append((strength, loses, pos, target, how))
         else:
             decided[pos] = ColumnMatch(header, target, how)
     taken: dict[str, int] = {}
     lost: dict[int, tuple[str, MatchKind]] = {}
-    for _, pos, target, how in sorted(claims):
+    for _, _, pos, target, how in sorted(claims):
         if target not in taken:
             taken[target] = pos
             decided[pos] = ColumnMatch(headers[pos], target, how)
@@ -345,7 +338,7 @@ def auto_map(
         if match is not None and match.target != CUSTOM:
             columns.append(match)
             continue
-        name = custom_field_name(header)
+        name = custom_field_name(header, kind)
         base, n = name, 2
         while name in used_names:
             name, n = f"{base}_{n}", n + 1
@@ -355,9 +348,9 @@ def auto_map(
             winner = headers[taken[wanted]]
             columns.append(ColumnMatch(header, CUSTOM, how, name, wanted, winner))
             continue
-        kind: MatchKind = match.how if match is not None else "custom"
-        columns.append(ColumnMatch(header, CUSTOM, kind, custom_name=name))
-    return ColumnMapping(columns)
+        matched: MatchKind = match.how if match is not None else "custom"
+        columns.append(ColumnMatch(header, CUSTOM, matched, custom_name=name))
+    return ColumnMapping(columns, kind)
 
 
 def profile_fits(profile: Mapping[str, str], headers: Iterable[str]) -> bool:

@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-_COLUMNS, _VALUES, _SCALES = "columns", "values", "scales"
+_COLUMNS, _VALUES, _SCALES, _KIND = "columns", "values", "scales", "kind"
+ACCOUNTS = "accounts"
 
 
 @dataclass(frozen=True)
 class ProfileDocument:
     """columns: normalised header -> target; values: normalised header -> value key ->
-    target; scales: normalised header -> scale."""
+    target; scales: normalised header -> scale; kind: the kind of file it maps (a profile
+    applies only to files of its kind; profiles saved before kinds existed map accounts)."""
 
     columns: dict[str, str]
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     scales: dict[str, str] = field(default_factory=dict)
+    kind: str = ACCOUNTS
 
     @classmethod
     def from_stored(cls, doc: Any) -> ProfileDocument:
@@ -41,10 +44,20 @@ class ProfileDocument:
                     if isinstance(m, dict)
                 },
                 {str(k): str(v) for k, v in (doc.get(_SCALES) or {}).items()},
+                str(doc.get(_KIND) or ACCOUNTS),
             )
         return cls({str(k): str(v) for k, v in doc.items() if isinstance(v, str)})
 
     def to_stored(self) -> dict[str, Any]:
-        if not self.values and not self.scales:
+        """Flat for an accounts profile with columns only; otherwise the object form, with
+        the kind written only when it is not accounts (what older versions wrote stays)."""
+        if not self.values and not self.scales and self.kind == ACCOUNTS:
             return dict(self.columns)
-        return {_COLUMNS: dict(self.columns), _VALUES: self.values, _SCALES: self.scales}
+        stored: dict[str, Any] = {
+            _COLUMNS: dict(self.columns),
+            _VALUES: self.values,
+            _SCALES: self.scales,
+        }
+        if self.kind != ACCOUNTS:
+            stored[_KIND] = self.kind
+        return stored

@@ -205,7 +205,7 @@ def decide_scales(
         if low is None and how == "values":
             continue  # nothing to decide from and nothing chosen: no line
         decisions.append(ScaleDecision(col.header, fname, scale, allowed, low, high, how))
-    return ColumnMapping(columns), decisions
+    return ColumnMapping(columns, mapping.kind), decisions
 
 
 _TOPS = {"0-1": 1.0, "0-10": 10.0, "response": 10.0}

@@ -117,6 +117,20 @@ class DbSettings:
     )
 
 
+HistoryPeriod = Literal["month", "quarter"]
+
+
+@dataclass(frozen=True)
+class RelatedSettings:
+    """How related files (subscriptions, usage, tickets...) become account history."""
+
+    period: HistoryPeriod = setting(
+        "month",
+        label="History from related files every",
+        help="A related import writes each account's snapshot at every month end or quarter end.",
+    )
+
+
 LIFECYCLE_STAGES: tuple[str, ...] = (
     "Trial",
     "Onboarding",
@@ -247,6 +261,7 @@ class Settings:
     currency: CurrencySettings = field(default_factory=CurrencySettings)
     reading: ReadingLimits = field(default_factory=ReadingLimits)
     db: DbSettings = field(default_factory=DbSettings)
+    related: RelatedSettings = field(default_factory=RelatedSettings)
 
     @property
     def money(self) -> MoneyFormat:

@@ -1,29 +1,50 @@
-"""The canonical fields an import maps columns to, as plain records for `cspm fields`.
+"""The fields an import maps columns to, as plain records for `cspm fields [--kind KIND]`.
 
 A user writing `--map HEADER=FIELD` or a mapping profile needs the valid names and the header
-texts each one already recognises; this is the one list, straight from `cspm.core.fields`.
+texts each one already recognises; this is the one list per kind of file, straight from the
+kind's vocabulary (`cspm.core.field_vocab`): the account fields, or a related kind's own fields
+followed by the columns it only reads to derive them (an opportunity's stage, a price's
+billing interval).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from cspm.core.fields import CANONICAL_FIELDS
+from cspm.core.field_vocab import vocabulary
+from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
+
+_DERIVES: dict[str, str] = {
+    "amount": "read: ARR of an opportunity, or MRR with interval and seats",
+    "interval": "read: the billing interval of amount (month, year...)",
+    "stage": "read: only Closed Won opportunities are imported",
+    "is_won": "read: only won opportunities are imported",
+    "term_months": "read: end date = start + term where no end is given",
+    "first_name": "read: name = first + last name",
+    "last_name": "read: name = first + last name",
+}
 
 
-def field_catalogue() -> list[dict[str, Any]]:
-    """One record per canonical field: name, type, label, synonyms and weak synonyms.
+def field_catalogue(kind: str = ACCOUNTS) -> list[dict[str, Any]]:
+    """One record per field of `kind`: name, type, label, synonyms and weak synonyms, and for a
+    related kind's read-only inputs a note saying what they become.
 
     Synonyms are shown in their normalised form (lower case, no punctuation), which is how
     headers are compared; API names match them without spaces ("AnnualRevenue").
     """
-    return [
-        {
+    own = set(RELATED_KINDS[kind].field_names) if kind in RELATED_KINDS else None
+    records = []
+    for f in vocabulary(kind).fields.values():
+        record: dict[str, Any] = {
             "name": f.name,
             "type": str(f.type),
             "label": f.label,
             "synonyms": list(f.synonyms),
             "weak_synonyms": list(f.weak_synonyms),
         }
-        for f in CANONICAL_FIELDS
-    ]
+        if own is not None:
+            record["stored"] = f.name in own
+            if f.name not in own:
+                record["note"] = _DERIVES.get(f.name, "read, not stored")
+        records.append(record)
+    return records

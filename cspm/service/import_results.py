@@ -16,13 +16,19 @@ from cspm.core.header import Table
 from cspm.core.mapping import ColumnMapping
 from cspm.core.plan import ImportPlan, Problem
 from cspm.core.reading import RawSheet
+from cspm.core.related.detect import OPPORTUNITIES
+from cspm.core.related.kinds import RELATED_KINDS
+from cspm.core.related.plan import RelatedPlan
 from cspm.core.value_maps import ValueColumn
+
+from .related_results import RelatedSummary
 
 __all__ = [
     "ImportOptions",
     "ImportResult",
     "Move",
     "PreparedImport",
+    "PreparedRelated",
     "SheetCells",
     "ValueColumn",  # what the wizard's values step lists per column
 ]
@@ -41,6 +47,8 @@ class ImportOptions:
     as_of: dt.date | None = None  # default: the context's today
     skip_invalid: bool = False
     dry_run: bool = False
+    # The kind of file (cspm.core.related.kinds.KIND_NAMES); None: detected from the file.
+    kind: str | None = None
 
 
 @dataclass
@@ -54,6 +62,36 @@ class PreparedImport:
     plan: ImportPlan
     profile_name: str | None
     sha256: str
+
+
+@dataclass
+class PreparedRelated:
+    """A related file (subscriptions, usage, tickets, contacts, churn events) read and planned.
+
+    kind: the kind it is imported as (chosen, else detected); detected_kind and evidence: what
+    detection said and the headers that said it (shown as "read as a subscriptions file
+    (columns ...)", and by the wizard next to the kind it lets the user change); source: what
+    the file looked like when that differs from its kind ("an opportunities export"), else "".
+    """
+
+    path: Path
+    raw: RawSheet
+    table: Table
+    kind: str
+    detected_kind: str
+    evidence: tuple[str, ...]
+    mapping: ColumnMapping
+    plan: RelatedPlan
+    profile_name: str | None
+    sha256: str
+    source: str = ""
+
+    @property
+    def described(self) -> str:
+        """What the file was read as: "a subscriptions file", "a subscriptions file
+        (closed-won opportunities)"."""
+        noun = RELATED_KINDS[self.kind].noun
+        return f"{noun} (closed-won opportunities)" if self.source == OPPORTUNITIES else noun
 
 
 @dataclass(frozen=True)
@@ -88,6 +126,9 @@ class ImportResult:
     # "already_imported": the identical import this would repeat, and the sentence saying so.
     same_as_import: int | None = None
     message: str | None = None
+    # What the file was read as: "accounts" or a related kind, whose summary is `related`.
+    kind: str = "accounts"
+    related: RelatedSummary | None = None
 
     @property
     def warnings(self) -> int:
@@ -118,6 +159,8 @@ class ImportResult:
             "notices": list(self.notices),
             "same_as_import": self.same_as_import,
             "message": self.message,
+            "kind": self.kind,
+            "related": self.related.to_dict() if self.related else None,
         }
 
 

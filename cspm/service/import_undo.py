@@ -12,30 +12,16 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from cspm.core.errors import BadInputError
-from cspm.core.fields import FIELD_NAMES
-from cspm.core.state import derive_state
-from cspm.storage import accounts_repo, changes_repo, imports_repo
+from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
+from cspm.storage import accounts_repo, changes_repo, imports_repo, related_writes, settings_repo
 
 from .changes import Outcome, perform
 from .import_writes import refuse_future_as_of
+from .related_derive import relink_and_derive
+from .state_rederive import rederive
 
 if TYPE_CHECKING:
     from .context import AppContext
-
-
-def _rederive(s: Any, affected: list[int]) -> None:
-    """Recompute the stored state of these accounts from their remaining snapshots; accounts
-    left with no snapshot are removed (their overrides and tasks, keyed by account key, stay)."""
-    history = accounts_repo.load_snapshots(s, affected)
-    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
-    gone = sorted(set(affected) - set(derived.index))
-    accounts_repo.delete_accounts(s, gone)
-    if len(derived):
-        existing = accounts_repo.load_accounts(s).set_index("id")
-        kept = existing.loc[derived.index]
-        for col in [*FIELD_NAMES, "custom"]:
-            kept[col] = derived[col].astype(kept[col].dtype)
-        accounts_repo.update_accounts(s, kept, [*FIELD_NAMES, "custom"])
 
 
 def undo_latest_import(ctx: AppContext) -> imports_repo.ImportInfo:
@@ -79,13 +65,20 @@ def undo_import_work(import_id: int | None) -> Any:
             raise BadInputError(
                 f"Import {import_id} is no longer the latest import; undo the later ones first."
             )
-        affected = accounts_repo.snapshot_account_ids(s, latest.id)
+        related = related_writes.any_related_rows(s)
+        affected = set(accounts_repo.snapshot_account_ids(s, latest.id))
+        if latest.kind != ACCOUNTS:
+            related_writes.delete_rows_of_import(s, latest.id)
+        elif related:  # accounts only the derived history kept alive go with this import
+            affected |= set(related_writes.delete_derived_snapshots(s))
         accounts_repo.delete_snapshots_of_import(s, latest.id)
         record = imports_repo.get_import(s, latest.id)
         assert record is not None
         record.status = "undone"
         s.flush()
-        _rederive(s, affected)
+        rederive(s, affected)
+        if related:  # the history derived from the rows still in force, linked to what stays
+            relink_and_derive(s, settings_repo.load_settings(s))
         return Outcome(latest, None, action=f"Undo import {latest.file_name}")
 
     return work
@@ -113,11 +106,16 @@ def redate_work(import_id: int, as_of: dt.date) -> Any:
         record = imports_repo.get_import(s, import_id)
         if record is None or record.status != "committed":
             raise BadInputError(f"There is no committed import with id {import_id}.")
+        if record.kind != ACCOUNTS:
+            raise BadInputError(
+                f"Import {import_id} is {RELATED_KINDS[record.kind].noun}: its dates come from "
+                "its rows, so it cannot be re-dated."
+            )
         before = record.as_of
         record.as_of = as_of
         accounts_repo.set_snapshot_as_of(s, import_id, as_of)
         s.flush()
-        _rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
+        rederive(s, accounts_repo.snapshot_account_ids(s, import_id))
         info = imports_repo.info_of(record)
         inverse = {"op": "import_redate", "import_id": import_id, "as_of": before.isoformat()}
         action = f"Re-date import {info.file_name} to {as_of.isoformat()}"

@@ -24,7 +24,7 @@ from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
 from cspm.core.settings import Settings
 from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overlay_newest
-from cspm.storage import accounts_repo, imports_repo, revision, settings_repo
+from cspm.storage import accounts_repo, imports_repo, related_writes, revision, settings_repo
 
 from .changes import Outcome, perform
 from .import_frames import history_rows
@@ -32,6 +32,7 @@ from .import_moves import Written, effective_health, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport
 from .portfolio import cached_portfolio, load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
+from .related_derive import links_may_change, relink_and_derive
 from .store_guard import guard_write
 
 if TYPE_CHECKING:
@@ -296,6 +297,10 @@ def _write(
     changed = _changed_rows(before, after, columns)
     accounts_repo.update_accounts(s, after.loc[changed], columns)
     check(cancelled)
+    # related rows waiting for these accounts (or naming them by a new name) link now
+    if links_may_change(int(is_new.sum()), before, after) and related_writes.any_related_rows(s):
+        progress(0.9, "Linking related rows")
+        relink_and_derive(s, settings, only_if_relinked=True)
 
     result.problems.extend(_missing_notes(knobs.touchpoints, incoming, is_new, after))
     result.new = int(is_new.sum())

@@ -15,22 +15,30 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cspm.core.column_roles import decide_roles
-from cspm.core.deleted_rows import drop_deleted_rows
-from cspm.core.errors import BadInputError
-from cspm.core.file_kind import refuse_other_kinds
-from cspm.core.header import extract_table
-from cspm.core.mapping import auto_map, profile_fits
+from cspm.core.file_kind import refuse_shape
+from cspm.core.header import Table
+from cspm.core.mapping import auto_map
 from cspm.core.plan import Problem, UserChoices, build_plan
 from cspm.core.profiles import ProfileDocument
 from cspm.core.read_notes import reading_problems
 from cspm.core.reading import RawSheet, read_raw
+from cspm.core.related.detect import detect_kind, related_refusal
+from cspm.core.related.kinds import ACCOUNTS
 from cspm.core.settings import ReadingLimits, Settings
 from cspm.storage import imports_repo, settings_repo
 
-from .import_results import ImportOptions, ImportResult, Move, PreparedImport, SheetCells
+from .import_results import (
+    ImportOptions,
+    ImportResult,
+    Move,
+    PreparedImport,
+    PreparedRelated,
+    SheetCells,
+)
 from .import_undo import set_import_as_of, undo_latest_import
 from .import_writes import BACKFILL_DAYS, MAX_STORED_PROBLEMS, apply_prepared
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
+from .related_prepare import check_kind, choose_profile, prepare_related, table_of
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -42,11 +50,13 @@ __all__ = [
     "ImportResult",
     "Move",
     "PreparedImport",
+    "PreparedRelated",
     "SheetCells",
     "apply_prepared",
     "guess_header",
     "import_file",
     "mapping_targets",
+    "prepare_any",
     "prepare_cells",
     "prepare_import",
     "prepare_raw",
@@ -136,44 +146,102 @@ def prepare_raw(
     *,
     settings: Settings | None = None,
 ) -> PreparedImport:
-    """The steps after reading: header, mapping (profile, synonyms, fuzzy), parse, validate."""
+    """The steps after reading an accounts file: header, mapping (profile, synonyms, fuzzy),
+    parse, validate.
+
+    Unless `options.kind` says "accounts", the file's kind is checked first: a related file
+    (subscriptions, tickets...) raises `RelatedFileError` (`prepare_any` imports it as what it
+    is), and a file with many rows per account of no known kind is refused as before.
+    """
     progress(0.35, "Finding the header row")
-    table = extract_table(raw, options.header_index)
-    table, deleted_flag, deleted = drop_deleted_rows(table)  # the CRM's recycle bin
+    table, notes = table_of(raw, options)
+    return _prepare_accounts(
+        ctx, raw, table, notes, options, sha256, progress, settings, check_kind(options.kind)
+    )
+
+
+def _prepare_accounts(
+    ctx: AppContext,
+    raw: RawSheet,
+    table: Table,
+    notes: list[Problem],
+    options: ImportOptions,
+    sha256: str,
+    progress: Progress,
+    settings: Settings | None,
+    kind: str | None,
+) -> PreparedImport:
+    if kind not in (None, ACCOUNTS):
+        raise ValueError(f"an accounts import was given a file of kind {kind!r}")
     with ctx.db.session() as s:
         if settings is None:
             settings = settings_repo.load_settings(s)
         documents = settings_repo.load_profile_documents(s)
         earlier = imports_repo.earlier_scales(s)
-    profiles = {name: doc.columns for name, doc in documents.items()}
-    profile: dict[str, str] | None = None
-    profile_name = options.profile
-    if options.profile:
-        if options.profile not in profiles:
-            names = ", ".join(sorted(profiles)) or "none saved yet"
-            raise BadInputError(f"No mapping profile named '{options.profile}' ({names}).")
-        profile = profiles[options.profile]
-    else:
-        for name, candidate in sorted(profiles.items()):
-            if profile_fits(candidate, table.headers):
-                profile, profile_name = candidate, name
-                break
-    mapping = auto_map(table.headers, profile=profile, user=options.mapping)
-    refuse_other_kinds(table, mapping, raw.path.name)  # opportunities, tickets... are not accounts
+    profile_name, profile = choose_profile(documents, options, table.headers, ACCOUNTS)
+    mapping = auto_map(
+        table.headers, profile=profile.columns if profile else None, user=options.mapping
+    )
+    if kind is None:  # what else the file could be: imported as that, or refused
+        guess = detect_kind(table, mapping)
+        if guess.is_related:
+            raise related_refusal(guess, raw.path.name)
+        refuse_shape(guess.shape, raw.path.name)
     mapping, role_notes = decide_roles(table, mapping)  # owner IDs, CRM stages, losing columns
     progress(0.45, "Reading values")
-    plan = build_plan(
-        table, mapping, settings, _choices(options, documents.get(profile_name or ""), earlier)
-    )
+    plan = build_plan(table, mapping, settings, _choices(options, profile, earlier))
     plan.problems[:0] = [
+        *notes,
         *reading_problems(raw.notes, raw.cells, raw.row_numbers, table.header_row),
         *role_notes,
     ]
-    if deleted:
-        rows = "1 row is a record" if deleted == 1 else f"{deleted:,} rows are records"
-        text = f"{rows} deleted in the CRM: not imported"
-        plan.problems.insert(0, Problem(None, deleted_flag, None, text, "info"))
     return PreparedImport(raw.path, raw, table, plan.mapping, plan, profile_name, sha256)
+
+
+def prepare_any(
+    ctx: AppContext,
+    source: str | Path | SheetCells,
+    options: ImportOptions,
+    progress: Progress = no_progress,
+    *,
+    settings: Settings | None = None,
+) -> PreparedImport | PreparedRelated:
+    """Read (unless given cells), find the kind and prepare the file as that kind.
+
+    The kind is `options.kind` when given; else the kind of the profile named by
+    `options.profile`; else the detected one (`cspm.core.related.detect`). An accounts file
+    gives a `PreparedImport`, any other kind a `PreparedRelated`; nothing is written.
+    """
+    if settings is None:
+        settings = _settings(ctx)
+    if isinstance(source, SheetCells):
+        cells = source
+    else:
+        progress(0.02, f"Reading {Path(source).name}")
+        cells = read_cells(source, options.sheet, settings.reading)
+    kind = check_kind(options.kind) or _profile_kind(ctx, options.profile)
+    progress(0.35, "Finding the header row")
+    table, notes = table_of(cells.raw, options)
+    guess = detect_kind(table, auto_map(table.headers))
+    if kind is None and guess.is_related:
+        kind = guess.kind
+    if kind is None or kind == ACCOUNTS:
+        return _prepare_accounts(
+            ctx, cells.raw, table, notes, options, cells.sha256, progress, settings, kind
+        )
+    return prepare_related(
+        ctx, cells.raw, options, cells.sha256, progress, settings=settings, guess=guess, kind=kind
+    )
+
+
+def _profile_kind(ctx: AppContext, name: str | None) -> str | None:
+    """The kind of file the named profile maps (None: no profile named, or no such profile,
+    which the mapping step then reports)."""
+    if not name:
+        return None
+    with ctx.db.session() as s:
+        doc = settings_repo.load_profile_documents(s).get(name)
+    return doc.kind if doc is not None else None
 
 
 def _choices(
@@ -200,8 +268,12 @@ def import_file(
     """The whole import; see module docstring. Refused imports write nothing."""
     options = options or ImportOptions()
     settings = _settings(ctx)  # once, for every step of this import
-    prepared = prepare_import(ctx, path, options, progress, settings=settings)
+    prepared = prepare_any(ctx, path, options, progress, settings=settings)
     check(cancelled)
+    if isinstance(prepared, PreparedRelated):
+        from .related_writes import apply_related  # the related kinds' writer
+
+        return apply_related(ctx, prepared, options, progress, cancelled, settings=settings)
     return apply_prepared(ctx, prepared, options, progress, cancelled, settings=settings)
 
 

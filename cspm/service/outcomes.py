@@ -68,7 +68,9 @@ def _load(ctx: AppContext) -> _History:
         stored = stored_frames(ctx, s)  # the disk copy when there is one
         accounts, history = stored.state, stored.history
         knobs = load_knobs(s)
-        dates = sorted({i.as_of for i in imports_repo.committed_imports(s)})
+        # every snapshot date, not only import dates: a related import derives month-end
+        # snapshots from one file (cspm.service.related_derive)
+        dates = sorted(pd.to_datetime(snapshots["as_of"].dropna().unique()).date.tolist())
     # Segment rules as checked against today's catalogue: the segments the portfolio shows.
     now = load_portfolio(ctx)
     rules = {d.name: d.rule for d in now.segments if d.rule is not None}

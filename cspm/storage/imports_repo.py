@@ -30,6 +30,7 @@ class ImportInfo:
     rejected_count: int
     warning_count: int
     carried_fields: list[str]
+    kind: str = "accounts"  # or a related kind (cspm.core.related.kinds.KIND_NAMES)
 
 
 def info_of(r: ImportRecord) -> ImportInfo:
@@ -48,6 +49,7 @@ def info_of(r: ImportRecord) -> ImportInfo:
         r.rejected_count,
         r.warning_count,
         list(r.carried_fields or []),
+        r.kind or "accounts",
     )
 
 

@@ -104,9 +104,11 @@ def save_profile(
     mapping: dict[str, str],
     values: dict[str, dict[str, str]] | None = None,
     scales: dict[str, str] | None = None,
+    kind: str = "accounts",
 ) -> None:
-    """Save a profile; stored flat (the old form) when it has no value maps or scales."""
-    stored = ProfileDocument(mapping, values or {}, scales or {}).to_stored()
+    """Save a profile of one kind of file; stored flat (the old form) when it maps accounts
+    and has no value maps or scales."""
+    stored = ProfileDocument(mapping, values or {}, scales or {}, kind).to_stored()
     row = session.scalar(select(MappingProfile).where(MappingProfile.name == name))
     now = dt.datetime.now()
     if row is None:

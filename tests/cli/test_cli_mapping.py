@@ -88,17 +88,49 @@ def test_fields_lists_names_types_labels_and_synonyms(capsys) -> None:
     assert "type" in records["status"]["weak_synonyms"]
 
 
-def test_opportunities_export_is_exit_2_naming_the_kind(
+def test_opportunities_forced_to_accounts_is_exit_2_with_the_rejected_rows(
     capsys, db_url: str, tmp_path: Path
 ) -> None:
     path = crm.salesforce_opportunity_report(tmp_path / "Opportunities.xlsx")
-    code, _, err = run(capsys, "--db", db_url, "import", str(path))
+    code, _, err = run(capsys, "--db", db_url, "import", str(path), "--kind", "accounts")
     assert code == 2
-    assert err.startswith(
-        "cspm: 'Opportunities.xlsx' looks like an opportunities export: 36 rows, 12 accounts"
-    )
+    assert err.startswith("cspm: Opportunities.xlsx was not imported: 24 row(s) rejected")
     assert len(err.strip().splitlines()) == 1
     assert accounts(capsys, db_url) == []
+
+
+def test_unknown_kind_is_exit_2_listing_the_kinds(capsys, db_url: str, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "accounts.csv", ROWS)
+    for command in (["import", str(path), "--kind", "bogus"], ["fields", "--kind", "deals"]):
+        code, out, err = run(capsys, "--db", db_url, *command)
+        assert code == 2 and out == ""
+        assert err.strip().splitlines() == [
+            f"cspm: --kind '{command[-1]}' is not a kind of file cspm imports; use one of: "
+            "accounts, subscriptions, usage, tickets, contacts, churn_events."
+        ]
+    assert accounts(capsys, db_url) == []
+
+
+def test_fields_of_a_related_kind(capsys) -> None:
+    code, out, _ = run(capsys, "fields", "--kind", "subscriptions")
+    assert code == 0
+    lines = out.splitlines()
+    mrr = next(ln for ln in lines if ln.startswith("mrr "))
+    assert "money" in mrr and "mrr amount" in mrr
+    stage = next(ln for ln in lines if ln.startswith("stage "))
+    assert "stagename" in stage and "[read: only Closed Won opportunities are imported]" in stage
+    assert not any(ln.startswith("external_id ") for ln in lines)
+    code, out, _ = run(capsys, "fields", "--kind", "tickets", "--format", "json")
+    records = {r["name"]: r for r in json.loads(out)}
+    assert (
+        records["opened_at"]["type"] == "date"
+        and "submitted at" in records["opened_at"]["synonyms"]
+    )
+    assert records["escalated"]["type"] == "bool" and records["escalated"]["stored"] is True
+    code, out, _ = run(capsys, "fields", "--kind", "contacts")
+    assert next(ln for ln in out.splitlines() if ln.startswith("first_name ")).endswith(
+        "[read: name = first + last name]"
+    )
 
 
 def test_import_summary_lists_the_mapping_decisions(capsys, db_url: str, tmp_path: Path) -> None:

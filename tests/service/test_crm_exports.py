@@ -13,7 +13,13 @@ import pytest
 from sqlalchemy import func, select
 
 from cspm.core.errors import BadInputError
-from cspm.service.imports import ImportOptions, import_file
+from cspm.service.imports import (
+    ImportOptions,
+    PreparedRelated,
+    import_file,
+    prepare_any,
+    prepare_import,
+)
 from cspm.service.portfolio import load_portfolio
 from cspm.storage.models import AccountSnapshot, ImportRecord
 from tests import crm_exports as crm
@@ -236,21 +242,29 @@ def test_column_that_lost_a_field_is_named_in_the_summary(ctx, tmp_path: Path) -
         (crm.salesforce_opportunity_data_export, "Opportunity.csv"),
     ],
 )
-def test_opportunities_export_creates_no_accounts(
+def test_opportunities_export_is_read_as_subscriptions_not_accounts(
     ctx, tmp_path: Path, writer, file_name: str
 ) -> None:
     path = writer(tmp_path / file_name)
+    prepared = prepare_any(ctx, path, ImportOptions())
+    assert isinstance(prepared, PreparedRelated)
+    assert prepared.kind == prepared.detected_kind == "subscriptions"
+    assert prepared.described == "a subscriptions file (closed-won opportunities)"
+    assert len(prepared.plan.frame) == 12 and prepared.plan.skipped == 24
+    # The accounts path never makes accounts of it: one sentence naming the kind and counts.
     with pytest.raises(BadInputError) as err:
-        import_file(ctx, path)
+        prepare_import(ctx, path, ImportOptions())
     assert "looks like an opportunities export: 36 rows, 12 accounts" in str(err.value)
+    assert "imported as a subscriptions file" in str(err.value)
     assert stored_rows(ctx) == (0, 0)
     assert load_portfolio(ctx).frame.empty
 
 
-def test_dry_run_of_an_opportunities_export_says_the_same(ctx, tmp_path: Path) -> None:
+def test_opportunities_forced_to_accounts_are_read_as_accounts(ctx, tmp_path: Path) -> None:
     path = crm.salesforce_opportunity_report(tmp_path / "opps.xlsx")
-    with pytest.raises(BadInputError, match="opportunities export"):
-        import_file(ctx, path, ImportOptions(dry_run=True))
+    result = import_file(ctx, path, ImportOptions(kind="accounts", dry_run=True))
+    assert result.status == "refused" and result.rejected == 24  # 12 accounts, 3 rows each
+    assert stored_rows(ctx) == (0, 0)
 
 
 def test_summary_says_annual_revenue_is_not_arr(ctx, tmp_path: Path) -> None:

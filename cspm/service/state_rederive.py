@@ -1,0 +1,51 @@
+"""Re-deriving accounts' stored state from their snapshots (after an undo, a re-dating, or a
+change of the derived history), by the one rule in `core.state.derive_state`."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cspm.core.fields import FIELD_NAMES
+from cspm.core.state import derive_state
+from cspm.storage import accounts_repo, imports_repo
+from cspm.storage.frames import values_equal
+
+MOST = 5_000
+"""Past this many accounts one read of every snapshot beats hundreds of IN lists."""
+
+
+def rederive(s: Any, affected: Collection[int], extra: pd.DataFrame | None = None) -> None:
+    """Recompute the stored state of these accounts from their remaining snapshots; accounts
+    left with no snapshot are removed (their overrides and tasks, keyed by account key, stay).
+
+    `extra`: snapshot rows not stored yet that count too (account_id, import_id, as_of and
+    fields): the derived history passes only each account's latest derived snapshot, which is
+    all the rule reads of it, instead of writing then reading back hundreds of thousands."""
+    ids = sorted({int(i) for i in affected})
+    if not ids:
+        return
+    if len(ids) > MOST:
+        history = accounts_repo.load_snapshots(s)
+        history = history[history["account_id"].isin(ids)]
+    else:
+        history = accounts_repo.load_snapshots(s, ids)
+    if extra is not None and len(extra):
+        history = pd.concat([history, extra[extra["account_id"].isin(ids)]], ignore_index=True)
+    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
+    gone = sorted(set(ids) - set(derived.index))
+    accounts_repo.delete_accounts(s, gone)
+    if len(derived):
+        existing = accounts_repo.load_accounts(s).set_index("id")
+        before = existing.loc[derived.index]
+        kept = before.copy()
+        columns = [*FIELD_NAMES, "custom"]
+        for col in columns:
+            kept[col] = derived[col].astype(kept[col].dtype)
+        changed = np.zeros(len(kept), dtype=bool)
+        for col in columns:
+            changed |= ~values_equal(before[col], kept[col]).to_numpy()
+        accounts_repo.update_accounts(s, kept.loc[changed], columns)
