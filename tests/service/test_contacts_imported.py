@@ -19,8 +19,9 @@ from cspm.service.import_undo import undo_latest_import
 from cspm.service.imports import ImportOptions, import_file
 from cspm.service.segments import add_segment, list_segments, segment_members
 from tests.conftest import TODAY
-from tests.contact_data import import_accounts
+from tests.contact_data import ACCOUNTS, import_accounts
 from tests.files import write_csv
+from tests.storage.test_postgres import pg_url  # noqa: F401  (the fixture)
 
 HUBSPOT_CONTACTS = [
     ["Record ID", "First Name", "Last Name", "Email", "Job Title", "Associated Company",
@@ -94,3 +95,19 @@ def test_cli_import_then_contacts(
     records = json.loads(capsys.readouterr().out)
     assert [r["email"] for r in records] == ["ada@acme.com", "bob@acme.com", "cy@acme.com"]
     assert records[1]["days_since_login"] == 22 and records[2]["last_login"] is None
+
+
+def test_contacts_and_a_contact_segment_on_postgres(capsys, pg_url: str, tmp_path) -> None:  # noqa: F811
+    common = ["--db", pg_url, "--today", TODAY.isoformat()]
+    accounts = write_csv(tmp_path / "companies.csv", ACCOUNTS)
+    assert main(["import", str(accounts), "--as-of", "2026-11-20", *common]) == 0
+    path = str(contacts_file(tmp_path))
+    assert main(["import", path, "--kind", "contacts", "--as-of", "2026-11-23", *common]) == 0
+    capsys.readouterr()
+    assert main(["contacts", "--role", "exec", "--inactive-days", "15", "--format", "csv",
+                 *common]) == 0  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["cy@acme.com", "eve@globex.io"]
+    rule = json.dumps(QUIET_EXEC)
+    assert main(["segments", "add", "Exec sponsor gone quiet", "--rule", rule, *common]) == 0
+    assert "2 accounts" in capsys.readouterr().out
