@@ -16,6 +16,7 @@ from cspm.commands import (
     accounts,
     add_global_options,
     app,
+    contacts,
     db,
     export,
     fields,
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     imports.register(command, parse_date)
     fields.register(command)
     accounts.register(command)
+    contacts.register(command)
     segments.register(command)
     settings_cmd.register(command)
     outcomes.register(command)

@@ -42,7 +42,14 @@ def register(command: CommandFactory) -> None:
     for action, help_text in (("add", "create a segment"), ("edit", "change a segment")):
         s = sub_command(sub, action, help_text)
         s.add_argument("name")
-        s.add_argument("--rule", required=action == "add", metavar="RULE.json|JSON")
+        s.add_argument(
+            "--rule",
+            required=action == "add",
+            metavar="RULE.json|JSON",
+            help="a rule on account fields; or one counted over contacts: "
+            '{"over": "contacts", "where": RULE on contact fields (role, is_exec, last_login, '
+            'days_since_login, email, email_domain, name), "at_least": N or "at_least_pct": X}',
+        )
         s.add_argument("--description")
         s.add_argument("--colour", metavar="#RRGGBB")
         if action == "edit":

@@ -81,6 +81,7 @@ def analyse_portfolio(
     segments: Mapping[str, Any] | None = None,
     rules: Mapping[str, Rule] | None = None,
     custom: tuple[pd.DataFrame, dict[str, FieldType]] | None = None,
+    contacts: pd.DataFrame | None = None,
 ) -> Analysed:
     """The analysed portfolio on `today` from stored account states (see module docstring).
 
@@ -90,6 +91,9 @@ def analyse_portfolio(
     segments: rule JSON by segment name, checked against this portfolio's catalogue; or
     rules: rules already checked (outcomes at a past date use today's). Neither: no segments.
     custom: the `expand_custom` result of the state's custom dicts when the caller has it.
+    contacts: the contact table (`related.contact_table`) on `today`, for segments counted
+    over contacts; None: such segments match nobody (no contacts, or a past date: contacts
+    have no history).
     """
     state = with_all_fields(state)  # every field present, so the touch dates can be layered
     state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
@@ -111,7 +115,7 @@ def analyse_portfolio(
         checked = dict(rules or {})
     frame, membership = base.frame, base.membership
     if checked:
-        membership = evaluate_many(checked, frame, history, today)
+        membership = evaluate_many(checked, frame, history, today, contacts=contacts)
         frame["segments"] = segment_lists(membership)
     return Analysed(frame, membership, base.custom_types, checked, errors)
 

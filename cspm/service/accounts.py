@@ -86,7 +86,7 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
     values = [(f.name, f.label, _plain(row.get(f.name))) for f in CANONICAL_FIELDS]
     custom = {c: _plain(row.get(c)) for c in p.custom_types}
     segments = [
-        (d.name, explain(d.rule, p.frame, p.history, p.today, key))
+        (d.name, explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts))
         for d in p.segments
         if d.rule is not None and bool(p.membership.at[key, d.name])
     ]

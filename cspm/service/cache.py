@@ -38,6 +38,8 @@ class ContextCache:
     outcome_states: tuple[int, dict[Any, Any]] | None = None
     """(revision, {day: (frame, membership)}): outcomes' analysed past states
     (`cspm.service.outcome_states`)."""
+    contacts: tuple[Any, Any] | None = None
+    """((revision, today), contact table) of the contacts in force (`service.contact_rows`)."""
     verified: str | None = None
     """The file fingerprint this context last found sound (meaningful when `checked`)."""
     checked: bool = False
@@ -51,6 +53,7 @@ class ContextCache:
                 self.history = None
                 self.outcome_states = None
                 self.book_index = None
+                self.contacts = None
             if touches & {"accounts", "imports"}:
                 self.stored = None
 
@@ -67,4 +70,5 @@ class ContextCache:
         """Forget everything (the verified fingerprint too): the next use reads and checks."""
         with self.lock:
             self.stored = self.unsaved = self.portfolio = self.history = self.outcome_states = None
+            self.contacts = None
             self.verified, self.checked = None, False

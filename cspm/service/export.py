@@ -109,7 +109,7 @@ def workbook_data(
         )
         if mask.any():
             sub = frame[mask]
-            why = explain_all(d.rule, sub, p.history, p.today)
+            why = explain_all(d.rule, sub, p.history, p.today, contacts=p.contacts)
             m = sub[["key", "name", "owner", "tier", "arr", "health_score"]].copy()
             m["why"] = why.to_numpy()
             members[d.name] = m.reset_index(drop=True)

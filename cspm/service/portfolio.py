@@ -21,11 +21,13 @@ from cspm.core.fields import FieldType
 from cspm.core.health import HealthConfig
 from cspm.core.pipeline import analyse_portfolio, health_change
 from cspm.core.rules import build_catalog
+from cspm.core.rules.contact_count import uses_contacts
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
 from . import frame_cache
 from .changes import Outcome, RowWatch, perform
+from .contact_rows import contacts_table
 from .frame_cache import StoredFrames
 from .segment_defs import SegmentDef, load_segment_defs
 
@@ -46,6 +48,8 @@ class Portfolio:
     today: dt.date
     revision: int
     health: HealthConfig
+    # the contact table (service.contact_rows) when a segment counts contacts, else None
+    contacts: pd.DataFrame | None = None
 
     @property
     def catalog(self) -> dict[str, FieldType]:
@@ -103,8 +107,16 @@ def load_knobs(s: Session, settings: Settings | None = None) -> Knobs:
     )
 
 
-def build_portfolio(stored: StoredFrames, knobs: Knobs, today: dt.date, rev: int) -> Portfolio:
-    """The analysed portfolio of stored frames on `today`: `cspm.core.pipeline`, once."""
+def build_portfolio(
+    stored: StoredFrames,
+    knobs: Knobs,
+    today: dt.date,
+    rev: int,
+    contacts: pd.DataFrame | None = None,
+) -> Portfolio:
+    """The analysed portfolio of stored frames on `today`: `cspm.core.pipeline`, once.
+
+    contacts: the contact table on `today`, when a segment counts contacts."""
     analysed = analyse_portfolio(
         stored.state,
         stored.history,
@@ -115,6 +127,7 @@ def build_portfolio(stored: StoredFrames, knobs: Knobs, today: dt.date, rev: int
         health=knobs.health,
         segments={d.name: d.rule_json for d in knobs.segments},
         custom=(stored.custom, stored.custom_types),
+        contacts=contacts,
     )
     defs = [
         replace(d, rule=analysed.rules.get(d.name), error=analysed.rule_errors.get(d.name))
@@ -130,6 +143,7 @@ def build_portfolio(stored: StoredFrames, knobs: Knobs, today: dt.date, rev: int
         today,
         rev,
         knobs.health,
+        contacts,
     )
 
 
@@ -165,7 +179,10 @@ def load_portfolio(ctx: AppContext, *, knobs: Knobs | None = None) -> Portfolio:
         stored = stored_frames(ctx, s)
         if knobs is None:
             knobs = load_knobs(s)
-    portfolio = build_portfolio(stored, knobs, ctx.today, rev)
+    contacts = None
+    if any(uses_contacts(d.rule_json) for d in knobs.segments):
+        contacts = contacts_table(ctx)
+    portfolio = build_portfolio(stored, knobs, ctx.today, rev, contacts)
     with ctx.cache.lock:
         ctx.cache.portfolio = portfolio
     return portfolio

@@ -16,12 +16,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError, NotFoundError
-from cspm.core.rules import BUILTIN_SEGMENTS, explain, parse_rule, rule_to_json
+from cspm.core.rules import BUILTIN_SEGMENTS, evaluate, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
 from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
 from cspm.storage import segments_repo
 
 from .changes import Outcome, RowWatch, perform
+from .contact_rows import contacts_for_rule
 from .files import write_text_atomically
 from .portfolio import load_portfolio, resolve_account, sort_accounts
 
@@ -154,7 +155,8 @@ def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.
         mask = mask if scope is None else mask & scope
     members = sort_accounts(p.frame[mask]).copy()
     members["why"] = [
-        "; ".join(explain(d.rule, p.frame, p.history, p.today, key)) for key in members.index
+        "; ".join(explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts))
+        for key in members.index
     ]
     return members
 
@@ -165,7 +167,7 @@ def why(ctx: AppContext, name: str, account: str) -> tuple[str, str, list[str]]:
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
     key = resolve_account(p.frame, account)
-    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key)
+    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts)
 
 
 def parse_rule_source(text: str) -> Any:
@@ -375,11 +377,10 @@ def preview_rule(ctx: AppContext, rule: Any) -> tuple[int, float]:
     """(count, ARR) the rule would match now, for the rule builder's live count.
 
     Raises BadInputError with the validation message while the rule is incomplete or wrong."""
-    from cspm.core.rules import evaluate
-
     p = load_portfolio(ctx)
     parsed = parse_rule(rule, p.catalog)
-    mask = evaluate(parsed, p.frame, p.history, p.today).to_numpy(dtype=bool)
+    contacts = p.contacts if p.contacts is not None else contacts_for_rule(ctx, rule)
+    mask = evaluate(parsed, p.frame, p.history, p.today, contacts=contacts).to_numpy(dtype=bool)
     return int(mask.sum()), round(float(p.frame["arr"].fillna(0.0).to_numpy()[mask].sum()), 2)
 
 

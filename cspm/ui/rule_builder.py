@@ -32,12 +32,15 @@ from PySide6.QtWidgets import (
 
 from cspm.core.errors import CspmError
 from cspm.core.money import USD, MoneyFormat
+from cspm.core.related.contact_table import CONTACT_FIELD_LABELS
+from cspm.service.contacts import contact_field_catalog, contact_field_values
 from cspm.service.context import AppContext
 from cspm.service.segments import field_catalog, preview_rule
 from cspm.service.settings import money_format
 
 from .busy import run
 from .rule_condition import ConditionRow
+from .rule_contacts import CONTACTS, CountBar, mixes_contacts
 from .rule_fields import Shared
 from .rule_group import GroupWidget
 from .rule_numbers import count_text, parse_number
@@ -87,6 +90,11 @@ class RuleBuilderDialog(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("Description", self.description_edit)
+        self.count_bar = CountBar()
+        self.count_bar.setEnabled(False)  # until the fields are loaded
+        form.addRow("Count", self.count_bar)
+        self.account_catalog: dict[str, str] = {}
+        self._fixed_rule = False  # a rule the tree cannot show: kept as it is
 
         self.tree_host = QWidget()
         self.tree_layout = QVBoxLayout(self.tree_host)
@@ -123,6 +131,8 @@ class RuleBuilderDialog(QDialog):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self._preview)
         self.name_edit.textChanged.connect(self._update_save)
+        self.count_bar.mode_changed.connect(self._count_mode_changed)
+        self.count_bar.changed.connect(self._schedule)
         run(self, field_catalog, ctx, on_done=self._catalog_loaded, on_error=self._catalog_failed)
         run(self, money_format, ctx, on_done=self._money_loaded)
 
@@ -136,7 +146,7 @@ class RuleBuilderDialog(QDialog):
     def rule_json(self) -> dict[str, Any]:
         if self.root is None:
             return dict(self._initial_rule or {"all": []})
-        return self.root.to_json()
+        return self.count_bar.wrap(self.root.to_json())
 
     def is_ready(self) -> bool:
         """Fields loaded and the last preview matches the rule on screen."""
@@ -144,14 +154,51 @@ class RuleBuilderDialog(QDialog):
 
     # -- building --
     def _catalog_loaded(self, catalog: dict[str, str]) -> None:
+        self.account_catalog = catalog
         self.shared.catalog = catalog
+        rule = self._initial_rule
+        if mixes_contacts(rule):  # shown as its rule text; saved unchanged (renaming works)
+            self._clear_tree()
+            self.count_bar.setEnabled(False)
+            self._fixed_rule = True
+            note = QLabel(
+                "This rule combines account conditions with a contacts condition inside a "
+                "group, which the builder cannot show. Edit it on the command line:\n"
+                "cspm segments edit NAME --rule RULE.json"
+            )
+            note.setWordWrap(True)
+            self.tree_layout.addWidget(note)
+            self.tree_layout.addStretch(1)
+            self._preview()
+            return
+        rows = self.count_bar.load(rule)
+        self.count_bar.setEnabled(True)
+        if self.count_bar.counts_contacts():
+            self._use_contact_fields()
+        self._build_tree(rows)
+
+    def _use_contact_fields(self) -> None:
+        self.shared.use_catalog(contact_field_catalog(), CONTACT_FIELD_LABELS, contact_field_values)
+
+    def _count_mode_changed(self, mode: str) -> None:
+        """Accounts <-> contacts: the rows name other fields, so they start over."""
+        if mode == CONTACTS:
+            self._use_contact_fields()
+        else:
+            self.shared.use_catalog(self.account_catalog)
+        self._build_tree(None)
+
+    def _clear_tree(self) -> None:
+        self.root = None
         for i in reversed(range(self.tree_layout.count())):
             item = self.tree_layout.takeAt(i)
             assert item is not None  # i < count(), so there is an item to take
             widget = item.widget()
             if widget is not None:
                 widget.deleteLater()
-        rule = self._initial_rule
+
+    def _build_tree(self, rule: dict[str, Any] | None) -> None:
+        self._clear_tree()
         self.root = GroupWidget(self.shared, 0, rule if rule else None)
         if not rule:
             self.root.add_condition()
@@ -233,7 +280,7 @@ class RuleBuilderDialog(QDialog):
 
     def _update_save(self) -> None:
         ok = (
-            self.root is not None
+            (self.root is not None or self._fixed_rule)
             and not self._pending
             and self._accepted_rule is not None
             and self._accepted_rule == self.rule_json()

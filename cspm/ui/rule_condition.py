@@ -14,11 +14,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QToolButton, QWidget
 
 from .rule_fields import FIELD_ROLE, TYPE_ROLE, Shared, field_model
-from .rule_ops import editor_kind, ops_for
+from .rule_ops import HISTORY_OPS, editor_kind, ops_for
 from .rule_values import HistoryValue, ValueEditor, new_editor
 
 # Kinds whose value is one scalar, so it means the same after an operator change (> 5 -> < 5).
 SCALAR_KINDS = ("text", "number", "history", "history_pct")
+HISTORY_OP_NAMES = frozenset(dict(HISTORY_OPS))
 
 
 class ConditionRow(QFrame):
@@ -38,7 +39,7 @@ class ConditionRow(QFrame):
         self.field_combo.setMaxVisibleItems(20)
         self.field_combo.setPlaceholderText("Choose a field…")
         self.field_combo.setModel(
-            field_model(shared.catalog, node.get("field") if node else None, self)
+            field_model(shared.catalog, node.get("field") if node else None, self, shared.labels)
         )
         self.field_combo.setCurrentIndex(-1)
         self.op_combo = QComboBox()
@@ -99,6 +100,8 @@ class ConditionRow(QFrame):
         such an operator would be one that cannot work on the new field.
         """
         ops = ops_for(self.field_type()) if self.field() else []
+        if not self.shared.history:  # a contact rule: contacts have no snapshots
+            ops = [(op, label) for op, label in ops if op not in HISTORY_OP_NAMES]
         if allow_unknown and keep and keep not in dict(ops) and self.field():
             ops = [*ops, (keep, keep)]
         self.op_combo.blockSignals(True)

@@ -7,6 +7,7 @@ cache of each text field's existing values, fetched once per dialog in a worker)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -47,6 +48,22 @@ class Shared(QObject):
         self.catalog: dict[str, str] = {}
         self.values: dict[str, list[str]] = {}
         self._asked: set[str] = set()
+        # "Count contacts" mode: the contact fields under their labels, their values, and no
+        # history operators (contacts have no snapshots); None/True: the account rule's
+        self.labels: dict[str, str] | None = None
+        self.values_fn: Callable[[AppContext, str], list[str]] = field_values
+        self.history = True
+
+    def use_catalog(
+        self,
+        catalog: dict[str, str],
+        labels: dict[str, str] | None = None,
+        values_fn: Callable[[AppContext, str], list[str]] = field_values,
+    ) -> None:
+        """Switch what rows offer (the account fields, or a contact rule's own fields)."""
+        self.catalog, self.labels, self.values_fn = catalog, labels, values_fn
+        self.history = labels is None
+        self.values, self._asked = {}, set()
 
     def request_values(self, field: str) -> None:
         """Emit `values_loaded` for the field now if cached, else once its worker answers."""
@@ -54,15 +71,21 @@ class Shared(QObject):
             self.values_loaded.emit(field, self.values[field])
         elif field not in self._asked:
             self._asked.add(field)
-            run(self, field_values, self.ctx, field, on_done=partial(self._loaded, field))
+            run(self, self.values_fn, self.ctx, field, on_done=partial(self._loaded, field))
 
     def _loaded(self, field: str, values: list[str]) -> None:
         self.values[field] = values
         self.values_loaded.emit(field, values)
 
 
-def field_model(catalog: dict[str, str], wanted: object, parent: QObject) -> QStandardItemModel:
-    """The field chooser's items, under bold unselectable headers: account, computed, custom.
+def field_model(
+    catalog: dict[str, str],
+    wanted: object,
+    parent: QObject,
+    labels: dict[str, str] | None = None,
+) -> QStandardItemModel:
+    """The field chooser's items, under bold unselectable headers: account, computed, custom
+    (with `labels`: one "Contact fields" group under those labels).
 
     `wanted` is the field a loaded rule names; when the catalogue lacks it, it is listed as
     '(not in the data)' so the row can show it and the service can say what is wrong.
@@ -76,7 +99,9 @@ def field_model(catalog: dict[str, str], wanted: object, parent: QObject) -> QSt
         "Custom fields": [],
     }
     for name, ftype in catalog.items():
-        if name in DERIVED_LABELS:
+        if labels is not None:
+            groups.setdefault("Contact fields", []).append((labels.get(name, name), name, ftype))
+        elif name in DERIVED_LABELS:
             groups["Computed"].append((DERIVED_LABELS[name], name, ftype))
         elif name in CANONICAL_LABELS:
             groups["Account fields"].append((CANONICAL_LABELS[name], name, ftype))

@@ -27,6 +27,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("portfolio", "Portfolio", "portfolio_view", "PortfolioView"),
     ViewSpec("segments", "Segments", "segments_view", "SegmentsView"),
     ViewSpec("tasks", "Tasks", "tasks_view", "TasksView", optional=True),
+    ViewSpec("contacts", "Contacts", "contacts_view", "ContactsView"),
     ViewSpec("trends", "Trends", "trends_view", "TrendsView", optional=True),
     ViewSpec("imports", "Imports", "imports_view", "ImportsView"),
     ViewSpec("settings", "Settings", "settings_view", "SettingsView"),

@@ -21,7 +21,15 @@ from cspm.core.rules.language import (
     rule_to_json,
     rule_to_text,
 )
-from cspm.core.rules.nodes import AllOf, AnyOf, Condition, HistoryCondition, Not, Rule
+from cspm.core.rules.nodes import (
+    AllOf,
+    AnyOf,
+    Condition,
+    ContactCount,
+    HistoryCondition,
+    Not,
+    Rule,
+)
 
 __all__ = [
     "BUILTIN_SEGMENTS",
@@ -30,6 +38,7 @@ __all__ = [
     "AllOf",
     "AnyOf",
     "Condition",
+    "ContactCount",
     "EvalContext",
     "HistoryCondition",
     "Not",

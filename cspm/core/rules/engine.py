@@ -23,12 +23,14 @@ import pandas as pd
 from cspm.core.columns import as_float
 from cspm.core.fields import FieldType
 from cspm.core.rules.catalog import COMPUTED_FIELDS, compute_derived
+from cspm.core.rules.contact_count import account_positions, count_mask
 from cspm.core.rules.history import DAY, SnapshotIndex, as_datetime64, to_day
 from cspm.core.rules.nodes import (
     NUMERIC_TYPES,
     AllOf,
     AnyOf,
     Condition,
+    ContactCount,
     HistoryCondition,
     Not,
     Rule,
@@ -40,11 +42,21 @@ Today: TypeAlias = date | datetime | pd.Timestamp
 class EvalContext:
     """Columns, baselines and masks computed once per evaluation and shared by all rules."""
 
-    def __init__(self, portfolio: pd.DataFrame, history: pd.DataFrame | None, today: Today):
+    def __init__(
+        self,
+        portfolio: pd.DataFrame,
+        history: pd.DataFrame | None,
+        today: Today,
+        contacts: pd.DataFrame | None = None,
+    ):
         self.portfolio = portfolio
         self.history = history
         self.today = to_day(today)
         self.n = len(portfolio)
+        # the contact table (core.related.contact_table) for contact-level conditions; None:
+        # no contacts, so "at least N contacts ..." matches nobody
+        self.contacts = contacts
+        self._contact_ctx: EvalContext | None = None
         self._snapshots: SnapshotIndex | None = None
         self._cache: dict[tuple[str, object], object] = {}
         self._masks: dict[Rule, np.ndarray] = {}
@@ -132,6 +144,23 @@ class EvalContext:
             lambda: self.snapshots.baseline(field, since_days, self.today),
         )
 
+    def contact_hits(self, rule: ContactCount) -> tuple[np.ndarray, np.ndarray]:
+        """(where-mask over the contacts, each contact's account position); empty arrays
+        without contacts. The contacts' own context is built once and shared."""
+        if self.contacts is None or not len(self.contacts):
+            return np.zeros(0, bool), np.zeros(0, np.int64)
+        if self._contact_ctx is None:
+            self._contact_ctx = EvalContext(self.contacts, None, self.today)
+        positions = self._memo(
+            "contact_pos", None, lambda: account_positions(self.contacts, self.portfolio.index)
+        )
+        return self._contact_ctx.mask(rule.where), positions  # type: ignore[return-value]
+
+    def contact_counts(self, rule: ContactCount) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(member mask, matching contacts, all contacts) per account."""
+        hit, positions = self.contact_hits(rule)
+        return count_mask(rule, hit, positions, self.n)
+
     def mask(self, rule: Rule) -> np.ndarray:
         """The rule's boolean mask over all accounts (cached: segments share sub-rules)."""
         if rule not in self._masks:
@@ -154,6 +183,8 @@ def _eval(rule: Rule, ctx: EvalContext) -> np.ndarray:
         return ~ctx.mask(rule.rule)
     if isinstance(rule, HistoryCondition):
         return _history(rule, ctx)
+    if isinstance(rule, ContactCount):
+        return ctx.contact_counts(rule)[0]
     return _condition(rule, ctx)
 
 
@@ -249,10 +280,17 @@ def _text_op(rule: Condition, ctx: EvalContext) -> np.ndarray:
 
 
 def evaluate(
-    rule: Rule, portfolio: pd.DataFrame, history: pd.DataFrame | None, today: Today
+    rule: Rule,
+    portfolio: pd.DataFrame,
+    history: pd.DataFrame | None,
+    today: Today,
+    *,
+    contacts: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """Which accounts the rule matches: a bool Series indexed like the portfolio."""
-    ctx = EvalContext(portfolio, history, today)
+    """Which accounts the rule matches: a bool Series indexed like the portfolio.
+
+    contacts: the contact table, for contact-level conditions (None: they match nobody)."""
+    ctx = EvalContext(portfolio, history, today, contacts)
     return pd.Series(ctx.mask(rule), index=portfolio.index, dtype=bool, name="match")
 
 
@@ -261,12 +299,14 @@ def evaluate_many(
     portfolio: pd.DataFrame,
     history: pd.DataFrame | None,
     today: Today,
+    *,
+    contacts: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Membership of every segment at once (one bool column per segment, by name).
 
     One context serves all rules, so history is prepared once, each (field, since_days)
     baseline is looked up once, and a sub-rule shared by several segments is evaluated once.
     """
-    ctx = EvalContext(portfolio, history, today)
+    ctx = EvalContext(portfolio, history, today, contacts)
     data = {name: ctx.mask(rule) for name, rule in rules.items()}
     return pd.DataFrame(data, index=portfolio.index, columns=list(rules), dtype=bool)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .engine import EvalContext, Today
 from .explanation import describe
-from .nodes import AllOf, AnyOf, Condition, Rule
+from .nodes import AllOf, AnyOf, Condition, ContactCount, Rule
 
 
 def _leaves(rule: Rule) -> list[Rule]:
@@ -40,10 +40,16 @@ def _values(ctx: EvalContext, field: str, n: int) -> np.ndarray:
 
 
 def explain_all(
-    rule: Rule, portfolio: pd.DataFrame, history: pd.DataFrame | None, today: Today
+    rule: Rule,
+    portfolio: pd.DataFrame,
+    history: pd.DataFrame | None,
+    today: Today,
+    *,
+    contacts: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """Per account (portfolio index), the matched leaves joined by "; " ("" for non-members)."""
-    ctx = EvalContext(portfolio, history, today)
+    """Per account (portfolio index), the matched leaves joined by "; " ("" for non-members);
+    `contacts`: the contact table, for contact-level conditions."""
+    ctx = EvalContext(portfolio, history, today, contacts)
     n = len(portfolio)
     member = ctx.mask(rule)
     out = np.full(n, "", dtype=object)
@@ -55,6 +61,10 @@ def explain_all(
         if isinstance(leaf, Condition) and leaf.op not in ("is_empty", "is_not_empty"):
             values = _values(ctx, leaf.field, n)
             part = np.where(values != "", text + " (" + values.astype(str) + ")", text)
+        elif isinstance(leaf, ContactCount):  # "... (2 of 5 contacts)"
+            _, matched, total = ctx.contact_counts(leaf)
+            counts = matched.astype(str).astype(object) + " of " + total.astype(str) + " contacts"
+            part = text + " (" + counts + ")"
         else:
             part = np.full(n, text, dtype=object)
         joined = np.where(out == "", part, out.astype(str) + "; " + part.astype(str))

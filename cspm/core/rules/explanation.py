@@ -16,9 +16,19 @@ import pandas as pd
 
 from cspm.core.errors import NotFoundError
 from cspm.core.fields import FieldType
+from cspm.core.rules.contact_count import describe_contact_count, explain_line
 from cspm.core.rules.engine import EvalContext, Today
 from cspm.core.rules.language import fields_used
-from cspm.core.rules.nodes import AllOf, AnyOf, Condition, HistoryCondition, Not, Rule, Value
+from cspm.core.rules.nodes import (
+    AllOf,
+    AnyOf,
+    Condition,
+    ContactCount,
+    HistoryCondition,
+    Not,
+    Rule,
+    Value,
+)
 
 _OP_WORDS = {
     "=": "=", "!=": "!=", ">": ">", ">=": ">=", "<": "<", "<=": "<=", "between": "between",
@@ -69,6 +79,8 @@ def describe(rule: Rule) -> str:
         return "(" + joiner.join(describe(r) for r in rule.rules) + ")"
     if isinstance(rule, Not):
         return f"not {_paren(describe(rule.rule))}"
+    if isinstance(rule, ContactCount):
+        return describe_contact_count(rule, describe)
     words = _OP_WORDS[rule.op]
     if isinstance(rule, HistoryCondition):
         pct = "%" if rule.op.endswith("_pct") else ""
@@ -94,15 +106,21 @@ def explain(
     history: pd.DataFrame | None,
     today: Today,
     key: str,
+    *,
+    contacts: pd.DataFrame | None = None,
 ) -> list[str]:
-    """The matched conditions for one account, as sentences; empty when it does not match."""
+    """The matched conditions for one account, as sentences; empty when it does not match.
+
+    contacts: the contact table, for contact-level conditions."""
     if key not in portfolio.index:
         raise NotFoundError(f"no account with key '{key}'")
     one = portfolio.loc[[key]]
     hist = history
     if history is not None and "key" in history.columns:
         hist = history.loc[history["key"] == key]
-    ctx = EvalContext(one, hist, today)
+    if contacts is not None:
+        contacts = contacts.loc[contacts["account_key"] == key]
+    ctx = EvalContext(one, hist, today, contacts)
     lines: list[str] = []
     _walk(rule, ctx, lines)
     return lines
@@ -119,6 +137,8 @@ def _walk(rule: Rule, ctx: EvalContext, out: list[str]) -> None:
         out.append(f"{describe(rule)}: {values}")
     elif isinstance(rule, HistoryCondition):
         out.append(_history_line(rule, ctx))
+    elif isinstance(rule, ContactCount):
+        out.append(_contact_line(rule, ctx))
     else:
         out.append(_condition_line(rule, ctx))
 
@@ -192,3 +212,14 @@ def _condition_line(rule: Condition, ctx: EvalContext) -> str:
             return f"{f} {actual} is not {_fmt_value(value)}"
         return f"{f} {actual} contains '{_fmt_value(value)}'"
     return f"{f} {actual} {op} {_fmt_value(value)}"
+
+
+def _contact_line(rule: ContactCount, ctx: EvalContext) -> str:
+    """ "2 of 4 contacts (50%) with ... (at least 1 contact): ada@x, cy@x"."""
+    _, matched, total = ctx.contact_counts(rule)
+    hit, positions = ctx.contact_hits(rule)
+    assert ctx.contacts is not None  # a member by its contacts has contacts
+    chosen = ctx.contacts.loc[hit & (positions == 0)]
+    shown = chosen["email"].where(chosen["email"].notna(), chosen["name"]).dropna()
+    where = "" if isinstance(rule.where, AllOf) and not rule.where.rules else describe(rule.where)
+    return explain_line(rule, int(matched[0]), int(total[0]), [str(e) for e in shown], where)

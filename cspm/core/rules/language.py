@@ -17,6 +17,7 @@ from typing import TypeGuard
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FieldType
+from cspm.core.rules.contact_count import contact_count_json, parse_contact_count
 from cspm.core.rules.nodes import (
     DAY_OPS,
     HISTORY_OPS,
@@ -24,6 +25,7 @@ from cspm.core.rules.nodes import (
     AllOf,
     AnyOf,
     Condition,
+    ContactCount,
     HistoryCondition,
     Not,
     Rule,
@@ -91,6 +93,8 @@ def _parse(node: object, catalog: Mapping[str, FieldType], path: str) -> Rule:
         raise _fail(
             f"a rule must be a JSON object (a group or a condition), not {json.dumps(node)}", path
         )
+    if "over" in node:  # a condition on the account's contacts (contact_count)
+        return parse_contact_count(node, _parse, path)
     groups = [k for k in GROUP_KEYS if k in node]
     if groups:
         extra = [k for k in node if k != groups[0]]
@@ -222,6 +226,8 @@ def rule_to_json(rule: Rule) -> dict[str, AnyType]:
         return {"any": [rule_to_json(r) for r in rule.rules]}
     if isinstance(rule, Not):
         return {"not": rule_to_json(rule.rule)}
+    if isinstance(rule, ContactCount):
+        return contact_count_json(rule, rule_to_json)
     out: dict[str, AnyType] = {"field": rule.field, "op": rule.op}
     if isinstance(rule, HistoryCondition):
         out["value"] = rule.value
@@ -275,4 +281,6 @@ def fields_used(rule: Rule) -> set[str]:
         return set().union(*(fields_used(r) for r in rule.rules)) if rule.rules else set()
     if isinstance(rule, Not):
         return fields_used(rule.rule)
+    if isinstance(rule, ContactCount):
+        return set()  # contact fields, not the account's
     return {rule.field}

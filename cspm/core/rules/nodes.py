@@ -64,7 +64,19 @@ class Not:
     rule: Rule
 
 
-Rule: TypeAlias = Condition | HistoryCondition | AllOf | AnyOf | Not
+@dataclass(frozen=True)
+class ContactCount:
+    """Over an account's contacts (rows are contacts, counted per account): true when at least
+    `at_least` of its contacts match `where`, or at least `at_least_pct` percent of them (an
+    account without contacts has no share: false). `where` names contact fields only
+    (`cspm.core.related.contact_table.CONTACT_RULE_FIELDS`). Exactly one threshold is set."""
+
+    where: Rule
+    at_least: int | None = None
+    at_least_pct: float | None = None
+
+
+Rule: TypeAlias = Condition | HistoryCondition | AllOf | AnyOf | Not | ContactCount
 
 NUMERIC_TYPES = frozenset({FieldType.NUMBER, FieldType.MONEY, FieldType.SCORE})
 
