@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cspm.core.currency import AMOUNT_FIELDS, original_text, unconverted_text
+from cspm.core.field_labels import field_label
 from cspm.core.fields import CANONICAL_FIELDS
 from cspm.core.health import COMPONENTS
 from cspm.core.money import USD, MoneyFormat
@@ -86,7 +87,7 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
     values = [(f.name, f.label, _plain(row.get(f.name))) for f in CANONICAL_FIELDS]
     custom = {c: _plain(row.get(c)) for c in p.custom_types}
     segments = [
-        (d.name, explain(d.rule, p.frame, p.history, p.today, key))
+        (d.name, explain(d.rule, p.frame, p.history, p.today, key, field_label))
         for d in p.segments
         if d.rule is not None and bool(p.membership.at[key, d.name])
     ]

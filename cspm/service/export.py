@@ -15,6 +15,7 @@ import pandas as pd
 
 from cspm.core.currency import arr_notes, unconverted_mask
 from cspm.core.errors import BadInputError
+from cspm.core.field_labels import field_label
 from cspm.core.health import health_band
 from cspm.core.money import full_one
 from cspm.core.rules.explain_all import explain_all
@@ -109,7 +110,7 @@ def workbook_data(
         )
         if mask.any():
             sub = frame[mask]
-            why = explain_all(d.rule, sub, p.history, p.today)
+            why = explain_all(d.rule, sub, p.history, p.today, field_label)
             m = sub[["key", "name", "owner", "tier", "arr", "health_score"]].copy()
             m["why"] = why.to_numpy()
             members[d.name] = m.reset_index(drop=True)

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError, NotFoundError
+from cspm.core.field_labels import field_label
 from cspm.core.rules import BUILTIN_SEGMENTS, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
 from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
@@ -111,7 +112,7 @@ def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentS
             if scope is not None:
                 mask = mask & scope
             count, total = int(mask.sum()), float(arr.to_numpy()[mask].sum())
-            text = describe_rule(d.rule)
+            text = describe_rule(d.rule, field_label)
         else:
             count, total, text = 0, 0.0, json.dumps(d.rule_json)
         out.append(
@@ -154,7 +155,8 @@ def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.
         mask = mask if scope is None else mask & scope
     members = sort_accounts(p.frame[mask]).copy()
     members["why"] = [
-        "; ".join(explain(d.rule, p.frame, p.history, p.today, key)) for key in members.index
+        "; ".join(explain(d.rule, p.frame, p.history, p.today, key, field_label))
+        for key in members.index
     ]
     return members
 
@@ -165,7 +167,7 @@ def why(ctx: AppContext, name: str, account: str) -> tuple[str, str, list[str]]:
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
     key = resolve_account(p.frame, account)
-    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key)
+    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key, field_label)
 
 
 def parse_rule_source(text: str) -> Any:
