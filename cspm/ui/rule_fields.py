@@ -12,6 +12,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
+from cspm.core.field_labels import AGGREGATE_FIELDS, AGGREGATE_GROUP, is_percent
 from cspm.core.fields import CANONICAL_FIELDS
 from cspm.service.context import AppContext
 from cspm.service.segments import field_values
@@ -62,7 +63,8 @@ class Shared(QObject):
 
 
 def field_model(catalog: dict[str, str], wanted: object, parent: QObject) -> QStandardItemModel:
-    """The field chooser's items, under bold unselectable headers: account, computed, custom.
+    """The field chooser's items, under bold unselectable headers: account, the aggregates of
+    related data (subscriptions, usage, tickets, contacts), computed, custom.
 
     `wanted` is the field a loaded rule names; when the catalogue lacks it, it is listed as
     '(not in the data)' so the row can show it and the service can say what is wrong.
@@ -72,12 +74,15 @@ def field_model(catalog: dict[str, str], wanted: object, parent: QObject) -> QSt
         catalog[wanted] = UNKNOWN_TYPE
     groups: dict[str, list[tuple[str, str, str]]] = {
         "Account fields": [],
+        AGGREGATE_GROUP: [],
         "Computed": [],
         "Custom fields": [],
     }
     for name, ftype in catalog.items():
         if name in DERIVED_LABELS:
             groups["Computed"].append((DERIVED_LABELS[name], name, ftype))
+        elif name in AGGREGATE_FIELDS:
+            groups[AGGREGATE_GROUP].append((CANONICAL_LABELS[name], name, ftype))
         elif name in CANONICAL_LABELS:
             groups["Account fields"].append((CANONICAL_LABELS[name], name, ftype))
         else:
@@ -97,6 +102,7 @@ def field_model(catalog: dict[str, str], wanted: object, parent: QObject) -> QSt
             item = QStandardItem(label)
             item.setData(name, FIELD_ROLE)
             item.setData(ftype, TYPE_ROLE)
-            item.setToolTip(f"{name} · {ftype}")
+            unit = " · a percent (30% or 0.3)" if is_percent(name) else ""
+            item.setToolTip(f"{name} · {ftype}{unit}")
             model.appendRow(item)
     return model
