@@ -39,6 +39,14 @@ def _table(records: list[dict[str, Any]]) -> str:
         words = [*r["synonyms"], *(f"{w} (weak)" for w in r["weak_synonyms"])]
         cells = "  ".join(str(r[h]).ljust(w) for h, w in zip(heads, widths, strict=True))
         lines.append(f"{cells}  {', '.join(words)}")
+    aggregates = [r["name"] for r in records if r.get("aggregate")]
+    if aggregates:
+        percents = ", ".join(r["name"] for r in records if r.get("percent"))
+        lines.append(
+            f"From related data: {', '.join(aggregates)} are aggregated from subscriptions, "
+            "usage, tickets and contacts files (an accounts file may carry them too). "
+            f"Fractions ({percents}): 0.3 = 30%; files and rules take 30% or 0.3."
+        )
     lines.append(
         "Also: custom (keep the column as a custom field), ignore (leave it out). Headers match "
         "a synonym in any case, with or without spaces (AnnualRevenue = annual revenue)."
