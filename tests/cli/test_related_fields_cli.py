@@ -97,6 +97,7 @@ def test_why_names_every_field_by_label_custom_fields_too(capsys, db) -> None:
     share = '{"field": "contacts_inactive_share_10d", "op": ">", "value": "30%"}'
     assert run(capsys, *db, "segments", "add", "Quiet", "--rule", share)[0] == 0
     code, out, _ = run(capsys, *db, "segments", "--format", "json")
+    assert code == 0
     quiet = next(s for s in json.loads(out) if s["name"] == "Quiet")
     assert quiet["rule"]["value"] == 0.3 and quiet["count"] == 1
 
@@ -124,6 +125,7 @@ def test_accounts_table_json_and_csv_carry_the_aggregates(capsys, db, db_url, tm
     other = ["--db", str(tmp_path / "other.sqlite3"), "--today", TODAY]
     assert run(capsys, *other, "import", str(plain))[0] == 0
     code, out, _ = run(capsys, *other, "accounts")
+    assert code == 0
     assert "usage" not in out.splitlines()[0] and "contacts" not in out.splitlines()[0]
 
 
@@ -133,9 +135,8 @@ def test_a_usage_weight_for_one_tier_moves_only_its_accounts(capsys, db) -> None
         return {r["name"]: r["health_score"] for r in json.loads(out)}
 
     before = health()
-    tiers = {
-        r["name"]: r["tier"] for r in json.loads(run(capsys, *db, "accounts", "--format", "json")[1])
-    }
+    listed = json.loads(run(capsys, *db, "accounts", "--format", "json")[1])
+    tiers = {r["name"]: r["tier"] for r in listed}
     assert tiers == {"Acme": "Enterprise", "Globex": "Mid-Market", "Initech": "SMB"}
     for tier in ("Enterprise", "Mid-Market", "SMB"):
         key = f"health.tier.{tier}.usage_trend"
@@ -168,4 +169,5 @@ def test_fields_lists_the_aggregates_with_labels(capsys) -> None:
     assert share["aggregate"] and share["percent"]
     assert fields["exec_last_login"]["type"] == "date" and not fields["arr"]["aggregate"]
     code, out, _ = run(capsys, "fields")
+    assert code == 0
     assert "Usage Trend (30 days)" in out and "0.3 = 30%" in out
