@@ -59,3 +59,12 @@ def test_a_column_choice_saved_before_the_aggregates_keeps_them_hidden(qtbot, lo
     again = open_view(qtbot, loaded)
     assert not again.table.isColumnHidden(COLUMN_IDS.index(SHARE))
     assert again.table.isColumnHidden(COLUMN_IDS.index("usage_trend_30d"))
+
+
+def test_the_account_detail_shows_shares_and_trends_as_percents() -> None:
+    from cspm.ui.account_detail_parts import format_value
+
+    assert format_value(SHARE, 0.45) == "45%"
+    assert format_value("usage_trend_30d", -0.355) == "-35.5%"
+    assert format_value("usage_events_30d", 1200.0) == "1,200"
+    assert format_value(SHARE, float("nan")) == "—"
