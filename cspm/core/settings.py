@@ -19,6 +19,7 @@ from .settings_upgrade import SCHEMA_VERSION, VERSION_KEY, upgrade
 
 DateOrder = Literal["month_first", "day_first"]
 TierSource = Literal["arr_bands", "imported"]
+HistoryPeriod = Literal["month", "quarter"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,20 @@ class ReadingLimits:
         help="A workbook part larger than 1 MB may unpack to at most this many times its packed "
         "size (zip bombs pack 600-1000:1).",
         min=1,
+    )
+
+
+@dataclass(frozen=True)
+class RelatedSettings:
+    """How related exports (subscriptions, usage, tickets, contacts, churn events) become
+    account history."""
+
+    history_period: HistoryPeriod = setting(
+        "month",
+        label="History from dated rows at every",
+        help="A related import writes a snapshot of each linked account at every month end "
+        "(or quarter end) from its earliest date to its as-of date; quarter keeps fewer "
+        "snapshots, month lets trends and 'dropped by ... since N days' see more.",
     )
 
 
@@ -246,6 +261,7 @@ class Settings:
     )
     currency: CurrencySettings = field(default_factory=CurrencySettings)
     reading: ReadingLimits = field(default_factory=ReadingLimits)
+    related: RelatedSettings = field(default_factory=RelatedSettings)
     db: DbSettings = field(default_factory=DbSettings)
 
     @property
