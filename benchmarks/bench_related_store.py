@@ -70,9 +70,10 @@ def write_files(folder: Path, accounts: int, subs: int, usage: int, seed: int = 
         {
             "Event ID": [f"evt_{i:08d}" for i in range(usage)],
             "Subscription ID": sub_ids[which],
-            "User Email": [f"user{i % 40}@company{o}.example" for i, o in zip(
-                range(usage), owner[which], strict=True
-            )],
+            "User Email": [
+                f"user{i % 40}@company{o}.example"
+                for i, o in zip(range(usage), owner[which], strict=True)
+            ],
             "Event Date": pd.to_datetime(day).strftime("%Y-%m-%d"),
             "Event Count": rng.integers(1, 20, usage),
             "Feature": np.array(["reports", "dashboards", "export", "api"])[

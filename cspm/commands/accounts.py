@@ -20,6 +20,15 @@ TABLE_COLUMNS = [
     "last_interaction",
     "segments",
 ]
+RELATED_TABLE_COLUMNS = [
+    "subscriptions_active",
+    "usage_events_30d",
+    "usage_trend_30d",
+    "contacts_inactive_share_10d",
+    "exec_last_login",
+]
+"""Aggregates of related data the table adds when any listed account has a value (JSON and
+CSV always carry every field, aggregates included, so scripts see one stable set of keys)."""
 
 
 def register(command: CommandFactory) -> None:
@@ -57,16 +66,24 @@ def accounts(args: argparse.Namespace) -> int:
         )
         money = money_format(ctx)
     records = frame_records(frame)
+    columns = TABLE_COLUMNS
     if args.format == "table":
         from cspm.core.currency import unconverted_text
+        from cspm.core.field_labels import is_percent, percent_text
 
         for r in records:  # an ARR with no rate shows in its own currency, flagged
             if r.get("arr") is None and r.get("arr_unconverted") is not None:
                 r["arr"] = unconverted_text(r["arr_unconverted"], r.get("currency"), money)
+        related = [c for c in RELATED_TABLE_COLUMNS if any(r.get(c) is not None for r in records)]
+        columns = [*TABLE_COLUMNS[:-1], *related, TABLE_COLUMNS[-1]]
+        for c in related:
+            if is_percent(c):
+                for r in records:
+                    r[c] = None if r.get(c) is None else percent_text(r[c])
     if args.format == "csv":
         for r in records:
             r["segments"] = "; ".join(r.get("segments") or [])
-    out(format_records(records, args.format, TABLE_COLUMNS, money))
+    out(format_records(records, args.format, columns, money))
     return 0
 
 

@@ -50,6 +50,14 @@ def _table(records: list[dict[str, Any]]) -> str:
         cells = "  ".join(str(r[h]).ljust(w) for h, w in zip(heads, widths, strict=True))
         read_only = f"  [{r['note']}]" if r.get("note") else ""
         lines.append(f"{cells}  {', '.join(words)}{read_only}")
+    aggregates = [r["name"] for r in records if r.get("aggregate")]
+    if aggregates:
+        percents = ", ".join(r["name"] for r in records if r.get("percent"))
+        lines.append(
+            f"From related data: {', '.join(aggregates)} are aggregated from subscriptions, "
+            "usage, tickets and contacts files (an accounts file may carry them too). "
+            f"Fractions ({percents}): 0.3 = 30%; files and rules take 30% or 0.3."
+        )
     custom = (
         "keep the column in each row's custom values"
         if any("stored" in r for r in records)

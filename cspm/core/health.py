@@ -13,6 +13,16 @@ Each signal maps to a 0-100 component by a piecewise-linear curve (flat beyond i
 - unpaid_invoices (amount): none -> 100; some, relative to ARR: a sliver -> 60, 25% of ARR or
   more -> 0; some with no ARR to compare against -> 30.
 
+From related data (usage, tickets and contacts exports; weight 0 by default, so scores do not
+change until a team weighs them, per tier if it likes):
+- usage_trend (usage events of the last 30 days against the 30 before): the mau_trend curve.
+- active_users (users active in 30 days / seats purchased): 0 -> 0, 80% or more -> 100.
+- escalations (escalated tickets in 90 days): 0 -> 100, 1 -> 70, 3 -> 30, 5 or more -> 0.
+- ticket_satisfaction (average in 90 days, as a share of `satisfaction_max`): 1 of 5 -> 0,
+  3 of 5 -> 40, 4 of 5 -> 75, 5 of 5 -> 100 (the NPS curve's shape on a CSAT scale).
+- contacts_inactive (share of contacts without a login in 10 days): 0 -> 100, 30% -> 50,
+  70% or more -> 0.
+
 The score is the weighted mean over the components the account HAS: a missing signal drops out
 and the remaining weights renormalise (an account without NPS is not punished for it). Coverage
 is how many of the signals its tier weighs the account has ("3 of 6 signals"); below
@@ -63,7 +73,7 @@ class HealthWeights:
     )
     mau_trend: float = _weight(
         0.20,
-        "Usage trend",
+        "MAU trend",
         "Change in monthly active users over the trend window: flat is fair, growth scores best.",
     )
     nps: float = _weight(
@@ -80,9 +90,48 @@ class HealthWeights:
     unpaid_invoices: float = _weight(
         0.10, "Unpaid invoices", "Unpaid amount compared with ARR; none is best."
     )
+    # From related data; 0 by default, so existing scores stay as they were.
+    usage_trend: float = _weight(
+        0.0,
+        "Usage events trend",
+        "Usage events in the last 30 days against the 30 before (usage export): flat is fair, "
+        "growth scores best, a 50% drop is 0.",
+    )
+    active_users: float = _weight(
+        0.0,
+        "Active users ÷ seats",
+        "Users active in the last 30 days ÷ purchased seats (usage export); 80% or more is "
+        "fully healthy.",
+    )
+    escalations: float = _weight(
+        0.0,
+        "Escalations",
+        "Escalated support tickets in the last 90 days (tickets export): none is best, 5 or "
+        "more is 0.",
+    )
+    ticket_satisfaction: float = _weight(
+        0.0,
+        "Ticket satisfaction",
+        "Average ticket satisfaction in the last 90 days (tickets export), on the scale set "
+        "under 'Ticket satisfaction out of'.",
+    )
+    contacts_inactive: float = _weight(
+        0.0,
+        "Inactive contacts",
+        "Share of the account's contacts with no login in the last 10 days (contacts "
+        "export): none is best, 70% or more is 0.",
+    )
 
 
 COMPONENTS: tuple[str, ...] = tuple(f.name for f in fields(HealthWeights))
+RELATED_COMPONENTS: tuple[str, ...] = (
+    "usage_trend",
+    "active_users",
+    "escalations",
+    "ticket_satisfaction",
+    "contacts_inactive",
+)
+"""Components computed from related-data aggregates (weight 0 unless a team weighs them)."""
 
 
 def _default_tier_weights() -> Mapping[str, HealthWeights]:
@@ -109,8 +158,8 @@ class HealthConfig:
     )
     mau_trend_days: float = setting(
         30,
-        label="Usage trend over",
-        help="The usage trend compares active users with this many days ago.",
+        label="MAU trend over",
+        help="The MAU trend compares monthly active users with this many days ago.",
         min=1,
         max=365,
         unit="days",
@@ -127,6 +176,14 @@ class HealthConfig:
         label="Green from",
         help="Scores from this up are green; in between is amber.",
         min=0,
+        max=100,
+    )
+    satisfaction_max: float = setting(
+        5,
+        label="Ticket satisfaction out of",
+        help="The best ticket satisfaction score your help desk gives (5 for a 1-5 survey, "
+        "100 for a percentage, 1 for good/bad).",
+        min=1,
         max=100,
     )
     min_signals: int = setting(
@@ -156,6 +213,10 @@ CURVES: dict[str, tuple[tuple[float, ...], tuple[float, ...]]] = {
     "nps": ((0.0, 6.0, 8.0, 10.0), (0.0, 40.0, 75.0, 100.0)),
     "open_tickets": ((0.0, 2.0, 5.0, 10.0), (100.0, 80.0, 40.0, 0.0)),
     "interaction": ((14.0, 30.0, 60.0, 90.0), (100.0, 70.0, 30.0, 0.0)),
+    "active_users": ((0.0, 0.8), (0.0, 100.0)),
+    "escalations": ((0.0, 1.0, 3.0, 5.0), (100.0, 70.0, 30.0, 0.0)),
+    "ticket_satisfaction": ((0.2, 0.6, 0.8, 1.0), (0.0, 40.0, 75.0, 100.0)),
+    "contacts_inactive": ((0.0, 0.3, 0.7), (100.0, 50.0, 0.0)),
 }
 UNPAID_SHARE_CURVE = ((0.0, 0.25), (60.0, 0.0))
 UNPAID_WITHOUT_ARR = 30.0
@@ -204,8 +265,40 @@ def health_components(
         "open_tickets": _curve("open_tickets", _col(portfolio, "open_tickets")),
         "interaction": _curve("interaction", since),
         "unpaid_invoices": _unpaid(_col(portfolio, "unpaid_invoices"), _col(portfolio, "arr")),
+        **_related_components(portfolio, config),
     }
     return pd.DataFrame(data, index=portfolio.index, columns=list(COMPONENTS))
+
+
+def _related_components(portfolio: pd.DataFrame, config: HealthConfig) -> dict[str, np.ndarray]:
+    """The components from related-data aggregates; NaN where the account lacks the aggregate
+    (no usage rows, no seats to divide by, no tickets answered), so it drops out."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        satisfaction = _col(portfolio, "ticket_satisfaction_90d") / config.satisfaction_max
+    return {
+        # the trend is a fraction (-0.3 = down 30%): on the mau_trend curve, in percent
+        "usage_trend": _curve("mau_trend", _col(portfolio, "usage_trend_30d") * 100),
+        "active_users": _curve(
+            "active_users",
+            seat_fraction(
+                _col(portfolio, "usage_active_users_30d"), _col(portfolio, "seats_purchased")
+            ),
+        ),
+        "escalations": _curve("escalations", _col(portfolio, "tickets_escalated_90d")),
+        "ticket_satisfaction": _curve("ticket_satisfaction", satisfaction),
+        "contacts_inactive": _curve(
+            "contacts_inactive", _col(portfolio, "contacts_inactive_share_10d")
+        ),
+    }
+
+
+def tier_weights_of(config: HealthConfig, tier: object) -> HealthWeights:
+    """The weights one tier's accounts are scored with (trimmed, case-insensitive name)."""
+    wanted = str(tier).strip().casefold()
+    for name, weights in config.tier_weights.items():
+        if name.strip().casefold() == wanted:
+            return weights
+    return config.weights
 
 
 def _weight_matrix(portfolio: pd.DataFrame, config: HealthConfig) -> np.ndarray:

@@ -14,6 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
+from cspm.core.field_labels import AGGREGATE_FIELDS
 from cspm.core.money import USD, MoneyFormat
 from cspm.core.outcomes import SUMMARY_METRICS
 
@@ -34,9 +35,11 @@ ACCOUNT_COLUMNS: tuple[str, ...] = (
     "last_interaction",
     "last_qbr",
     "days_to_renewal",
+    *AGGREGATE_FIELDS,
     "segments",
 )
-"""Columns of `WorkbookData.accounts`; a missing column is left out of the Accounts sheet."""
+"""Columns of `WorkbookData.accounts`; a missing column is left out of the Accounts sheet (the
+service leaves out the related-data aggregates no account has)."""
 
 SEGMENT_COLUMNS: tuple[str, ...] = ("name", "description", "count", "arr")
 MEMBER_COLUMNS: tuple[str, ...] = ("key", "name", "owner", "tier", "arr", "health_score", "why")

@@ -11,6 +11,8 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 import cspm
+from cspm.core.field_labels import AGGREGATE_FIELDS, field_label, is_percent
+from cspm.core.fields import FIELDS, FieldType
 from cspm.core.money import full_one
 
 from .data import WorkbookData
@@ -41,6 +43,21 @@ ACCOUNT_SHEET_COLUMNS: tuple[Column, ...] = (
     Column("contract_start", "Contract start", "date"),
     Column("last_interaction", "Last interaction", "date"),
     Column("last_qbr", "Last QBR", "date"),
+    # related-data aggregates: fractions as Excel percents, counts whole, dates as dates
+    *(
+        Column(
+            name,
+            field_label(name),
+            "percent"
+            if is_percent(name)
+            else "date"
+            if FIELDS[name].type == FieldType.DATE
+            else "number"
+            if name == "ticket_satisfaction_90d"
+            else "int",
+        )
+        for name in AGGREGATE_FIELDS
+    ),
     Column("segments", "Segments", max_width=60),
 )
 MEMBER_SHEET_COLUMNS: tuple[Column, ...] = (

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from cspm.core.currency import AMOUNT_FIELDS, original_text, unconverted_text
+from cspm.core.field_labels import field_label
 from cspm.core.fields import CANONICAL_FIELDS
-from cspm.core.health import COMPONENTS
+from cspm.core.health import COMPONENTS, RELATED_COMPONENTS, tier_weights_of
 from cspm.core.money import USD, MoneyFormat
 from cspm.core.rules import explain
 
@@ -79,6 +80,17 @@ def _plain(v: Any) -> Any:
     return v
 
 
+def _breakdown(row: pd.Series, weights: Any) -> list[tuple[str, float | None]]:
+    """Every component's 0-100 score; a related-data component only when the account has it
+    or its tier weighs it, so a portfolio without usage or ticket files sees no empty rows."""
+    parts = [(c, _plain(row.get(f"health_{c}"))) for c in COMPONENTS]
+    return [
+        (c, v)
+        for c, v in parts
+        if c not in RELATED_COMPONENTS or v is not None or getattr(weights, c) > 0
+    ]
+
+
 def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
     p = load_portfolio(ctx)
     key = resolve_account(p.frame, ref)
@@ -86,7 +98,10 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
     values = [(f.name, f.label, _plain(row.get(f.name))) for f in CANONICAL_FIELDS]
     custom = {c: _plain(row.get(c)) for c in p.custom_types}
     segments = [
-        (d.name, explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts))
+        (
+            d.name,
+            explain(d.rule, p.frame, p.history, p.today, key, field_label, contacts=p.contacts),
+        )
         for d in p.segments
         if d.rule is not None and bool(p.membership.at[key, d.name])
     ]
@@ -121,7 +136,7 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
         stage_reason=str(row["stage_reason"]),
         health_score=_plain(row.get("health_score")),
         health_source=str(row.get("health_source")),
-        health_breakdown=[(c, _plain(row.get(f"health_{c}"))) for c in COMPONENTS],
+        health_breakdown=_breakdown(row, tier_weights_of(p.health, row["tier"])),
         health_computed=_plain(row.get("health_computed")),
         health_signals=int(row.get("health_signals", 0)),
         health_signals_possible=int(row.get("health_signals_possible", 0)),

@@ -15,6 +15,7 @@ import pandas as pd
 
 from cspm.core.currency import arr_notes, unconverted_mask
 from cspm.core.errors import BadInputError
+from cspm.core.field_labels import AGGREGATE_FIELDS, field_label
 from cspm.core.health import health_band
 from cspm.core.money import full_one
 from cspm.core.rules.explain_all import explain_all
@@ -54,7 +55,10 @@ def _accounts_frame(p: Portfolio, frame: pd.DataFrame) -> pd.DataFrame:
     notes = arr_notes(out, p.settings.money)
     if (notes != "").any():  # a column only for portfolios with accounts in other currencies
         out["arr_note"] = notes
-    return out[[c for c in ACCOUNT_COLUMNS if c in out.columns]].reset_index(drop=True)
+    # related-data aggregates only when some account has one (no usage file, no usage columns)
+    empty = {c for c in AGGREGATE_FIELDS if c in out.columns and out[c].isna().all()}
+    keep = [c for c in ACCOUNT_COLUMNS if c in out.columns and c not in empty]
+    return out[keep].reset_index(drop=True)
 
 
 def _settings_rows(p: Portfolio) -> list[tuple[str, str]]:
@@ -109,7 +113,7 @@ def workbook_data(
         )
         if mask.any():
             sub = frame[mask]
-            why = explain_all(d.rule, sub, p.history, p.today, contacts=p.contacts)
+            why = explain_all(d.rule, sub, p.history, p.today, field_label, contacts=p.contacts)
             m = sub[["key", "name", "owner", "tier", "arr", "health_score"]].copy()
             m["why"] = why.to_numpy()
             members[d.name] = m.reset_index(drop=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cspm.core.field_labels import AGGREGATE_FIELDS, is_percent
 from cspm.core.field_vocab import vocabulary
 from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
 
@@ -28,7 +29,8 @@ _DERIVES: dict[str, str] = {
 
 def field_catalogue(kind: str = ACCOUNTS) -> list[dict[str, Any]]:
     """One record per field of `kind`: name, type, label, synonyms and weak synonyms, and for a
-    related kind's read-only inputs a note saying what they become.
+    related kind's read-only inputs a note saying what they become; whether it is an aggregate
+    of related data and whether it is a fraction read and written as a percent (0.3 = 30%).
 
     Synonyms are shown in their normalised form (lower case, no punctuation), which is how
     headers are compared; API names match them without spaces ("AnnualRevenue").
@@ -42,6 +44,8 @@ def field_catalogue(kind: str = ACCOUNTS) -> list[dict[str, Any]]:
             "label": f.label,
             "synonyms": list(f.synonyms),
             "weak_synonyms": list(f.weak_synonyms),
+            "aggregate": own is None and f.name in AGGREGATE_FIELDS,
+            "percent": own is None and is_percent(f.name),
         }
         if own is not None:
             record["stored"] = f.name in own

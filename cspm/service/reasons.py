@@ -10,37 +10,14 @@ from __future__ import annotations
 
 import re
 
-from cspm.core.fields import CANONICAL_FIELDS
+from cspm.core.field_labels import DERIVED_LABELS, FIELD_LABELS, field_label
 
-# Computed fields, as the portfolio names them; canonical fields use their own labels.
-DERIVED_LABELS: dict[str, str] = {
-    "tier": "Tier",
-    "lifecycle_stage": "Lifecycle Stage",
-    "health_score": "Health Score",
-    "seat_utilization": "Seat utilization",
-    "days_to_renewal": "Days to renewal",
-    "days_since_last_interaction": "Days since last interaction",
-    "arr_change_pct": "ARR change %",
-    "imported_lifecycle_stage": "Lifecycle Stage",
-}
-FIELD_LABELS: dict[str, str] = {
-    **DERIVED_LABELS,
-    **{f.name: f.label for f in CANONICAL_FIELDS},
-}
+__all__ = ["DERIVED_LABELS", "FIELD_LABELS", "field_label", "readable_reason", "readable_reasons"]
 
 _LEADING_NAME = re.compile(r"^([a-z][a-z0-9_]*)(?=\s)")
 # a snake_case identifier (at least one underscore) outside quotes: only field names look so
 _SNAKE = re.compile(r"(?<![\w'])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w'])")
 _AFTER_AND = re.compile(r"(?<= and )([a-z][a-z0-9_]*)(?=\s)")
-
-
-def field_label(name: str) -> str:
-    """A field's label: the core's for canonical and computed fields; a custom field's name
-    title-cased as its header read ("product_line" -> "Product Line")."""
-    if name in FIELD_LABELS:
-        return FIELD_LABELS[name]
-    words = name.replace("_", " ").strip()
-    return " ".join(w if w.isupper() else w.capitalize() for w in words.split()) or name
 
 
 def _outside_quotes(text: str, pattern: re.Pattern[str], known: dict[str, str]) -> str:

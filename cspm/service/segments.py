@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError, NotFoundError
+from cspm.core.field_labels import field_label
 from cspm.core.rules import BUILTIN_SEGMENTS, evaluate, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
 from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
@@ -112,7 +113,7 @@ def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentS
             if scope is not None:
                 mask = mask & scope
             count, total = int(mask.sum()), float(arr.to_numpy()[mask].sum())
-            text = describe_rule(d.rule)
+            text = describe_rule(d.rule, field_label)
         else:
             count, total, text = 0, 0.0, json.dumps(d.rule_json)
         out.append(
@@ -155,7 +156,9 @@ def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.
         mask = mask if scope is None else mask & scope
     members = sort_accounts(p.frame[mask]).copy()
     members["why"] = [
-        "; ".join(explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts))
+        "; ".join(
+            explain(d.rule, p.frame, p.history, p.today, key, field_label, contacts=p.contacts)
+        )
         for key in members.index
     ]
     return members
@@ -167,7 +170,11 @@ def why(ctx: AppContext, name: str, account: str) -> tuple[str, str, list[str]]:
     if d.rule is None:
         raise BadInputError(f"Segment '{d.name}' cannot be evaluated: {d.error}")
     key = resolve_account(p.frame, account)
-    return d.name, key, explain(d.rule, p.frame, p.history, p.today, key, contacts=p.contacts)
+    return (
+        d.name,
+        key,
+        explain(d.rule, p.frame, p.history, p.today, key, field_label, contacts=p.contacts),
+    )
 
 
 def parse_rule_source(text: str) -> Any:
@@ -340,37 +347,6 @@ def import_segments(ctx: AppContext, path: Path, *, replace: bool = False) -> li
 
     perform(ctx, f"Import segments from {path.name}", {"segments"}, work)
     return [c[0] for c in checked]
-
-
-def _rename_tier_json(node: Any, old: str, new: str) -> Any:
-    """The rule JSON with tier values equal to `old` (case-insensitive) replaced by `new`.
-
-    Works on the JSON, not a parsed rule, so rules naming custom fields are renamed too."""
-    if isinstance(node, list):
-        return [_rename_tier_json(n, old, new) for n in node]
-    if not isinstance(node, dict):
-        return node
-    if node.get("field") == "tier" and "value" in node:
-
-        def swap(v: Any) -> Any:
-            return new if isinstance(v, str) and v.strip().casefold() == old.casefold() else v
-
-        value = node["value"]
-        return {
-            **node,
-            "value": [swap(v) for v in value] if isinstance(value, list) else swap(value),
-        }
-    return {k: _rename_tier_json(v, old, new) for k, v in node.items()}
-
-
-def rename_tier_in_segments(session: Session, old: str, new: str) -> None:
-    """Rewrite tier conditions naming `old` (called inside the settings transaction)."""
-    for row in segments_repo.list_segments(session):
-        renamed = _rename_tier_json(row.rule, old, new)
-        if renamed != row.rule:
-            seg = segments_repo.find(session, row.name)
-            if seg is not None:
-                segments_repo.update(session, seg, rule=renamed)
 
 
 def preview_rule(ctx: AppContext, rule: Any) -> tuple[int, float]:

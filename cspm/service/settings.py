@@ -302,6 +302,6 @@ def save_all(
 
 
 def _rename_in_segments(s: Session, old: str, new: str) -> None:
-    from cspm.service.segments import rename_tier_in_segments  # late: heavy module
+    from cspm.service.segment_tiers import rename_tier_in_segments
 
     rename_tier_in_segments(s, old, new)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QLabel
 
+from cspm.core.field_labels import is_percent, percent_text
 from cspm.core.fields import BOOL_FIELDS, CANONICAL_FIELDS, FieldType
 from cspm.core.money import USD, MoneyFormat, full_one
 
@@ -59,6 +60,8 @@ def format_value(name: str, value: Any, money: MoneyFormat = USD, note: str = ""
             return "—"
         if name in MONEY_FIELDS:
             return full_one(number, money)
+        if is_percent(name):  # a share or a trend stored as a fraction: 0.45 reads 45%
+            return percent_text(number)
         return f"{number:,.0f}" if number.is_integer() else f"{number:,.2f}"
     return str(value)
 

@@ -13,6 +13,7 @@ from functools import partial
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItem, QStandardItemModel
 
+from cspm.core.field_labels import AGGREGATE_FIELDS, AGGREGATE_GROUP, is_percent
 from cspm.core.fields import CANONICAL_FIELDS
 from cspm.service.context import AppContext
 from cspm.service.segments import field_values
@@ -84,8 +85,9 @@ def field_model(
     parent: QObject,
     labels: dict[str, str] | None = None,
 ) -> QStandardItemModel:
-    """The field chooser's items, under bold unselectable headers: account, computed, custom
-    (with `labels`: one "Contact fields" group under those labels).
+    """The field chooser's items, under bold unselectable headers: account, the aggregates of
+    related data (subscriptions, usage, tickets, contacts), computed, custom (with `labels`:
+    one "Contact fields" group under those labels).
 
     `wanted` is the field a loaded rule names; when the catalogue lacks it, it is listed as
     '(not in the data)' so the row can show it and the service can say what is wrong.
@@ -95,6 +97,7 @@ def field_model(
         catalog[wanted] = UNKNOWN_TYPE
     groups: dict[str, list[tuple[str, str, str]]] = {
         "Account fields": [],
+        AGGREGATE_GROUP: [],
         "Computed": [],
         "Custom fields": [],
     }
@@ -103,6 +106,8 @@ def field_model(
             groups.setdefault("Contact fields", []).append((labels.get(name, name), name, ftype))
         elif name in DERIVED_LABELS:
             groups["Computed"].append((DERIVED_LABELS[name], name, ftype))
+        elif name in AGGREGATE_FIELDS:
+            groups[AGGREGATE_GROUP].append((CANONICAL_LABELS[name], name, ftype))
         elif name in CANONICAL_LABELS:
             groups["Account fields"].append((CANONICAL_LABELS[name], name, ftype))
         else:
@@ -122,6 +127,7 @@ def field_model(
             item = QStandardItem(label)
             item.setData(name, FIELD_ROLE)
             item.setData(ftype, TYPE_ROLE)
-            item.setToolTip(f"{name} · {ftype}")
+            unit = " · a percent (30% or 0.3)" if is_percent(name) else ""
+            item.setToolTip(f"{name} · {ftype}{unit}")
             model.appendRow(item)
     return model

@@ -7,6 +7,7 @@ command line and the reports.
 
 from __future__ import annotations
 
+from cspm.core.field_labels import percent_text
 from cspm.core.money import USD, MoneyFormat, compact_one
 
 
@@ -23,6 +24,24 @@ def parse_number(text: str) -> float | None:
     except ValueError:
         return None
     return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+def parse_fraction(text: str) -> float | None:
+    """What a CSM types for a share or a trend, as the stored fraction: '30%' -> 0.3, '0.3' ->
+    0.3, '-35.5%' -> -0.355; a bare number beyond ±1 is read as a percent ('30' -> 0.3), since
+    a share of 30 (3,000%) is never what was meant. None when it is not a number."""
+    s = text.strip()
+    value = parse_number(s)
+    if value is None:
+        return None
+    if s.endswith("%") or abs(value) > 1:
+        value = round(value / 100, 12)
+    return int(value) if float(value).is_integer() else value
+
+
+def format_fraction(value: float) -> str:
+    """0.3 -> '30%': how a share or a trend is shown in the rule builder."""
+    return percent_text(value)
 
 
 def format_number(value: float) -> str:

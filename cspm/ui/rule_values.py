@@ -24,8 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from cspm.core.field_labels import is_percent
+
 from .rule_fields import Shared
-from .rule_numbers import format_number, parse_number
+from .rule_numbers import format_fraction, format_number, parse_fraction, parse_number
 from .rule_ops import NUMERIC
 
 
@@ -55,6 +57,29 @@ class NumberEdit(QLineEdit):
 
     def set_value(self, v: Any) -> None:
         self.setText(format_number(v) if isinstance(v, int | float) else str(v or ""))
+
+
+class PercentEdit(NumberEdit):
+    """A share or a trend, shown and typed as a percent ('30%' or '0.3'); the value is the
+    stored fraction (0.3), which is what the rule language compares."""
+
+    def __init__(self, placeholder: str = "percent, e.g. 30%") -> None:
+        super().__init__(placeholder)
+        self.setToolTip("Type 30% or 0.3 (both mean 30%)")
+
+    def _tidy(self) -> None:
+        v = parse_fraction(self.text()) if self.text().strip() else None
+        if v is not None:
+            self.setText(format_fraction(v))
+
+    def value(self) -> Any:
+        if not self.text().strip():
+            return None
+        v = parse_fraction(self.text())
+        return self.text().strip() if v is None else v
+
+    def set_value(self, v: Any) -> None:
+        self.setText(format_fraction(v) if isinstance(v, int | float) else str(v or ""))
 
 
 class TextValue(QComboBox):
@@ -97,11 +122,12 @@ class BetweenValue(QWidget):
 
     changed = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, percent: bool = False) -> None:
         super().__init__()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.low, self.high = NumberEdit("from"), NumberEdit("to")
+        edit = PercentEdit if percent else NumberEdit
+        self.low, self.high = edit("from"), edit("to")
         lay.addWidget(self.low)
         lay.addWidget(QLabel("and"))
         lay.addWidget(self.high)
@@ -185,14 +211,16 @@ class ListValue(QWidget):
 
     changed = Signal()
 
-    def __init__(self, shared: Shared, field: str, numeric: bool) -> None:
+    def __init__(self, shared: Shared, field: str, numeric: bool, percent: bool = False) -> None:
         super().__init__()
         self.numeric = numeric
+        self._parse = parse_fraction if percent else parse_number
+        self._format = format_fraction if percent else format_number
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.entry: QComboBox | NumberEdit
         if numeric:
-            self.entry = NumberEdit("add a number")
+            self.entry = PercentEdit("add a percent") if percent else NumberEdit("add a number")
             self.entry.returnPressed.connect(self.add_current)
         else:
             self.entry = TextValue(shared, field)
@@ -218,8 +246,10 @@ class ListValue(QWidget):
     def add_current(self) -> None:
         text = self.entry.text() if isinstance(self.entry, NumberEdit) else self.entry.currentText()
         text = text.strip()
-        if not text or (self.numeric and parse_number(text) is None):
+        if not text or (self.numeric and self._parse(text) is None):
             return
+        if self.numeric and self._format is format_fraction:  # "30" and "0.3" both read 30%
+            text = format_fraction(self._parse(text))  # type: ignore[arg-type]
         if text not in self._texts():
             self.items.addItem(text)
         if isinstance(self.entry, NumberEdit):
@@ -240,12 +270,12 @@ class ListValue(QWidget):
         texts = self._texts()
         if not texts:
             return None
-        return [parse_number(t) for t in texts] if self.numeric else texts
+        return [self._parse(t) for t in texts] if self.numeric else texts
 
     def set_value(self, v: Any) -> None:
         self.items.clear()
         for x in v if isinstance(v, list) else []:
-            self.items.addItem(format_number(x) if isinstance(x, int | float) else str(x))
+            self.items.addItem(self._format(x) if isinstance(x, int | float) else str(x))
 
 
 class HistoryValue(QWidget):
@@ -253,11 +283,16 @@ class HistoryValue(QWidget):
 
     changed = Signal()
 
-    def __init__(self, pct: bool) -> None:
+    def __init__(self, pct: bool, points: bool = False) -> None:
         super().__init__()
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        self.amount = NumberEdit("percent" if pct else "amount")
+        # points: an absolute change of a share, typed as percentage points (10% -> 0.1)
+        self.amount: NumberEdit
+        if points:
+            self.amount = PercentEdit("points, e.g. 10%")
+        else:
+            self.amount = NumberEdit("percent" if pct else "amount")
         self.since = QSpinBox()
         self.since.setRange(0, 3650)
         self.since.setSpecialValueText("the previous import")
@@ -268,6 +303,8 @@ class HistoryValue(QWidget):
         lay.addWidget(self.amount)
         if pct:
             lay.addWidget(QLabel("%"))
+        elif points:
+            lay.addWidget(QLabel("points"))  # 30% -> 20% dropped by 10 points, not by 10%
         lay.addWidget(QLabel("since"))
         lay.addWidget(self.since)
         self.amount.changed.connect(self.changed)
@@ -300,15 +337,19 @@ ValueEditor = (
 
 
 def new_editor(kind: str | None, shared: Shared, field: str, ftype: str) -> ValueEditor | None:
-    """A fresh editor for `kind` (see `rule_ops.editor_kind`); None for value-less operators."""
+    """A fresh editor for `kind` (see `rule_ops.editor_kind`); None for value-less operators.
+
+    A fraction field (a share, a trend) gets percent editors: shown and typed as 30%.
+    """
+    percent = is_percent(field)
     if kind == "text":
         return TextValue(shared, field)
     if kind == "number":
-        return NumberEdit("amount" if ftype == "money" else "number")
+        return PercentEdit() if percent else NumberEdit("amount" if ftype == "money" else "number")
     if kind == "between":
-        return BetweenValue()
+        return BetweenValue(percent)
     if kind == "list":
-        return ListValue(shared, field, numeric=ftype in NUMERIC)
+        return ListValue(shared, field, numeric=ftype in NUMERIC, percent=percent)
     if kind == "date":
         return DateValue(shared.ctx.today)
     if kind == "days":
@@ -316,5 +357,5 @@ def new_editor(kind: str | None, shared: Shared, field: str, ftype: str) -> Valu
     if kind == "bool":
         return BoolValue()
     if kind in ("history", "history_pct"):
-        return HistoryValue(pct=kind == "history_pct")
+        return HistoryValue(pct=kind == "history_pct", points=percent and kind == "history")
     return None

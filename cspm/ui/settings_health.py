@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
+from cspm.core.health import COMPONENTS, RELATED_COMPONENTS, HealthConfig, HealthWeights
 
 from . import setting_widgets as declared_widgets
 from .setting_widgets import add_row, bind_spin, check_box
@@ -92,7 +92,17 @@ class HealthEditor(QWidget):
         self.shares: dict[str, QLabel] = {}
         defaults = QGroupBox("Weights for every tier")
         grid = QGridLayout(defaults)
-        for r, c in enumerate(COMPONENTS):
+        r = 0
+        for c in COMPONENTS:
+            if c == RELATED_COMPONENTS[0]:
+                heading = QLabel("From related data (usage, tickets, contacts exports)")
+                heading.setStyleSheet("font-weight: bold; margin-top: 6px;")
+                heading.setToolTip(
+                    "Signals aggregated from imported usage, tickets and contacts files; 0 "
+                    "until you weigh them. Accounts without such data are scored on the rest."
+                )
+                grid.addWidget(heading, r, 0, 1, 3)
+                r += 1
             label = QLabel(COMPONENT_TEXT[c][0])
             label.setToolTip(COMPONENT_TEXT[c][1])
             spin = weight_spin(c)
@@ -103,6 +113,7 @@ class HealthEditor(QWidget):
             grid.addWidget(label, r, 0)
             grid.addWidget(spin, r, 1)
             grid.addWidget(share, r, 2)
+            r += 1
         grid.setColumnStretch(2, 1)
 
         self.red_below = bind_spin(QSpinBox(), "health.red_below")
@@ -111,6 +122,9 @@ class HealthEditor(QWidget):
             band.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.prefer_imported = check_box("health.prefer_imported")
         self.trend_days = bind_spin(days_spin(), "health.mau_trend_days")
+        self.satisfaction_max = bind_spin(QDoubleSpinBox(), "health.satisfaction_max")
+        self.satisfaction_max.setDecimals(0)
+        self.satisfaction_max.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.min_signals = bind_spin(QSpinBox(), "health.min_signals")
         self.min_signals.setAlignment(Qt.AlignmentFlag.AlignRight)
         bands = QGroupBox("Colours and sources")
@@ -120,6 +134,7 @@ class HealthEditor(QWidget):
         add_row(form, "health.green_from", self.green_from)
         add_row(form, "health.mau_trend_days", self.trend_days)
         add_row(form, "health.min_signals", self.min_signals)
+        add_row(form, "health.satisfaction_max", self.satisfaction_max)
         form.addRow(self.prefer_imported)
 
         self.table = QTableWidget(0, 1 + len(COMPONENTS))
@@ -132,7 +147,8 @@ class HealthEditor(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         head = self.table.horizontalHeader()
-        head.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        # eleven components: columns fit their headers and the table scrolls sideways
+        head.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.add_tier = QComboBox()
         self.add_tier.setMinimumContentsLength(12)
         self.add_button = QPushButton("Add override")
@@ -178,6 +194,7 @@ class HealthEditor(QWidget):
         self.trend_days.setValue(round(config.mau_trend_days))
         self.prefer_imported.setChecked(config.prefer_imported)
         self.min_signals.setValue(config.min_signals)
+        self.satisfaction_max.setValue(config.satisfaction_max)
         self.overrides = [OverrideRow(t, w) for t, w in config.tier_weights.items()]
         self.set_tiers(tiers)
         self._show_shares()
@@ -243,4 +260,5 @@ class HealthEditor(QWidget):
             red_below=float(self.red_below.value()),
             green_from=float(self.green_from.value()),
             min_signals=self.min_signals.value(),
+            satisfaction_max=float(self.satisfaction_max.value()),
         )

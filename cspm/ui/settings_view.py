@@ -157,7 +157,11 @@ class SettingsView(QWidget):
         # reading files
         self.date_order = fill_combo(QComboBox(), "date_order", dict(DATE_ORDERS))
         reading = QGroupBox("Reading files")
-        add_row(QFormLayout(reading), "date_order", self.date_order)
+        reading_form = QFormLayout(reading)
+        add_row(reading_form, "date_order", self.date_order)
+        periods = {"month": "month end", "quarter": "quarter end"}
+        self.history_period = fill_combo(QComboBox(), "related.history_period", periods)
+        add_row(reading_form, "related.history_period", self.history_period)
 
         self.engagement = EngagementEditor()
         self.health = HealthEditor()
@@ -228,6 +232,8 @@ class SettingsView(QWidget):
         self.advocate_nps.setValue(lw.advocate_nps)
         self.advocate_health.setValue(lw.advocate_health)
         self.date_order.setCurrentIndex(self.date_order.findData(settings.date_order))
+        period = settings.related.history_period
+        self.history_period.setCurrentIndex(self.history_period.findData(period))
         self.tier_source.setCurrentIndex(self.tier_source.findData(settings.tier_source))
         tiers = self.tier_keys()
         self.engagement.load(saved.tasks, tiers)
@@ -308,6 +314,9 @@ class SettingsView(QWidget):
             tier_bands=tuple(bands),
             lifecycle=lifecycle,
             date_order=self.date_order.currentData(),
+            related=dataclasses.replace(
+                self.settings.related, history_period=self.history_period.currentData()
+            ),
             tier_source=self.tier_source.currentData(),
             currency=self.currency.edited(),
         )

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.currency import normalise_code, unconverted_mask, unconverted_text
+from cspm.core.field_labels import AGGREGATE_FIELDS, field_label, is_percent, percent_text
+from cspm.core.fields import FIELDS, FieldType
 from cspm.core.money import USD, MoneyFormat, format_for, full_one, money_full
 from cspm.core.settings import LIFECYCLE_STAGES
 
@@ -30,13 +32,13 @@ RED_BELOW, GREEN_FROM = 50.0, 75.0  # health bands: red < 50 <= yellow < 75 <= g
 class Column:
     id: str
     title: str
-    kind: str  # text | tier | stage | money | score | date | number | list
+    kind: str  # text | tier | stage | money | score | date | number | decimal | percent | list
     visible: bool = True  # by default
     tip: str = ""
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("money", "score", "date", "number")
+        return self.kind in ("money", "score", "date", "number", "decimal", "percent")
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -56,6 +58,23 @@ COLUMNS: tuple[Column, ...] = (
     Column("nps", "NPS", "number", visible=False),
     Column("days_to_renewal", "Days to renewal", "number", visible=False),
 )
+
+
+def _aggregate_kind(name: str) -> str:
+    if is_percent(name):
+        return "percent"
+    if FIELDS[name].type == FieldType.DATE:
+        return "date"
+    return "decimal" if name == "ticket_satisfaction_90d" else "number"
+
+
+RELATED_COLUMNS: tuple[Column, ...] = tuple(
+    Column(name, field_label(name), _aggregate_kind(name), visible=False)
+    for name in AGGREGATE_FIELDS
+)
+"""Aggregates of related data (subscriptions, usage, tickets, contacts): offered by the column
+menu, hidden until chosen."""
+COLUMNS += RELATED_COLUMNS
 COLUMN_IDS = [c.id for c in COLUMNS]
 
 
@@ -90,7 +109,7 @@ class TableData:
             kind = COLUMNS[column].kind
             number = self.sort_keys[column]
             if kind in PER_CELL and number is not None:
-                text = self._money(number) if kind == "money" else _whole(number)
+                text = self._money(number) if kind == "money" else _per_kind(kind, number)
             else:
                 text, key = _column(self.deferred.pop(column), COLUMNS[column], self.tiers)
                 if self.sort_keys[column] is None:
@@ -108,7 +127,7 @@ class TableData:
         if kind in PER_CELL and number is not None:
             value = float(number[row])
             if kind != "money":
-                return _whole_one(value)
+                return _one(kind, value)
             if self.arr_notes and value != value and COLUMNS[column].id == "arr":
                 return self.arr_notes.get(row, ("", ""))[0]
             return full_one(value, self.money)
@@ -164,7 +183,7 @@ def _codes(values: pd.Series, names: Sequence[str]) -> np.ndarray:
     return np.array([lookup.get(v, -1) for v in values.tolist()], dtype=np.int16)
 
 
-PER_CELL = ("money", "score", "number")  # kinds formatted per cell from the sort key
+PER_CELL = ("money", "score", "number", "decimal", "percent")  # formatted from the sort key
 
 
 def _whole_one(x: float) -> str:
@@ -172,8 +191,25 @@ def _whole_one(x: float) -> str:
     return str(int(round(x) + 0.0)) if math.isfinite(x) else ""
 
 
+def _one(kind: str, x: float) -> str:
+    """One number in the column's kind: a share as 40%, an average as 4.3, others whole."""
+    if not math.isfinite(x):
+        return ""
+    if kind == "percent":
+        return percent_text(x)
+    if kind == "decimal":
+        return f"{x:,.1f}"
+    return _whole_one(x)
+
+
 def _whole(v: np.ndarray) -> np.ndarray:
     return np.array([_whole_one(x) for x in v.tolist()], dtype=object)
+
+
+def _per_kind(kind: str, v: np.ndarray) -> np.ndarray:
+    if kind in ("percent", "decimal"):
+        return np.array([_one(kind, x) for x in v.tolist()], dtype=object)
+    return _whole(v)
 
 
 def _numbers(values: pd.Series) -> np.ndarray:
@@ -188,7 +224,7 @@ def _column(
     """(display strings, sort key or None for a text key made on demand) of one column."""
     if col.kind in PER_CELL:
         num = _numbers(values)
-        return (money_full(num) if col.kind == "money" else _whole(num)), num
+        return (money_full(num) if col.kind == "money" else _per_kind(col.kind, num)), num
     if col.kind == "date":
         when = pd.to_datetime(values, errors="coerce").to_numpy(dtype="datetime64[ns]")
         text = np.datetime_as_string(when, unit="D").astype(object)

@@ -39,9 +39,9 @@ def test_keys_as_json_carry_the_declared_range(capsys) -> None:
     assert records["health.min_signals"] | {"help": ""} == {
         "key": "health.min_signals",
         "scope": "team",
-        "allowed": "a whole number from 1 to 6",
+        "allowed": "a whole number from 1 to 11",  # one per health component
         "min": 1,
-        "max": 6,
+        "max": 11,
         "choices": [],
         "default": 2,
         "label": "Score needs at least",

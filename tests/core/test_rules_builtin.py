@@ -29,6 +29,9 @@ NAMES = (
     "Unpaid invoices",
     "No QBR in 120 days",
     "Low adoption",
+    "Users not logging in",
+    "Executive sponsor inactive",
+    "Usage dropped 30% in 30 days",
 )
 NAN = np.nan
 
@@ -60,6 +63,34 @@ EXPECTED = {
     # No interaction date on record is not "30+ days without one": it has its own segment.
     "silent": {"No interaction on record"},
 }
+# Related-data aggregates: key -> contacts_inactive_share_10d, exec_last_login (days from
+# today), contacts_total, usage_trend_30d. Accounts above have none of them (all missing).
+RELATED = {
+    "quiet_users": (0.31, -3, 10, 0.0),
+    "at_30pct": (0.30, -15, 10, -0.29),  # exactly 30% is not "more than"; 15 days is not older
+    "no_exec": (0.0, None, 4, -0.30),  # contacts but no exec login; usage down exactly 30%
+    "exec_gone": (NAN, -16, NAN, -0.5),  # exec login from an accounts file, no contact count
+    "no_contacts": (NAN, None, 0, NAN),  # a contacts file linked none: no sponsor to miss
+    "churned_quiet": (0.9, -100, 5, -0.9),  # churned: not someone to re-engage
+}
+EXPECTED.update(
+    {
+        "quiet_users": {"Users not logging in", "No interaction on record"},
+        "at_30pct": {"No interaction on record"},
+        "no_exec": {
+            "Executive sponsor inactive",
+            "Usage dropped 30% in 30 days",
+            "No interaction on record",
+        },
+        "exec_gone": {
+            "Executive sponsor inactive",
+            "Usage dropped 30% in 30 days",
+            "No interaction on record",
+        },
+        "no_contacts": {"No interaction on record"},
+        "churned_quiet": set(),
+    }
+)
 
 
 def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -82,6 +113,21 @@ def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
         },
         index=pd.Index(list(ACCOUNTS), dtype="str"),
     )
+    related = pd.DataFrame(
+        {
+            "lifecycle_stage": pd.array(
+                ["Churned" if k.startswith("churned") else "Established" for k in RELATED],
+                dtype="str",
+            ),
+            "tier": pd.array(["SMB"] * len(RELATED), dtype="str"),
+            "contacts_inactive_share_10d": [v[0] for v in RELATED.values()],
+            "exec_last_login": pd.to_datetime([_d(v[1]) for v in RELATED.values()]),
+            "contacts_total": [v[2] for v in RELATED.values()],
+            "usage_trend_30d": [v[3] for v in RELATED.values()],
+        },
+        index=pd.Index(list(RELATED), dtype="str"),
+    )
+    portfolio = pd.concat([portfolio, related])
     history = pd.DataFrame(
         {
             "key": pd.array(["dropping", "dropping", "renew"], dtype="str"),

@@ -57,3 +57,30 @@ def test_a_users_edit_of_the_old_builtin_is_kept(db_url: str) -> None:
     rows = _segments(db_url)
     assert rows[OLD_NAME].rule["value"] == 45
     assert NEW_NAME in rows
+
+
+RELATED_BUILTINS = (
+    "Users not logging in",
+    "Executive sponsor inactive",
+    "Usage dropped 30% in 30 days",
+)
+
+
+def test_a_version_2_database_gets_the_related_data_builtins_once(db_url: str) -> None:
+    ctx = AppContext.open(db_url, today=TODAY)
+    with ctx.db.session() as s:
+        for name in RELATED_BUILTINS:
+            segments_repo.remove(s, segments_repo.find(s, name))
+        segments_repo.update(s, segments_repo.find(s, "Low adoption"), description="Our own words")
+        segments_repo.mark_builtin_version(s, 2)
+    ctx.close()
+    rows = _segments(db_url)
+    shipped = {name: rule for name, _desc, rule in BUILTIN_SEGMENTS}
+    for name in RELATED_BUILTINS:
+        assert rows[name].builtin and rows[name].rule == shipped[name]
+    assert rows["Low adoption"].description == "Our own words"  # edits elsewhere kept
+    ctx = AppContext.open(db_url, today=TODAY)
+    with ctx.db.session() as s:
+        segments_repo.remove(s, segments_repo.find(s, RELATED_BUILTINS[0]))
+    ctx.close()
+    assert RELATED_BUILTINS[0] not in _segments(db_url)  # deleted: it does not come back

@@ -23,6 +23,7 @@ SPINS = {  # widget path on the view -> declared key
     ("health", "red_below"): "health.red_below",
     ("health", "trend_days"): "health.mau_trend_days",
     ("health", "min_signals"): "health.min_signals",
+    ("health", "satisfaction_max"): "health.satisfaction_max",
 }
 
 

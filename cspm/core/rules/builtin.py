@@ -109,6 +109,45 @@ BUILTIN_SEGMENTS: tuple[tuple[str, str, dict[str, Any]], ...] = (
         "Fewer than half of the purchased seats are active.",
         _active({"field": "seat_utilization", "op": "<", "value": 0.5}),
     ),
+    # From related data (contacts and usage exports). An account without the underlying data
+    # (no contacts file, no usage rows) is never a member: missing stays missing.
+    (
+        "Users not logging in",
+        "More than 30% of the account's users have not logged in in the last 10 days.",
+        _active({"field": "contacts_inactive_share_10d", "op": ">", "value": 0.3}),
+    ),
+    (
+        "Executive sponsor inactive",
+        "No admin or executive login in the last 15 days (or none on record while the "
+        "account has contacts).",
+        _active(
+            {
+                "any": [
+                    {
+                        "all": [
+                            {"field": "exec_last_login", "op": "is_not_empty"},
+                            {"field": "exec_last_login", "op": "older_than_days", "value": 15},
+                        ]
+                    },
+                    {
+                        "all": [
+                            {"field": "exec_last_login", "op": "is_empty"},
+                            {"field": "contacts_total", "op": ">", "value": 0},
+                        ]
+                    },
+                ]
+            }
+        ),
+    ),
+    (
+        # The trend compares the usage events of the 30 days up to the data's date with the 30
+        # days before, from the raw events. A history op on usage_events_30d would compare with
+        # the latest snapshot on or before today - 30 days: with month-end snapshots that is up
+        # to two months back, and nothing at all for a single import.
+        "Usage dropped 30% in 30 days",
+        "Usage events in the last 30 days are at least 30% below the 30 days before.",
+        _active({"field": "usage_trend_30d", "op": "<=", "value": -0.3}),
+    ),
 )
 
 
@@ -124,10 +163,15 @@ BUILTIN_REVISIONS: tuple[tuple[int, str, str, dict[str, Any]], ...] = (
 old description, old rule). A database seeded before that version gets the new definition
 only where the stored one is still exactly the old one (a user's edit is theirs to keep)."""
 
-ADDED_IN: dict[str, int] = {"No interaction on record": 2}
+ADDED_IN: dict[str, int] = {
+    "No interaction on record": 2,
+    "Users not logging in": 3,
+    "Executive sponsor inactive": 3,
+    "Usage dropped 30% in 30 days": 3,
+}
 """Built-ins added after the first library, by version: existing databases get each once."""
 
-BUILTIN_VERSION = 2
+BUILTIN_VERSION = 3
 """The version of the built-in library; a database records the one it was last brought to."""
 
 

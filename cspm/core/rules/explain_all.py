@@ -12,8 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from cspm.core.field_labels import is_percent, percent_text
+
 from .engine import EvalContext, Today
-from .explanation import describe
+from .explanation import Labeller, describe, same_name
 from .nodes import AllOf, AnyOf, Condition, ContactCount, Rule
 
 
@@ -32,6 +34,8 @@ def _values(ctx: EvalContext, field: str, n: int) -> np.ndarray:
         text = col.dt.strftime("%Y-%m-%d")
     elif pd.api.types.is_bool_dtype(col.dtype) or str(col.dtype) == "boolean":
         text = col.astype(object).map({True: "yes", False: "no"})
+    elif pd.api.types.is_numeric_dtype(col.dtype) and is_percent(field):
+        text = col.map(lambda v: percent_text(v) if pd.notna(v) else "")
     elif pd.api.types.is_numeric_dtype(col.dtype):
         text = col.map(lambda v: f"{v:,.2f}".rstrip("0").rstrip(".") if pd.notna(v) else "")
     else:
@@ -44,11 +48,13 @@ def explain_all(
     portfolio: pd.DataFrame,
     history: pd.DataFrame | None,
     today: Today,
+    label: Labeller = same_name,
     *,
     contacts: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Per account (portfolio index), the matched leaves joined by "; " ("" for non-members);
-    `contacts`: the contact table, for contact-level conditions."""
+    `label` names the fields (the service passes labels); `contacts`: the contact table, for
+    contact-level conditions."""
     ctx = EvalContext(portfolio, history, today, contacts)
     n = len(portfolio)
     member = ctx.mask(rule)
@@ -57,7 +63,7 @@ def explain_all(
         hit = ctx.mask(leaf) & member
         if not hit.any():
             continue
-        text = describe(leaf)
+        text = describe(leaf, label)
         if isinstance(leaf, Condition) and leaf.op not in ("is_empty", "is_not_empty"):
             values = _values(ctx, leaf.field, n)
             part = np.where(values != "", text + " (" + values.astype(str) + ")", text)

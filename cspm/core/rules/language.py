@@ -16,6 +16,7 @@ from typing import Any as AnyType
 from typing import TypeGuard
 
 from cspm.core.errors import BadInputError
+from cspm.core.field_labels import is_percent, parse_percent
 from cspm.core.fields import FieldType
 from cspm.core.rules.contact_count import contact_count_json, parse_contact_count
 from cspm.core.rules.nodes import (
@@ -149,6 +150,7 @@ def _parse_condition(
     if ftype not in OPS_BY_TYPE[op]:
         raise _fail(f"'{op}' needs {_types_phrase(OPS_BY_TYPE[op])}; '{field}' is {ftype}", path)
     if op in HISTORY_OPS:
+        node = _percent_amount(node, field, op)
         value = _days_like(node, op, path, "a number >= 0")
         since = node.get("since_days")
         if since is None:
@@ -160,7 +162,37 @@ def _parse_condition(
         raise _fail(
             f"'since_days' only goes with {', '.join(sorted(HISTORY_OPS))}, not '{op}'", path
         )
-    return Condition(field, op, _parse_value(node, op, ftype, path), ftype)
+    return Condition(field, op, _parse_value(_percents(node, field), op, ftype, path), ftype)
+
+
+def _percents(node: dict[str, AnyType], field: str) -> dict[str, AnyType]:
+    """A fraction field's value written as a percent ("30%", ["10%", "50%"]) as its fraction.
+
+    Only fields stored as fractions take a written percent; the canonical rule keeps the
+    number (0.3), so "30%" and 0.3 are the same rule.
+    """
+    if not is_percent(field) or "value" not in node:
+        return node
+
+    def one(v: AnyType) -> AnyType:
+        parsed = parse_percent(v) if isinstance(v, str) else None
+        return v if parsed is None else parsed
+
+    v = node["value"]
+    return {**node, "value": [one(x) for x in v] if isinstance(v, list) else one(v)}
+
+
+def _percent_amount(node: dict[str, AnyType], field: str, op: str) -> dict[str, AnyType]:
+    """A history op's amount written with '%': the percent itself for the relative ops
+    (dropped_by_pct "30%" = 30), percentage points of a fraction field for the absolute ones
+    (dropped_by "10%" on a share = 0.1)."""
+    v = node.get("value")
+    if not isinstance(v, str):
+        return node
+    parsed = parse_percent(v, 100.0 if op.endswith("_pct") or not is_percent(field) else 1.0)
+    if parsed is None or (not op.endswith("_pct") and not is_percent(field)):
+        return node
+    return {**node, "value": parsed}
 
 
 def _days_like(node: dict[str, AnyType], op: str, path: str, what: str) -> float:
