@@ -71,8 +71,8 @@ def test_a_share_of_contacts_counts_never_logged_in_and_needs_contacts(
     ctx: AppContext, tmp_path: Path
 ) -> None:
     keys = contacts_portfolio(ctx, tmp_path)
-    add_segment(ctx, "Users not logging in", MOSTLY_INACTIVE)
-    members = segment_members(ctx, "Users not logging in")
+    add_segment(ctx, "Mostly inactive contacts", MOSTLY_INACTIVE)
+    members = segment_members(ctx, "Mostly inactive contacts")
     # Acme 2 of 4 (bob 22 days, cy never) = 50%: in; Globex 1 of 2 (eve) = 50%: in;
     # Initech 1 of 2 (hal 13 days) = 50%: in; Umbrella has no contacts: no share, not in.
     assert list(members["name"]) == ["Acme Corp", "Globex", "Initech"]

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from cspm.cli import main
 from cspm.core.errors import BadInputError
+from cspm.core.health import COMPONENTS
 from cspm.service.context import AppContext
 from cspm.service.imports import import_file
 from cspm.service.portfolio import load_portfolio
@@ -33,8 +34,8 @@ def test_one_signal_scores_when_the_minimum_is_one(loaded: AppContext) -> None:
     frame = load_portfolio(loaded).frame
     assert frame.loc["A1", "health_score"] == 0
     assert frame.loc["A1", "health_source"] == "computed"
-    with pytest.raises(BadInputError, match="between 1 and 6"):
-        set_value(loaded, "health.min_signals", "7")
+    with pytest.raises(BadInputError, match=f"between 1 and {len(COMPONENTS)}"):
+        set_value(loaded, "health.min_signals", str(len(COMPONENTS) + 1))
     with pytest.raises(BadInputError, match="whole number"):
         set_value(loaded, "health.min_signals", "two")
 
