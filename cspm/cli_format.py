@@ -148,16 +148,24 @@ def import_summary_text(result: Any) -> str:
                 lines.append(f"    {m.name or m.key}: {m.before} -> {m.after}")
             if len(moves) > 20:
                 lines.append(f"    ... and {len(moves) - 20} more")
-    notes = [p for p in result.problems if p.severity == "info"]
-    problems = [p for p in result.problems if p.severity != "info"]
+    lines.extend(problem_lines(result.problems))
+    return "\n".join(lines)
+
+
+def problem_lines(problems: list[Any], *, raw: bool = True) -> list[str]:
+    """The "Notes:" (the decisions an import made) and "Problems:" blocks of an import's
+    summary, the first 200 problems; `raw`: show the cell text of a problem naming a cell."""
+    lines: list[str] = []
+    notes = [p for p in problems if p.severity == "info"]
+    others = [p for p in problems if p.severity != "info"]
     if notes:
         lines.append("Notes:")
         lines.extend(f"  {p.sentence()}" for p in notes)
-    if problems:
+    if others:
         lines.append("Problems:")
-        for p in problems[:200]:
-            raw = f" [{p.value}]" if p.value and p.row is not None and p.column else ""
-            lines.append(f"  {p.severity}: {p.sentence()}{raw}")
-        if len(problems) > 200:
-            lines.append(f"  ... and {len(problems) - 200} more (use --format json)")
-    return "\n".join(lines)
+        for p in others[:200]:
+            text = f" [{p.value}]" if raw and p.value and p.row is not None and p.column else ""
+            lines.append(f"  {p.severity}: {p.sentence()}{text}")
+        if len(others) > 200:
+            lines.append(f"  ... and {len(others) - 200} more (use --format json)")
+    return lines

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cspm.cli_format import problem_lines
+
 EXAMPLES_SHOWN = 5
 
 
@@ -51,15 +53,5 @@ def related_summary_text(result: Any) -> str:
             by_source.setdefault(source, []).append(fld)
         for source, fields in by_source.items():
             lines.append(f"  from {source}: {', '.join(fields)}")
-    notes = [p for p in result.problems if p.severity == "info"]
-    problems = [p for p in result.problems if p.severity != "info"]
-    if notes:
-        lines.append("Notes:")
-        lines.extend(f"  {p.sentence()}" for p in notes)
-    if problems:
-        lines.append("Problems:")
-        for p in problems[:200]:
-            lines.append(f"  {p.severity}: {p.sentence()}")
-        if len(problems) > 200:
-            lines.append(f"  ... and {len(problems) - 200} more (use --format json)")
+    lines.extend(problem_lines(result.problems, raw=False))
     return "\n".join(lines)
