@@ -19,14 +19,14 @@ from .header import Table
 from .mapping import ColumnMapping
 from .parsing import infer_type, parse_column
 from .parsing.ranges import check_range
-from .problems import Problem
+from .problems import Problem, ProblemsBySeverity
 from .scales import ScaleDecision, apply_scale, decide_scales
 from .settings import Settings
 from .value_maps import ValueColumn, map_values
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(ProblemsBySeverity):
     """What an import would write: valid rows only, typed, keyed.
 
     frame: index 0..n-1; columns "key", "source_row", every carried canonical field and every
@@ -48,19 +48,6 @@ class ImportPlan:
     # and normalised header -> scale, for the choices the user (or a profile) made.
     value_maps: dict[str, dict[str, str]] = field(default_factory=dict)
     scale_choices: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def notes(self) -> list[Problem]:
-        """The decisions the import made ("info"), one line each in the summary."""
-        return [p for p in self.problems if p.severity == "info"]
 
 
 def account_key(

@@ -42,3 +42,22 @@ class Problem:
             "message": self.message,
             "severity": self.severity,
         }
+
+
+class ProblemsBySeverity:
+    """`errors`, `warnings` and `notes` of a plan's `problems`, for every kind of plan."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def notes(self) -> list[Problem]:
+        """The decisions the import made ("info"), one line each in the summary."""
+        return [p for p in self.problems if p.severity == "info"]

@@ -184,3 +184,22 @@ class SheetCells:
     @property
     def path(self) -> Path:
         return self.raw.path
+
+
+def first_result(prepared: PreparedImport | Any, as_of: dt.date, **extra: Any) -> ImportResult:
+    """The result of a planned file before anything is decided: what the plan read, as
+    "imported"; both the accounts and the related import start from it (`extra`: their own
+    fields, e.g. `kind`). `prepared` is a PreparedImport or a PreparedRelated."""
+    plan = prepared.plan
+    return ImportResult(
+        file=prepared.path.name,
+        status="imported",
+        as_of=as_of,
+        sheet=prepared.raw.sheet,
+        header_row=prepared.table.header_row,
+        rows_total=plan.rows_total,
+        rejected=len(plan.rejected_rows),
+        problems=list(plan.problems),
+        mapping=prepared.mapping.as_record(),
+        **extra,
+    )

@@ -29,7 +29,7 @@ from cspm.storage import accounts_repo, imports_repo, related_writes, revision, 
 from .changes import Outcome, perform
 from .import_frames import history_rows
 from .import_moves import Written, effective_health, tier_and_stage_moves
-from .import_results import ImportOptions, ImportResult, Move, PreparedImport
+from .import_results import ImportOptions, ImportResult, Move, PreparedImport, first_result
 from .portfolio import cached_portfolio, load_knobs, stored_frames
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .related_derive import links_may_change, relink_and_derive
@@ -63,17 +63,7 @@ def apply_prepared(
             settings = settings_repo.load_settings(s)
     prepared = _in_portfolio_currency(settings, prepared, as_of)
     plan = prepared.plan
-    result = ImportResult(
-        file=prepared.path.name,
-        status="imported",
-        as_of=as_of,
-        sheet=prepared.raw.sheet,
-        header_row=prepared.table.header_row,
-        rows_total=plan.rows_total,
-        rejected=len(plan.rejected_rows),
-        problems=list(plan.problems),
-        mapping=prepared.mapping.as_record(),
-    )
+    result = first_result(prepared, as_of)
     if plan.rejected_rows and not options.skip_invalid:
         result.status = "refused"
         return result

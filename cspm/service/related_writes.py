@@ -28,7 +28,7 @@ from cspm.storage.db import data_dir
 
 from . import related_unlinked
 from .changes import Outcome, perform
-from .import_results import ImportOptions, ImportResult
+from .import_results import ImportOptions, ImportResult, first_result
 from .import_writes import BACKFILL_DAYS, MAX_STORED_PROBLEMS, refuse_future_as_of
 from .progress import Cancelled, Progress, check, never_cancelled, no_progress
 from .related_derive import Derived, Incoming, relink_and_derive
@@ -59,18 +59,7 @@ def apply_related(
             settings = settings_repo.load_settings(s)
     plan = prepared.plan
     kind: str = plan.kind
-    result = ImportResult(
-        file=prepared.path.name,
-        status="imported",
-        as_of=as_of,
-        sheet=prepared.raw.sheet,
-        header_row=prepared.table.header_row,
-        rows_total=plan.rows_total,
-        rejected=len(plan.rejected_rows),
-        problems=list(plan.problems),
-        mapping=prepared.mapping.as_record(),
-        kind=kind,
-    )
+    result = first_result(prepared, as_of, kind=kind)
     summary = RelatedSummary(
         kind,
         getattr(prepared, "described", RELATED_KINDS[kind].noun),

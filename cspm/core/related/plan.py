@@ -28,7 +28,7 @@ from cspm.core.mapping import ColumnMapping
 from cspm.core.parsing import infer_type, parse_column
 from cspm.core.parsing.ranges import check_range
 from cspm.core.plan import UserChoices
-from cspm.core.problems import Problem
+from cspm.core.problems import Problem, ProblemsBySeverity
 from cspm.core.settings import Settings
 from cspm.core.value_maps import ValueColumn
 
@@ -62,7 +62,7 @@ _WHAT = {
 
 
 @dataclass
-class RelatedPlan:
+class RelatedPlan(ProblemsBySeverity):
     """What a related import would write: the valid rows of one kind, typed and keyed.
 
     frame: one row per kept file row; columns `columns_of(kind)` in the frame contract's dtypes
@@ -84,18 +84,6 @@ class RelatedPlan:
     custom_types: dict[str, FieldType] = field(default_factory=dict)
     carried: list[str] = field(default_factory=list)
     skipped: int = 0
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def notes(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "info"]
 
 
 def _text(v: object) -> str:
