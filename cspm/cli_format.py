@@ -47,13 +47,18 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def record_columns(frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS) -> list[str]:
+    """The keys of a record: the given columns the frame has, then its other columns that are
+    not account output columns (custom fields)."""
+    cols = [c for c in columns if c in frame.columns]
+    return cols + [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
+
+
 def frame_records(
     frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS
 ) -> list[dict[str, Any]]:
     """JSON-safe dicts (ISO dates, null for missing) of the given columns, in frame order."""
-    cols = [c for c in columns if c in frame.columns]
-    extra = [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
-    arrays = {c: frame[c].astype(object).to_numpy() for c in [*cols, *extra]}
+    arrays = {c: frame[c].astype(object).to_numpy() for c in record_columns(frame, columns)}
     out = []
     for i in range(len(frame)):
         out.append({c: _json_value(arrays[c][i]) for c in arrays})
