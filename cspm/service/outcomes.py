@@ -63,8 +63,8 @@ def _load(ctx: AppContext) -> _History:
             cached = ctx.cache.history
         if cached is not None and cached.revision == rev:
             return cached
-        snapshots = accounts_repo.load_snapshots(s)
         carried = imports_repo.carried_by_import(s)
+        snapshots = accounts_repo.load_snapshots(s, fields=accounts_repo.carried_fields(carried))
         stored = stored_frames(ctx, s)  # the disk copy when there is one
         accounts, history = stored.state, stored.history
         knobs = load_knobs(s)
