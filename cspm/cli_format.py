@@ -8,13 +8,15 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cspm.core.fields import FIELD_NAMES, FIELDS, FieldType
 from cspm.core.money import USD, MoneyFormat, full_one
+
+if TYPE_CHECKING:  # pandas and numpy load only when a command has data to write: `--help`
+    import pandas as pd  # and argument errors answer without them (start-up, issue 16)
+
+_MISSING_TYPES = frozenset({"NaTType", "NAType"})
 
 ACCOUNT_JSON_COLUMNS = [
     "key",
@@ -32,15 +34,15 @@ ACCOUNT_JSON_COLUMNS = [
 
 
 def _json_value(v: Any) -> Any:
-    if v is None or v is pd.NaT or v is pd.NA:
+    if v is None or type(v).__name__ in _MISSING_TYPES:  # pd.NaT, pd.NA
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
-    if isinstance(v, pd.Timestamp | dt.datetime):
+    if isinstance(v, dt.datetime):  # pd.Timestamp too
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    if isinstance(v, np.generic):
+    if type(v).__module__ == "numpy" and hasattr(v, "item"):  # a numpy scalar
         return _json_value(v.item())
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
