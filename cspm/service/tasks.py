@@ -131,17 +131,13 @@ def list_tasks(
     if due_within is not None:
         horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
         tasks = tasks[tasks["due_date"] <= horizon]
-    scored = sort_tasks(
-        score_tasks(
-            tasks,
-            p.for_tasks,
-            ctx.today,
-            task_settings(ctx).weights,
-            p.settings.money,
-        )
-    )
-    if limit is not None:
-        scored = scored.head(limit)
+    weights, money = task_settings(ctx).weights, p.settings.money
+    if limit is None:
+        scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
+    else:  # rank every task, write the reasons of those shown only
+        ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
+        top = sort_tasks(ranked).head(limit).drop(columns=["priority", "reasons"])
+        scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
     return _presented(scored, frame)
 
 
