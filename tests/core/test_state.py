@@ -116,3 +116,24 @@ def test_grouped_lookup_equals_the_per_field_rule_on_mixed_layouts() -> None:
     fields = ["arr", "mau", "owner", "renewal_date", "is_reference"]
     got = derive_state(frame, layouts, fields)[fields]
     pd.testing.assert_frame_equal(got, _per_field_reference(frame, layouts, fields))
+
+
+def test_custom_values_come_from_the_latest_file_that_carried_each() -> None:
+    history = snaps(
+        [
+            (1, 1, "2026-01-01", 1.0, 1.0, {"plan": "Gold", "region": "EU"}),
+            (1, 2, "2026-02-01", 1.0, 1.0, {"plan": "Silver"}),  # carries plan only
+            (1, 3, "2026-03-01", 1.0, 1.0, {"plan": "Bronze"}),  # carries no custom field
+            (2, 2, "2026-02-01", 1.0, 1.0, None),  # carried plan, blank cell
+            (3, 3, "2026-03-01", 1.0, 1.0, {"plan": "x"}),  # nothing custom carried
+        ]
+    )
+    carried = {
+        1: ["arr", "custom:plan", "custom:region"],
+        2: ["arr", "custom:plan"],
+        3: ["arr"],
+    }
+    out = derive_state(history, carried, ["arr"])
+    assert out.loc[1, "custom"] == {"plan": "Silver", "region": "EU"}
+    assert out.loc[2, "custom"] == {"plan": None}
+    assert pd.isna(out.loc[3, "custom"])
