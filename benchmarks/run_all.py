@@ -416,8 +416,9 @@ def table(rows: list[Row]) -> str:
         if r.failed:
             out.append(f"| {r.what} | FAILED: {r.failed} | | | | | no |")
             continue
-        shown = r.seconds and r.baseline and r.show_ratio and not r.mismatch
-        ratio = f"{r.seconds / r.baseline:.2f}x" if shown else ""
+        ratio = ""
+        if r.seconds and r.baseline and r.show_ratio and not r.mismatch:
+            ratio = f"{r.seconds / r.baseline:.2f}x"
         if r.mismatch:
             ratio = f"MISMATCH: {r.mismatch}"
         targets = []
