@@ -7,30 +7,24 @@ The ORM is several times slower for 100,000-row writes, so imports go through Co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cspm.core.fields import FIELD_NAMES
 from cspm.core.state import CUSTOM_PREFIX
 
-from .bulk import bulk_insert
+from .bulk import bulk_insert, bulk_update
 from .fetch import fetch_columns, fetch_frame
-from .frames import frame_to_rows, typed_account_columns
+from .frames import typed_account_columns
 from .models import Account, AccountSnapshot
 
 ACCOUNTS = cast(Table, Account.__table__)
 SNAPSHOTS = cast(Table, AccountSnapshot.__table__)
-CHUNK = 20_000
-
-
-def _chunks(rows: list[dict], size: int = CHUNK) -> Iterable[list[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def load_accounts(session: Session) -> pd.DataFrame:
@@ -92,18 +86,8 @@ def update_accounts(session: Session, frame: pd.DataFrame, columns: Sequence[str
     """Write `columns` of each row (frame indexed by account id) back to its account."""
     if frame.empty:
         return
-    cols = list(columns)
-    rows = frame_to_rows(frame.reset_index(names="_id"), ["_id", *cols])
-    now = dt.datetime.now()
-    for r in rows:
-        r["updated_at"] = now
-    stmt = (
-        update(ACCOUNTS)
-        .where(ACCOUNTS.c.id == bindparam("_id"))
-        .values({c: bindparam(c) for c in [*cols, "updated_at"]})
-    )
-    for chunk in _chunks(rows):
-        session.connection().execute(stmt, chunk)
+    rows = frame.reset_index(names="id")
+    bulk_update(session, ACCOUNTS, rows, "id", columns, {"updated_at": dt.datetime.now()})
 
 
 def delete_accounts(session: Session, ids: Sequence[int]) -> None:
