@@ -88,8 +88,8 @@ def test_awkward_values_survive_exactly() -> None:
 @pytest.mark.parametrize("fmt", ["json", "csv"])
 def test_the_command_prints_every_account(
     fmt: str,
-    demo: AppContext,
-    capsys: pytest.CaptureFixture[str],  # noqa: F811
+    demo: AppContext,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     url = demo.db.url
     expected = len(list_accounts(demo))

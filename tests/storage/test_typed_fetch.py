@@ -26,7 +26,8 @@ from tests.storage.test_postgres import pg_url  # noqa: F401  (fixture)
 def _both_ways(ctx: AppContext) -> None:
     with ctx.db.session() as s:
         for table, first in ((accounts_repo.ACCOUNTS, "id"), (accounts_repo.SNAPSHOTS, "id")):
-            cols = [first, *(c for c in ("key", "account_id", "import_id", "as_of") if c in table.c)]
+            keys = ("key", "account_id", "import_id", "as_of")
+            cols = [first, *(c for c in keys if c in table.c)]
             cols += [*FIELD_NAMES, "custom"]
             stmt = select(*(table.c[c] for c in cols)).order_by(table.c[first])
             old = typed_account_frame(fetch_frame(s, stmt), cols)
