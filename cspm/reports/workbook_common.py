@@ -31,8 +31,16 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_urls": False,
     # A total that overflowed (inf) is written as an Excel error cell, never an exception.
     "nan_inf_to_errors": True,
+    # Rows go to a temporary file as soon as the next row starts (every sheet writes its rows
+    # in order), so a 100,000-account workbook needs megabytes, not gigabytes, of memory.
+    "constant_memory": True,
+}
+IN_MEMORY_OPTIONS: dict[str, Any] = {
+    **{k: v for k, v in WORKBOOK_OPTIONS.items() if k != "constant_memory"},
     "in_memory": True,
 }
+"""The previous writer's mode (every cell held until the end); kept so a test can check the
+constant-memory workbook reads back equal to it."""
 
 MONEY_FORMAT = excel_format(USD)  # the default; a workbook's Styles follow its currency
 DATE_FORMAT = "yyyy-mm-dd"
