@@ -74,11 +74,23 @@ def apply_prepared(
         )
         return result
     check(cancelled)
-    if not options.dry_run:
-        guard_write(ctx, "import", settings.db.backups_kept)
+    pending = None
+    if not options.dry_run:  # the backup is copied while the import is worked out
+        pending = guard_write(ctx, "import", settings.db.backups_kept, overlap=True)
     written: list[Written] = []
 
     def work(s: Any) -> Outcome[ImportResult]:
+        try:
+            outcome = writes(s)
+        except BaseException:
+            if pending is not None and pending.thread is not None:
+                pending.thread.join()  # the import failed anyway: its own error stands
+            raise
+        if pending is not None:
+            pending.wait()  # before the commit: a failed backup rolls the import back
+        return outcome
+
+    def writes(s: Any) -> Outcome[ImportResult]:
         same = imports_repo.identical_import(
             s,
             sha256=prepared.sha256,
