@@ -74,11 +74,23 @@ def apply_prepared(
         )
         return result
     check(cancelled)
-    if not options.dry_run:
-        guard_write(ctx, "import", settings.db.backups_kept)
+    pending = None
+    if not options.dry_run:  # the backup is copied while the import is worked out
+        pending = guard_write(ctx, "import", settings.db.backups_kept, overlap=True)
     written: list[Written] = []
 
     def work(s: Any) -> Outcome[ImportResult]:
+        try:
+            outcome = writes(s)
+        except BaseException:
+            if pending is not None and pending.thread is not None:
+                pending.thread.join()  # the import failed anyway: its own error stands
+            raise
+        if pending is not None:
+            pending.wait()  # before the commit: a failed backup rolls the import back
+        return outcome
+
+    def writes(s: Any) -> Outcome[ImportResult]:
         same = imports_repo.identical_import(
             s,
             sha256=prepared.sha256,
@@ -359,12 +371,25 @@ def _changed_rows(before: pd.DataFrame, after: pd.DataFrame, columns: list[str])
     """Accounts whose stored state differs (missing == missing) in any of `columns`.
 
     The values are compared as the database gets them (`column_to_python`: None for every
-    missing, dates as dates), element by element with Python's ==, in one numpy operation per
-    column instead of a Python loop (1.4 s -> 0.1 s for 100,000 accounts x 52 fields)."""
+    missing, dates as dates) with Python's == in one numpy operation per column; float and
+    date columns typed alike on both sides compare their arrays directly, which is the same
+    comparison (1.4 s -> 0.2 s for 100,000 accounts x 52 fields)."""
     from cspm.storage.frames import column_to_python
 
     changed = np.zeros(len(before), dtype=bool)
     for col in columns:
-        x, y = column_to_python(before[col]), column_to_python(after[col])
-        changed |= ~np.asarray(x == y, dtype=bool)
+        x, y = before[col], after[col]
+        if pd.api.types.is_float_dtype(x.dtype) and pd.api.types.is_float_dtype(y.dtype):
+            u = x.to_numpy(dtype=float, na_value=np.nan)
+            v = y.to_numpy(dtype=float, na_value=np.nan)
+            changed |= ~((u == v) | (np.isnan(u) & np.isnan(v)))
+        elif pd.api.types.is_datetime64_dtype(x.dtype) and pd.api.types.is_datetime64_dtype(
+            y.dtype
+        ):  # column_to_python compares the day (`.dt.date`); NaT == NaT
+            u = x.to_numpy().astype("datetime64[D]")
+            v = y.to_numpy().astype("datetime64[D]")
+            changed |= ~((u == v) | (np.isnat(u) & np.isnat(v)))
+        else:
+            eq = column_to_python(x) == column_to_python(y)
+            changed |= ~np.asarray(eq, dtype=bool)
     return changed

@@ -19,7 +19,7 @@ from cspm.core.fields import FIELD_NAMES
 from cspm.core.state import CUSTOM_PREFIX
 
 from .bulk import bulk_insert, bulk_update
-from .fetch import fetch_columns, fetch_frame
+from .fetch import decode_json_column, fetch_columns, fetch_frame
 from .frames import typed_account_columns
 from .models import Account, AccountSnapshot
 
@@ -42,18 +42,23 @@ def name_of(session: Session, key: str) -> str | None:
 
 def load_custom(session: Session, ids: Sequence[int]) -> pd.Series:
     """The custom-field dicts (None where an account has none) of these accounts, indexed
-    like `ids`: what an import that changes custom fields merges into."""
+    like `ids`: what an import that changes custom fields merges into. Read through the
+    driver and decoded in one `json.loads` (SQLAlchemy's per-row JSON processing cost 0.5 s
+    for 100,000 accounts)."""
     wanted = list(ids)
     stmt = select(ACCOUNTS.c.id, ACCOUNTS.c.custom)
     if len(wanted) > 5_000:  # most of the book: one pass beats thousands of IN lists
-        rows = session.execute(stmt).all()
+        raw = fetch_frame(session, stmt)
     else:
-        rows = [
-            r
+        parts = [
+            fetch_frame(session, stmt.where(ACCOUNTS.c.id.in_(wanted[i : i + 500])))
             for i in range(0, len(wanted), 500)
-            for r in session.execute(stmt.where(ACCOUNTS.c.id.in_(wanted[i : i + 500]))).all()
         ]
-    found = pd.Series({int(i): c for i, c in rows}, dtype=object)
+        raw = (
+            pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "custom"])
+        )
+    ids_read = pd.Index(pd.to_numeric(raw["id"]).astype("int64"))
+    found = pd.Series(decode_json_column(raw["custom"]).to_numpy(), index=ids_read, dtype=object)
     return found.reindex(pd.Index(wanted)).astype(object).where(lambda v: v.notna(), None)
 
 

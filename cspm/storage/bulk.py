@@ -104,25 +104,25 @@ def bulk_insert(
         copy_rows(session, table, frame, columns, constants)
         return
     if conn.dialect.name != "sqlite":
-        dicts = frame_to_rows(frame, list(columns))
-        for r in dicts:
-            r.update(constants)
-        for start in range(0, len(dicts), CHUNK):
-            session.execute(insert, dicts[start : start + CHUNK])
+        for start in range(0, len(frame), CHUNK):
+            dicts = frame_to_rows(frame.iloc[start : start + CHUNK], list(columns))
+            for r in dicts:
+                r.update(constants)
+            session.execute(insert, dicts)
         return
     names = [*columns, *constants]
     compiled = insert.compile(dialect=conn.dialect, column_keys=names)
     order = list(compiled.positiontup or [])
     if sorted(order) != sorted(names):  # a column default the driver path would not fill
         raise ValueError(f"bulk insert into {table.name} binds {order}, given {names}")
-    n = len(frame)
-    values = {c: _sqlite_column(frame[c], table.c[c].type) for c in columns}
-    for c, v in constants.items():
-        values[c] = np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object)
-    sql = compiled.string
-    rows: list[Any] = list(zip(*(values[c] for c in order), strict=True))
-    for start in range(0, n, CHUNK):
-        conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+    fixed = {c: _sqlite_scalar(v, table.c[c].type) for c, v in constants.items()}
+    # Converted a chunk at a time: a million rows as Python values at once took gigabytes.
+    for start in range(0, len(frame), CHUNK):
+        part = frame.iloc[start : start + CHUNK]
+        values = {c: _sqlite_column(part[c], table.c[c].type) for c in columns}
+        for c, v in fixed.items():
+            values[c] = np.full(len(part), v, dtype=object)
+        conn.exec_driver_sql(compiled.string, list(zip(*(values[c] for c in order), strict=True)))
 
 
 def bulk_update(
@@ -198,19 +198,15 @@ def copy_rows(
     names = [*columns, *constants]
     target = quote.format_table(table)
     sql = f"COPY {target} ({', '.join(quote.quote(c) for c in names)}) FROM STDIN"
-    n = len(frame)
-    arrays = [_pg_column(frame[c], table.c[c].type) for c in columns]
-    for c, v in constants.items():
-        arrays.append(
-            np.full(
-                n,
-                _JSON.encode(v) if isinstance(table.c[c].type, JSON) and v is not None else v,
-                dtype=object,
-            )
-        )
+    fixed = [
+        _JSON.encode(v) if isinstance(table.c[c].type, JSON) and v is not None else v
+        for c, v in constants.items()
+    ]
     driver = conn.connection.driver_connection
-    with driver.cursor() as cursor:  # type: ignore[union-attr]
-        for start in range(0, n, CHUNK):
-            with cursor.copy(sql) as copy:
-                for row in zip(*(a[start : start + CHUNK] for a in arrays), strict=True):
-                    copy.write_row(row)
+    with driver.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for start in range(0, len(frame), CHUNK):  # converted a chunk at a time (memory)
+            part = frame.iloc[start : start + CHUNK]
+            arrays = [_pg_column(part[c], table.c[c].type) for c in columns]
+            arrays += [np.full(len(part), v, dtype=object) for v in fixed]
+            for row in zip(*arrays, strict=True):
+                copy.write_row(row)
