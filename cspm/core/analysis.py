@@ -19,6 +19,7 @@ from .health import HealthConfig, compute_health
 from .lifecycle import assign_stages, churned_mask
 from .parsing import infer_type, parse_column
 from .rules import Rule, add_derived, evaluate_many
+from .rules.history import SnapshotIndex, to_day
 from .settings import Settings
 from .tiers import assign_tiers
 
@@ -124,6 +125,16 @@ def _last_arr_of_churned(
     return pd.Series(state.index, index=state.index).map(last).astype(float).where(churned)
 
 
+def snapshot_index(
+    history: pd.DataFrame | None, state: pd.DataFrame, today: dt.date
+) -> SnapshotIndex:
+    """`history` prepared for the accounts of `state` (keyed by its `key` column, or by its
+    index when it has none) in their row order, on `today`: what `analyse` and the segments
+    evaluated after it share."""
+    keys = pd.Index(state["key"]) if "key" in state.columns else state.index
+    return SnapshotIndex(history, keys, to_day(today))
+
+
 def analyse(
     state: pd.DataFrame,
     history: pd.DataFrame | None,
@@ -135,14 +146,21 @@ def analyse(
     override_notes: pd.Series | None = None,
     health: HealthConfig | None = None,
     custom: tuple[pd.DataFrame, dict[str, FieldType]] | None = None,
+    snapshots: SnapshotIndex | None = None,
 ) -> AnalysedPortfolio:
     """Classify and segment every account of `state` (columns key, canonical fields, custom).
 
     override_tiers/notes are indexed like `state`. History: key, as_of, import_id, numeric fields.
     custom: the `expand_custom` result of state's custom column when the caller already has
     it (the service keeps it with the stored frames), aligned with `state`'s rows.
+    snapshots: `history` prepared for `state`'s accounts (in its row order) and `today`, when
+    the caller shares one (`snapshot_index`); else one is built here, once, for health, the
+    derived fields and the segments (sorting 600,000 snapshot rows three times cost more
+    than the health model itself).
     """
     state = state.set_index("key", drop=False) if "key" in state.columns else state
+    if snapshots is None:
+        snapshots = snapshot_index(history, state, today)
     state = with_all_fields(state)
     churned = churned_mask(state, today, settings)  # tiers and stages both need it
     tiers = assign_tiers(
@@ -154,7 +172,7 @@ def analyse(
     )
     frame = state.drop(columns=["custom"], errors="ignore").rename(columns=IMPORTED_RENAMES)
     frame = pd.concat([frame, tiers], axis=1)
-    health_parts = compute_health(frame, history, today, health)
+    health_parts = compute_health(frame, history, today, health, snapshots)
     frame = frame.drop(columns=["health_score"]).join(health_parts)
     frame["imported_health_score"] = state["health_score"]
     staged_input = frame.rename(columns={"imported_lifecycle_stage": "lifecycle_stage"})
@@ -167,9 +185,11 @@ def analyse(
         keep = [c for c in wide.columns if c not in frame.columns]
         custom_types = {k: v for k, v in custom[1].items() if k in keep}
         frame = pd.concat([frame, wide[keep]], axis=1)
-    frame = add_derived(frame, history, today)
+    frame = add_derived(frame, history, today, snapshots)
     membership = (
-        evaluate_many(rules, frame, history, today) if rules else pd.DataFrame(index=frame.index)
+        evaluate_many(rules, frame, history, today, snapshots=snapshots)
+        if rules
+        else pd.DataFrame(index=frame.index)
     )
     frame["segments"] = segment_lists(membership)
     return AnalysedPortfolio(frame, membership, custom_types)

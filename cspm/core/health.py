@@ -245,11 +245,15 @@ def health_components(
     history: pd.DataFrame | None,
     today: date | datetime | pd.Timestamp,
     config: HealthConfig | None = None,
+    snapshots: SnapshotIndex | None = None,
 ) -> pd.DataFrame:
-    """Each component 0-100 (NaN where the account lacks the signal), one column each."""
+    """Each component 0-100 (NaN where the account lacks the signal), one column each.
+
+    snapshots: `history` prepared for this portfolio and day, when the caller shares one."""
     config = config or HealthConfig()
     day = to_day(today)
-    snapshots = SnapshotIndex(history, portfolio.index, day)
+    if snapshots is None:
+        snapshots = SnapshotIndex(history, portfolio.index, day)
     mau_old = snapshots.baseline("mau", config.mau_trend_days, day)
     if "last_interaction" in portfolio.columns:
         since = (day.to_datetime64() - as_datetime64(portfolio["last_interaction"])) / DAY
@@ -318,6 +322,7 @@ def compute_health(
     history: pd.DataFrame | None,
     today: date | datetime | pd.Timestamp,
     config: HealthConfig | None = None,
+    snapshots: SnapshotIndex | None = None,
 ) -> pd.DataFrame:
     """Effective health per account with its source, coverage and the breakdown behind it.
 
@@ -328,7 +333,7 @@ def compute_health(
     component (0-100, NaN when missing).
     """
     config = config or HealthConfig()
-    parts = health_components(portfolio, history, today, config)
+    parts = health_components(portfolio, history, today, config, snapshots)
     values = parts.to_numpy(dtype=float)
     tier_weights = _weight_matrix(portfolio, config)
     weighed = tier_weights > 0

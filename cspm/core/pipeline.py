@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from .analysis import AnalysedPortfolio, analyse, segment_lists, with_all_fields
+from .analysis import AnalysedPortfolio, analyse, segment_lists, snapshot_index, with_all_fields
 from .errors import BadInputError
 from .fields import FieldType
 from .health import HealthConfig
@@ -98,6 +98,7 @@ def analyse_portfolio(
     state = with_all_fields(state)  # every field present, so the touch dates can be layered
     state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
     tiers, notes = override_series(state, overrides)
+    snapshots = snapshot_index(history, state, today)  # one per load: analysis and segments
     base = analyse(
         state,
         history,
@@ -107,6 +108,7 @@ def analyse_portfolio(
         override_notes=notes,
         health=health,
         custom=custom,
+        snapshots=snapshots,
     )
     errors: dict[str, str] = {}
     if segments is not None:
@@ -115,7 +117,9 @@ def analyse_portfolio(
         checked = dict(rules or {})
     frame, membership = base.frame, base.membership
     if checked:
-        membership = evaluate_many(checked, frame, history, today, contacts=contacts)
+        membership = evaluate_many(
+            checked, frame, history, today, contacts=contacts, snapshots=snapshots
+        )
         frame["segments"] = segment_lists(membership)
     return Analysed(frame, membership, base.custom_types, checked, errors)
 

@@ -43,7 +43,8 @@ from cspm.core.fields import FieldType
 
 log = logging.getLogger(__name__)
 
-FORMAT = 2
+FORMAT = 3
+"""Bumped whenever the frames' shape changes (3: history's key is categorical)."""
 STALE_DAYS = 30
 MIN_ACCOUNTS = 20_000
 """Portfolios smaller than this are read from the database every time (fast enough)."""

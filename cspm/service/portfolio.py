@@ -22,6 +22,7 @@ from cspm.core.health import HealthConfig
 from cspm.core.pipeline import analyse_portfolio, health_change
 from cspm.core.rules import build_catalog
 from cspm.core.rules.contact_count import uses_contacts
+from cspm.core.rules.history import keyed_by
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.storage import accounts_repo, revision, settings_repo, tasks_repo
 
@@ -74,9 +75,10 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
     frames = frame_cache.load(ctx.db.url, token)
     if frames is None:
         state = accounts_repo.load_accounts(s)
+        history = accounts_repo.load_history(s, accounts=state)
         custom, custom_types = expand_custom(state["custom"])
         state = state.drop(columns=["custom"])
-        frames = StoredFrames(state, custom, custom_types, accounts_repo.load_history(s))
+        frames = StoredFrames(state, custom, custom_types, history)
         with ctx.cache.lock:
             ctx.cache.unsaved = (token, frames)
     with ctx.cache.lock:
@@ -161,6 +163,11 @@ def adopt_frames(ctx: AppContext, token: str | None, frames: StoredFrames) -> No
     it wrote) as if they had been read; a disk copy is made on close as after a read."""
     if token is None:
         return
+    if len(frames.history):
+        # keyed as a read keys them (`accounts_repo.load_history`): categorical over the
+        # stored keys in id order, so look-ups hash the categories, not every row
+        history = frames.history.assign(key=keyed_by(frames.history["key"], frames.state["key"]))
+        frames = replace(frames, history=history)
     with ctx.cache.lock:
         ctx.cache.stored = (token, frames)
         ctx.cache.unsaved = (token, frames)

@@ -95,6 +95,7 @@ def add_derived(
     portfolio: pd.DataFrame,
     history: pd.DataFrame | None,
     today: date | datetime | pd.Timestamp,
+    snapshots: SnapshotIndex | None = None,
 ) -> pd.DataFrame:
     """A copy of the portfolio with the computed derived columns added (or refreshed).
 
@@ -102,6 +103,7 @@ def add_derived(
     showing the values (tables, exports), not a precondition for rules.
     """
     day = to_day(today)
-    snapshots = SnapshotIndex(history, portfolio.index, day)
+    if snapshots is None:
+        snapshots = SnapshotIndex(history, portfolio.index, day)
     values = {n: compute_derived(n, portfolio, snapshots, day) for n in COMPUTED_FIELDS}
     return portfolio.assign(**values)

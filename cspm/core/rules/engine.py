@@ -48,6 +48,7 @@ class EvalContext:
         history: pd.DataFrame | None,
         today: Today,
         contacts: pd.DataFrame | None = None,
+        snapshots: SnapshotIndex | None = None,
     ):
         self.portfolio = portfolio
         self.history = history
@@ -57,7 +58,9 @@ class EvalContext:
         # no contacts, so "at least N contacts ..." matches nobody
         self.contacts = contacts
         self._contact_ctx: EvalContext | None = None
-        self._snapshots: SnapshotIndex | None = None
+        # the prepared history when the caller built it for this portfolio, history and day
+        # (one per portfolio load, shared with health and the derived fields)
+        self._snapshots: SnapshotIndex | None = snapshots
         self._cache: dict[tuple[str, object], object] = {}
         self._masks: dict[Rule, np.ndarray] = {}
 
@@ -301,12 +304,13 @@ def evaluate_many(
     today: Today,
     *,
     contacts: pd.DataFrame | None = None,
+    snapshots: SnapshotIndex | None = None,
 ) -> pd.DataFrame:
     """Membership of every segment at once (one bool column per segment, by name).
 
     One context serves all rules, so history is prepared once, each (field, since_days)
     baseline is looked up once, and a sub-rule shared by several segments is evaluated once.
     """
-    ctx = EvalContext(portfolio, history, today, contacts)
+    ctx = EvalContext(portfolio, history, today, contacts, snapshots)
     data = {name: ctx.mask(rule) for name, rule in rules.items()}
     return pd.DataFrame(data, index=portfolio.index, columns=list(rules), dtype=bool)

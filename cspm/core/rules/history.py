@@ -129,6 +129,27 @@ def _account_positions(keys: pd.Series, accounts: pd.Index) -> np.ndarray:
     return accounts.get_indexer(keys)
 
 
+def keyed_by(keys: pd.Series, accounts: pd.Index) -> pd.Series:
+    """History keys as a categorical over `accounts` (the stored accounts' keys, in id order),
+    as `accounts_repo.load_history` reads them: codes are recoded through the categories, so
+    only `accounts` and the distinct keys are hashed, never each of the 600,000 rows again.
+    A key of none of `accounts` (history rows belong to stored accounts, so never expected)
+    leaves the keys as they are: still right, only slower to look up."""
+    categories = pd.Index(accounts, dtype=object).rename(None)
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        if keys.cat.categories.equals(categories):
+            return keys
+        codes = keys.cat.codes.to_numpy()
+        recoded = categories.get_indexer(keys.cat.categories.astype(object))
+        new_codes = np.where(codes >= 0, recoded[codes], -1)
+    else:
+        new_codes = categories.get_indexer(keys.astype(object))
+    if (new_codes < 0).any():
+        return keys
+    coded = pd.Categorical.from_codes(new_codes, categories=categories)
+    return pd.Series(coded, index=keys.index, name=keys.name)
+
+
 def seat_fraction(active: np.ndarray, purchased: np.ndarray) -> np.ndarray:
     """seats_active / seats_purchased as a 0-1 fraction; NaN when purchased is missing or 0."""
     with np.errstate(divide="ignore", invalid="ignore"):
