@@ -12,6 +12,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from cspm.core.errors import BadInputError, NotFoundError
@@ -116,9 +117,12 @@ def list_tasks(
     with ctx.db.session() as s:
         tasks = tasks_repo.load_tasks(s, statuses)
     frame = p.frame
-    tasks = tasks[tasks["account_key"].isin(frame.index)]
+    # One lookup of each task's account row; every filter below is a mask over account rows
+    # taken at those positions (no hashing of 170,000 task keys once per filter).
+    pos = frame.index.get_indexer(tasks["account_key"])
+    rows = np.ones(len(frame), dtype=bool)
     if accounts is not None:
-        tasks = tasks[tasks["account_key"].isin(list(accounts))]
+        rows &= frame.index.isin(list(accounts))
     if segment:
         from .segments import find_segment
 
@@ -126,15 +130,17 @@ def list_tasks(
         if d.name not in p.membership.columns:
             raise BadInputError(f"Segment '{d.name}' has an invalid rule; fix it first.")
         members = p.membership.index[p.membership[d.name].to_numpy(dtype=bool)]
-        tasks = tasks[tasks["account_key"].isin(members)]
+        rows &= frame.index.isin(members)
     if tier:
         tiers = {t.casefold(): t for t in p.settings.tier_names}
         if tier.casefold() not in tiers:
             raise BadInputError(f"Unknown tier '{tier}'.")
-        keys = frame.index[frame["tier"] == tiers[tier.casefold()]]
-        tasks = tasks[tasks["account_key"].isin(keys)]
+        rows &= (frame["tier"] == tiers[tier.casefold()]).to_numpy(dtype=bool, na_value=False)
     if owner:  # a name (any case) or book.UNASSIGNED: the accounts with no owner
-        tasks = tasks[tasks["account_key"].isin(owner_keys(ctx, owner))]
+        rows &= frame.index.isin(owner_keys(ctx, owner))
+    keep = pos >= 0
+    keep[keep] = rows[pos[keep]]
+    tasks = tasks[keep]
     if due_within is not None:
         horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
         tasks = tasks[tasks["due_date"] <= horizon]
@@ -150,15 +156,20 @@ def list_tasks(
 
 def _presented(tasks: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     keys = tasks["account_key"]
-    ext = keys.map(frame["external_id"])
+    pos = frame.index.get_indexer(keys)  # every task's account is in `frame` (list_tasks)
+
+    def col(name: str) -> np.ndarray:
+        return frame[name].to_numpy(dtype=object)[pos]
+
+    ext, name = col("external_id"), col("name")
     out = pd.DataFrame(
         {
             "id": tasks["id"].astype("int64").to_numpy(),
-            "account": ext.where(ext.notna(), keys.map(frame["name"])).to_numpy(),
+            "account": np.where(pd.isna(ext), name, ext),
             "account_key": keys.to_numpy(),
-            "account_name": keys.map(frame["name"]).to_numpy(),
-            "owner": keys.map(frame["owner"]).to_numpy(),
-            "tier": keys.map(frame["tier"]).to_numpy(),
+            "account_name": name,
+            "owner": col("owner"),
+            "tier": col("tier"),
             "trigger_kind": tasks["trigger_kind"].to_numpy(),
             "trigger": tasks["trigger"].to_numpy(),
             "segment": tasks["trigger"].where(tasks["trigger_kind"] == "segment", None).to_numpy(),
