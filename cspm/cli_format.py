@@ -8,13 +8,14 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cspm.core.fields import FIELD_NAMES, FIELDS, FieldType
-from cspm.core.money import USD, MoneyFormat, full_one
+
+if TYPE_CHECKING:  # numpy, pandas and money load when a value needs them (`cspm --help` never)
+    import pandas as pd
+
+    from cspm.core.money import MoneyFormat
 
 ACCOUNT_JSON_COLUMNS = [
     "key",
@@ -31,8 +32,15 @@ ACCOUNT_JSON_COLUMNS = [
 ]
 
 
-def _json_value(v: Any) -> Any:
-    if v is None or v is pd.NaT or v is pd.NA:
+def json_safe(v: Any) -> Any:
+    """One value as JSON writes it: ISO date for any date or timestamp, None for missing
+    (None, NaN, NaT, NA), plain Python for numpy scalars."""
+    if v is None or type(v) in (str, bool, int):
+        return v
+    import numpy as np
+    import pandas as pd
+
+    if v is pd.NaT or v is pd.NA:
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -41,7 +49,7 @@ def _json_value(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if isinstance(v, np.generic):
-        return _json_value(v.item())
+        return json_safe(v.item())
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
     return v
@@ -56,7 +64,7 @@ def frame_records(
     arrays = {c: frame[c].astype(object).to_numpy() for c in [*cols, *extra]}
     out = []
     for i in range(len(frame)):
-        out.append({c: _json_value(arrays[c][i]) for c in arrays})
+        out.append({c: json_safe(arrays[c][i]) for c in arrays})
     return out
 
 
@@ -68,10 +76,13 @@ def is_money_column(name: str) -> bool:
     return name == "arr" or name.endswith("_arr") or name.startswith("arr_")
 
 
-def _cell(v: Any, money: MoneyFormat | None = None) -> str:
+def cell_text(v: Any, money: MoneyFormat | None = None) -> str:
+    """One value (as `json_safe` gives it) in an aligned table; `money`: an amount column's."""
     if v is None:
         return ""
     if money is not None and isinstance(v, int | float) and not isinstance(v, bool):
+        from cspm.core.money import full_one
+
         return full_one(float(v), money)
     if v is None:
         return ""
@@ -88,11 +99,11 @@ def format_records(
     records: list[dict[str, Any]],
     fmt: str,
     table_columns: Sequence[str],
-    money: MoneyFormat = USD,
+    money: MoneyFormat | None = None,
 ) -> str:
     """JSON and CSV keep plain numbers; the table writes amounts in the portfolio currency."""
     if fmt == "json":
-        safe = [{k: _json_value(v) for k, v in r.items()} for r in records]
+        safe = [{k: json_safe(v) for k, v in r.items()} for r in records]
         return json.dumps(safe, indent=2, ensure_ascii=False)
     if fmt == "csv":
         buf = io.StringIO()
@@ -106,13 +117,19 @@ def format_records(
 
 
 def text_table(
-    records: list[dict[str, Any]], columns: Sequence[str], money: MoneyFormat = USD
+    records: list[dict[str, Any]], columns: Sequence[str], money: MoneyFormat | None = None
 ) -> str:
     if not records:
         return "(none)"
+    if money is None:
+        from cspm.core.money import USD
+
+        money = USD
     header = [c.replace("_", " ") for c in columns]
     as_money = [money if is_money_column(c) else None for c in columns]
-    rows = [[_cell(r.get(c), m) for c, m in zip(columns, as_money, strict=True)] for r in records]
+    rows = [
+        [cell_text(r.get(c), m) for c, m in zip(columns, as_money, strict=True)] for r in records
+    ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     widths = [min(w, 40) for w in widths]
 
