@@ -37,6 +37,8 @@ def json_safe(v: Any) -> Any:
     (None, NaN, NaT, NA), plain Python for numpy scalars."""
     if v is None or type(v) in (str, bool, int):
         return v
+    if type(v) is float:
+        return None if math.isnan(v) else v
     import numpy as np
     import pandas as pd
 

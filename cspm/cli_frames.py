@@ -12,7 +12,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Callable, Iterator, Sequence
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,10 @@ import pandas as pd
 from cspm.cli_format import ACCOUNT_JSON_COLUMNS, cell_text, is_money_column, json_safe
 from cspm.core.money import USD, MoneyFormat
 
+FLOAT_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
+"""The JSON encoder's words for the floats it does not write by `repr` (NaN is None here)."""
+CSV_SPECIAL = (",", '"', "\n", "\r")
+"""Characters that make the csv module quote a field (QUOTE_MINIMAL, "\n" line ends)."""
 ROWS_PER_CHUNK = 5000
 """Rows joined into one piece of text at a time: the output never sits in memory whole."""
 
@@ -91,6 +97,17 @@ def _joined(columns: list[np.ndarray], n: int) -> Iterator[str]:
 
 
 def _json_text(v: Any) -> str:
+    """`v` as the JSON encoder writes it at a record field's depth (the encoder's own
+    functions for text and numbers; `json.dumps` for the rest, lists re-indented)."""
+    kind = type(v)
+    if kind is str:
+        return encode_basestring(v)
+    if kind is float:
+        return FLOAT_TEXT.get(v) or float.__repr__(v)
+    if kind is bool:
+        return "true" if v else "false"
+    if kind is int:
+        return int.__repr__(v)
     return json.dumps(v, indent=2, ensure_ascii=False).replace("\n", "\n    ")
 
 
@@ -115,6 +132,11 @@ def iter_json(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[str]:
 
 def _csv_field(v: Any) -> str:
     """One field as the csv module writes it among others (quoted only when it must be)."""
+    kind = type(v)
+    if kind is str and not any(ch in v for ch in CSV_SPECIAL):
+        return v
+    if kind is float or kind is int or kind is bool:
+        return str(v)  # what the writer writes for numbers (repr for floats, the same text)
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerow(["" if v is None else v, ""])
     return buf.getvalue()[:-2]
