@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cspm.core.fields import FIELD_NAMES, FIELDS, FieldType
+from cspm.core.money import USD, MoneyFormat, full_one
 
-if TYPE_CHECKING:  # numpy, pandas and money load when a value needs them (`cspm --help` never)
-    import pandas as pd
+if TYPE_CHECKING:  # pandas and numpy load only when a command has data to write: `--help`
+    import pandas as pd  # and argument errors answer without them (start-up, issue 16)
 
-    from cspm.core.money import MoneyFormat
+_MISSING_TYPES = frozenset({"NaTType", "NAType"})
 
 ACCOUNT_JSON_COLUMNS = [
     "key",
@@ -33,37 +34,39 @@ ACCOUNT_JSON_COLUMNS = [
 
 
 def json_safe(v: Any) -> Any:
-    """One value as JSON writes it: ISO date for any date or timestamp, None for missing
-    (None, NaN, NaT, NA), plain Python for numpy scalars."""
+    """One value as JSON and CSV write it: ISO date for any date or timestamp, None for
+    missing (None, NaN, NaT, NA), plain Python for numpy scalars."""
     if v is None or type(v) in (str, bool, int):
         return v
     if type(v) is float:
         return None if math.isnan(v) else v
-    import numpy as np
-    import pandas as pd
-
-    if v is pd.NaT or v is pd.NA:
+    if type(v).__name__ in _MISSING_TYPES:  # pd.NaT, pd.NA
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
-    if isinstance(v, pd.Timestamp | dt.datetime):
+    if isinstance(v, dt.datetime):  # pd.Timestamp too
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    if isinstance(v, np.generic):
+    if type(v).__module__ == "numpy" and hasattr(v, "item"):  # a numpy scalar
         return json_safe(v.item())
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
     return v
 
 
+def record_columns(frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS) -> list[str]:
+    """The keys of a record: the given columns the frame has, then its other columns that are
+    not account output columns (custom fields)."""
+    cols = [c for c in columns if c in frame.columns]
+    return cols + [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
+
+
 def frame_records(
     frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS
 ) -> list[dict[str, Any]]:
     """JSON-safe dicts (ISO dates, null for missing) of the given columns, in frame order."""
-    cols = [c for c in columns if c in frame.columns]
-    extra = [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
-    arrays = {c: frame[c].astype(object).to_numpy() for c in [*cols, *extra]}
+    arrays = {c: frame[c].astype(object).to_numpy() for c in record_columns(frame, columns)}
     out = []
     for i in range(len(frame)):
         out.append({c: json_safe(arrays[c][i]) for c in arrays})
@@ -83,8 +86,6 @@ def cell_text(v: Any, money: MoneyFormat | None = None) -> str:
     if v is None:
         return ""
     if money is not None and isinstance(v, int | float) and not isinstance(v, bool):
-        from cspm.core.money import full_one
-
         return full_one(float(v), money)
     if v is None:
         return ""
@@ -101,7 +102,7 @@ def format_records(
     records: list[dict[str, Any]],
     fmt: str,
     table_columns: Sequence[str],
-    money: MoneyFormat | None = None,
+    money: MoneyFormat = USD,
 ) -> str:
     """JSON and CSV keep plain numbers; the table writes amounts in the portfolio currency."""
     if fmt == "json":
@@ -119,14 +120,10 @@ def format_records(
 
 
 def text_table(
-    records: list[dict[str, Any]], columns: Sequence[str], money: MoneyFormat | None = None
+    records: list[dict[str, Any]], columns: Sequence[str], money: MoneyFormat = USD
 ) -> str:
     if not records:
         return "(none)"
-    if money is None:
-        from cspm.core.money import USD
-
-        money = USD
     header = [c.replace("_", " ") for c in columns]
     as_money = [money if is_money_column(c) else None for c in columns]
     rows = [

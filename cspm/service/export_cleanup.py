@@ -1,6 +1,8 @@
-"""Start-up's sweep of files an export killed mid-write left behind, apart from the export
-use cases so that every command (and `cspm --help`'s neighbours) can run it without loading
-pandas, the report writers and the portfolio code."""
+"""Start-up sweep of files an interrupted export left behind.
+
+Its own module so that every command can run it without importing the export use cases
+(reports, charts, the whole portfolio service: 0.7 s of imports a `cspm tasks` never needs).
+"""
 
 from __future__ import annotations
 
