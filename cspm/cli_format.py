@@ -33,8 +33,14 @@ ACCOUNT_JSON_COLUMNS = [
 ]
 
 
-def _json_value(v: Any) -> Any:
-    if v is None or type(v).__name__ in _MISSING_TYPES:  # pd.NaT, pd.NA
+def json_safe(v: Any) -> Any:
+    """One value as JSON and CSV write it: ISO date for any date or timestamp, None for
+    missing (None, NaN, NaT, NA), plain Python for numpy scalars."""
+    if v is None or type(v) in (str, bool, int):
+        return v
+    if type(v) is float:
+        return None if math.isnan(v) else v
+    if type(v).__name__ in _MISSING_TYPES:  # pd.NaT, pd.NA
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
@@ -43,7 +49,7 @@ def _json_value(v: Any) -> Any:
     if isinstance(v, dt.date):
         return v.isoformat()
     if type(v).__module__ == "numpy" and hasattr(v, "item"):  # a numpy scalar
-        return _json_value(v.item())
+        return json_safe(v.item())
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
     return v
@@ -63,7 +69,7 @@ def frame_records(
     arrays = {c: frame[c].astype(object).to_numpy() for c in record_columns(frame, columns)}
     out = []
     for i in range(len(frame)):
-        out.append({c: _json_value(arrays[c][i]) for c in arrays})
+        out.append({c: json_safe(arrays[c][i]) for c in arrays})
     return out
 
 
@@ -75,7 +81,8 @@ def is_money_column(name: str) -> bool:
     return name == "arr" or name.endswith("_arr") or name.startswith("arr_")
 
 
-def _cell(v: Any, money: MoneyFormat | None = None) -> str:
+def cell_text(v: Any, money: MoneyFormat | None = None) -> str:
+    """One value (as `json_safe` gives it) in an aligned table; `money`: an amount column's."""
     if v is None:
         return ""
     if money is not None and isinstance(v, int | float) and not isinstance(v, bool):
@@ -99,7 +106,7 @@ def format_records(
 ) -> str:
     """JSON and CSV keep plain numbers; the table writes amounts in the portfolio currency."""
     if fmt == "json":
-        safe = [{k: _json_value(v) for k, v in r.items()} for r in records]
+        safe = [{k: json_safe(v) for k, v in r.items()} for r in records]
         return json.dumps(safe, indent=2, ensure_ascii=False)
     if fmt == "csv":
         buf = io.StringIO()
@@ -119,7 +126,9 @@ def text_table(
         return "(none)"
     header = [c.replace("_", " ") for c in columns]
     as_money = [money if is_money_column(c) else None for c in columns]
-    rows = [[_cell(r.get(c), m) for c, m in zip(columns, as_money, strict=True)] for r in records]
+    rows = [
+        [cell_text(r.get(c), m) for c, m in zip(columns, as_money, strict=True)] for r in records
+    ]
     widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(header)]
     widths = [min(w, 40) for w in widths]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 CommandFactory = Callable[[str, str], argparse.ArgumentParser]
@@ -38,6 +38,17 @@ def opened(args: argparse.Namespace) -> Iterator[Any]:
 
 def out(text: str) -> None:
     sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def out_pieces(pieces: Iterable[str]) -> None:
+    """`out` of a long text given in pieces (written as they come, never held whole)."""
+    last = ""
+    for piece in pieces:
+        if piece:
+            sys.stdout.write(piece)
+            last = piece
+    if not last.endswith("\n"):
+        sys.stdout.write("\n")
 
 
 def parse_date(text: str) -> Any:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from cspm.cli_format import format_records, frame_records, record_columns
-
-from . import CommandFactory, account_show, opened, out, sub_command
+from . import CommandFactory, account_show, opened, out, out_pieces, sub_command
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from cspm.core.money import MoneyFormat
 
 TABLE_COLUMNS = [
     "external_id",
@@ -59,6 +59,8 @@ def register(command: CommandFactory) -> None:
 
 
 def accounts(args: argparse.Namespace) -> int:
+    from cspm.cli_format import ACCOUNT_JSON_COLUMNS
+    from cspm.cli_frames import iter_csv, iter_json
     from cspm.service.book import resolve_owner
     from cspm.service.portfolio import list_accounts
     from cspm.service.settings import money_format
@@ -69,38 +71,51 @@ def accounts(args: argparse.Namespace) -> int:
             ctx, tier=args.tier, stage=args.stage, segment=args.segment, owner=owner
         )
         money = money_format(ctx)
-    if args.format in ("json", "csv"):  # column by column: seconds saved at 100,000 accounts
-        out(_frame_text(frame, args.format))
-        return 0
-    records = frame_records(frame)
-    columns = TABLE_COLUMNS
-    if args.format == "table":
-        from cspm.core.currency import unconverted_text
-        from cspm.core.field_labels import is_percent, percent_text
-
-        for r in records:  # an ARR with no rate shows in its own currency, flagged
-            if r.get("arr") is None and r.get("arr_unconverted") is not None:
-                r["arr"] = unconverted_text(r["arr_unconverted"], r.get("currency"), money)
-        related = [c for c in RELATED_TABLE_COLUMNS if any(r.get(c) is not None for r in records)]
-        columns = [*TABLE_COLUMNS[:-1], *related, TABLE_COLUMNS[-1]]
-        for c in related:
-            if is_percent(c):
-                for r in records:
-                    r[c] = None if r.get(c) is None else percent_text(r[c])
-    out(format_records(records, args.format, columns, money))
+    if args.format == "json":
+        out_pieces(iter_json(frame, ACCOUNT_JSON_COLUMNS))
+    elif args.format == "csv":
+        out_pieces(iter_csv(_segments_joined(frame), ACCOUNT_JSON_COLUMNS, TABLE_COLUMNS))
+    else:
+        out(_table(frame, money))
     return 0
 
 
-def _frame_text(frame: pd.DataFrame, fmt: str) -> str:
-    """The account list as JSON, or as CSV with each account's segments in one cell."""
-    from cspm.frame_text import frame_csv, frame_json
+def _segments_joined(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSV has no lists: an account's segments as one "A; B" cell."""
+    from cspm.cli_format import json_safe
 
-    columns = record_columns(frame)
-    if fmt == "json":
-        return frame_json(frame, columns)
-    if "segments" in frame.columns:
-        frame = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
-    return frame_csv(frame, columns)
+    segments = frame["segments"] if "segments" in frame.columns else [None] * len(frame)
+    return frame.assign(segments=["; ".join(json_safe(s) or []) for s in segments])
+
+
+def _table(frame: pd.DataFrame, money: MoneyFormat) -> str:
+    """The aligned table: an ARR with no rate in its own currency (flagged), and the related
+    aggregates any listed account has, percentages as percentages."""
+    import numpy as np
+
+    from cspm.cli_format import json_safe
+    from cspm.cli_frames import table_text
+    from cspm.core.currency import unconverted_text
+    from cspm.core.field_labels import is_percent, percent_text
+
+    cells: dict[str, np.ndarray] = {}
+    if {"arr", "arr_unconverted"} <= set(frame.columns):
+        held = frame["arr"].isna().to_numpy() & frame["arr_unconverted"].notna().to_numpy()
+        arr = np.full(len(frame), None, dtype=object)
+        currency = frame["currency"] if "currency" in frame.columns else [None] * len(frame)
+        for i in np.flatnonzero(held):
+            code = json_safe(currency[i] if isinstance(currency, list) else currency.iloc[i])
+            arr[i] = unconverted_text(json_safe(frame["arr_unconverted"].iloc[i]), code, money)
+        cells["arr"] = arr
+    related = [c for c in RELATED_TABLE_COLUMNS if c in frame.columns and frame[c].notna().any()]
+    for c in related:
+        if is_percent(c):
+            values = frame[c].astype(object).to_numpy()
+            cells[c] = np.array(
+                [None if json_safe(v) is None else percent_text(json_safe(v)) for v in values],
+                dtype=object,
+            )
+    return table_text(frame, [*TABLE_COLUMNS[:-1], *related, TABLE_COLUMNS[-1]], money, cells)
 
 
 def me_command(args: argparse.Namespace) -> int:

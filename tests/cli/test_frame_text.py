@@ -1,7 +1,7 @@
 """`--format json|csv` written column by column equals the per-record writer it replaced.
 
 The reference is `cli_format.format_records(frame_records(...))`, the implementation the
-commands used before (kept: the table output and small lists still go through it). Both are
+commands used before (kept: small lists of other commands still go through it). Both are
 parsed and compared field by field on the demo portfolio, which holds every dtype the account
 list has (money, dates, three-valued booleans, tuples of segments, missing text), plus a frame
 of the awkward values a CRM export brings (unicode, quotes, commas, newlines, '=' formulas,
@@ -21,7 +21,7 @@ import pytest
 
 from cspm.cli import main
 from cspm.cli_format import format_records, frame_records, record_columns
-from cspm.frame_text import frame_csv, frame_json
+from cspm.cli_frames import iter_csv, iter_json
 from cspm.service.context import AppContext
 from cspm.service.portfolio import list_accounts
 from tests.conftest import TODAY
@@ -61,9 +61,9 @@ def test_account_list_json_and_csv_equal_the_record_writer(demo: AppContext) -> 
     frame = list_accounts(demo)
     assert len(frame) > 100 and frame["segments"].map(len).gt(0).any()
     columns = record_columns(frame)
-    _same_json(frame_json(frame, columns), _reference(frame, "json"))
+    _same_json("".join(iter_json(frame, columns)), _reference(frame, "json"))
     joined = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
-    _same_csv(frame_csv(joined, columns), _reference(frame, "csv"))
+    _same_csv("".join(iter_csv(joined, columns, [])), _reference(frame, "csv"))
 
 
 def test_awkward_values_survive_exactly() -> None:
@@ -80,9 +80,9 @@ def test_awkward_values_survive_exactly() -> None:
         }
     )
     columns = record_columns(frame)
-    _same_json(frame_json(frame, columns), _reference(frame, "json"))
+    _same_json("".join(iter_json(frame, columns)), _reference(frame, "json"))
     joined = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
-    _same_csv(frame_csv(joined, columns), _reference(frame, "csv"))
+    _same_csv("".join(iter_csv(joined, columns, [])), _reference(frame, "csv"))
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
