@@ -51,6 +51,7 @@ ACCENT = "#3E6A8A"
 HEADER_FILL = "#DCE6EE"
 BAND_FILLS = {"red": "#F4C7C0", "yellow": "#FBE5B0", "green": "#C9E4D3"}
 BAND_FONTS = {"red": "#8C2A1C", "yellow": "#6B4E00", "green": "#1F5C3A"}
+_BLOCK_ROWS = 50_000  # rows of a table converted to cells at a time (>= fit_width's 20,000)
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "ns")
 _NS_PER_DAY = 86_400 * 10**9
 
@@ -236,19 +237,17 @@ def write_table(
     """Write a header row and one row per frame row; returns the last row written."""
     for c, column in enumerate(columns):
         ws.write_string(top, left + c, column.header, styles.header_by_kind[column.kind])
-    cells = [column_values(frame, column) for column in columns]
-    if set_widths:
-        for c, (column, values) in enumerate(zip(columns, cells, strict=True)):
-            ws.set_column(left + c, left + c, fit_width(column, values))
-    write_cells(
-        ws,
-        top + 1,
-        left,
-        cells,
-        [styles.by_kind[column.kind] for column in columns],
-        [column.kind == "text" for column in columns],
-        cancelled,
-    )
+    formats = [styles.by_kind[column.kind] for column in columns]
+    texts = [column.kind == "text" for column in columns]
+    # A block of rows at a time: the cells of 336,000 tasks as Python objects would hold
+    # hundreds of megabytes at once. Widths read the first 20,000 values, all in the first block.
+    for start in range(0, max(len(frame), 1), _BLOCK_ROWS):
+        block = frame.iloc[start : start + _BLOCK_ROWS]
+        cells = [column_values(block, column) for column in columns]
+        if set_widths and start == 0:
+            for c, (column, values) in enumerate(zip(columns, cells, strict=True)):
+                ws.set_column(left + c, left + c, fit_width(column, values))
+        write_cells(ws, top + 1 + start, left, cells, formats, texts, cancelled)
     row = top + len(frame)
     return row
 

@@ -23,9 +23,11 @@ def _sheets(path: Path) -> dict[str, bytes]:
         return {n: z.read(n) for n in z.namelist() if n.startswith("xl/worksheets/sheet")}
 
 
+@pytest.mark.parametrize("block_rows", [50_000, 7])  # one block per table; many blocks
 def test_whole_workbook_xml_equals_xlsxwriters(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_rows: int
 ) -> None:
+    monkeypatch.setattr(workbook_common, "_BLOCK_ROWS", block_rows)
     data = sample_workbook_data(400, dt.date(2026, 11, 23))
     data.accounts.loc[0, "name"] = '=HYPERLINK("http://example.com","x")'
     data.accounts.loc[1, "owner"] = "  padded & <b>bold</b>  "
