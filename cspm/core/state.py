@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 CUSTOM_PREFIX = "custom:"
@@ -32,15 +33,24 @@ def derive_state(
         return pd.DataFrame(columns=[*fields, "custom"]).rename_axis("account_id")
     ordered = snapshots.sort_values(["as_of", "import_id"], kind="stable")
     accounts = pd.Index(ordered["account_id"].unique(), name="account_id")
-    out = pd.DataFrame(index=accounts)
     import_ids = ordered["import_id"].to_numpy()
+    # Fields carried by the same imports share one pass (an import usually carries a whole
+    # file's columns): one selection and one "latest per account" per carrier set instead of
+    # per field, each reading only its own columns (600,000 snapshot rows at 100,000 accounts).
+    by_carriers: dict[frozenset[int], list[str]] = {}
     for f in fields:
-        carriers = [i for i, carried in carried_by_import.items() if f in carried]
-        rows = ordered.loc[pd.Series(import_ids).isin(carriers).to_numpy()]
-        last = rows.drop_duplicates("account_id", keep="last").set_index("account_id")[f]
-        out[f] = last.reindex(accounts)
-        if f in snapshots.columns and out[f].dtype != snapshots[f].dtype:
-            out[f] = out[f].astype(snapshots[f].dtype)
+        carriers = frozenset(i for i, carried in carried_by_import.items() if f in carried)
+        by_carriers.setdefault(carriers, []).append(f)
+    columns: dict[str, pd.Series] = {}
+    for carriers, group in by_carriers.items():
+        rows = ordered.loc[np.isin(import_ids, list(carriers)), ["account_id", *group]]
+        last = rows.drop_duplicates("account_id", keep="last").set_index("account_id")
+        for f in group:
+            values = last[f].reindex(accounts)
+            if f in snapshots.columns and values.dtype != snapshots[f].dtype:
+                values = values.astype(snapshots[f].dtype)
+            columns[f] = values
+    out = pd.DataFrame({f: columns[f] for f in fields}, index=accounts)
     out["custom"] = _derive_custom(ordered, carried_by_import).reindex(accounts)
     return out
 
@@ -56,9 +66,10 @@ def _derive_custom(
         i: [c[len(CUSTOM_PREFIX) :] for c in carried if c.startswith(CUSTOM_PREFIX)]
         for i, carried in carried_by_import.items()
     }
-    for acc, imp, values in zip(
-        ordered["account_id"], ordered["import_id"], ordered["custom"], strict=True
-    ):
+    # only the rows of imports that carried a custom field can set one
+    carrying = ordered["import_id"].isin([i for i, n in carried_custom.items() if n])
+    rows = ordered.loc[carrying, ["account_id", "import_id", "custom"]]
+    for acc, imp, values in zip(rows["account_id"], rows["import_id"], rows["custom"], strict=True):
         names = carried_custom.get(int(imp), [])
         if not names:
             continue
