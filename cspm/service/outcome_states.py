@@ -1,44 +1,218 @@
-"""The analysed portfolio at past dates, kept for the outcomes of the same data revision.
+"""The analysed portfolio at past dates, kept for the outcomes of the same data, in memory and
+on disk.
 
-Outcomes analyse the whole portfolio as of every period boundary (seconds at 100,000
-accounts). Which accounts are counted (everyone, one owner's book, a list of keys) and how they
-are grouped does not change those states, so switching the owner filter, the grouping or the
-period in Trends must not analyse them again: they are kept here per (revision, day), slimmed to
-the columns outcome metrics and groupings read (about 5 MB per date at 100,000 accounts), and
-dropped as soon as the data changes.
+Outcomes analyse the whole portfolio as of every period boundary (seconds at 100,000 accounts,
+most of it reading and re-deriving 600,000 snapshot rows). Which accounts are counted
+(everyone, one owner's book, a list of keys) and how they are grouped does not change those
+states, so switching the owner filter, the grouping or the period in Trends must not analyse
+them again: they are kept here per day, slimmed to the columns outcome metrics and groupings
+read (about 5 MB per date at 100,000 accounts).
+
+In memory they are keyed by the data revision. On disk (large portfolios only, beside the
+frame cache, one file per database) they are keyed by what they are computed from: the
+accounts token (stored accounts and snapshots), a hash of the other analysis inputs (settings,
+pinned tiers, logged touchpoints, the health model, the segment definitions) and a fingerprint
+of the code, so a copy is only ever read back for the exact inputs it was made from; any
+problem reading or writing it is logged and ignored. Segment membership is computed only when
+asked for (grouping by segment, or the portfolio already analysed), and a state without it is
+analysed again when segments are wanted.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
+
+import cspm
+
+from . import frame_cache
 
 if TYPE_CHECKING:
     from .context import AppContext
 
+log = logging.getLogger(__name__)
 
 COLUMNS = ("arr", "churned", "health_score", "nps", "tier", "lifecycle_stage", "owner")
 """What `core.outcomes.outcome_metrics` and the groupings (tier, stage, owner) read."""
+MIN_ACCOUNTS = frame_cache.MIN_ACCOUNTS
+"""Smaller portfolios are analysed again each time (fast enough); no files for them."""
+FORMAT = 1
 
-State = tuple[pd.DataFrame, pd.DataFrame]
+State = tuple[pd.DataFrame, pd.DataFrame | None]
+"""(slim frame indexed by key, segment membership or None when not computed)."""
 
 
-def state_at(
-    ctx: AppContext, revision: int, day: dt.date, compute: Callable[[dt.date], State]
-) -> State:
-    """(frame, membership) as of `day`, computed once per data revision."""
+@dataclass
+class Held:
+    """The states of one data revision: `inputs` is the disk key (None: not known yet)."""
+
+    revision: int
+    dates: list[dt.date] | None = None  # every snapshot date, oldest first
+    tiers: list[str] = field(default_factory=list)  # tier names, in the settings' order
+    inputs: str | None = None
+    rules: list[str] | None = None  # segment names, in order, when membership was computed
+    states: dict[dt.date, State] = field(default_factory=dict)
+    on_disk: bool = False  # the file holds every state in `states`
+
+
+def held(ctx: AppContext, revision: int) -> Held:
+    """This revision's states (a fresh, empty set when the data changed)."""
     with ctx.cache.lock:
-        held = ctx.cache.outcome_states
-        if held is None or held[0] != revision:
-            held = (revision, {})
-            ctx.cache.outcome_states = held
-    states: dict[dt.date, State] = held[1]
-    if day not in states:
-        frame, membership = compute(day)
+        cached = ctx.cache.outcome_states
+        if cached is None or cached[0] != revision or "held" not in cached[1]:
+            cached = (revision, {"held": Held(revision)})
+            ctx.cache.outcome_states = cached
+        keep: Held = cached[1]["held"]
+    return keep
+
+
+def _frame_hash(frame: pd.DataFrame) -> bytes:
+    values = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return repr(list(frame.columns)).encode() + values.tobytes()
+
+
+def inputs_key(token: str, knobs: Any) -> str:
+    """A name for everything a past state is computed from (see module docstring)."""
+    h = hashlib.sha1()
+    h.update(f"{FORMAT}|{token}|{_code_fingerprint()}".encode())
+    h.update(repr(knobs.settings).encode())
+    h.update(repr(knobs.health).encode())
+    h.update(_frame_hash(knobs.overrides))
+    h.update(_frame_hash(knobs.touchpoints.astype(object)))
+    h.update(repr([(d.name, d.rule_json) for d in knobs.segments]).encode())
+    return h.hexdigest()[:24]
+
+
+def _code_fingerprint() -> str:
+    """Package and pandas version and the sizes and times of every module: an upgrade or a
+    change of the analysis never reads a state computed the old way."""
+    package = Path(cspm.__file__).resolve().parent
+    parts = [cspm.__version__, pd.__version__]
+    for path in sorted(package.rglob("*.py")):
+        st = path.stat()
+        parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
+
+
+def _path(db_url: str, inputs: str) -> Path:
+    prefix = hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    return frame_cache.cache_dir() / f"outcomes-{prefix}-{inputs}.pkl"
+
+
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categories (fast to write and read back)."""
+    return frame.assign(
+        **{c: frame[c].astype("category") for c in frame.columns if frame[c].dtype == object}
+    )
+
+
+def _restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories back to object columns of str and None, as the analysis made them."""
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            lookup = np.empty(len(values.cat.categories) + 1, dtype=object)
+            lookup[:-1] = values.cat.categories.to_numpy(dtype=object)
+            out[col] = pd.Series(lookup[values.cat.codes.to_numpy()], index=frame.index)
+    return out
+
+
+def read_disk(ctx: AppContext, keep: Held) -> None:
+    """Fill `keep` from the disk copy made for its inputs, if there is one."""
+    if keep.inputs is None or keep.on_disk:
+        return
+    path = _path(ctx.db.url, keep.inputs)
+    if not path.exists():
+        return
+    try:
+        with path.open("rb") as f:
+            doc = pickle.load(f)
+        states = {day: (_restore(slim), members) for day, (slim, members) in doc["states"].items()}
+    except Exception:
+        log.warning("Ignoring an unreadable outcomes cache %s", path, exc_info=True)
+        path.unlink(missing_ok=True)
+        return
+    with ctx.cache.lock:
+        for day, state in states.items():
+            old = keep.states.get(day)
+            if old is None or (old[1] is None and state[1] is not None):
+                keep.states[day] = state
+        if keep.rules is None:
+            keep.rules = doc["rules"]
+        keep.on_disk = True
+
+
+def write_disk(ctx: AppContext, keep: Held) -> None:
+    """Keep a copy of the states for the next process (large portfolios only)."""
+    with ctx.cache.lock:
+        states = dict(keep.states)
+        rules = keep.rules
+    if keep.inputs is None or not states:
+        return
+    if max(len(slim) for slim, _ in states.values()) < MIN_ACCOUNTS:
+        return
+    folder = frame_cache.cache_dir()
+    path = _path(ctx.db.url, keep.inputs)
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
+        tmp = Path(name)
+        doc = {
+            "rules": rules,
+            "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
+        }
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        prefix = path.name.rsplit("-", 1)[0] + "-"
+        for old in folder.glob("outcomes-*.pkl"):  # this database's older inputs
+            if old != path and old.name.startswith(prefix):
+                old.unlink(missing_ok=True)
+        keep.on_disk = True
+    except OSError:
+        log.warning("Could not write the outcomes cache in %s", folder, exc_info=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def states_at(
+    ctx: AppContext,
+    keep: Held,
+    days: Iterable[dt.date],
+    segments: bool,
+    compute: Callable[[dt.date, bool], tuple[pd.DataFrame, pd.DataFrame | None]],
+) -> dict[dt.date, State]:
+    """(slim frame, membership) as of each day, computed once per data revision (and kept on
+    disk); `segments`: membership is needed."""
+    days = list(dict.fromkeys(days))
+
+    def missing() -> list[dt.date]:
+        with ctx.cache.lock:
+            have = dict(keep.states)
+        return [d for d in days if d not in have or (segments and have[d][1] is None)]
+
+    if missing():
+        read_disk(ctx, keep)
+    todo = missing()
+    for day in todo:
+        frame, membership = compute(day, segments)
         slim = frame[[c for c in COLUMNS if c in frame.columns]].copy()
         with ctx.cache.lock:
-            states[day] = (slim, membership)
-    return states[day]
+            keep.states[day] = (slim, membership)
+    if todo:
+        write_disk(ctx, keep)
+    with ctx.cache.lock:
+        return {d: keep.states[d] for d in days}
