@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 CUSTOM_PREFIX = "custom:"
@@ -33,23 +34,22 @@ def derive_state(
     ordered = snapshots.sort_values(["as_of", "import_id"], kind="stable")
     accounts = pd.Index(ordered["account_id"].unique(), name="account_id")
     import_ids = ordered["import_id"].to_numpy()
-    # Fields carried by the same imports share one "latest carrying row per account" lookup:
-    # files of one export layout carry the same fields, so 50 fields need one or two lookups,
-    # not 50 (each a pass over every snapshot row: seconds at 600,000 rows).
+    # Fields carried by the same imports share one pass (an import usually carries a whole
+    # file's columns): one selection and one "latest per account" per carrier set instead of
+    # per field, each reading only its own columns (600,000 snapshot rows at 100,000 accounts).
     by_carriers: dict[frozenset[int], list[str]] = {}
     for f in fields:
         carriers = frozenset(i for i, carried in carried_by_import.items() if f in carried)
         by_carriers.setdefault(carriers, []).append(f)
     columns: dict[str, pd.Series] = {}
     for carriers, group in by_carriers.items():
-        rows = ordered.loc[pd.Series(import_ids).isin(list(carriers)).to_numpy()]
+        rows = ordered.loc[np.isin(import_ids, list(carriers)), ["account_id", *group]]
         last = rows.drop_duplicates("account_id", keep="last").set_index("account_id")
-        taken = last.reindex(accounts, columns=group)
         for f in group:
-            col = taken[f]
-            if f in snapshots.columns and col.dtype != snapshots[f].dtype:
-                col = col.astype(snapshots[f].dtype)
-            columns[f] = col
+            values = last[f].reindex(accounts)
+            if f in snapshots.columns and values.dtype != snapshots[f].dtype:
+                values = values.astype(snapshots[f].dtype)
+            columns[f] = values
     out = pd.DataFrame({f: columns[f] for f in fields}, index=accounts)
     out["custom"] = _derive_custom(ordered, carried_by_import).reindex(accounts)
     return out

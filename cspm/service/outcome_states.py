@@ -1,20 +1,21 @@
-"""The analysed portfolio at past dates, kept for the outcomes of the same data state.
+"""The analysed portfolio at past dates, kept for the outcomes of the same data, in memory and
+on disk.
 
-Outcomes analyse the whole portfolio as of every period boundary (seconds at 100,000
-accounts, most of it reading 600,000 snapshot rows). Which accounts are counted (everyone, one
-owner's book, a list of keys) and how they are grouped does not change those states, so
-switching the owner filter, the grouping or the period in Trends must not analyse them again:
-they are kept here per (data state, day), slimmed to the columns outcome metrics and groupings
+Outcomes analyse the whole portfolio as of every period boundary (seconds at 100,000 accounts,
+most of it reading and re-deriving 600,000 snapshot rows). Which accounts are counted
+(everyone, one owner's book, a list of keys) and how they are grouped does not change those
+states, so switching the owner filter, the grouping or the period in Trends must not analyse
+them again: they are kept here per day, slimmed to the columns outcome metrics and groupings
 read (about 5 MB per date at 100,000 accounts).
 
-For a large portfolio they are also written to the user cache folder (beside the frame cache,
-`frame_cache.cache_dir`), so the next `cspm outcomes` or window start reads them back instead
-of re-deriving them. The data state is `data_identity`: the accounts token every change to the
-stored accounts redraws, the revision every other change bumps, and a digest of everything
-else a past state depends on (settings, tier pins, touchpoints, health model, segment rules),
-plus a fingerprint of the code that computes them; a state can only be read back for exactly
-the data and code it was computed from. Any problem reading or writing the copy is logged and
-ignored: the states are then computed as before.
+In memory they are keyed by the data revision. On disk (large portfolios only, beside the
+frame cache, one file per database) they are keyed by what they are computed from: the
+accounts token (stored accounts and snapshots), a hash of the other analysis inputs (settings,
+pinned tiers, logged touchpoints, the health model, the segment definitions) and a fingerprint
+of the code, so a copy is only ever read back for the exact inputs it was made from; any
+problem reading or writing it is logged and ignored. Segment membership is computed only when
+asked for (grouping by segment, or the portfolio already analysed), and a state without it is
+analysed again when segments are wanted.
 """
 
 from __future__ import annotations
@@ -22,14 +23,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import pickle
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 import cspm
+
+from . import frame_cache
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -38,93 +45,174 @@ log = logging.getLogger(__name__)
 
 COLUMNS = ("arr", "churned", "health_score", "nps", "tier", "lifecycle_stage", "owner")
 """What `core.outcomes.outcome_metrics` and the groupings (tier, stage, owner) read."""
-MIN_ACCOUNTS = 20_000
-"""Smaller portfolios compute their past states in well under a second: nothing on disk."""
+MIN_ACCOUNTS = frame_cache.MIN_ACCOUNTS
+"""Smaller portfolios are analysed again each time (fast enough); no files for them."""
+FORMAT = 1
 
-State = tuple[pd.DataFrame, pd.DataFrame]
+State = tuple[pd.DataFrame, pd.DataFrame | None]
+"""(slim frame indexed by key, segment membership or None when not computed)."""
 
 
-def data_identity(token: str | None, revision: int, knobs: Any, rules: dict[str, Any]) -> str:
-    """A digest of everything a past state depends on besides the snapshots (which the accounts
-    token stands for) and the code."""
-    digest = hashlib.sha1()
-    digest.update(f"{token}|{revision}|{_code_fingerprint()}".encode())
-    digest.update(repr(knobs.settings).encode())
-    digest.update(repr(knobs.health).encode())
-    digest.update(repr(sorted((k, repr(v)) for k, v in rules.items())).encode())
-    for frame in (knobs.overrides, knobs.touchpoints):
-        hashed = pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy()
-        digest.update(hashed.tobytes())
-        digest.update(repr(list(frame.columns)).encode())
-    return digest.hexdigest()[:20]
+@dataclass
+class Held:
+    """The states of one data revision: `inputs` is the disk key (None: not known yet)."""
+
+    revision: int
+    dates: list[dt.date] | None = None  # every snapshot date, oldest first
+    tiers: list[str] = field(default_factory=list)  # tier names, in the settings' order
+    inputs: str | None = None
+    rules: list[str] | None = None  # segment names, in order, when membership was computed
+    states: dict[dt.date, State] = field(default_factory=dict)
+    on_disk: bool = False  # the file holds every state in `states`
+
+
+def held(ctx: AppContext, revision: int) -> Held:
+    """This revision's states (a fresh, empty set when the data changed)."""
+    with ctx.cache.lock:
+        cached = ctx.cache.outcome_states
+        if cached is None or cached[0] != revision or "held" not in cached[1]:
+            cached = (revision, {"held": Held(revision)})
+            ctx.cache.outcome_states = cached
+        keep: Held = cached[1]["held"]
+    return keep
+
+
+def _frame_hash(frame: pd.DataFrame) -> bytes:
+    values = pd.util.hash_pandas_object(frame, index=True).to_numpy()
+    return repr(list(frame.columns)).encode() + values.tobytes()
+
+
+def inputs_key(token: str, knobs: Any) -> str:
+    """A name for everything a past state is computed from (see module docstring)."""
+    h = hashlib.sha1()
+    h.update(f"{FORMAT}|{token}|{_code_fingerprint()}".encode())
+    h.update(repr(knobs.settings).encode())
+    h.update(repr(knobs.health).encode())
+    h.update(_frame_hash(knobs.overrides))
+    h.update(_frame_hash(knobs.touchpoints.astype(object)))
+    h.update(repr([(d.name, d.rule_json) for d in knobs.segments]).encode())
+    return h.hexdigest()[:24]
 
 
 def _code_fingerprint() -> str:
-    """The package version and the core modules' sizes and times: an upgrade never reads a
-    state computed by other code."""
-    core = Path(__file__).resolve().parent.parent / "core"
-    parts = [cspm.__version__, pd.__version__, str(Path(__file__).stat().st_mtime_ns)]
-    for path in sorted(core.rglob("*.py")):
+    """Package and pandas version and the sizes and times of every module: an upgrade or a
+    change of the analysis never reads a state computed the old way."""
+    package = Path(cspm.__file__).resolve().parent
+    parts = [cspm.__version__, pd.__version__]
+    for path in sorted(package.rglob("*.py")):
         st = path.stat()
-        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+        parts.append(f"{path.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}")
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
-def state_at(
-    ctx: AppContext, identity: str, day: dt.date, compute: Callable[[dt.date], State]
-) -> State:
-    """(frame, membership) as of `day`, computed once per data state."""
-    with ctx.cache.lock:
-        held = ctx.cache.outcome_states
-        if held is None or held[0] != identity:
-            held = (identity, {})
-            ctx.cache.outcome_states = held
-    states: dict[dt.date, State] = held[1]
-    if day not in states:
-        state = _read(ctx, identity, day)
-        if state is None:
-            frame, membership = compute(day)
-            state = (frame[[c for c in COLUMNS if c in frame.columns]].copy(), membership)
-            if len(frame) >= MIN_ACCOUNTS:
-                _write(ctx, identity, day, state)
-        with ctx.cache.lock:
-            states[day] = state
-    return states[day]
+def _path(db_url: str, inputs: str) -> Path:
+    prefix = hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    return frame_cache.cache_dir() / f"outcomes-{prefix}-{inputs}.pkl"
 
 
-def _folder(ctx: AppContext) -> Path:
-    from .frame_cache import cache_dir
+def _compact(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categories (fast to write and read back)."""
+    return frame.assign(
+        **{c: frame[c].astype("category") for c in frame.columns if frame[c].dtype == object}
+    )
 
-    prefix = hashlib.sha1(ctx.db.url.encode()).hexdigest()[:16]
-    return cache_dir() / f"outcomes-{prefix}"
+
+def _restore(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categories back to object columns of str and None, as the analysis made them."""
+    out = frame.copy()
+    for col in frame.columns:
+        values = frame[col]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            lookup = np.empty(len(values.cat.categories) + 1, dtype=object)
+            lookup[:-1] = values.cat.categories.to_numpy(dtype=object)
+            out[col] = pd.Series(lookup[values.cat.codes.to_numpy()], index=frame.index)
+    return out
 
 
-def _read(ctx: AppContext, identity: str, day: dt.date) -> State | None:
-    path = _folder(ctx) / f"{identity}-{day.isoformat()}.pkl"
+def read_disk(ctx: AppContext, keep: Held) -> None:
+    """Fill `keep` from the disk copy made for its inputs, if there is one."""
+    if keep.inputs is None or keep.on_disk:
+        return
+    path = _path(ctx.db.url, keep.inputs)
     if not path.exists():
-        return None
+        return
     try:
         with path.open("rb") as f:
-            state = pickle.load(f)
-        if not (isinstance(state, tuple) and len(state) == 2):
-            raise TypeError(f"unexpected {type(state).__name__}")
-        return state[0], state[1]
+            doc = pickle.load(f)
+        states = {day: (_restore(slim), members) for day, (slim, members) in doc["states"].items()}
     except Exception:
         log.warning("Ignoring an unreadable outcomes cache %s", path, exc_info=True)
         path.unlink(missing_ok=True)
-        return None
+        return
+    with ctx.cache.lock:
+        for day, state in states.items():
+            old = keep.states.get(day)
+            if old is None or (old[1] is None and state[1] is not None):
+                keep.states[day] = state
+        if keep.rules is None:
+            keep.rules = doc["rules"]
+        keep.on_disk = True
 
 
-def _write(ctx: AppContext, identity: str, day: dt.date, state: State) -> None:
-    folder = _folder(ctx)
+def write_disk(ctx: AppContext, keep: Held) -> None:
+    """Keep a copy of the states for the next process (large portfolios only)."""
+    with ctx.cache.lock:
+        states = dict(keep.states)
+        rules = keep.rules
+    if keep.inputs is None or not states:
+        return
+    if max(len(slim) for slim, _ in states.values()) < MIN_ACCOUNTS:
+        return
+    folder = frame_cache.cache_dir()
+    path = _path(ctx.db.url, keep.inputs)
+    tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.pkl"):  # states of an older data state never come back
-            if not old.name.startswith(identity):
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
+        tmp = Path(name)
+        doc = {
+            "rules": rules,
+            "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
+        }
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        prefix = path.name.rsplit("-", 1)[0] + "-"
+        for old in folder.glob("outcomes-*.pkl"):  # this database's older inputs
+            if old != path and old.name.startswith(prefix):
                 old.unlink(missing_ok=True)
-        temp = folder / f".{identity}-{day.isoformat()}.tmp"
-        with temp.open("wb") as f:
-            pickle.dump(state, f, protocol=pickle.HIGHEST_PROTOCOL)
-        temp.replace(folder / f"{identity}-{day.isoformat()}.pkl")
-    except Exception:
-        log.warning("Could not keep the outcomes cache in %s", folder, exc_info=True)
+        keep.on_disk = True
+    except OSError:
+        log.warning("Could not write the outcomes cache in %s", folder, exc_info=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def states_at(
+    ctx: AppContext,
+    keep: Held,
+    days: Iterable[dt.date],
+    segments: bool,
+    compute: Callable[[dt.date, bool], tuple[pd.DataFrame, pd.DataFrame | None]],
+) -> dict[dt.date, State]:
+    """(slim frame, membership) as of each day, computed once per data revision (and kept on
+    disk); `segments`: membership is needed."""
+    days = list(dict.fromkeys(days))
+
+    def missing() -> list[dt.date]:
+        with ctx.cache.lock:
+            have = dict(keep.states)
+        return [d for d in days if d not in have or (segments and have[d][1] is None)]
+
+    if missing():
+        read_disk(ctx, keep)
+    todo = missing()
+    for day in todo:
+        frame, membership = compute(day, segments)
+        slim = frame[[c for c in COLUMNS if c in frame.columns]].copy()
+        with ctx.cache.lock:
+            keep.states[day] = (slim, membership)
+    if todo:
+        write_disk(ctx, keep)
+    with ctx.cache.lock:
+        return {d: keep.states[d] for d in days}

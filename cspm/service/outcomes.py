@@ -9,11 +9,12 @@ were), so trends never depend on the order files were loaded in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
+from sqlalchemy import select
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
@@ -26,9 +27,10 @@ from cspm.core.rules import Rule
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
+from cspm.storage.accounts_repo import SNAPSHOTS
 
-from .outcome_states import data_identity, state_at
-from .portfolio import load_knobs, load_portfolio, stored_frames
+from .outcome_states import Held, held, inputs_key, states_at
+from .portfolio import cached_portfolio, load_knobs, load_portfolio, stored_frames
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -40,36 +42,19 @@ SUMMARY_FIELDS = ["group", "period", *SUMMARY_METRICS]  # what a table of outcom
 
 
 @dataclass
-class _Snapshots:
-    """The stored history every past state is derived from: read only when a state at some
-    date is not known yet (in memory or on disk), as reading it is most of the cost."""
+class _History:
+    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
 
     snapshots: pd.DataFrame
     carried: dict[int, list[str]]
     keys: pd.Series  # account_id -> key
     history: pd.DataFrame
-
-
-@dataclass
-class _History:
-    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
-
     settings: Settings
     overrides: pd.DataFrame
     touchpoints: pd.DataFrame
-    rules: dict[str, Rule]
     as_of_dates: list[dt.date]
     revision: int
     health: HealthConfig
-    identity: str  # the data state the past states belong to (see outcome_states)
-    read: Callable[[], _Snapshots]
-    _stored: _Snapshots | None = None
-
-    @property
-    def stored(self) -> _Snapshots:
-        if self._stored is None:
-            self._stored = self.read()
-        return self._stored
 
 
 def _load(ctx: AppContext) -> _History:
@@ -79,64 +64,63 @@ def _load(ctx: AppContext) -> _History:
             cached = ctx.cache.history
         if cached is not None and cached.revision == rev:
             return cached
-        token = revision.accounts_token(s)
+        carried = imports_repo.carried_by_import(s)
+        # only the fields some import carried: derive_state reads nothing else
+        snapshots = accounts_repo.load_snapshots(s, fields=accounts_repo.carried_fields(carried))
+        stored = stored_frames(ctx, s)  # the disk copy when there is one
+        accounts, history = stored.state, stored.history
         knobs = load_knobs(s)
         # every snapshot date, not only import dates: a related import derives month-end
         # snapshots from one file (cspm.service.related_derive)
-        dates = accounts_repo.snapshot_dates(s)
-    # Segment rules as checked against today's catalogue: the segments the portfolio shows.
-    now = load_portfolio(ctx)
-    rules = {d.name: d.rule for d in now.segments if d.rule is not None}
-
-    def read() -> _Snapshots:
-        with ctx.db.session() as s:
-            carried = imports_repo.carried_by_import(s)
-            fields = accounts_repo.carried_fields(carried)
-            snapshots = accounts_repo.load_snapshots(s, fields=fields)
-            stored = stored_frames(ctx, s)  # the disk copy when there is one
-        accounts = stored.state
-        keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
-        return _Snapshots(snapshots, carried, keys, stored.history)
-
-    identity = data_identity(token, rev, knobs, rules)
+        dates = sorted(pd.to_datetime(snapshots["as_of"].dropna().unique()).date.tolist())
+    keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
     loaded = _History(
+        snapshots,
+        carried,
+        keys,
+        history,
         knobs.settings,
         knobs.overrides,
         knobs.touchpoints,
-        rules,
         dates,
         rev,
         knobs.health,
-        identity,
-        read,
     )
     with ctx.cache.lock:
         ctx.cache.history = loaded
     return loaded
 
 
-def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(analysed portfolio frame, segment membership) as of the end of `day`."""
+def _rules(ctx: AppContext) -> dict[str, Rule]:
+    """Segment rules as checked against today's catalogue: the segments the portfolio shows."""
+    now = load_portfolio(ctx)
+    return {d.name: d.rule for d in now.segments if d.rule is not None}
+
+
+def _state_at(
+    h: _History, day: dt.date, rules: dict[str, Rule]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(analysed portfolio frame, segment membership) as of the end of `day`; no rules: no
+    membership columns (the tier, stage and health of an account do not depend on them)."""
     stamp = pd.Timestamp(day)
-    stored = h.stored
-    snaps = stored.snapshots[stored.snapshots["as_of"] <= stamp]
+    snaps = h.snapshots[h.snapshots["as_of"] <= stamp]
     # One import's snapshots all carry the same fields, so of an account's snapshots from one
     # import only the latest can decide a value: a derived monthly history (one related import,
     # dozens of dates per account) shrinks to one row per account and import.
     snaps = snaps.drop_duplicates(["account_id", "import_id"], keep="last")
-    derived = derive_state(snaps, stored.carried, FIELD_NAMES)
+    derived = derive_state(snaps, h.carried, FIELD_NAMES)
     state = derived.reset_index()
-    state.insert(0, "key", state["account_id"].map(stored.keys).astype(object))
+    state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
     analysed = analyse_portfolio(
         state,
-        stored.history[stored.history["as_of"] <= stamp],
+        h.history[h.history["as_of"] <= stamp],
         day,
         settings=h.settings,
         overrides=h.overrides,
         touchpoints=h.touchpoints,
         health=h.health,
-        rules=h.rules,
+        rules=rules,
     )
     frame = analysed.frame
     frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()
@@ -144,17 +128,34 @@ def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _groups(
-    h: _History, by: Grouping, frame: pd.DataFrame, membership: pd.DataFrame
+    by: Grouping, keep: Held, frame: pd.DataFrame, membership: pd.DataFrame | None
 ) -> pd.DataFrame:
     if by == "tier":
-        return one_hot(frame["tier"], order=list(h.settings.tier_names))
+        return one_hot(frame["tier"], order=keep.tiers)
     if by == "stage":
         return one_hot(frame["lifecycle_stage"], order=list(LIFECYCLE_STAGES))
     if by == "owner":
         return one_hot(frame["owner"].fillna(NO_OWNER).astype(str))
     if by == "segment":
-        return membership.reindex(columns=list(h.rules), fill_value=False)
+        assert membership is not None and keep.rules is not None
+        return membership.reindex(columns=keep.rules, fill_value=False)
     return pd.DataFrame(index=frame.index)
+
+
+def _held(ctx: AppContext) -> Held:
+    """This revision's kept states, with what telling periods and groups apart needs (the
+    snapshot dates, the tier names, the disk key) read cheaply once per revision."""
+    with ctx.db.session() as s:
+        keep = held(ctx, revision.current(s))
+        if keep.dates is None:
+            token = revision.accounts_token(s)
+            knobs = load_knobs(s)
+            stored = s.execute(select(SNAPSHOTS.c.as_of).distinct()).scalars().all()
+            days = pd.to_datetime(pd.Series(stored, dtype=object).dropna().unique())
+            keep.tiers = list(knobs.settings.tier_names)
+            keep.inputs = None if token is None else inputs_key(token, knobs)
+            keep.dates = sorted(days.date.tolist())
+    return keep
 
 
 def outcomes(
@@ -177,31 +178,43 @@ def outcomes(
     """
     if by not in ("tier", "stage", "segment", "owner", "portfolio"):
         raise BadInputError(f"Cannot group outcomes by '{by}'; use tier, stage, segment or owner.")
-    h = _load(ctx)
-    if len(h.as_of_dates) < 2:
+    keep = _held(ctx)
+    dates = keep.dates or []
+    if len(dates) < 2:
         return pd.DataFrame(columns=OUTCOME_FIELDS)
-    first, last = h.as_of_dates[0], h.as_of_dates[-1]
+    first, last = dates[0], dates[-1]
     window = periods_between(start or first, end or last, period)
     periods = clip_periods(window, first, last)
     if start is not None:
         periods = [p for p in periods if p.start >= start]
     if end is not None:
         periods = [p for p in periods if p.end <= end or p.start <= end <= p.end]
-    cache: dict[dt.date, tuple[pd.DataFrame, pd.DataFrame]] = {}
+    # Membership only when it is shown, or cheap to add (the portfolio, whose segment rules
+    # it needs, is analysed already): so a switch to segments in Trends analyses nothing again.
+    segments = by == "segment" or cached_portfolio(ctx, keep.revision) is not None
+
+    def compute(day: dt.date, with_segments: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        rules = _rules(ctx) if with_segments else {}
+        frame, members = _state_at(_load(ctx), day, rules)
+        if not with_segments:
+            return frame, None
+        keep.rules = list(rules)
+        return frame, members
+
+    days = [d for p in periods for d in (p.opening_as_of, p.closing_as_of)]
+    states = states_at(ctx, keep, days, segments, compute)
     scope = _scope(ctx, owner, keys)
 
-    def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if day not in cache:
-            frame, members = state_at(ctx, h.identity, day, lambda d: _state_at(h, d))
-            if scope is not None:
-                kept = frame.index.isin(scope)
-                frame, members = frame[kept], members[kept]
-            cache[day] = frame, members
-        return cache[day]
+    def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        frame, members = states[day]
+        if scope is not None:
+            kept = frame.index.isin(scope)
+            frame, members = frame[kept], None if members is None else members[kept]
+        return frame, members
 
     table = outcomes_by_period(
         lambda day: analysed(day)[0],
-        lambda day, frame: _groups(h, by, frame, analysed(day)[1]),
+        lambda day, frame: _groups(by, keep, frame, analysed(day)[1]),
         periods,
     )
     return table[OUTCOME_FIELDS] if len(table) else pd.DataFrame(columns=OUTCOME_FIELDS)
@@ -269,8 +282,9 @@ def changes(
         start = earlier[-1]
     if start >= after:
         raise BadInputError("--from must be before --to.")
-    before_frame, before_members = _state_at(h, start)
-    after_frame, after_members = _state_at(h, after)
+    rules = _rules(ctx)
+    before_frame, before_members = _state_at(h, start, rules)
+    after_frame, after_members = _state_at(h, after, rules)
     moves = movements(
         before_frame,
         after_frame,

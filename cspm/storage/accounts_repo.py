@@ -162,14 +162,6 @@ def carried_fields(carried_by_import: Mapping[int, Sequence[str]]) -> set[str]:
     return out
 
 
-def snapshot_dates(session: Session) -> list[dt.date]:
-    """Every distinct as-of date of the stored snapshots, oldest first (one indexed query,
-    not a read of every snapshot row)."""
-    raw = [v for (v,) in session.execute(select(SNAPSHOTS.c.as_of).distinct()).all()]
-    stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").dropna()
-    return sorted(set(stamps.dt.date.tolist()))
-
-
 def snapshot_account_ids(session: Session, import_id: int) -> list[int]:
     q = select(SNAPSHOTS.c.account_id).where(SNAPSHOTS.c.import_id == import_id)
     return [int(i) for i in session.scalars(q)]

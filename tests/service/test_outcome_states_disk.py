@@ -27,7 +27,7 @@ from tests.demo_portfolio import demo, demo_db_file  # noqa: F401  (fixtures)
 
 
 def _copies() -> list[Path]:
-    return sorted(cache_dir().glob("outcomes-*/*.pkl"))
+    return sorted(cache_dir().glob("outcomes-*"))
 
 
 def test_kept_states_give_the_same_figures_and_never_outlive_a_change(
