@@ -8,6 +8,7 @@ CSM can find it in the file. Whether rejected rows block the import is the calle
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,23 +54,27 @@ class ImportPlan(ProblemsBySeverity):
 def account_key(
     external_id: pd.Series | None, name: pd.Series | None, index: pd.Index
 ) -> pd.Series:
-    """Trimmed external_id text, else the casefolded name with whitespace collapsed, else None."""
+    """Trimmed external_id text, else the casefolded name with whitespace collapsed, else None.
 
-    def clean(s: pd.Series | None) -> pd.Series:
-        if s is None:
-            return pd.Series(None, index=index, dtype=object)
-        return pd.Series(s.to_numpy(dtype=object), index=index, dtype=object)
+    One Python pass per column over plain lists: pandas' string methods on 100,000 keys cost
+    a fifth of the whole plan (a str-dtype copy, its NA scans, a regex call per name).
+    """
+    ext = _key_texts(external_id, len(index), lambda t: t.strip())
+    names = _key_texts(name, len(index), lambda t: " ".join(t.casefold().split()))
+    key = [e if e else (n if n else None) for e, n in zip(ext, names, strict=True)]
+    return pd.Series(key, index=index, dtype=object)
 
-    ext = clean(external_id)
-    ext_s = ext.astype("str").str.strip()
-    ext_ok = ext.notna() & (ext_s != "")
-    nm = clean(name)
-    nm_s = nm.astype("str").str.strip().str.casefold().str.replace(r"\s+", " ", regex=True)
-    nm_ok = nm.notna() & (nm_s != "")
-    key = pd.Series(None, index=index, dtype=object)
-    key = key.mask(nm_ok, nm_s.astype(object))
-    key = key.mask(ext_ok, ext_s.astype(object))
-    return key
+
+def _key_texts(values: pd.Series | None, length: int, clean: Callable[[str], str]) -> list[str]:
+    """Per row the cleaned text of the cell ("" for a missing one); non-text cells as str()."""
+    if values is None:
+        return [""] * length
+    cells = values.to_numpy(dtype=object)
+    missing = pd.isna(cells)
+    return [
+        "" if absent else clean(v if type(v) is str else str(v))
+        for v, absent in zip(cells.tolist(), missing.tolist(), strict=True)
+    ]
 
 
 def _cell_text(value: object) -> str:

@@ -31,7 +31,7 @@ from python_calamine import (
 )
 
 from cspm.core.control_chars import strip_grid
-from cspm.core.csv_reading import read_csv_rows
+from cspm.core.csv_reading import read_csv_grid
 from cspm.core.errors import BadInputError
 from cspm.core.read_notes import ReadNote
 from cspm.core.settings import ReadingLimits
@@ -118,13 +118,11 @@ def _checked_file(path: str | Path) -> Path:
 
 def _read_text(file: Path) -> RawSheet:
     try:
-        records = read_csv_rows(file)
+        records = read_csv_grid(file)
     except OSError as exc:
         raise _unopenable(file, exc) from None
-    rows = records.rows
-    width = max((len(row) for row in rows), default=0)
-    padded = [row + [""] * (width - len(row)) if len(row) < width else row for row in rows]
-    grid = _object_grid(padded, width)
+    grid = records.cells
+    _clean_grid(grid)
     cells, row_numbers = _trimmed_frame(grid, first_row_number=records.first_record, first_column=0)
     if cells.empty:
         raise BadInputError(f"{file.name} is empty.")
@@ -198,15 +196,21 @@ def _object_grid(rows: Sequence[Sequence[Any]], width: int) -> np.ndarray:
     grid = np.empty((len(rows), width), dtype=object)
     if rows and width:
         grid[:, :] = rows
-        # Full per-cell cleaning only where headers live; the body needs just empty text ->
-        # None (a C-level comparison), because value parsing already treats blank text as
-        # missing and reads whole floats in text columns without ".0". Per-cell Python over
-        # 100,000 x 22 cells cost more than calamine's own parse.
-        head = min(len(rows), _FULL_CLEAN_ROWS)
-        grid[:head] = _clean_cells(grid[:head])
-        body = grid[head:]
-        body[body == ""] = None
+        _clean_grid(grid)
     return grid
+
+
+def _clean_grid(grid: np.ndarray) -> None:
+    """Clean a 2-D object grid in place: full per-cell cleaning only where headers live; the
+    body needs just empty text -> None (a C-level comparison), because value parsing already
+    treats blank text as missing and reads whole floats in text columns without ".0".
+    Per-cell Python over 100,000 x 22 cells cost more than calamine's own parse."""
+    if not grid.size:
+        return
+    head = min(len(grid), _FULL_CLEAN_ROWS)
+    grid[:head] = _clean_cells(grid[:head])
+    body = grid[head:]
+    body[body == ""] = None
 
 
 _FULL_CLEAN_ROWS = 60
