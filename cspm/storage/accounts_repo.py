@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Mapping, Sequence
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, delete, func, select, update
+from sqlalchemy import Select, Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from cspm.core.fields import FIELD_NAMES
+from cspm.core.fields import DATE_FIELDS, FIELD_NAMES, NUMERIC_FIELDS
 from cspm.core.state import CUSTOM_PREFIX
 
 from .bulk import bulk_insert, bulk_update
@@ -30,7 +30,15 @@ SNAPSHOTS = cast(Table, AccountSnapshot.__table__)
 def load_accounts(session: Session) -> pd.DataFrame:
     """Every account's stored state: id, key, canonical fields (typed), custom (dict)."""
     cols = ["id", "key", *FIELD_NAMES, "custom"]
-    raw = fetch_columns(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
+    return _read_typed(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
+
+
+def _read_typed(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+    """`typed_account_columns` of a select of account or snapshot columns, the numbers and
+    dates converted chunk by chunk as they are fetched (`fetch.fetch_columns`)."""
+    cols = [str(c.key) for c in stmt.selected_columns]
+    dates = {c for c in cols if c in DATE_FIELDS or c == "as_of"}
+    raw = fetch_columns(session, stmt, floats=NUMERIC_FIELDS, dates=dates)
     return typed_account_columns(raw, cols)
 
 
@@ -130,22 +138,17 @@ def load_snapshots(
     cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
     stmt = select(*(SNAPSHOTS.c[c] for c in cols))
     if account_ids is None:
-        frame = typed_account_columns(fetch_columns(session, stmt), cols)
+        frame = _read_typed(session, stmt)
     else:
         ids = list(account_ids)
         parts = [
-            typed_account_columns(
-                fetch_columns(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500]))),
-                cols,
-            )
+            _read_typed(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500])))
             for i in range(0, len(ids), 500)
         ]
         frame = (
             pd.concat(parts, ignore_index=True)
             if parts
-            else typed_account_columns(
-                fetch_columns(session, stmt.where(SNAPSHOTS.c.account_id.in_([]))), cols
-            )
+            else _read_typed(session, stmt.where(SNAPSHOTS.c.account_id.in_([])))
         )
     if len(cols) < len(every):  # the fields not read: missing, typed as a read types them
         empty = {c: np.full(len(frame), None, dtype=object) for c in every if c not in cols}
@@ -197,7 +200,7 @@ def load_history(
     stmt = select(SNAPSHOTS.c.account_id, SNAPSHOTS.c.as_of, SNAPSHOTS.c.import_id, *cols)
     if until is not None:
         stmt = stmt.where(SNAPSHOTS.c.as_of <= until)
-    raw = fetch_columns(session, stmt)
+    raw = fetch_columns(session, stmt, floats=fields, dates={"as_of"})
     if accounts is None:
         id_key = fetch_columns(session, select(ACCOUNTS.c.id, ACCOUNTS.c.key))
         ids, keys = id_key["id"].astype(np.int64), id_key["key"]
