@@ -46,7 +46,9 @@ log = logging.getLogger(__name__)
 COLUMNS = ("arr", "churned", "health_score", "nps", "tier", "lifecycle_stage", "owner")
 """What `core.outcomes.outcome_metrics` and the groupings (tier, stage, owner) read."""
 MIN_ACCOUNTS = frame_cache.MIN_ACCOUNTS
-"""Smaller portfolios are analysed again each time (fast enough); no files for them."""
+MIN_SNAPSHOTS = 100_000
+"""Portfolios smaller than both are analysed again each time (fast enough); no files for them.
+A derived monthly history (related imports) is slow with few accounts: its snapshot rows count."""
 FORMAT = 1
 
 State = tuple[pd.DataFrame, pd.DataFrame | None]
@@ -64,6 +66,7 @@ class Held:
     rules: list[str] | None = None  # segment names, in order, when membership was computed
     states: dict[dt.date, State] = field(default_factory=dict)
     on_disk: bool = False  # the file holds every state in `states`
+    large: bool = False  # worth a disk copy (MIN_ACCOUNTS, MIN_SNAPSHOTS)
 
 
 def held(ctx: AppContext, revision: int) -> Held:
@@ -159,9 +162,7 @@ def write_disk(ctx: AppContext, keep: Held) -> None:
     with ctx.cache.lock:
         states = dict(keep.states)
         rules = keep.rules
-    if keep.inputs is None or not states:
-        return
-    if max(len(slim) for slim, _ in states.values()) < MIN_ACCOUNTS:
+    if keep.inputs is None or not states or not keep.large:
         return
     folder = frame_cache.cache_dir()
     path = _path(ctx.db.url, keep.inputs)

@@ -29,6 +29,7 @@ from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
 from cspm.storage.accounts_repo import SNAPSHOTS
 
+from . import outcome_states
 from .outcome_states import Held, held, inputs_key, states_at
 from .portfolio import cached_portfolio, load_knobs, load_portfolio, stored_frames
 
@@ -195,7 +196,11 @@ def outcomes(
 
     def compute(day: dt.date, with_segments: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         rules = _rules(ctx) if with_segments else {}
-        frame, members = _state_at(_load(ctx), day, rules)
+        h = _load(ctx)
+        keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
+            len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
+        )
+        frame, members = _state_at(h, day, rules)
         if not with_segments:
             return frame, None
         keep.rules = list(rules)
