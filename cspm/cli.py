@@ -78,7 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: usage errors exit 2, --help exits 0
         return int(exc.code or 0)
-    from cspm.service.export import clean_up_interrupted_exports
+    from cspm.service.export_cleanup import clean_up_interrupted_exports
 
     clean_up_interrupted_exports()  # the window starts here too
     try:

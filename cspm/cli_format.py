@@ -8,13 +8,15 @@ import io
 import json
 import math
 from collections.abc import Sequence
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from cspm.core.fields import FIELD_NAMES, FIELDS, FieldType
 from cspm.core.money import USD, MoneyFormat, full_one
+
+if TYPE_CHECKING:  # pandas and numpy load only when a command has data to write: `--help`
+    import pandas as pd  # and argument errors answer without them (start-up, issue 16)
+
+_MISSING_TYPES = frozenset({"NaTType", "NAType"})
 
 ACCOUNT_JSON_COLUMNS = [
     "key",
@@ -32,28 +34,33 @@ ACCOUNT_JSON_COLUMNS = [
 
 
 def _json_value(v: Any) -> Any:
-    if v is None or v is pd.NaT or v is pd.NA:
+    if v is None or type(v).__name__ in _MISSING_TYPES:  # pd.NaT, pd.NA
         return None
     if isinstance(v, float) and math.isnan(v):
         return None
-    if isinstance(v, pd.Timestamp | dt.datetime):
+    if isinstance(v, dt.datetime):  # pd.Timestamp too
         return v.date().isoformat()
     if isinstance(v, dt.date):
         return v.isoformat()
-    if isinstance(v, np.generic):
+    if type(v).__module__ == "numpy" and hasattr(v, "item"):  # a numpy scalar
         return _json_value(v.item())
     if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
         return v  # keep floats as floats in JSON (ARR 1200.0); tables format them
     return v
 
 
+def record_columns(frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS) -> list[str]:
+    """The keys of a record: the given columns the frame has, then its other columns that are
+    not account output columns (custom fields)."""
+    cols = [c for c in columns if c in frame.columns]
+    return cols + [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
+
+
 def frame_records(
     frame: pd.DataFrame, columns: Sequence[str] = ACCOUNT_JSON_COLUMNS
 ) -> list[dict[str, Any]]:
     """JSON-safe dicts (ISO dates, null for missing) of the given columns, in frame order."""
-    cols = [c for c in columns if c in frame.columns]
-    extra = [c for c in frame.columns if c not in cols and c not in ACCOUNT_JSON_COLUMNS]
-    arrays = {c: frame[c].astype(object).to_numpy() for c in [*cols, *extra]}
+    arrays = {c: frame[c].astype(object).to_numpy() for c in record_columns(frame, columns)}
     out = []
     for i in range(len(frame)):
         out.append({c: _json_value(arrays[c][i]) for c in arrays})

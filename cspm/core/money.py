@@ -20,10 +20,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:  # numpy and pandas load with the first vectorised call: `cspm --help`
+    import numpy as np  # imports this module through the command-line formatting
 
 Placement = Literal["symbol_before", "symbol_after", "code_before", "code_after"]
 Separators = Literal["1,234.56", "1.234,56", "1 234,56"]
@@ -138,6 +138,9 @@ def compact_one(value: float | None, fmt: MoneyFormat = USD, *, missing: str = "
 
 def _per_distinct(values: Iterable[float] | np.ndarray, one: Callable[[float], str]) -> np.ndarray:
     """`one` applied once per distinct value, spread back: an object array of str."""
+    import numpy as np
+    import pandas as pd
+
     arr = np.asarray(values, dtype=np.float64).ravel()
     if arr.size == 0:
         return np.empty(0, dtype=object)
@@ -154,6 +157,9 @@ def money_full(
     missing: str = "",
 ) -> np.ndarray:
     """`full_one` for a whole column (object array of str, same length)."""
+    import numpy as np
+    import pandas as pd
+
     arr = np.asarray(values, dtype=np.float64).ravel()
     if arr.size == 0:
         return np.empty(0, dtype=object)

@@ -91,7 +91,9 @@ def _breakdown(row: pd.Series, weights: Any) -> list[tuple[str, float | None]]:
     ]
 
 
-def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
+def account_detail(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) -> AccountDetail:
+    """Everything the account page shows. `tasks`: the ranked open tasks when the caller
+    holds them already (a QBR pack of many accounts ranks them once)."""
     p = load_portfolio(ctx)
     key = resolve_account(p.frame, ref)
     row = p.frame.loc[key]
@@ -108,7 +110,8 @@ def account_detail(ctx: AppContext, ref: str) -> AccountDetail:
     history = p.history[p.history["key"] == key].sort_values(["as_of", "import_id"])
     from .tasks import list_tasks, touchpoints_of
 
-    tasks = list_tasks(ctx)
+    if tasks is None:
+        tasks = list_tasks(ctx, accounts=[key])
     mine = tasks[tasks["account_key"] == key]
     tasks_open = [
         OpenTask(

@@ -35,7 +35,7 @@ class ContextCache:
     """Outcomes' loaded history (`cspm.service.outcomes._History`)."""
     book_index: tuple[Any, Any] | None = None
     """(portfolio, its `core.book.BookIndex`): owner-filter codes, rebuilt per portfolio."""
-    outcome_states: tuple[int, dict[Any, Any]] | None = None
+    outcome_states: tuple[str, dict[Any, Any]] | None = None
     """(revision, {day: (frame, membership)}): outcomes' analysed past states
     (`cspm.service.outcome_states`)."""
     contacts: tuple[Any, Any] | None = None

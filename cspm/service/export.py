@@ -23,6 +23,7 @@ from cspm.core.settings import LIFECYCLE_STAGES
 from cspm.reports.data import ACCOUNT_COLUMNS, Audience, WorkbookData
 from cspm.storage import imports_repo
 
+from .export_cleanup import clean_up_interrupted_exports as clean_up_interrupted_exports
 from .portfolio import Portfolio, list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
 
@@ -30,16 +31,6 @@ if TYPE_CHECKING:
     from .context import AppContext
 
 EXPORTABLE = (".xlsx", ".csv", ".pdf")
-
-
-def clean_up_interrupted_exports() -> int:
-    """Remove temporary files that exports killed mid-write left behind; called at start-up.
-
-    How many were removed; never raises (see `cspm.reports.export_temps`).
-    """
-    from cspm.reports.safe_write import sweep_leftover_exports
-
-    return sweep_leftover_exports()
 
 
 def _filters(segment: str | None, owner: str | None, tier: str | None) -> dict[str, str]:

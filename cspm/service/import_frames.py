@@ -7,15 +7,22 @@ database. The rows it wrote are typed by the same storage functions that type a 
 result equals a fresh read (tests/service/test_import_analysis_runs.py compares them).
 
 Only the common case is formed: the newest snapshot (state is the old state with the carried
-fields replaced), no custom fields carried, and new accounts only when no account has custom
-fields (their custom-field types would be inferred afresh over the whole column otherwise).
-Anything else returns None and the next load reads the database as before.
+fields replaced). Custom-field types are inferred over the whole column, so an import that
+carries custom fields (or adds accounts beside stored custom fields) hands over every
+account's custom dict after it, exactly as stored (`custom_after`), and the typed custom
+columns are expanded from those like a read does. Anything else returns None and the next
+load reads the database as before.
 """
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
+from cspm.core.analysis import expand_custom
 from cspm.core.fields import FIELD_NAMES
 from cspm.storage.accounts_repo import HISTORY_FIELDS
 from cspm.storage.frames import frame_to_rows, typed_account_frame
@@ -51,6 +58,30 @@ def history_rows(snaps: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def as_stored(value: Any) -> Any:
+    """A custom dict as a read gives it back: through JSON as the write stored it."""
+    return json.loads(json.dumps(value, default=str)) if value is not None else None
+
+
+def custom_after(stored: pd.Series, updated: pd.Series, added: pd.Series) -> pd.Series:
+    """Every account's custom dict after an import, as stored, in account id order.
+
+    stored: the dicts before it (indexed by account id, every existing account); updated: the
+    written dicts of the changed accounts (indexed by id); added: the new accounts' dicts
+    (indexed by their new ids)."""
+    values = stored.to_numpy(dtype=object).copy()
+    for pos, value in zip(stored.index.get_indexer(updated.index), updated, strict=True):
+        values[pos] = as_stored(value)
+    fresh = np.empty(len(added), dtype=object)
+    for i, value in enumerate(added):
+        fresh[i] = as_stored(value)
+    ids = np.concatenate(
+        [stored.index.to_numpy(dtype="int64"), added.index.to_numpy(dtype="int64")]
+    )
+    out = pd.Series(np.concatenate([values, fresh]), index=ids, dtype=object)
+    return out.sort_index(kind="stable")
+
+
 def frames_after_import(
     before: StoredFrames,
     updated: pd.DataFrame,
@@ -59,15 +90,19 @@ def frames_after_import(
     *,
     newest: bool,
     carries_custom: bool,
+    custom: pd.Series | None = None,
 ) -> StoredFrames | None:
     """The stored frames after an import, or None when this import is not the simple case.
 
     updated: the changed existing accounts after the import (indexed by id, key and fields);
-    added: the new accounts (columns key, fields, account_id); new_history: `history_rows`.
+    added: the new accounts (columns key, fields, account_id); new_history: `history_rows`;
+    custom: `custom_after`, required when the import carries custom fields or adds accounts
+    beside stored custom fields (else those cases return None).
     """
-    if not newest or carries_custom:
+    if not newest:
         return None
-    if len(added) and len(before.custom.columns):
+    needs_custom = carries_custom or (len(added) and len(before.custom.columns))
+    if needs_custom and custom is None:
         return None
     state = before.state
     rows = []
@@ -81,10 +116,15 @@ def frames_after_import(
         parts = [kept, fresh] if kept is not None and len(kept) else [fresh]
         state = pd.concat(parts, ignore_index=True) if len(parts) > 1 else fresh
         state = state.sort_values("id", kind="stable").reset_index(drop=True)
-    custom = before.custom if not len(added) else pd.DataFrame(index=pd.RangeIndex(len(state)))
+    if needs_custom and custom is not None:
+        custom_frame, custom_types = expand_custom(custom.reset_index(drop=True))
+    elif len(added):  # no custom fields anywhere: none now either
+        custom_frame, custom_types = pd.DataFrame(index=pd.RangeIndex(len(state))), {}
+    else:
+        custom_frame, custom_types = before.custom, before.custom_types
     history = (
         pd.concat([before.history, new_history], ignore_index=True)
         if len(before.history)
         else new_history.reset_index(drop=True)
     )
-    return StoredFrames(state, custom, before.custom_types, history)
+    return StoredFrames(state, custom_frame, custom_types, history)

@@ -49,6 +49,8 @@ class Written:
     newest: bool  # the snapshot is the newest (state = old state with carried fields replaced)
     carries_custom: bool
     held: Portfolio | None = None  # the portfolio the context held before the import
+    # every account's custom dict after the import (import_frames.custom_after), when needed
+    custom: pd.Series | None = None
 
 
 def effective_health(
@@ -111,6 +113,7 @@ def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
         given.new_history,
         newest=given.newest,
         carries_custom=given.carries_custom,
+        custom=given.custom,
     )
     if frames is not None:
         adopt_frames(ctx, given.token_after, frames)

@@ -9,7 +9,7 @@ were), so trends never depend on the order files were loaded in.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,7 +27,7 @@ from cspm.core.settings import LIFECYCLE_STAGES, Settings
 from cspm.core.state import derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
 
-from .outcome_states import state_at
+from .outcome_states import data_identity, state_at
 from .portfolio import load_knobs, load_portfolio, stored_frames
 
 if TYPE_CHECKING:
@@ -40,13 +40,20 @@ SUMMARY_FIELDS = ["group", "period", *SUMMARY_METRICS]  # what a table of outcom
 
 
 @dataclass
-class _History:
-    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
+class _Snapshots:
+    """The stored history every past state is derived from: read only when a state at some
+    date is not known yet (in memory or on disk), as reading it is most of the cost."""
 
     snapshots: pd.DataFrame
     carried: dict[int, list[str]]
     keys: pd.Series  # account_id -> key
     history: pd.DataFrame
+
+
+@dataclass
+class _History:
+    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
+
     settings: Settings
     overrides: pd.DataFrame
     touchpoints: pd.DataFrame
@@ -54,6 +61,15 @@ class _History:
     as_of_dates: list[dt.date]
     revision: int
     health: HealthConfig
+    identity: str  # the data state the past states belong to (see outcome_states)
+    read: Callable[[], _Snapshots]
+    _stored: _Snapshots | None = None
+
+    @property
+    def stored(self) -> _Snapshots:
+        if self._stored is None:
+            self._stored = self.read()
+        return self._stored
 
 
 def _load(ctx: AppContext) -> _History:
@@ -63,23 +79,27 @@ def _load(ctx: AppContext) -> _History:
             cached = ctx.cache.history
         if cached is not None and cached.revision == rev:
             return cached
-        snapshots = accounts_repo.load_snapshots(s)
-        carried = imports_repo.carried_by_import(s)
-        stored = stored_frames(ctx, s)  # the disk copy when there is one
-        accounts, history = stored.state, stored.history
+        token = revision.accounts_token(s)
         knobs = load_knobs(s)
         # every snapshot date, not only import dates: a related import derives month-end
         # snapshots from one file (cspm.service.related_derive)
-        dates = sorted(pd.to_datetime(snapshots["as_of"].dropna().unique()).date.tolist())
+        dates = accounts_repo.snapshot_dates(s)
     # Segment rules as checked against today's catalogue: the segments the portfolio shows.
     now = load_portfolio(ctx)
     rules = {d.name: d.rule for d in now.segments if d.rule is not None}
-    keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
+
+    def read() -> _Snapshots:
+        with ctx.db.session() as s:
+            carried = imports_repo.carried_by_import(s)
+            fields = accounts_repo.carried_fields(carried)
+            snapshots = accounts_repo.load_snapshots(s, fields=fields)
+            stored = stored_frames(ctx, s)  # the disk copy when there is one
+        accounts = stored.state
+        keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
+        return _Snapshots(snapshots, carried, keys, stored.history)
+
+    identity = data_identity(token, rev, knobs, rules)
     loaded = _History(
-        snapshots,
-        carried,
-        keys,
-        history,
         knobs.settings,
         knobs.overrides,
         knobs.touchpoints,
@@ -87,6 +107,8 @@ def _load(ctx: AppContext) -> _History:
         dates,
         rev,
         knobs.health,
+        identity,
+        read,
     )
     with ctx.cache.lock:
         ctx.cache.history = loaded
@@ -96,18 +118,19 @@ def _load(ctx: AppContext) -> _History:
 def _state_at(h: _History, day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(analysed portfolio frame, segment membership) as of the end of `day`."""
     stamp = pd.Timestamp(day)
-    snaps = h.snapshots[h.snapshots["as_of"] <= stamp]
+    stored = h.stored
+    snaps = stored.snapshots[stored.snapshots["as_of"] <= stamp]
     # One import's snapshots all carry the same fields, so of an account's snapshots from one
     # import only the latest can decide a value: a derived monthly history (one related import,
     # dozens of dates per account) shrinks to one row per account and import.
     snaps = snaps.drop_duplicates(["account_id", "import_id"], keep="last")
-    derived = derive_state(snaps, h.carried, FIELD_NAMES)
+    derived = derive_state(snaps, stored.carried, FIELD_NAMES)
     state = derived.reset_index()
-    state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
+    state.insert(0, "key", state["account_id"].map(stored.keys).astype(object))
     state = state.drop(columns=["account_id"])
     analysed = analyse_portfolio(
         state,
-        h.history[h.history["as_of"] <= stamp],
+        stored.history[stored.history["as_of"] <= stamp],
         day,
         settings=h.settings,
         overrides=h.overrides,
@@ -169,7 +192,7 @@ def outcomes(
 
     def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame]:
         if day not in cache:
-            frame, members = state_at(ctx, h.revision, day, lambda d: _state_at(h, d))
+            frame, members = state_at(ctx, h.identity, day, lambda d: _state_at(h, d))
             if scope is not None:
                 kept = frame.index.isin(scope)
                 frame, members = frame[kept], members[kept]

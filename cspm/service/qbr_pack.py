@@ -41,7 +41,7 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
     """One account's QBR section: facts, health and its breakdown, history, segments, tasks."""
     from .tasks import list_tasks, touchpoints_of
 
-    detail = account_detail(ctx, ref)
+    detail = account_detail(ctx, ref, tasks)
     values = {f: v for f, _, v in detail.values}
     facts: list[tuple[str, str]] = []
     for field in (
@@ -82,7 +82,7 @@ def qbr_account(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None) ->
         (name.replace("_", " "), None if s is None else float(s), float(getattr(weights, name)))
         for name, s in detail.health_breakdown
     ]
-    tasks = list_tasks(ctx) if tasks is None else tasks
+    tasks = list_tasks(ctx, accounts=[detail.key]) if tasks is None else tasks
     mine = tasks[tasks["account_key"] == detail.key]
     open_tasks = [
         (
@@ -196,7 +196,8 @@ def export_qbr_pack(
             raise BadInputError(f"Segment '{d.name}' has no accounts to put in a QBR pack.")
     from .tasks import list_tasks
 
-    tasks = list_tasks(ctx)
+    # ranked once for a whole segment's pack (refs are account keys there)
+    tasks = list_tasks(ctx, accounts=refs) if segment else None
     sections = []
     for i, ref in enumerate(refs):
         progress(0.5 * i / len(refs), f"Gathering {ref}")

@@ -28,14 +28,16 @@ def rederive(s: Any, affected: Collection[int], extra: pd.DataFrame | None = Non
     ids = sorted({int(i) for i in affected})
     if not ids:
         return
+    carried = imports_repo.carried_by_import(s)
+    fields = accounts_repo.carried_fields(carried)
     if len(ids) > MOST:
-        history = accounts_repo.load_snapshots(s)
+        history = accounts_repo.load_snapshots(s, fields=fields)
         history = history[history["account_id"].isin(ids)]
     else:
-        history = accounts_repo.load_snapshots(s, ids)
+        history = accounts_repo.load_snapshots(s, ids, fields=fields)
     if extra is not None and len(extra):
         history = pd.concat([history, extra[extra["account_id"].isin(ids)]], ignore_index=True)
-    derived = derive_state(history, imports_repo.carried_by_import(s), FIELD_NAMES)
+    derived = derive_state(history, carried, FIELD_NAMES)
     gone = sorted(set(ids) - set(derived.index))
     accounts_repo.delete_accounts(s, gone)
     if len(derived):

@@ -8,6 +8,7 @@ action, so the list never goes stale and never duplicates a task.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -103,8 +104,12 @@ def list_tasks(
     due_within: int | None = None,
     limit: int | None = None,
     include_snoozed: bool = False,
+    accounts: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """Open tasks, ranked: priority desc, then due date, with reasons (list of str)."""
+    """Open tasks, ranked: priority desc, then due date, with reasons (list of str).
+
+    `accounts`: only these accounts' tasks (an account page, a QBR pack), ranked as in the
+    whole list: a task's score depends on the task and the portfolio only."""
     regenerate_tasks(ctx)
     p = load_portfolio(ctx)
     statuses = list(OPEN_STATUSES) if include_snoozed else ["open"]
@@ -112,6 +117,8 @@ def list_tasks(
         tasks = tasks_repo.load_tasks(s, statuses)
     frame = p.frame
     tasks = tasks[tasks["account_key"].isin(frame.index)]
+    if accounts is not None:
+        tasks = tasks[tasks["account_key"].isin(list(accounts))]
     if segment:
         from .segments import find_segment
 
@@ -131,17 +138,13 @@ def list_tasks(
     if due_within is not None:
         horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
         tasks = tasks[tasks["due_date"] <= horizon]
-    scored = sort_tasks(
-        score_tasks(
-            tasks,
-            p.for_tasks,
-            ctx.today,
-            task_settings(ctx).weights,
-            p.settings.money,
-        )
-    )
-    if limit is not None:
-        scored = scored.head(limit)
+    weights, money = task_settings(ctx).weights, p.settings.money
+    if limit is None:
+        scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
+    else:  # rank every task, write the reasons of those shown only
+        ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
+        top = sort_tasks(ranked).head(limit).drop(columns=["priority", "reasons"])
+        scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
     return _presented(scored, frame)
 
 

@@ -7,35 +7,31 @@ The ORM is several times slower for 100,000-row writes, so imports go through Co
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import cast
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from cspm.core.fields import FIELD_NAMES
+from cspm.core.state import CUSTOM_PREFIX
 
-from .bulk import bulk_insert
-from .fetch import fetch_frame
-from .frames import frame_to_rows, typed_account_frame
+from .bulk import bulk_insert, bulk_update
+from .fetch import fetch_columns, fetch_frame
+from .frames import typed_account_columns
 from .models import Account, AccountSnapshot
 
 ACCOUNTS = cast(Table, Account.__table__)
 SNAPSHOTS = cast(Table, AccountSnapshot.__table__)
-CHUNK = 20_000
-
-
-def _chunks(rows: list[dict], size: int = CHUNK) -> Iterable[list[dict]]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
 
 
 def load_accounts(session: Session) -> pd.DataFrame:
     """Every account's stored state: id, key, canonical fields (typed), custom (dict)."""
     cols = ["id", "key", *FIELD_NAMES, "custom"]
-    raw = fetch_frame(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
-    return typed_account_frame(raw, cols)
+    raw = fetch_columns(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
+    return typed_account_columns(raw, cols)
 
 
 def name_of(session: Session, key: str) -> str | None:
@@ -90,18 +86,8 @@ def update_accounts(session: Session, frame: pd.DataFrame, columns: Sequence[str
     """Write `columns` of each row (frame indexed by account id) back to its account."""
     if frame.empty:
         return
-    cols = list(columns)
-    rows = frame_to_rows(frame.reset_index(names="_id"), ["_id", *cols])
-    now = dt.datetime.now()
-    for r in rows:
-        r["updated_at"] = now
-    stmt = (
-        update(ACCOUNTS)
-        .where(ACCOUNTS.c.id == bindparam("_id"))
-        .values({c: bindparam(c) for c in [*cols, "updated_at"]})
-    )
-    for chunk in _chunks(rows):
-        session.connection().execute(stmt, chunk)
+    rows = frame.reset_index(names="id")
+    bulk_update(session, ACCOUNTS, rows, "id", columns, {"updated_at": dt.datetime.now()})
 
 
 def delete_accounts(session: Session, ids: Sequence[int]) -> None:
@@ -124,25 +110,59 @@ def insert_snapshots(session: Session, frame: pd.DataFrame) -> None:
     bulk_insert(session, SNAPSHOTS, frame, cols)
 
 
-def load_snapshots(session: Session, account_ids: Sequence[int] | None = None) -> pd.DataFrame:
-    """Snapshot rows (all, or of some accounts) with typed fields, oldest first."""
-    cols = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
+def load_snapshots(
+    session: Session,
+    account_ids: Sequence[int] | None = None,
+    fields: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """Snapshot rows (all, or of some accounts) with typed fields, oldest first.
+
+    `fields`: read only these fields (and `custom` only if named); the others come back as
+    typed columns of missing values. State derivation reads a field only from imports that
+    carried it, so a caller passes the fields any import carried: a portfolio whose files
+    never held half of the 50 fields reads half the values (seconds at 600,000 rows)."""
+    every = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
+    cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
     stmt = select(*(SNAPSHOTS.c[c] for c in cols))
     if account_ids is None:
-        raw = fetch_frame(session, stmt)
+        frame = typed_account_columns(fetch_columns(session, stmt), cols)
     else:
         ids = list(account_ids)
         parts = [
-            fetch_frame(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500])))
+            typed_account_columns(
+                fetch_columns(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500]))),
+                cols,
+            )
             for i in range(0, len(ids), 500)
         ]
-        raw = (
+        frame = (
             pd.concat(parts, ignore_index=True)
             if parts
-            else fetch_frame(session, stmt.where(SNAPSHOTS.c.account_id.in_([])))
+            else typed_account_columns(
+                fetch_columns(session, stmt.where(SNAPSHOTS.c.account_id.in_([]))), cols
+            )
         )
-    frame = typed_account_frame(raw, cols)
+    if len(cols) < len(every):  # the fields not read: missing, typed as a read types them
+        empty = {c: np.full(len(frame), None, dtype=object) for c in every if c not in cols}
+        frame = pd.concat([frame, typed_account_columns(empty, list(empty))], axis=1)[every]
     return frame.sort_values(["as_of", "import_id"], kind="stable").reset_index(drop=True)
+
+
+def carried_fields(carried_by_import: Mapping[int, Sequence[str]]) -> set[str]:
+    """The snapshot columns any import carried: fields by name, `custom` if any custom one."""
+    names = {f for carried in carried_by_import.values() for f in carried}
+    out = {f for f in names if f in FIELD_NAMES}
+    if any(f.startswith(CUSTOM_PREFIX) for f in names):
+        out.add("custom")
+    return out
+
+
+def snapshot_dates(session: Session) -> list[dt.date]:
+    """Every distinct as-of date of the stored snapshots, oldest first (one indexed query,
+    not a read of every snapshot row)."""
+    raw = [v for (v,) in session.execute(select(SNAPSHOTS.c.as_of).distinct()).all()]
+    stamps = pd.to_datetime(pd.Series(raw, dtype=object), errors="coerce").dropna()
+    return sorted(set(stamps.dt.date.tolist()))
 
 
 def snapshot_account_ids(session: Session, import_id: int) -> list[int]:

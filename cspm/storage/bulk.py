@@ -14,13 +14,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import JSON, Boolean, Date, DateTime, Table
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Table, bindparam, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from .frames import column_to_python, frame_to_rows
 
 CHUNK = 20_000
+
+
+_JSON = json.JSONEncoder(default=str)
+"""`json.dumps(value, default=str)` builds a new encoder per call (a non-default argument);
+one encoder reused writes the same text at a fraction of the cost per row."""
 
 
 def _sqlite_scalar(value: Any, sqltype: Any) -> Any:
@@ -32,7 +37,7 @@ def _sqlite_scalar(value: Any, sqltype: Any) -> Any:
     if isinstance(sqltype, Date):
         return value.isoformat()
     if isinstance(sqltype, JSON):
-        return json.dumps(value, default=str)
+        return _JSON.encode(value)
     if isinstance(sqltype, Boolean):
         return int(bool(value))
     return value
@@ -43,15 +48,32 @@ def _sqlite_column(values: pd.Series, sqltype: Any) -> np.ndarray:
     if isinstance(sqltype, Date | DateTime) and pd.api.types.is_datetime64_any_dtype(values.dtype):
         fmt = "%Y-%m-%d" if not isinstance(sqltype, DateTime) else "%Y-%m-%d %H:%M:%S.%f"
         return _iso(values, fmt)
-    if isinstance(sqltype, Date | DateTime | JSON):
+    if isinstance(sqltype, JSON):
+        out = column_to_python(values)
+        encode = _JSON.encode
+        for i, v in enumerate(out):
+            if v is not None:
+                out[i] = encode(v)
+        return out
+    if isinstance(sqltype, Date | DateTime):
         return np.array(
             [_sqlite_scalar(v, sqltype) for v in column_to_python(values)], dtype=object
         )
     if isinstance(sqltype, Boolean):
-        return np.array(
-            [_sqlite_scalar(v, sqltype) for v in column_to_python(values)], dtype=object
-        )
+        return _zero_one(values)
     return column_to_python(values)
+
+
+def _zero_one(values: pd.Series) -> np.ndarray:
+    """A boolean column as SQLite's 0/1 (None where missing), column-wise: `bool(v)` of each
+    value `column_to_python` gives, so 0/1, True/False and three-valued columns alike."""
+    vals = column_to_python(values)
+    present = np.fromiter((v is not None for v in vals), dtype=bool, count=len(vals))
+    out = np.full(len(vals), None, dtype=object)
+    if present.any():
+        truth = np.fromiter((bool(v) for v in vals[present]), dtype=bool, count=int(present.sum()))
+        out[present] = np.where(truth, 1, 0).astype(object)
+    return out
 
 
 def _iso(values: pd.Series, fmt: str) -> np.ndarray:
@@ -78,6 +100,9 @@ def bulk_insert(
     constants = constants or {}
     insert = statement if statement is not None else table.insert()
     conn = session.connection()
+    if conn.dialect.name == "postgresql" and statement is None:
+        copy_rows(session, table, frame, columns, constants)
+        return
     if conn.dialect.name != "sqlite":
         dicts = frame_to_rows(frame, list(columns))
         for r in dicts:
@@ -98,3 +123,94 @@ def bulk_insert(
     rows: list[Any] = list(zip(*(values[c] for c in order), strict=True))
     for start in range(0, n, CHUNK):
         conn.exec_driver_sql(sql, rows[start : start + CHUNK])
+
+
+def bulk_update(
+    session: Session,
+    table: Table,
+    frame: pd.DataFrame,
+    key: str,
+    columns: Sequence[str],
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """Set `columns` (plus constant values) of each row of `table` whose `key` column equals
+    the frame's `key` column: one UPDATE executemany. On SQLite the values go to the driver
+    converted column-wise, as `bulk_insert` does (SQLAlchemy's per-row processors cost 0.7 s
+    for 10,000 changed accounts); elsewhere through Core."""
+    if frame.empty:
+        return
+    constants = constants or {}
+    cols = list(columns)
+    stmt = (
+        update(table)
+        .where(table.c[key] == bindparam("_key"))
+        .values({c: bindparam(c) for c in [*cols, *constants]})
+    )
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        dicts = frame_to_rows(frame.rename(columns={key: "_key"}), ["_key", *cols])
+        for r in dicts:
+            r.update(constants)
+        for start in range(0, len(dicts), CHUNK):
+            conn.execute(stmt, dicts[start : start + CHUNK])
+        return
+    compiled = stmt.compile(dialect=conn.dialect)
+    order = list(compiled.positiontup or [])
+    if sorted(order) != sorted(["_key", *cols, *constants]):
+        raise ValueError(f"bulk update of {table.name} binds {order}")
+    n = len(frame)
+    values = {c: _sqlite_column(frame[c], table.c[c].type) for c in cols}
+    values["_key"] = column_to_python(frame[key])
+    for c, v in constants.items():
+        values[c] = np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object)
+    rows: list[Any] = list(zip(*(values[c] for c in order), strict=True))
+    for start in range(0, n, CHUNK):
+        conn.exec_driver_sql(compiled.string, rows[start : start + CHUNK])
+
+
+def _pg_column(values: pd.Series, sqltype: Any) -> np.ndarray:
+    """One column as the Python values `frame_to_rows` gives the Core path, for COPY: the
+    same values, except integers as int (COPY reads 5.0 as no integer) and JSON as its text."""
+    out = column_to_python(values)
+    if isinstance(sqltype, Integer) and not isinstance(sqltype, Boolean):
+        present = pd.notna(values).to_numpy()
+        out[present] = values.to_numpy(dtype=float)[present].astype(np.int64).astype(object)
+    elif isinstance(sqltype, JSON):
+        for i, v in enumerate(out):
+            if v is not None:
+                out[i] = _JSON.encode(v)
+    return out
+
+
+def copy_rows(
+    session: Session,
+    table: Table,
+    frame: pd.DataFrame,
+    columns: Sequence[str],
+    constants: dict[str, Any] | None = None,
+) -> None:
+    """PostgreSQL: the rows through `COPY ... FROM STDIN` on the session's own connection (so
+    in its transaction), several times faster than INSERT executemany for 100,000 rows."""
+    constants = constants or {}
+    session.flush()  # rows the ORM holds (the import record) exist before rows naming them
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer
+    names = [*columns, *constants]
+    target = quote.format_table(table)
+    sql = f"COPY {target} ({', '.join(quote.quote(c) for c in names)}) FROM STDIN"
+    n = len(frame)
+    arrays = [_pg_column(frame[c], table.c[c].type) for c in columns]
+    for c, v in constants.items():
+        arrays.append(
+            np.full(
+                n,
+                _JSON.encode(v) if isinstance(table.c[c].type, JSON) and v is not None else v,
+                dtype=object,
+            )
+        )
+    driver = conn.connection.driver_connection
+    with driver.cursor() as cursor:  # type: ignore[union-attr]
+        for start in range(0, n, CHUNK):
+            with cursor.copy(sql) as copy:
+                for row in zip(*(a[start : start + CHUNK] for a in arrays), strict=True):
+                    copy.write_row(row)

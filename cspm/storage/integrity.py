@@ -43,7 +43,11 @@ def _problems(lines: list[str]) -> list[str]:
 
 def fingerprint(path: Path) -> str | None:
     """Size and modification time (ns) of the file and its write-ahead log: any write, by cspm
-    or anything else, changes it. None when the file does not exist."""
+    or anything else, changes it. None when the file does not exist.
+
+    An empty log counts as none: every connection creates one on opening and the last one to
+    close removes it, so a read-only session would otherwise look like a change and each
+    command would pay a quick_check of the whole file."""
     parts = []
     for p in (path, path.with_name(path.name + "-wal")):
         try:
@@ -51,6 +55,9 @@ def fingerprint(path: Path) -> str | None:
         except OSError:
             if p == path:
                 return None
+            parts.append("-")
+            continue
+        if p != path and st.st_size == 0:
             parts.append("-")
             continue
         parts.append(f"{st.st_ino}:{st.st_size}:{st.st_mtime_ns}")

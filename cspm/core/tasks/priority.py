@@ -59,8 +59,14 @@ def score_tasks(
     today: datetime.date,
     weights: PriorityWeights,
     money: MoneyFormat = USD,
+    *,
+    reasons: bool = True,
 ) -> pd.DataFrame:
     """`tasks` with `priority` (0-100, 1 decimal) and `reasons` (list[str], never empty) added.
+
+    `reasons=False` leaves `reasons` empty (None): a caller showing the first 20 of 170,000
+    ranked tasks scores them all, then writes the reasons of those 20 only (a task's score
+    depends only on the task and the portfolio, so scoring the 20 again gives the same one).
 
     tasks needs account_key, due_date and base_priority; optional trigger_kind/trigger name the
     source in the base-priority reason. `account_name` is added from the portfolio when absent
@@ -106,22 +112,24 @@ def score_tasks(
     points = np.column_stack([value_pts, pot_pts, risk_pts, due_pts, ren_pts, base_pts])
     priority = np.round(np.clip(points.sum(axis=1), 0, 100), 1)
 
-    # Texts are formatted once per distinct value (an ARR, a due offset, a trigger), then
-    # spread to the tasks: 200,000 tasks share a few thousand distinct texts.
-    texts = [
-        _per_distinct({"v": a_val}, lambda d: _arr_text(d["v"], arr_sorted, money)),
-        _per_distinct({"v": p_val}, lambda d: _money_reason("potential ARR ", d["v"], money)),
-        _per_distinct({"h": health, "c": change}, lambda d: _health_text(d["h"], d["c"])),
-        _per_distinct({"d": to_due}, lambda d: _due_text(d["d"])),
-        _per_distinct({"d": to_renewal}, lambda d: _renewal_text(d["d"])),
-        _base_texts(tasks, base),
-    ]
-    present = np.ones(points.shape, dtype=bool)
-    present[:, 1] = p_val > 0
-    present[:, 4] = ren_pts > 0
     out = tasks.copy()
     out["priority"] = priority
-    out["reasons"] = pd.Series(_ordered_reasons(texts, present, points), index=out.index)
+    out["reasons"] = None
+    if reasons:
+        # Texts are formatted once per distinct value (an ARR, a due offset, a trigger), then
+        # spread to the tasks: 200,000 tasks share a few thousand distinct texts.
+        texts = [
+            _per_distinct({"v": a_val}, lambda d: _arr_text(d["v"], arr_sorted, money)),
+            _per_distinct({"v": p_val}, lambda d: _money_reason("potential ARR ", d["v"], money)),
+            _per_distinct({"h": health, "c": change}, lambda d: _health_text(d["h"], d["c"])),
+            _per_distinct({"d": to_due}, lambda d: _due_text(d["d"])),
+            _per_distinct({"d": to_renewal}, lambda d: _renewal_text(d["d"])),
+            _base_texts(tasks, base),
+        ]
+        present = np.ones(points.shape, dtype=bool)
+        present[:, 1] = p_val > 0
+        present[:, 4] = ren_pts > 0
+        out["reasons"] = pd.Series(_ordered_reasons(texts, present, points), index=out.index)
     if "account_name" not in out.columns:
         names = np.full(len(tasks), None, dtype=object)
         if "name" in portfolio.columns:

@@ -1,0 +1,101 @@
+"""`--format json|csv` written column by column equals the per-record writer it replaced.
+
+The reference is `cli_format.format_records(frame_records(...))`, the implementation the
+commands used before (kept: the table output and small lists still go through it). Both are
+parsed and compared field by field on the demo portfolio, which holds every dtype the account
+list has (money, dates, three-valued booleans, tuples of segments, missing text), plus a frame
+of the awkward values a CRM export brings (unicode, quotes, commas, newlines, '=' formulas,
+infinities, huge and tiny floats).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cspm.cli import main
+from cspm.cli_format import format_records, frame_records, record_columns
+from cspm.frame_text import frame_csv, frame_json
+from cspm.service.context import AppContext
+from cspm.service.portfolio import list_accounts
+from tests.conftest import TODAY
+from tests.demo_portfolio import demo, demo_db_file  # noqa: F401  (fixtures)
+
+
+def _reference(frame: pd.DataFrame, fmt: str) -> str:
+    records = frame_records(frame)
+    if fmt == "csv":
+        for r in records:
+            if "segments" in r:
+                r["segments"] = "; ".join(r.get("segments") or [])
+    return format_records(records, fmt, [])
+
+
+def _same_json(new: str, old: str) -> None:
+    a, b = json.loads(new), json.loads(old)
+    assert len(a) == len(b)
+    for row_new, row_old in zip(a, b, strict=True):
+        assert list(row_new) == list(row_old)  # same keys in the same order
+        for key in row_old:
+            x, y = row_new[key], row_old[key]
+            if isinstance(y, float) and math.isnan(y):
+                assert isinstance(x, float) and math.isnan(x), key
+            else:
+                assert x == y and type(x) is type(y), (key, x, y)
+
+
+def _same_csv(new: str, old: str) -> None:
+    a = list(csv.reader(io.StringIO(new)))
+    b = list(csv.reader(io.StringIO(old)))
+    assert a[0] == b[0]
+    assert a == b
+
+
+def test_account_list_json_and_csv_equal_the_record_writer(demo: AppContext) -> None:  # noqa: F811
+    frame = list_accounts(demo)
+    assert len(frame) > 100 and frame["segments"].map(len).gt(0).any()
+    columns = record_columns(frame)
+    _same_json(frame_json(frame, columns), _reference(frame, "json"))
+    joined = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
+    _same_csv(frame_csv(joined, columns), _reference(frame, "csv"))
+
+
+def test_awkward_values_survive_exactly() -> None:
+    frame = pd.DataFrame(
+        {
+            "key": ["a", "b", "c", "d"],
+            "name": ['Zürich "AG", Ltd', "=HYPERLINK(1)", "line\nbreak", None],
+            "arr": [1200.0, np.nan, 0.1 + 0.2, 1e300],
+            "ratio": [math.inf, -math.inf, 5e-324, -0.0],
+            "seats": np.array([1, 2, 3, 4], dtype="int64"),
+            "flag": pd.array([True, None, False, True], dtype="boolean"),
+            "renewal_date": pd.to_datetime(["2026-01-31", None, "1999-12-31", "2030-02-28"]),
+            "segments": [("At risk", "Renewing"), (), ("Ünïcode",), ()],
+        }
+    )
+    columns = record_columns(frame)
+    _same_json(frame_json(frame, columns), _reference(frame, "json"))
+    joined = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
+    _same_csv(frame_csv(joined, columns), _reference(frame, "csv"))
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_the_command_prints_every_account(
+    fmt: str,
+    demo: AppContext,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    url = demo.db.url
+    expected = len(list_accounts(demo))
+    demo.close()
+    assert main(["--db", url, "--today", TODAY.isoformat(), "accounts", "--format", fmt]) == 0
+    text = capsys.readouterr().out
+    rows = json.loads(text) if fmt == "json" else list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == expected
+    assert all(r["key"] for r in rows)
