@@ -62,8 +62,7 @@ def build_portfolio(n: int = 100_000, snapshots: int = 6, *, quiet: bool = False
         print(f"building {db} (once) ...")
     t0 = time.perf_counter()
     partial = db.with_suffix(".building")
-    for leftover in partial.parent.glob(partial.name + "*"):
-        leftover.unlink()
+    clear(partial)
     ctx = AppContext.open(str(partial), today=TODAY)
     try:
         for snapshot in generate_demo(n, TODAY, months=max(13, snapshots))[-snapshots:]:
@@ -86,10 +85,18 @@ def build_portfolio(n: int = 100_000, snapshots: int = 6, *, quiet: bool = False
 def fresh_copy(db: Path, name: str) -> Path:
     """A copy of the built database a benchmark may change (the original stays as built)."""
     out = db.with_name(f"{name}.sqlite3")
-    for leftover in out.parent.glob(out.name + "*"):
-        leftover.unlink()
+    clear(out)
     shutil.copyfile(db, out)
     return out
+
+
+def clear(db: Path) -> None:
+    """Remove a database file and what an earlier run left beside it (WAL, backups folder)."""
+    for leftover in db.parent.glob(db.name + "*"):
+        if leftover.is_dir():
+            shutil.rmtree(leftover)
+        else:
+            leftover.unlink()
 
 
 def _next_frame(n: int) -> pd.DataFrame:

@@ -92,9 +92,18 @@ def qbr_rows(db: Path, n: int, few: int = 3, pack: int = 50) -> list[Figure]:
         rule = json.dumps({"field": "external_id", "op": "in", "value": ids[:size]})
         cspm("--db", str(copy), "segments", "add", f"Bench pack {size}", "--rule", rule).check()
     pdf = copy.with_name("run-all-pack.pdf")
+    # untimed: the first pack on a machine pays one-time costs (font and chart caches) that
+    # would otherwise land on the one-account pack and make "each extra account" look free
+    _export(copy, pdf, "--account", ids[1]).check()
     one = _export(copy, pdf, "--account", ids[0]).check()
     several = _export(copy, pdf, "--segment", f"Bench pack {few}").check()
     extra = (several.seconds - one.seconds) / (few - 1)
+    projected = one.seconds + (pack - 1) * extra
+    whole = None
+    if projected < 180:
+        whole = _export(copy, pdf, "--segment", f"Bench pack {pack}").check()
+        extra = (whole.seconds - one.seconds) / (pack - 1)  # steadier than the few-account pack
+    basis = f"{pack}-account pack" if whole else f"{few}-account pack {several.seconds:.1f} s"
     rows = [
         Figure(
             "QBR pack of one account (`cspm export pack.pdf --account`)",
@@ -103,16 +112,14 @@ def qbr_rows(db: Path, n: int, few: int = 3, pack: int = 50) -> list[Figure]:
             note=f"peak {one.peak_mb:,.0f} MB",
         ),
         Figure(
-            f"QBR pack: each extra account ({few}-account pack {several.seconds:.1f} s)",
+            f"QBR pack: each account after the first (from the {basis})",
             seconds=extra,
             baseline=one.seconds,
             baseline_what="the one-account pack",
             targets=[("s", 1.0)],
         ),
     ]
-    projected = one.seconds + (pack - 1) * extra
-    if projected < 180:
-        whole = _export(copy, pdf, "--segment", f"Bench pack {pack}").check()
+    if whole is not None:
         rows.append(
             Figure(
                 f"QBR pack of a {pack}-account segment",
@@ -121,6 +128,7 @@ def qbr_rows(db: Path, n: int, few: int = 3, pack: int = 50) -> list[Figure]:
                 baseline_what="the one-account pack",
                 peak_mb=whole.peak_mb,
                 targets=[("s", 60.0)],
+                note=f"peak {whole.peak_mb:,.0f} MB",
             )
         )
     else:
@@ -128,7 +136,7 @@ def qbr_rows(db: Path, n: int, few: int = 3, pack: int = 50) -> list[Figure]:
             Figure(
                 f"QBR pack of a {pack}-account segment",
                 targets=[("s", 60.0)],
-                note=f"not run: projected {projected:,.0f} s from the rows above",
+                note=f"not run: projected {projected:,.0f} s from the {few}-account pack",
             )
         )
     return rows
