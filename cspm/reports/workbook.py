@@ -23,7 +23,7 @@ from .safe_write import (
     not_writable,
     report_progress,
 )
-from .workbook_common import WORKBOOK_OPTIONS, Styles
+from .workbook_common import IN_MEMORY_OPTIONS, WORKBOOK_OPTIONS, Styles
 from .workbook_outcomes import write_outcomes
 from .workbook_sheets import write_about, write_accounts, write_segments, write_tasks
 from .workbook_summary import write_summary
@@ -41,15 +41,21 @@ def write_workbook(
     data: WorkbookData,
     progress: Progress | None = None,
     cancelled: Cancelled | None = None,
+    *,
+    constant_memory: bool = True,
 ) -> Path:
     """Write the portfolio workbook to `path`; returns the path.
+
+    Rows are streamed to temporary files (`constant_memory`); False holds every cell in memory
+    until the end, the previous writer's mode, for comparing the two.
 
     Raises `ExportCancelledError` (a `CspmError`) when `cancelled()` turns true between sheets,
     and `BadInputError` when the target cannot be written; an older file at `path` then stays.
     """
     target = Path(path)
     with atomic_output(target) as temp:
-        wb = xlsxwriter.Workbook(str(temp), WORKBOOK_OPTIONS)
+        options = WORKBOOK_OPTIONS if constant_memory else IN_MEMORY_OPTIONS
+        wb = xlsxwriter.Workbook(str(temp), options)
         wb.set_properties(
             {
                 "title": "Portfolio report",

@@ -8,7 +8,7 @@ XlsxWriter call, so a 10,000-account sheet takes well under a second.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -21,7 +21,8 @@ from xlsxwriter.worksheet import Worksheet
 from cspm.core.money import USD, MoneyFormat, excel_format
 
 from .cells import escape_series, escape_text
-from .safe_write import Cancelled, check_cancelled
+from .safe_write import Cancelled
+from .xlsx_rows import write_cells
 
 Kind = Literal["text", "money", "date", "int", "score", "number", "percent", "priority"]
 
@@ -31,8 +32,16 @@ WORKBOOK_OPTIONS: dict[str, Any] = {
     "strings_to_urls": False,
     # A total that overflowed (inf) is written as an Excel error cell, never an exception.
     "nan_inf_to_errors": True,
+    # Rows go to a temporary file as soon as the next row starts (every sheet writes its rows
+    # in order), so a 100,000-account workbook needs megabytes, not gigabytes, of memory.
+    "constant_memory": True,
+}
+IN_MEMORY_OPTIONS: dict[str, Any] = {
+    **{k: v for k, v in WORKBOOK_OPTIONS.items() if k != "constant_memory"},
     "in_memory": True,
 }
+"""The previous writer's mode (every cell held until the end); kept so a test can check the
+constant-memory workbook reads back equal to it."""
 
 MONEY_FORMAT = excel_format(USD)  # the default; a workbook's Styles follow its currency
 DATE_FORMAT = "yyyy-mm-dd"
@@ -231,19 +240,16 @@ def write_table(
     if set_widths:
         for c, (column, values) in enumerate(zip(columns, cells, strict=True)):
             ws.set_column(left + c, left + c, fit_width(column, values))
-    writers: list[tuple[Callable[..., Any], Format | None]] = [
-        (ws.write_string if column.kind == "text" else ws.write_number, styles.by_kind[column.kind])
-        for column in columns
-    ]
-    row = top
-    for i, row_values in enumerate(zip(*cells, strict=True)):
-        row = top + 1 + i
-        if cancelled is not None and i % 2000 == 1999:
-            check_cancelled(cancelled)
-        for c, value in enumerate(row_values):
-            if value is not None:
-                write, fmt = writers[c]
-                write(row, left + c, value, fmt)
+    write_cells(
+        ws,
+        top + 1,
+        left,
+        cells,
+        [styles.by_kind[column.kind] for column in columns],
+        [column.kind == "text" for column in columns],
+        cancelled,
+    )
+    row = top + len(frame)
     return row
 
 

@@ -88,6 +88,8 @@ def present(columns: Sequence[Column], frame: pd.DataFrame) -> list[Column]:
 
 
 def _filtered_list(ws: Worksheet, columns: list[Column], rows: int, *, freeze_cols: int) -> None:
+    """Called before the rows are written: in constant-memory mode a row's height can only be
+    set before the row is left."""
     ws.freeze_panes(1, freeze_cols)
     ws.autofilter(0, 0, max(rows, 1), max(len(columns) - 1, 0))
     ws.set_row(0, 30)
@@ -99,9 +101,9 @@ def write_accounts(
 ) -> Worksheet:
     ws = wb.add_worksheet("Accounts")
     columns = present(ACCOUNT_SHEET_COLUMNS, accounts)
-    last = write_table(ws, styles, 0, 0, accounts, columns, cancelled=cancelled)
     freeze = 2 if {"external_id", "name"} <= set(accounts.columns) else 1
     _filtered_list(ws, columns, len(accounts), freeze_cols=freeze)
+    last = write_table(ws, styles, 0, 0, accounts, columns, cancelled=cancelled)
     fields = [c.field for c in columns]
     if "health_score" in fields and len(accounts):
         col = fields.index("health_score")
@@ -179,8 +181,8 @@ def write_tasks(
             ws.write_string(0, c, column.header, styles.header)
         write_text(ws, 1, 0, "No open tasks.", styles.label)
         return ws
-    last = write_table(ws, styles, 0, 0, tasks, columns)
     _filtered_list(ws, columns, len(tasks), freeze_cols=0)
+    last = write_table(ws, styles, 0, 0, tasks, columns)
     fields = [c.field for c in columns]
     if "priority" in fields:
         col = fields.index("priority")
