@@ -95,14 +95,35 @@ def line(label: str, seconds: float, target: float | None, baseline: float | Non
     print("   ".join(parts))
 
 
-def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+Line = tuple[str, float, float | None, float | None]
+"""(label, seconds, target seconds, baseline seconds) of one printed line."""
+
+
+def isolate() -> Path:
+    """A temp folder for the window's settings, data and the disk copy of the frames (set
+    before the first cspm import reads them)."""
     tmp = Path(tempfile.mkdtemp(prefix="cspm-bench-gui-"))
     os.environ["CSPM_QSETTINGS_DIR"] = str(tmp / "qsettings")
     os.environ["XDG_DATA_HOME"] = str(tmp / "data")
-    cache = tmp / "cache"
-    os.environ["CSPM_CACHE_DIR"] = str(cache)
-    db = build_database(n)
+    os.environ["CSPM_CACHE_DIR"] = str(tmp / "cache")
+    return tmp / "cache"
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
+    cache = isolate()
+    lines, notes = measure(build_database(n), build_database(n, snapshots=3), cache)
+    print()
+    print(f"GUI benchmark: {n:,} accounts, offscreen, best of {RUNS} unless noted")
+    for label, seconds, target, baseline in lines:
+        line(label, seconds, target, baseline)
+    for note in notes:
+        print(note)
+
+
+def measure(db: Path, hist_db: Path, cache: Path) -> tuple[list[Line], list[str]]:
+    """Every figure of the window on `db` (trends and the views that reload on an owner switch
+    on `hist_db`, which may be the same database): the printed lines and notes."""
     for built in cache.glob("*.pkl"):  # building wrote a disk copy: "no disk copy" must have none
         built.unlink()
 
@@ -259,7 +280,6 @@ def main() -> None:
     ctx.close()
 
     # ... and the views that ask the service again (in workers), each while it is shown
-    hist_db = build_database(n, snapshots=3)
     hist_ctx = AppContext.open(str(hist_db), today=TODAY)
     hist_window = MainWindow(hist_ctx)
     hist_window.resize(1280, 820)
@@ -299,30 +319,33 @@ def main() -> None:
     window.close()
     ctx.close()
 
-    print()
-    print(f"GUI benchmark: {rows:,} accounts, offscreen, best of {RUNS} unless noted")
-    line("visible, cold start", visible_cold, 2.0, service_cold)
-    line("  service alone, cold start", service_cold, None, None)
-    line("visible, first start after a change", visible_no_copy, 2.0, service_no_copy)
-    line("  service alone, no disk copy", service_no_copy, None, None)
-    line("  closing: writing the disk copy", close_write, None, None)
-    line("visible, warm (reload, cached)", visible_warm, 2.0, service_warm)
-    line("sort by ARR (header click)", sort_arr, 1.0, sort_base)
-    line("sort by owner, first time", sort_text_first, 1.0, sort_base)
-    line("sort by owner, again", sort_text, 1.0, sort_base)
-    line("filter keystroke 'a'", min(first_keys), 0.3, filter_base)
-    line("filter keystroke 'ac'", min(second_keys), 0.3, filter_base)
-    line("filter keystroke 'acm' (narrowing)", min(third_keys), 0.3, filter_base)
-    line("matrix cell click filter", matrix_click, 0.3, mask_base)
-    line("switch owner filter: portfolio", switch_owner, 0.3, switch_everyone)
-    line("  baseline: switch to Everyone", switch_everyone, None, None)
+    lines: list[Line] = [
+        ("visible, cold start", visible_cold, 2.0, service_cold),
+        ("  service alone, cold start", service_cold, None, None),
+        ("visible, first start after a change", visible_no_copy, 2.0, service_no_copy),
+        ("  service alone, no disk copy", service_no_copy, None, None),
+        ("  closing: writing the disk copy", close_write, None, None),
+        ("visible, warm (reload, cached)", visible_warm, 2.0, service_warm),
+        ("sort by ARR (header click)", sort_arr, 1.0, sort_base),
+        ("sort by owner, first time", sort_text_first, 1.0, sort_base),
+        ("sort by owner, again", sort_text, 1.0, sort_base),
+        ("filter keystroke 'a'", min(first_keys), 0.3, filter_base),
+        ("filter keystroke 'ac'", min(second_keys), 0.3, filter_base),
+        ("filter keystroke 'acm' (narrowing)", min(third_keys), 0.3, filter_base),
+        ("matrix cell click filter", matrix_click, 0.3, mask_base),
+        ("switch owner filter: portfolio", switch_owner, 0.3, switch_everyone),
+        ("  baseline: switch to Everyone", switch_everyone, None, None),
+    ]
     for view_id, (mine, everyone) in view_times.items():
-        line(f"switch owner filter: {view_id}", mine, 2.0, everyone)
-        line(f"  baseline: {view_id} reload, everyone", everyone, None, None)
-    print(f"(owner filter: {book_rows} entries; '{owner}' owns {in_book:,} accounts; "
-          "Segments/Tasks/Trends on the three-snapshot database)")  # fmt: skip
-    print(f"(median keystroke 'a' {statistics.median(first_keys) * 1000:.1f} ms; "
-          f"'ac' matches {matches:,} names)")  # fmt: skip
+        lines.append((f"switch owner filter: {view_id}", mine, 2.0, everyone))
+        lines.append((f"  baseline: {view_id} reload, everyone", everyone, None, None))
+    notes = [
+        f"({rows:,} accounts; owner filter: {book_rows} entries; '{owner}' owns {in_book:,} "
+        "accounts; Segments/Tasks/Trends on the history database)",
+        f"(median keystroke 'a' {statistics.median(first_keys) * 1000:.1f} ms; "
+        f"'ac' matches {matches:,} names)",
+    ]
+    return lines, notes
 
 
 if __name__ == "__main__":

@@ -38,6 +38,26 @@ def timed(fn, *args, **kw):  # type: ignore[no-untyped-def]
     return time.perf_counter() - t, out
 
 
+def measure_guard(db: Path, runs: int = 3) -> dict[str, float]:
+    """The guard before a write on `db` (a portfolio copy): quick_check and the rolling backup
+    (median of `runs`), beside a plain file copy of the same database (the backup's floor)."""
+    import shutil
+    import statistics
+
+    ctx = AppContext.open(str(db), today=dt.date(2026, 11, 23))
+    try:
+        qc = statistics.median(timed(integrity.check_engine, ctx.db.engine)[0] for _ in range(runs))
+        bk = statistics.median(
+            timed(take_rolling_backup, ctx, "bench", runs + 1)[0] for _ in range(runs)
+        )
+    finally:
+        ctx.close()
+    copy = db.with_name(db.name + ".plain-copy")
+    cp = statistics.median(timed(shutil.copyfile, db, copy)[0] for _ in range(runs))
+    copy.unlink()
+    return {"quick_check": qc, "backup": bk, "copy": cp, "mb": db.stat().st_size / 1e6}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=20_000)

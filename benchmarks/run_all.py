@@ -1,480 +1,278 @@
-"""Every figure of the README's performance table, on one generated portfolio, in one run.
+"""Every benchmark of issue 16 on the one generated portfolio, as the table the README shows.
 
-The portfolio is `portfolio.build_portfolio()`: 100,000 accounts x 6 monthly snapshots,
-imported as a user imports them (the last dated the benchmarks' today, tasks regenerated).
-Each row runs the path a user takes in a fresh process (`python -m cspm ...` on a copy of that
-database, with an empty cache folder unless the row says otherwise) and prints its wall time
-beside a baseline measured in the same run, the ratio, the target and whether it was met;
-rows with a memory target print the process's peak memory (max RSS of the child). A row whose
-result disagrees with its baseline's (rows differ in number) prints MISMATCH and the run exits
-1 instead of printing a ratio. A row that fails prints FAILED with the error and the others
-still run.
+Each figure stands beside a baseline measured in the same run and its target. A benchmark whose
+result disagrees with its baseline's is a MISMATCH (no ratio, and the run exits non-zero); one
+that cannot run is FAILED with its error, and the other rows still run. Each group of rows runs
+in its own process, and every user path that is a command is timed as a fresh `cspm` process
+(start-up included) with its own peak memory.
 
-    python benchmarks/run_all.py [--accounts 100000] [--only NAME ...] [--large] [--runs 3]
+    python benchmarks/run_all.py [--accounts 100000] [--only import,cli] [--large] [--json FILE]
+                                 [--portfolio PREBUILT.sqlite3]
 
-`--large` adds the 1,000,000-account CSV import into an empty store (target < 90 s, < 2.5 GB).
+Groups: import (the 7th monthly xlsx into the portfolio and into an empty store), csv, cli
+(accounts json/csv, tasks, outcomes, --help, an argument error), workbook, qbr, gui, segments,
+guard; --large adds large (1,000,000 CSV rows into an empty store). The portfolio is built once
+per checkout by benchmarks/portfolio.py (or copied from --portfolio, with the month-end CSV
+beside it). Timings on a busy machine are upper bounds: the load average is printed at the
+start and the end.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import json
 import os
-import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+import traceback
 from pathlib import Path
 
-import _here
-import numpy as np
-import pandas as pd
-from portfolio import TODAY, build_portfolio, folder
+import portfolio
+from measuring import Figure, machine
 
-NEXT_DAY = TODAY + dt.timedelta(days=1)
-CHANGED_SHARE = 0.10
+GROUPS = ("import", "csv", "cli", "workbook", "qbr", "gui", "segments", "guard")
+MARK = "@@run_all@@ "
 
 
-@dataclass
-class Row:
-    name: str
-    what: str
-    seconds: float | None = None
-    baseline: float | None = None
-    baseline_what: str = ""
-    target_ratio: float | None = None
-    target_seconds: float | None = None
-    peak_mb: float | None = None
-    target_mb: float | None = None
-    note: str = ""
-    show_ratio: bool = True
-    failed: str = ""
-    mismatch: str = ""
-
-    @property
-    def met(self) -> bool | None:
-        if self.failed or self.mismatch or self.seconds is None:
-            return False
-        ok = True
-        if self.target_seconds is not None:
-            ok = ok and self.seconds <= self.target_seconds
-        if self.target_ratio is not None and self.baseline:
-            ok = ok and self.seconds / self.baseline <= self.target_ratio
-        if self.target_mb is not None and self.peak_mb is not None:
-            ok = ok and self.peak_mb <= self.target_mb
-        return ok
+# --- the rows of each group (run in the child process) ---------------------------------------
 
 
-# ---- running things --------------------------------------------------------------------
+def _gui(db: Path, n: int) -> list[Figure]:
+    import bench_gui
 
-
-def _env(cache: Path) -> dict[str, str]:
-    env = dict(os.environ)
-    env["PYTHONPATH"] = str(_here.ROOT)
-    env["CSPM_CACHE_DIR"] = str(cache)
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    return env
-
-
-def timed_process(
-    args: list[str], cache: Path, *, stdin_ok: bool = True
-) -> tuple[float, float, str]:
-    """(wall seconds, peak MB of the child, stdout) of one fresh process."""
-    gnu_time = shutil.which("time") or ("/usr/bin/time" if Path("/usr/bin/time").exists() else None)
-    report = Path(tempfile.mkstemp(prefix="cspm-peak-")[1])
-    wrapped = [gnu_time, "-f", "%M", "-o", str(report), *args] if gnu_time else args
-    t0 = time.perf_counter()
-    done = subprocess.run(wrapped, env=_env(cache), capture_output=True, text=True, check=False)
-    wall = time.perf_counter() - t0
-    try:
-        peak = float(report.read_text().strip().splitlines()[-1]) / 1024
-    except (OSError, ValueError, IndexError):
-        peak = float("nan")  # no GNU time on this machine: memory is not measured
-    report.unlink(missing_ok=True)
-    if done.returncode not in (0, 2) or (done.returncode == 2 and "--format" not in args):
-        raise RuntimeError(f"exit {done.returncode}: {(done.stderr or done.stdout)[-300:]}")
-    return wall, peak, done.stdout
-
-
-def cspm(db: Path, *words: str) -> list[str]:
-    return [sys.executable, "-m", "cspm", "--db", str(db), "--today", NEXT_DAY.isoformat(), *words]
-
-
-def python_code(code: str) -> list[str]:
-    return [sys.executable, "-c", code]
-
-
-def median_of(runs: int, fn: Callable[[], tuple[float, float, str]]) -> tuple[float, float, str]:
-    results = [fn() for _ in range(runs)]
-    walls = [r[0] for r in results]
-    peak = max((r[1] for r in results if r[1] == r[1]), default=float("nan"))
-    return statistics.median(walls), peak, results[-1][2]
-
-
-# ---- the files a user brings -----------------------------------------------------------
-
-
-def seventh_month(n: int, out: Path) -> tuple[Path, Path]:
-    """The next export of the portfolio: the last month's file with 10% of accounts changed
-    (ARR, active seats, last activity), as xlsx (money as text, real date cells) and csv."""
-    csv_path, xlsx_path = out / f"next-{n}.csv", out / f"next-{n}.xlsx"
-    if csv_path.exists() and xlsx_path.exists():
-        return csv_path, xlsx_path
-    last = sorted(folder().glob(f"accounts-{n}-*.csv"))[-1]
-    frame = pd.read_csv(last, dtype=str, keep_default_na=False)
-    rng = np.random.default_rng(16)
-    changed = rng.choice(len(frame), int(len(frame) * CHANGED_SHARE), replace=False)
-    arr = pd.to_numeric(frame.loc[changed, "ARR"], errors="coerce")
-    moved = (arr * rng.uniform(0.7, 1.3, len(changed))).round(2)
-    frame.loc[changed, "ARR"] = [("" if v != v else str(v)) for v in moved.tolist()]
-    frame.loc[changed, "Last Activity Date"] = NEXT_DAY.isoformat()
-    frame.to_csv(csv_path, index=False)
-    write_xlsx(frame, xlsx_path)
-    return csv_path, xlsx_path
-
-
-def write_xlsx(frame: pd.DataFrame, path: Path) -> None:
-    """As a CRM report writes it: dates as date cells, numbers as numbers, text as text."""
-    import xlsxwriter
-
-    wb = xlsxwriter.Workbook(
-        str(path),
-        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False},
-    )
-    ws = wb.add_worksheet("Accounts")
-    datefmt = wb.add_format({"num_format": "yyyy-mm-dd"})
-    kinds = {}
-    for c in frame.columns:
-        if "Date" in c or c in ("Last QBR", "Last Login"):
-            kinds[c] = "date"
-        elif (
-            pd.to_numeric(frame[c].replace("", np.nan), errors="coerce").notna().sum()
-            == (frame[c] != "").sum()
-        ):
-            kinds[c] = "num"
-        else:
-            kinds[c] = "text"
-    ws.write_row(0, 0, list(frame.columns))
-    cols = {c: frame[c].tolist() for c in frame.columns}
-    for i in range(len(frame)):
-        for j, c in enumerate(frame.columns):
-            v = cols[c][i]
-            if v == "":
-                continue
-            if kinds[c] == "date":
-                ws.write_datetime(i + 1, j, dt.datetime.fromisoformat(v), datefmt)
-            elif kinds[c] == "num":
-                ws.write_number(i + 1, j, float(v))
-            else:
-                ws.write_string(i + 1, j, v)
-    wb.close()
-
-
-# ---- the rows ----------------------------------------------------------------------------
-
-READ_XLSX = (
-    "import pandas as pd, sys; f = pd.read_excel(sys.argv[1], engine='calamine'); print(len(f))"
-)
-READ_CSV = "import pandas as pd, sys; f = pd.read_csv(sys.argv[1], dtype=str); print(len(f))"
-
-
-def copy_db(db: Path, work: Path, name: str) -> Path:
-    out = work / f"{name}.sqlite3"
-    shutil.copyfile(db, out)
-    return out
-
-
-def fresh_cache(work: Path, name: str) -> Path:
-    cache = work / f"cache-{name}"
-    shutil.rmtree(cache, ignore_errors=True)
-    cache.mkdir()
-    return cache
-
-
-def _rows_in_import(stdout: str) -> int | None:
-    for line in stdout.splitlines():
-        if line.strip().startswith("rows "):
-            return int(line.split()[1].rstrip(":"))
-    return None
-
-
-def import_row(name: str, what: str, db: Path, file: Path, work: Path, ratio: float,
-               baseline_code: str, runs: int, *, empty: bool = False) -> Row:  # fmt: skip
-    label = (
-        "`pandas.read_excel(engine='calamine')`"
-        if "read_excel" in baseline_code
-        else ("`pandas.read_csv(dtype=str)`")
-    )
-    row = Row(name, what, target_ratio=ratio, baseline_what=label + ", a fresh process")
-    base, _, base_out = median_of(
-        runs, lambda: timed_process([*python_code(baseline_code), str(file)], work)
-    )
-    row.baseline = base
-
-    def once() -> tuple[float, float, str]:
-        target = work / f"{name}.sqlite3"
-        for old in target.parent.glob(target.name + "*"):
-            if old.is_dir():
-                shutil.rmtree(old)
-            else:
-                old.unlink()
-        if not empty:
-            shutil.copyfile(db, target)
-        return timed_process(cspm(target, "import", str(file)), fresh_cache(work, name))
-
-    row.seconds, row.peak_mb, out = median_of(runs, once)
-    got, expected = _rows_in_import(out), int(base_out.strip() or 0)
-    if got != expected:
-        row.mismatch = f"import read {got} rows, the baseline {expected}"
-    return row
-
-
-def command_row(name: str, what: str, db: Path, words: list[str], work: Path, seconds: float,
-                runs: int, check: Callable[[str], str] | None = None) -> Row:  # fmt: skip
-    row = Row(name, what, target_seconds=seconds)
-    cache = work / "cache-commands"  # the import that made the database left its disk copy
-    row.seconds, row.peak_mb, out = median_of(runs, lambda: timed_process(cspm(db, *words), cache))
-    if check is not None:
-        row.mismatch = check(out)
-    return row
-
-
-def run(accounts: int, only: list[str], large: bool, runs: int) -> list[Row]:
-    db = build_portfolio(accounts, 6)
-    work = Path(tempfile.mkdtemp(prefix="cspm-runall-"))
-    rows: list[Row] = []
-    csv_path, xlsx_path = seventh_month(accounts, folder())
-    first_file = sorted(folder().glob(f"accounts-{accounts}-*.csv"))[-1]
-    first_xlsx = folder() / f"first-{accounts}.xlsx"
-    if not first_xlsx.exists():
-        write_xlsx(pd.read_csv(first_file, dtype=str, keep_default_na=False), first_xlsx)
-
-    # the database every command row reads: the portfolio after the 7th import (its disk copy
-    # of the frames written by that import's close, as on a user's laptop)
-    after = copy_db(db, work, "after")
-    cache = work / "cache-commands"
-    cache.mkdir(exist_ok=True)
-    timed_process(cspm(after, "import", str(xlsx_path)), cache)
-    n_accounts = accounts
-
-    def count_json(out: str) -> str:
-        import json
-
-        got = len(json.loads(out))
-        return "" if got > 0.9 * n_accounts else f"{got} accounts printed"
-
-    def count_csv(out: str) -> str:
-        got = out.count("\n") - 1
-        return "" if got > 0.9 * n_accounts else f"{got} accounts printed"
-
-    plans: list[tuple[str, Callable[[], Row]]] = [
-        ("import_xlsx", lambda: import_row(
-            "import_xlsx",
-            f"Import the 7th monthly {accounts:,} x 28 xlsx (10% changed), dated today, "
-            "tasks included",
-            db, xlsx_path, work, 1.5, READ_XLSX, runs)),
-        ("import_first", lambda: import_row(
-            "import_first", f"First import of a {accounts:,}-account xlsx into an empty store",
-            db, first_xlsx, work, 2.5, READ_XLSX, runs, empty=True)),
-        ("import_csv", lambda: import_row(
-            "import_csv", "The 7th month as CSV", db, csv_path, work, 3.0, READ_CSV, runs)),
-        ("accounts_json", lambda: command_row(
-            "accounts_json", "`cspm accounts --format json`", after,
-            ["accounts", "--format", "json"],
-            work, 2.0, runs, count_json)),
-        ("accounts_csv", lambda: command_row(
-            "accounts_csv", "`cspm accounts --format csv`", after, ["accounts", "--format", "csv"],
-            work, 2.0, runs, count_csv)),
-        ("tasks", lambda: command_row(
-            "tasks", "`cspm tasks --limit 20`", after, ["tasks", "--limit", "20"], work, 1.0,
-            runs)),
-        ("outcomes", lambda: command_row(
-            "outcomes", "`cspm outcomes --by tier --period quarter`", after,
-            ["outcomes", "--by", "tier", "--period", "quarter"], work, 2.0, runs)),
-        ("help", lambda: command_row("help", "`cspm --help`", after, ["--help"], work, 0.3, runs)),
-        ("arg_error", lambda: command_row(
-            "arg_error", "An argument error (`cspm accounts --format xml`)", after,
-            ["accounts", "--format", "xml"], work, 0.3, runs)),
-        ("workbook", lambda: workbook_row(after, work)),
-        ("qbr_pack", lambda: pack_row(after, work)),
+    cache = bench_gui.isolate()
+    copy = portfolio.fresh_copy(db, "run-all-gui")
+    lines, _notes = bench_gui.measure(copy, copy, cache)
+    got = {label: (seconds, baseline) for label, seconds, _t, baseline in lines}
+    wanted = [
+        ("visible, first start after a change", "Window cold start to rows, no disk copy of "
+         "the frames", "the service calls alone"),
+        ("visible, cold start", "Window cold start to rows, with the disk copy",
+         "the service calls alone"),
+        ("visible, warm (reload, cached)", "Window warm reload", "the service calls alone"),
+        ("switch owner filter: tasks", "Switch the owner filter with Tasks shown",
+         "Tasks reload for everyone"),
+        ("switch owner filter: segments", "... with Segments shown", "Segments reload, everyone"),
+        ("switch owner filter: trends", "... with Trends shown", "Trends reload, everyone"),
     ]  # fmt: skip
-    if large:
-        plans.append(("import_1m", lambda: large_row(work)))
-    for name, plan in plans:
-        if only and name not in only:
-            continue
-        print(f"... {name}", file=sys.stderr, flush=True)
-        try:
-            rows.append(plan())
-        except Exception as exc:  # one failing row must not hide the others
-            rows.append(Row(name, name, failed=f"{type(exc).__name__}: {str(exc)[:200]}"))
-    shutil.rmtree(work, ignore_errors=True)
+    return [
+        Figure(what, seconds=got[key][0], baseline=got[key][1], baseline_what=base,
+               targets=[("s", 2.0)])
+        for key, what, base in wanted
+    ]  # fmt: skip
+
+
+def _segments(_db: Path, n: int) -> list[Figure]:
+    import bench_segments
+
+    m = bench_segments.measure(n)
+    mismatch = m["mismatch"]
+    return [
+        Figure(
+            f"All {m['segments']} segments (built-in + 10 user), {n:,} accounts x 6 snapshots "
+            "(bench_segments' own frames, in process, best of 5)",
+            seconds=float(m["engine_s"]),  # type: ignore[arg-type]
+            baseline=float(m["baseline_s"]),  # type: ignore[arg-type]
+            baseline_what="hand-written pandas masks",
+            targets=[("s", 0.5), ("x", 2.0)],
+            mismatch=f"results differ in {mismatch}" if mismatch else None,
+        )
+    ]
+
+
+def _guard(db: Path, n: int) -> list[Figure]:
+    import bench_store_guard
+
+    copy = portfolio.fresh_copy(db, "run-all-guard")
+    g = bench_store_guard.measure_guard(copy)
+    size = f"{n:,}-account database ({g['mb']:,.0f} MB)"
+    return [
+        Figure(f"Store guard: quick_check of the {size}", seconds=g["quick_check"]),
+        Figure(f"Store guard: rolling backup of the {size}", seconds=g["backup"],
+               baseline=g["copy"], baseline_what="a plain file copy"),
+    ]  # fmt: skip
+
+
+def _rows(group: str, db: Path, n: int) -> list[Figure]:
+    import rows_cli
+    import rows_import
+    import rows_reports
+
+    table = {
+        "import": rows_import.xlsx_rows,
+        "csv": rows_import.csv_rows,
+        "cli": rows_cli.rows,
+        "workbook": rows_reports.workbook_rows,
+        "qbr": rows_reports.qbr_rows,
+        "gui": _gui,
+        "segments": _segments,
+        "guard": _guard,
+        "large": lambda _db, n: rows_import.large_rows(n),
+    }
+    return table[group](db, n)
+
+
+def child(group: str, db: Path, n: int) -> int:
+    print(MARK + json.dumps([f.to_dict() for f in _rows(group, db, n)]), flush=True)
+    return 0
+
+
+# --- the parent: one process per group, then the table -----------------------------------------
+
+
+def run_group(group: str, db: Path, n: int, timeout: float) -> list[Figure]:
+    argv = [sys.executable, __file__, "--child", group, "--accounts", str(n), "--db", str(db)]
+    t0 = time.perf_counter()
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return [Figure(group, error=f"timed out after {timeout:.0f} s")]
+    lines = [x for x in done.stdout.splitlines() if x.startswith(MARK)]
+    if done.returncode != 0 or not lines:
+        tail = (done.stderr or done.stdout).strip().splitlines()[-4:]
+        return [Figure(group, error=f"exit {done.returncode}: {' | '.join(tail)}")]
+    keys = Figure.__dataclass_fields__
+    rows = [
+        Figure(**{k: v for k, v in d.items() if k in keys})
+        for d in json.loads(lines[-1][len(MARK) :])
+    ]
+    for f in rows:
+        f.targets = [tuple(t) for t in f.targets]  # type: ignore[misc]
+    print(f"  {group}: {time.perf_counter() - t0:.0f} s", file=sys.stderr, flush=True)
     return rows
 
 
-def workbook_row(db: Path, work: Path) -> Row:
-    """`cspm export big.xlsx` against a bare XlsxWriter dump (constant memory) of the accounts
-    the workbook's Accounts sheet holds (the account list as CSV, every cell written)."""
-    row = Row("workbook", "The portfolio workbook (`cspm export big.xlsx`)", target_ratio=1.5,
-              target_mb=1024, baseline_what="bare XlsxWriter dump of the account list")  # fmt: skip
-    cache = work / "cache-commands"
-    listing = work / "accounts.csv"
-    _, _, out = timed_process(cspm(db, "accounts", "--format", "csv"), cache)
-    listing.write_text(out, encoding="utf-8")
-    dump = (
-        "import sys, pandas as pd, xlsxwriter\n"
-        "f = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)\n"
-        "wb = xlsxwriter.Workbook(sys.argv[2], {'constant_memory': True})\n"
-        "ws = wb.add_worksheet('Accounts')\n"
-        "ws.write_row(0, 0, list(f.columns))\n"
-        "for i, r in enumerate(f.itertuples(index=False), 1):\n"
-        "    ws.write_row(i, 0, r)\n"
-        "wb.close()\n"
-    )
-    row.baseline, _, _ = timed_process(
-        [*python_code(dump), str(listing), str(work / "bare.xlsx")], cache
-    )
-    row.seconds, row.peak_mb, _ = timed_process(cspm(db, "export", str(work / "big.xlsx")), cache)
-    return row
-
-
-def pack_row(db: Path, work: Path) -> Row:
-    """A QBR pack of a 5-account segment; baseline: the 1-account pack. The figure is the time
-    per extra account (target < 1 s)."""
-    cache = work / "cache-commands"
-    rule = '{"field": "arr", "op": ">", "value": 0}'
-    frame = pd.read_csv(work / "accounts.csv") if (work / "accounts.csv").exists() else None
-    if frame is None:
-        _, _, out = timed_process(cspm(db, "accounts", "--format", "csv"), cache)
-        (work / "accounts.csv").write_text(out, encoding="utf-8")
-        frame = pd.read_csv(work / "accounts.csv")
-    top = frame.sort_values("arr", ascending=False).head(5)
-    rule = (
-        '{"any": [' + ", ".join(
-            f'{{"field": "external_id", "op": "=", "value": "{x}"}}' for x in top["external_id"]
-        ) + "]}"
-    )  # fmt: skip
-    timed_process(cspm(db, "segments", "add", "Bench pack", "--rule", rule), cache)
-    one, _, _ = timed_process(
-        cspm(db, "export", str(work / "one.pdf"), "--account", str(top["external_id"].iloc[0])),
-        cache,
-    )
-    five, _, _ = timed_process(
-        cspm(db, "export", str(work / "five.pdf"), "--segment", "Bench pack"), cache
-    )
-    per_extra = (five - one) / 4
-    return Row("qbr_pack", "QBR pack: each account after the first (5-account segment)",
-               seconds=per_extra, baseline=one, baseline_what="the 1-account pack",
-               show_ratio=False,
-               target_seconds=1.0,
-               note=f"5 accounts {five:.1f} s; 50 would take about "
-                    f"{one + 49 * per_extra:.0f} s")  # fmt: skip
-
-
-def large_row(work: Path) -> Row:
-    """1,000,000 accounts as one CSV into an empty store, tasks included."""
-    big = work / "million.csv"
-    base = sorted(folder().glob("accounts-100000-*.csv"))[-1]
-    frame = pd.read_csv(base, dtype=str, keep_default_na=False)
-    parts = []
-    for k in range(10):
-        part = frame.copy()
-        part["Account ID"] = part["Account ID"] + f"-{k}"
-        part["Account Name"] = part["Account Name"] + f" {k}"
-        parts.append(part)
-    pd.concat(parts).to_csv(big, index=False)
-    row = Row("import_1m", "1,000,000 x 28 CSV into an empty store, tasks included",
-              target_seconds=90, target_mb=2560, target_ratio=None,
-              baseline_what="`pandas.read_csv(dtype=str)`")  # fmt: skip
-    row.baseline, _, _ = timed_process([*python_code(READ_CSV), str(big)], work)
-    row.seconds, row.peak_mb, _ = timed_process(
-        cspm(work / "million.sqlite3", "import", str(big)), fresh_cache(work, "million")
-    )
-    return row
-
-
-# ---- the table ---------------------------------------------------------------------------
-
-
-def _cell(v: float | None, unit: str = "s") -> str:
-    if v is None or v != v:
+def _s(seconds: float | None) -> str:
+    if seconds is None:
         return ""
-    return f"{v:.2f} {unit}" if v < 10 else f"{v:.1f} {unit}"
+    return f"{seconds * 1000:.0f} ms" if seconds < 1 else f"{seconds:,.2f} s"
 
 
-def table(rows: list[Row]) -> str:
-    out = [
-        "| What | Measured | Baseline (same run) | Ratio | Peak memory | Target | Met |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        if r.failed:
-            out.append(f"| {r.what} | FAILED: {r.failed} | | | | | no |")
-            continue
-        ratio = ""
-        if r.seconds and r.baseline and r.show_ratio and not r.mismatch:
-            ratio = f"{r.seconds / r.baseline:.2f}x"
-        if r.mismatch:
-            ratio = f"MISMATCH: {r.mismatch}"
-        targets = []
-        if r.target_ratio is not None:
-            targets.append(f"<= {r.target_ratio}x")
-        if r.target_seconds is not None:
-            targets.append(f"< {r.target_seconds:g} s")
-        if r.target_mb is not None:
-            targets.append(f"< {r.target_mb / 1024:.1f} GB")
-        base = f"{_cell(r.baseline)} ({r.baseline_what})" if r.baseline else ""
-        peak = _cell(r.peak_mb, "MB") if r.peak_mb is not None else ""
-        what = r.what + (f" ({r.note})" if r.note else "")
-        out.append(
-            f"| {what} | {_cell(r.seconds)} | {base} | {ratio} | {peak} | {', '.join(targets)} "
-            f"| {'yes' if r.met else '**no**'} |"
-        )
+def _target(kind: str, limit: float) -> str:
+    return {"s": f"< {limit:g} s", "x": f"<= {limit:g}x", "MB": f"< {limit:,.0f} MB"}[kind]
+
+
+def table(rows: list[Figure]) -> str:
+    out = ["| What | Measured | Baseline | Ratio | Target | Met? |", "|---|---|---|---|---|---|"]
+    for f in rows:
+        measured = _s(f.seconds)
+        if any(kind == "MB" for kind, _ in f.targets) and f.peak_mb is not None:
+            measured += f", peak {f.peak_mb:,.0f} MB"
+        if f.error:
+            measured = f"FAILED: {f.error}"
+        elif f.note and f.seconds is None:
+            measured = f.note
+        base = f"{_s(f.baseline)} ({f.baseline_what})" if f.baseline is not None else ""
+        ratio = "not comparable" if f.mismatch else (f"{f.ratio:.2f}x" if f.ratio else "")
+        status = f"MISMATCH: {f.mismatch}" if f.mismatch else f.status
+        targets = ", ".join(_target(k, v) for k, v in f.targets)
+        out.append(f"| {f.what} | {measured} | {base} | {ratio} | {targets} | {status} |")
     return "\n".join(out)
 
 
-def machine() -> str:
-    cpu = platform.processor() or ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    commit = subprocess.run(["git", "-C", str(_here.ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True, check=False).stdout.strip()  # fmt: skip
-    python = platform.python_version()
-    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB RAM, Python {python}, commit {commit}"
+def summary(rows: list[Figure], info: dict[str, object], seconds: float) -> str:
+    met = [f for f in rows if f.status == "yes"]
+    missed = [f for f in rows if f.status == "**MISSED**"]
+    bad = [f for f in rows if f.status in ("MISMATCH", "FAILED")]
+    lines = [
+        f"{len(rows)} rows: {len(met)} met their target, {len(missed)} missed, "
+        f"{len(bad)} mismatched or failed; the run took {seconds / 60:.1f} min.",
+    ]
+    lines += [f"MISSED: {f.what}" for f in missed]
+    lines += [f"{f.status}: {f.what}: {f.mismatch or f.error}" for f in bad]
+    return "\n".join(lines)
+
+
+def header(info: dict[str, object], n: int) -> str:
+    load = ", ".join(f"{x:.2f}" for x in info["load_start"])  # type: ignore[attr-defined]
+    return (
+        f"Measured {info['date']} on commit {info['commit']}: {info['cores']} cores, "
+        f"{info['ram_gb']} GB RAM, {info['cpu']}, Python {info['python']}; load average "
+        f"(1/5/15 min) {load} at the start. Portfolio: {n:,} accounts x 6 monthly snapshots "
+        f"imported as a user imports them, the last dated {portfolio.TODAY} (tasks regenerated)."
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--accounts", type=int, default=100_000)
-    parser.add_argument("--only", nargs="*", default=[])
-    parser.add_argument("--large", action="store_true")
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    load_start = os.getloadavg()
-    started = dt.datetime.now()
-    rows = run(args.accounts, args.only, args.large, args.runs)
-    load_end = os.getloadavg()
-    print(f"cspm benchmarks, {started:%Y-%m-%d %H:%M}, {machine()}")
-    print(f"portfolio: {args.accounts:,} accounts x 6 monthly snapshots; median of {args.runs} "
-          f"fresh processes per row; load average {load_start[0]:.2f} at start, "
-          f"{load_end[0]:.2f} at end")  # fmt: skip
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--accounts", type=int, default=100_000)
+    ap.add_argument("--only", help="comma-separated groups: " + ", ".join(GROUPS) + ", large")
+    ap.add_argument("--large", action="store_true", help="add the 1,000,000-row import")
+    ap.add_argument("--json", metavar="FILE", help="also write the rows and the machine as JSON")
+    ap.add_argument("--portfolio", type=Path, help="a prebuilt portfolio database to copy")
+    ap.add_argument("--timeout", type=float, default=1800, help="seconds per group")
+    ap.add_argument("--child", help=argparse.SUPPRESS)
+    ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        return child(args.child, args.db, args.accounts)
+
+    groups = args.only.split(",") if args.only else list(GROUPS)
+    if args.large and "large" not in groups:
+        groups.append("large")
+    unknown = set(groups) - set(GROUPS) - {"large"}
+    if unknown:
+        ap.error(f"unknown group(s): {', '.join(sorted(unknown))}")
+    info = machine()
+    t0 = time.perf_counter()
+    home = Path(tempfile.mkdtemp(prefix="cspm-run-all-"))
+    os.environ.update(  # nothing of the user's: settings, data and the frames' disk copy
+        QT_QPA_PLATFORM="offscreen",
+        XDG_DATA_HOME=str(home / "data"),
+        CSPM_QSETTINGS_DIR=str(home / "qsettings"),
+        CSPM_CACHE_DIR=str(home / "cache"),
+    )
+    db = prepare(args.accounts, args.portfolio)
+    rows: list[Figure] = []
+    for group in groups:
+        try:
+            rows += run_group(group, db, args.accounts, args.timeout)
+        except Exception:
+            rows.append(Figure(group, error=traceback.format_exc(limit=1).strip()))
+    shutil.rmtree(home, ignore_errors=True)
+    for scratch in portfolio.folder().glob("run-all-*"):  # the copies the rows changed
+        if scratch.is_dir():
+            shutil.rmtree(scratch)
+        else:
+            scratch.unlink()
+    seconds = time.perf_counter() - t0
+    info["load_end"] = os.getloadavg()
+    print(header(info, args.accounts))
     print()
     print(table(rows))
-    bad = [r.name for r in rows if r.mismatch or r.failed]
-    if bad:
-        print(f"\nMISMATCH or FAILED: {', '.join(bad)}")
-    return 1 if bad else 0
+    print()
+    notes = [f"- {f.what}: {f.note}" for f in rows if f.note and f.seconds is not None]
+    if notes:
+        print("Notes:\n" + "\n".join(notes) + "\n")
+    print(summary(rows, info, seconds))
+    print("Load average at the end: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps({"machine": info, "rows": [f.to_dict() for f in rows]}, indent=1)
+        )
+    return 1 if any(f.status in ("MISMATCH", "FAILED") for f in rows) else 0
+
+
+def prepare(n: int, prebuilt: Path | None) -> Path:
+    """The portfolio database: built once per checkout, or copied from a prebuilt one (with
+    the last month-end CSV beside it, which the seventh file is made from)."""
+    db = portfolio.folder() / f"portfolio-{n}-6m.sqlite3"
+    if prebuilt is not None and not db.exists():
+        shutil.copyfile(prebuilt, db)
+        db.chmod(0o644)
+    csv = f"accounts-{n}-{portfolio.TODAY}.csv"
+    if prebuilt is not None and not (portfolio.folder() / csv).exists():
+        shutil.copyfile(prebuilt.with_name(csv), portfolio.folder() / csv)
+    db = portfolio.build_portfolio(n, 6, quiet=True)
+    from cspm.service.context import AppContext
+
+    # untimed: bring a database built by an older checkout to this code's schema, and leave the
+    # disk copy of its frames in the run's cache folder, as a user's last session leaves it
+    AppContext.open(str(db), today=portfolio.TODAY).close()
+    return db
 
 
 if __name__ == "__main__":
