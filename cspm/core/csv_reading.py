@@ -82,8 +82,8 @@ def read_csv_grid(path: Path) -> CsvGrid:
         )
         if width <= FAST_MAX_COLUMNS:
             cells = _fast_cells(source.text, source.delimiter, width)
-            if cells is not None:
-                return CsvGrid(cells, source.first_record, [])
+            if cells is not None:  # the whole-file encoding note needs no record numbers
+                return CsvGrid(cells, source.first_record, source.decoded.notes(path.name, []))
     records = _records(source, path.name)
     rows = records.rows
     width = max((len(row) for row in rows), default=0)
