@@ -21,9 +21,18 @@ from sqlalchemy.orm import Session
 
 def fetch_frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
     """Run a Core select through the driver; one column per selected column, values raw."""
+    names, result = _execute(session, stmt)
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    return pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+
+
+def _execute(session: Session, stmt: Select[Any]) -> tuple[list[str], Any]:
+    """The select's column names and its driver-level result (parameters in the driver's own
+    formats: SQLite dates as ISO text, as SQLAlchemy stores them)."""
     conn = session.connection()
     compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    names = [c.key for c in stmt.selected_columns]
+    names = [str(c.key) for c in stmt.selected_columns]
     params: Any
     if compiled.positiontup:
         params = tuple(
@@ -31,10 +40,7 @@ def fetch_frame(session: Session, stmt: Select[Any]) -> pd.DataFrame:
         )
     else:
         params = {k: _driver_value(v, conn.dialect.name) for k, v in compiled.params.items()}
-    result = conn.exec_driver_sql(compiled.string, params)
-    rows = result.cursor.fetchall() if result.cursor is not None else []
-    result.close()
-    return pd.DataFrame.from_records(rows, columns=names, coerce_float=False)
+    return names, conn.exec_driver_sql(compiled.string, params)
 
 
 CHUNK_ROWS = 16_384
@@ -60,17 +66,7 @@ def fetch_columns(
     column holding a value that does not convert that way (text in a number column, a
     timestamp) comes back raw, like every other column: an object array of the driver's
     values, None for NULL, for the caller's forgiving conversion."""
-    conn = session.connection()
-    compiled = stmt.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    names = [str(c.key) for c in stmt.selected_columns]
-    params: Any
-    if compiled.positiontup:
-        params = tuple(
-            _driver_value(compiled.params[k], conn.dialect.name) for k in compiled.positiontup
-        )
-    else:
-        params = {k: _driver_value(v, conn.dialect.name) for k, v in compiled.params.items()}
-    result = conn.exec_driver_sql(compiled.string, params)
+    names, result = _execute(session, stmt)
     wanted: list[str | None] = [
         "float64" if n in floats else "datetime64[D]" if n in dates else None for n in names
     ]

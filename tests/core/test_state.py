@@ -69,55 +69,6 @@ def test_overlay_newest_equals_derivation_when_incoming_is_newest() -> None:
     pd.testing.assert_frame_equal(after.loc[[1]], derived.loc[[1]], check_dtype=False)
 
 
-def _per_field_reference(snapshots: pd.DataFrame, carried: dict, fields: list[str]) -> pd.DataFrame:
-    """The rule written field by field, as derive_state did before grouping fields."""
-    ordered = snapshots.sort_values(["as_of", "import_id"], kind="stable")
-    accounts = pd.Index(ordered["account_id"].unique(), name="account_id")
-    out = pd.DataFrame(index=accounts)
-    import_ids = ordered["import_id"].to_numpy()
-    for f in fields:
-        carriers = [i for i, c in carried.items() if f in c]
-        rows = ordered.loc[pd.Series(import_ids).isin(carriers).to_numpy()]
-        last = rows.drop_duplicates("account_id", keep="last").set_index("account_id")[f]
-        out[f] = last.reindex(accounts)
-        if out[f].dtype != snapshots[f].dtype:
-            out[f] = out[f].astype(snapshots[f].dtype)
-    return out
-
-
-def test_grouped_lookup_equals_the_per_field_rule_on_mixed_layouts() -> None:
-    """Files of different layouts (a full export, a usage-only file, a billing file, one that
-    carries nothing known) over a year, loaded out of order, with blanks and re-dated ties."""
-    rng = np.random.default_rng(16)
-    n = 3000
-    layouts = {
-        1: ["arr", "mau", "owner", "renewal_date", "is_reference"],
-        2: ["mau"],
-        3: ["arr", "renewal_date"],
-        4: [],
-        5: ["arr", "mau", "owner", "renewal_date", "is_reference"],
-        6: ["owner", "is_reference"],
-    }
-    frame = pd.DataFrame(
-        {
-            "account_id": rng.integers(1, 400, n),
-            "import_id": rng.integers(1, 7, n),
-            "as_of": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 12, n) * 30, "D"),
-            "arr": np.where(rng.random(n) < 0.1, np.nan, rng.lognormal(9, 1, n).round(2)),
-            "mau": np.where(rng.random(n) < 0.2, np.nan, rng.integers(0, 500, n).astype(float)),
-            "owner": pd.Series(rng.choice(["Ann", "Bo", None], n), dtype=object),
-            "renewal_date": pd.to_datetime(
-                np.where(rng.random(n) < 0.1, None, "2027-03-31"), errors="coerce"
-            ),
-            "is_reference": pd.array(rng.choice([True, False, None], n), dtype="boolean"),
-            "custom": None,
-        }
-    )
-    fields = ["arr", "mau", "owner", "renewal_date", "is_reference"]
-    got = derive_state(frame, layouts, fields)[fields]
-    pd.testing.assert_frame_equal(got, _per_field_reference(frame, layouts, fields))
-
-
 def test_custom_values_come_from_the_latest_file_that_carried_each() -> None:
     history = snaps(
         [
