@@ -140,5 +140,7 @@ def _floats(values: np.ndarray) -> pd.Series:
 def values_equal(a: pd.Series, b: pd.Series) -> pd.Series:
     """Element-wise equality treating missing == missing (for 'unchanged' detection)."""
     x, y = column_to_python(a), column_to_python(b)
-    eq = np.fromiter((u == v for u, v in zip(x, y, strict=True)), dtype=bool, count=len(x))
+    # numpy compares the two object arrays element by element in C (None == None holds), not
+    # a Python generator over every account
+    eq = np.asarray(x == y, dtype=bool) if len(x) else np.zeros(0, dtype=bool)
     return pd.Series(eq, index=a.index)
