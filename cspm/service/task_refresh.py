@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from cspm.storage import settings_repo
 
 from .changes import Change
+from .task_scope import INCREMENTAL_TOUCHES
 from .tasks import regenerate_tasks
 
 if TYPE_CHECKING:
@@ -42,17 +43,20 @@ def on_change(ctx: AppContext, change: Change) -> None:
     to the next look at the task list, which regenerates from whatever state is current then:
     tasks made from it against today's clock would be stale on arrival."""
     if change.live and change.touches & TASK_INPUTS:
-        after_change(ctx, change.verb)
+        rows_only = change.id is not None and change.touches <= INCREMENTAL_TOUCHES
+        after_change(ctx, change.verb, since=change.id if rows_only else None)
 
 
-def after_change(ctx: AppContext, done: str = "saved") -> str | None:
+def after_change(ctx: AppContext, done: str = "saved", *, since: int | None = None) -> str | None:
     """Regenerate tasks after a committed change; never raises.
 
     done: what happened to the data, for the notice ("imported", "undone", "saved").
+    since: the change's record when it reached the tasks through portfolio rows only (an
+    import, an override): the run may plan only the accounts it changed (`task_scope`).
     Returns the notice when regeneration failed (also added to `ctx.notices`), else None.
     """
     try:
-        regenerate_tasks(ctx, force=True)
+        regenerate_tasks(ctx, force=True, since=since)
     except Exception as exc:
         log.warning("Task regeneration after a committed change failed", exc_info=True)
         _set_stale(ctx, True)

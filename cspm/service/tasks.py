@@ -8,6 +8,7 @@ action, so the list never goes stale and never duplicates a task.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,10 +27,12 @@ from cspm.core.tasks import (
     score_tasks,
     sort_tasks,
 )
-from cspm.storage import accounts_repo, settings_repo, tasks_repo
+from cspm.core.tasks.inputs import accounts_to_plan, trigger_digest
+from cspm.storage import accounts_repo, changes_repo, settings_repo, tasks_repo
 from cspm.storage.models import SettingRow
 from cspm.storage.upsert import put_setting
 
+from . import task_scope
 from .book import owner_keys
 from .changes import Change, Outcome, RowWatch, perform
 from .personal import current_user
@@ -37,6 +40,8 @@ from .portfolio import load_portfolio, resolve_account
 
 if TYPE_CHECKING:
     from .context import AppContext
+
+log = logging.getLogger(__name__)
 
 GENERATED_KEY = "tasks_generated_for"
 
@@ -53,8 +58,15 @@ def task_settings(ctx: AppContext) -> TaskSettings:
         return settings_repo.load_tasks(s)
 
 
-def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
+def regenerate_tasks(
+    ctx: AppContext, *, force: bool = False, since: int | None = None
+) -> TaskChanges:
     """Bring stored tasks in line with today's triggers (no-op when nothing changed).
+
+    since: the change record this run follows (an import, an override) when that change
+    reached the tasks through portfolio rows only: then only the accounts whose trigger inputs
+    changed are planned, when the last run's digest of them is at hand (`task_scope`);
+    otherwise, and always without `since`, every account is planned.
 
     Two regenerations may run at once (two processes on one database, two CSMs on one
     server): each plans from what it read, and the database keeps the plans from adding up.
@@ -69,10 +81,21 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         row = s.get(SettingRow, GENERATED_KEY)
         if not force and row is not None and row.value == marker:
             return TaskChanges(0, 0, 0)
+        digest = trigger_digest(p.for_tasks, p.membership, settings)
+        before = None if since is None else task_scope.previous_digest(ctx, s, since, settings)
+        scope = None if before is None else accounts_to_plan(before, digest)
         _wake_snoozed(s, ctx.today)
-        existing = tasks_repo.load_tasks(s)
+        existing = tasks_repo.load_tasks(s, accounts=scope)
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
-        plan = plan_tasks(p.for_tasks, p.membership, existing, touches, ctx.today, settings)
+        portfolio, membership = p.for_tasks, p.membership
+        if scope is not None:
+            rows = portfolio.index.isin(scope)  # keeps the portfolio's order: same task ids
+            portfolio = portfolio[rows]
+        plan = plan_tasks(portfolio, membership, existing, touches, ctx.today, settings)
+        log.info(
+            "Task regeneration planned %s accounts",
+            f"every one of {len(digest)}" if scope is None else f"{len(scope)} of {len(digest)}",
+        )
         tasks_repo.set_status(
             s,
             plan.resolve,
@@ -86,6 +109,8 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         tasks_repo.end_episodes(s, plan.end_episode)
         created = tasks_repo.insert_tasks(s, plan.create, ctx.today)
         put_setting(s, GENERATED_KEY, marker)
+        newest = changes_repo.latest_id(s)
+    task_scope.keep_digest(ctx, newest, settings, digest)
     return TaskChanges(created, len(plan.resolve), len(plan.complete))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .models import ChangeRecord
@@ -99,3 +99,12 @@ def find_import(session: Session, import_id: int, window: int = 500) -> int | No
         if inverse.get("op") == "import_undo" and inverse.get("import_id") == import_id:
             return r.id
     return None
+
+
+def latest_id(session: Session, *, before: int | None = None) -> int | None:
+    """The newest change record's id (below `before` when given); None when there is none."""
+    stmt = select(func.max(ChangeRecord.id))
+    if before is not None:
+        stmt = stmt.where(ChangeRecord.id < before)
+    value = session.execute(stmt).scalar()
+    return None if value is None else int(value)

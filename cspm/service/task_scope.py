@@ -1,0 +1,113 @@
+"""Which accounts a task regeneration plans: every account, or only those whose trigger inputs
+changed since the last run (issue 16: task work proportional to change).
+
+After every successful regeneration the per-account digest of the trigger inputs
+(`cspm.core.tasks.inputs`) is kept on disk, keyed by everything else the generator reads:
+
+- the newest change record when the run finished: every user mutation (a completed task, a
+  logged touchpoint, a settings save, an undo) stores one, so a key that still matches means
+  the stored tasks and touchpoints are exactly as that run left them;
+- today (cadences fall due and playbook steps pass their horizon with the clock);
+- the task settings (playbooks, engagement models) and the task code itself.
+
+The next regeneration after an import looks the key up with the change record *before* the
+import's own: found, the stored tasks are the generator's answer for the inputs in the digest,
+so planning only the accounts whose digest differs (plus new and removed accounts) gives
+exactly the plan of a full run (tests/service/test_task_incremental.py checks this over random
+changes). Not found (a new day, another machine, a failed run, anything in between): a full run.
+The copy is a cache: unreadable or missing only costs a full run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+import cspm
+from cspm.core.tasks import TaskSettings
+from cspm.storage import changes_repo
+
+from .frame_cache import cache_dir
+
+if TYPE_CHECKING:
+    import datetime as dt
+
+    from sqlalchemy.orm import Session
+
+    from .context import AppContext
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".taskdigest"
+INCREMENTAL_TOUCHES = frozenset({"accounts", "imports", "overrides", "segments"})
+"""A change touching only these reaches task generation through the portfolio rows alone (the
+digest sees it); one touching tasks, touchpoints or settings needs a full run."""
+
+
+def _code() -> str:
+    folder = Path(__file__).resolve().parent.parent / "core" / "tasks"
+    parts = [cspm.__version__, pd.__version__]
+    for path in sorted(folder.glob("*.py")):
+        st = path.stat()
+        parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
+    return "|".join(parts)
+
+
+def _prefix(db_url: str) -> str:
+    return "tasks-" + hashlib.sha1(db_url.encode()).hexdigest()[:16]
+
+
+def _path(db_url: str, change_id: int | None, today: dt.date, settings: TaskSettings) -> Path:
+    key = json.dumps([change_id, today.isoformat(), settings.to_dict(), _code()], default=str)
+    digest = hashlib.sha1(key.encode()).hexdigest()[:20]
+    return cache_dir() / f"{_prefix(db_url)}-{digest}{SUFFIX}"
+
+
+def previous_digest(
+    ctx: AppContext, s: Session, since: int, settings: TaskSettings
+) -> pd.Series | None:
+    """The digest the last run kept, if nothing but change `since` happened after it."""
+    path = _path(ctx.db.url, changes_repo.latest_id(s, before=since), ctx.today, settings)
+    try:
+        with path.open("rb") as f:
+            digest = pickle.load(f)
+        if not isinstance(digest, pd.Series):
+            raise TypeError(f"unexpected {type(digest).__name__}")
+        return digest
+    except FileNotFoundError:
+        return None
+    except Exception:
+        log.warning("Ignoring an unreadable task-inputs copy %s", path, exc_info=True)
+        path.unlink(missing_ok=True)
+        return None
+
+
+def keep_digest(
+    ctx: AppContext, change_id: int | None, settings: TaskSettings, digest: pd.Series
+) -> None:
+    """Keep the digest of a committed run for the next one; replaces this database's older."""
+    folder = cache_dir()
+    path = _path(ctx.db.url, change_id, ctx.today, settings)
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(digest, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in folder.glob(f"{_prefix(ctx.db.url)}-*{SUFFIX}"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        log.warning("Could not keep the task inputs in %s", folder, exc_info=True)
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
