@@ -51,6 +51,9 @@ MIN_SNAPSHOTS = 100_000
 A derived monthly history (related imports) is slow with few accounts: its snapshot rows count."""
 FORMAT = 1
 
+Signed = tuple[int, str, tuple[str, ...]]
+"""A committed import as past states depend on it: (id, as-of date ISO, carried fields)."""
+
 State = tuple[pd.DataFrame, pd.DataFrame | None]
 """(slim frame indexed by key, segment membership or None when not computed)."""
 
@@ -67,6 +70,8 @@ class Held:
     states: dict[dt.date, State] = field(default_factory=dict)
     on_disk: bool = False  # the file holds every state in `states`
     large: bool = False  # worth a disk copy (MIN_ACCOUNTS, MIN_SNAPSHOTS)
+    knobs: str | None = None  # `knobs_key`: the inputs but the stored accounts and snapshots
+    imports: list[Signed] | None = None  # committed imports; None: a related kind among them
 
 
 def held(ctx: AppContext, revision: int) -> Held:
@@ -87,6 +92,15 @@ def _frame_hash(frame: pd.DataFrame) -> bytes:
 
 def inputs_key(token: str, knobs: Any) -> str:
     """A name for everything a past state is computed from (see module docstring)."""
+    return _key(token, knobs)
+
+
+def knobs_key(knobs: Any) -> str:
+    """Everything a past state is computed from but the stored accounts and snapshots."""
+    return _key("", knobs)
+
+
+def _key(token: str, knobs: Any) -> str:
     h = hashlib.sha1()
     h.update(f"{FORMAT}|{token}|{_code_fingerprint()}".encode())
     h.update(repr(knobs.settings).encode())
@@ -137,15 +151,27 @@ def read_disk(ctx: AppContext, keep: Held) -> None:
     if keep.inputs is None or keep.on_disk:
         return
     path = _path(ctx.db.url, keep.inputs)
-    if not path.exists():
-        return
+    exact = path.exists()
+    if not exact:
+        older = _older_copy(ctx.db.url, keep)
+        if older is None:
+            return
+        path = older
     try:
         with path.open("rb") as f:
             doc = pickle.load(f)
-        states = {day: (_restore(slim), members) for day, (slim, members) in doc["states"].items()}
+        kept = doc["states"] if exact else _still_true(doc, keep)
+        states = {day: (_restore(slim), members) for day, (slim, members) in kept.items()}
     except Exception:
         log.warning("Ignoring an unreadable outcomes cache %s", path, exc_info=True)
         path.unlink(missing_ok=True)
+        return
+    if not exact:  # what holds is adopted; the file for these inputs is written after
+        with ctx.cache.lock:
+            for day, state in states.items():
+                keep.states.setdefault(day, state)
+            if keep.rules is None and states:
+                keep.rules = doc["rules"]
         return
     with ctx.cache.lock:
         for day, state in states.items():
@@ -155,6 +181,36 @@ def read_disk(ctx: AppContext, keep: Held) -> None:
         if keep.rules is None:
             keep.rules = doc["rules"]
         keep.on_disk = True
+
+
+def _older_copy(db_url: str, keep: Held) -> Path | None:
+    """This database's copy from before its latest change, if its states may still hold."""
+    if keep.knobs is None or keep.imports is None:
+        return None
+    prefix = _path(db_url, "").name.removesuffix(".pkl")
+    copies = list(frame_cache.cache_dir().glob(prefix + "*.pkl"))
+    return max(copies, key=lambda p: p.stat().st_mtime) if copies else None
+
+
+def _still_true(doc: dict[str, Any], keep: Held) -> dict[dt.date, Any]:
+    """The states of an older copy that the data has not changed since.
+
+    A state as of a day is derived from the snapshots dated up to that day, which come from
+    the committed imports dated up to that day (import rows are never edited: an undo removes
+    an import, a re-dating changes its date); so while those imports are the same ones, with
+    the same dates and fields, and nothing else it is computed from changed (`knobs_key`), the
+    state is the same. The usual case: a new monthly file changes no earlier month's state.
+    Related kinds derive snapshots across dates and re-derive them on later imports: with any
+    among the imports, no older copy is used."""
+    if doc.get("knobs") != keep.knobs or doc.get("imports") is None or keep.imports is None:
+        return {}
+    then: list[Signed] = [tuple(i) for i in doc["imports"]]  # type: ignore[misc]
+    now = keep.imports
+
+    def upto(signed: list[Signed], day: dt.date) -> list[Signed]:
+        return sorted(i for i in signed if i[1] <= day.isoformat())
+
+    return {day: st for day, st in doc["states"].items() if upto(then, day) == upto(now, day)}
 
 
 def write_disk(ctx: AppContext, keep: Held) -> None:
@@ -174,6 +230,8 @@ def write_disk(ctx: AppContext, keep: Held) -> None:
         doc = {
             "rules": rules,
             "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
+            "knobs": keep.knobs,
+            "imports": keep.imports,
         }
         with os.fdopen(fd, "wb") as f:
             pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)

@@ -9,6 +9,7 @@ were), so trends never depend on the order files were loaded in.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -35,6 +36,8 @@ from .portfolio import cached_portfolio, load_knobs, load_portfolio, stored_fram
 
 if TYPE_CHECKING:
     from .context import AppContext
+
+log = logging.getLogger(__name__)
 
 Grouping = Literal["tier", "stage", "segment", "owner", "portfolio"]
 NO_OWNER = "(no owner)"
@@ -128,6 +131,32 @@ def _state_at(
     return frame, analysed.membership
 
 
+def _state_newest(
+    ctx: AppContext, day: dt.date, rules: dict[str, Rule]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """`_state_at` a day on or after the newest snapshot date, without reading the snapshots:
+    derived from every snapshot, that state is the stored accounts' state (each import and undo
+    keeps it so; tests/service/test_outcomes_newest.py checks the two agree), analysed as of
+    that day. The first outcomes after an import need only this one new state."""
+    with ctx.db.session() as s:
+        stored = stored_frames(ctx, s)
+        knobs = load_knobs(s)
+    state = stored.state.drop(columns=["id"])
+    analysed = analyse_portfolio(
+        state,
+        stored.history[stored.history["as_of"] <= pd.Timestamp(day)],
+        day,
+        settings=knobs.settings,
+        overrides=knobs.overrides,
+        touchpoints=knobs.touchpoints,
+        health=knobs.health,
+        rules=rules,
+    )
+    frame = analysed.frame
+    frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()
+    return frame, analysed.membership
+
+
 def _groups(
     by: Grouping, keep: Held, frame: pd.DataFrame, membership: pd.DataFrame | None
 ) -> pd.DataFrame:
@@ -155,6 +184,13 @@ def _held(ctx: AppContext) -> Held:
             days = pd.to_datetime(pd.Series(stored, dtype=object).dropna().unique())
             keep.tiers = list(knobs.settings.tier_names)
             keep.inputs = None if token is None else inputs_key(token, knobs)
+            keep.knobs = outcome_states.knobs_key(knobs)
+            imports = imports_repo.committed_imports(s)
+            keep.imports = (
+                None
+                if any(i.kind != "accounts" for i in imports)
+                else [(i.id, i.as_of.isoformat(), tuple(i.carried_fields)) for i in imports]
+            )
             keep.dates = sorted(days.date.tolist())
     return keep
 
@@ -196,11 +232,16 @@ def outcomes(
 
     def compute(day: dt.date, with_segments: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
         rules = _rules(ctx) if with_segments else {}
-        h = _load(ctx)
-        keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
-            len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
-        )
-        frame, members = _state_at(h, day, rules)
+        log.info("Outcomes: analysing the portfolio as of %s", day)
+        if day >= last and keep.imports is not None:  # every snapshot is dated by then
+            frame, members = _state_newest(ctx, day, rules)
+            keep.large = keep.large or len(frame) >= outcome_states.MIN_ACCOUNTS
+        else:
+            h = _load(ctx)
+            keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
+                len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
+            )
+            frame, members = _state_at(h, day, rules)
         if not with_segments:
             return frame, None
         keep.rules = list(rules)
