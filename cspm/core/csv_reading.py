@@ -99,7 +99,7 @@ def _fast_cells(text: str, delimiter: str, width: int) -> np.ndarray | None:
 
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            _utf8_buffer(text),
             sep=delimiter,
             header=None,
             names=range(width),
@@ -109,6 +109,8 @@ def _fast_cells(text: str, delimiter: str, width: int) -> np.ndarray | None:
             quoting=csv.QUOTE_MINIMAL,
             doublequote=True,
             engine="c",
+            encoding="utf-8",
+            encoding_errors="surrogatepass",
         )
     except (pd.errors.ParserError, ValueError):
         return None
@@ -119,6 +121,14 @@ def _fast_cells(text: str, delimiter: str, width: int) -> np.ndarray | None:
         return None  # a quoted line break in a CRLF file: the C parser writes it as "\n"
     # One block comes back as a read-only view under copy-on-write; the reader cleans in place.
     return cells if cells.flags.writeable else cells.copy()
+
+
+def _utf8_buffer(text: str) -> io.BytesIO:
+    """The text as the C parser reads it fastest: UTF-8 bytes, which it tokenises as they
+    are, where a StringIO holds the text as 4 bytes a character (0.9 GB for a 1,000,000-row
+    file) and is encoded back to UTF-8 chunk by chunk. The cells are the same (the parser
+    drops a byte-order mark left at the start from either)."""
+    return io.BytesIO(text.encode("utf-8", "surrogatepass"))
 
 
 @dataclass
