@@ -163,3 +163,19 @@ def test_any_encoding_reads_alike_through_utf8_bytes(tmp_path: Path) -> None:
     cells = read_csv_grid(tmp_path / "utf8.csv").cells
     assert cells[2][1] == "Acme 🚀 Inc." and cells[3][1] == "日本, 株式会社"
     assert read_csv_grid(tmp_path / "two-boms.csv").cells[0][0] == "Account ID"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFFF, blacklist_categories=("Cs",))))
+def test_control_bytes_found_as_the_regex_finds_them(text: str) -> None:
+    """The fast path's control-character check on UTF-8 bytes says what `CONTROL.search`
+    says on the text (which decides between the C parser and csv.reader)."""
+    data = csv_reading._utf8(text)
+    assert csv_reading._has_control_bytes(data) == (csv_reading.CONTROL.search(text) is not None)
+
+
+def test_every_code_point_below_256_checked_alike() -> None:
+    for code in range(256):
+        text = f"a,b{chr(code)}\n"
+        found = csv_reading._has_control_bytes(csv_reading._utf8(text))
+        assert found == (csv_reading.CONTROL.search(text) is not None), code
