@@ -1,11 +1,12 @@
 """The stored accounts read beside a large import file (`service.import_prefetch`).
 
 `prepare_any` of a large file reads the stored frames in a second thread while it reads the
-file. These tests force that path on small real files (the size floor set to 0) and pin that
-it changes nothing a user sees: the prepared plan is the one the plain path makes, the
-frames it leaves in the context are the ones a fresh read gives, the whole import writes the
-same accounts, and on a database a second connection cannot share (in-memory SQLite) the
-thread is not started. Run on SQLite and, when a server is reachable, PostgreSQL.
+file. These tests force that path on small real files (the size floor set to 0, the
+machine's load set aside) and pin that it changes nothing a user sees: the prepared plan is
+the one the plain path makes, the frames it leaves in the context are the ones a fresh read
+gives, the whole import writes the same accounts, and on a database a second connection
+cannot share (in-memory SQLite) the thread is not started. Run on SQLite and, when a server
+is reachable, PostgreSQL.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def _stored_store(url: str, tmp_path: Path) -> None:
 def _prepare(url: str, path: Path, floor: int, monkeypatch: pytest.MonkeyPatch):
     """A fresh context (nothing held) preparing `path` with the size floor at `floor`."""
     monkeypatch.setattr(import_prefetch, "MIN_FILE_BYTES", floor)
+    monkeypatch.setattr(import_prefetch, "free_core", lambda: True)  # whatever the load
     ctx = AppContext.open(url, today=TODAY)
     ctx.cache.clear()
     prepared = prepare_any(ctx, path, ImportOptions())
@@ -151,6 +153,7 @@ def test_no_second_connection_to_an_in_memory_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(import_prefetch, "MIN_FILE_BYTES", 0)
+    monkeypatch.setattr(import_prefetch, "free_core", lambda: True)
     path = write_xlsx(tmp_path / "next.xlsx", salesforce_rows(NEXT))
     ctx = AppContext.open("sqlite://", today=TODAY)
     try:
@@ -162,7 +165,10 @@ def test_no_second_connection_to_an_in_memory_store(
         ctx.close()
 
 
-def test_related_kinds_and_small_files_read_nothing_ahead(tmp_path: Path) -> None:
+def test_related_kinds_and_small_files_read_nothing_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_prefetch, "free_core", lambda: True)
     path = write_xlsx(tmp_path / "next.xlsx", salesforce_rows(NEXT))
     ctx = AppContext.open(str(tmp_path / "store.sqlite3"), today=TODAY)
     try:
