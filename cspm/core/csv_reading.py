@@ -75,13 +75,14 @@ def read_csv_grid(path: Path) -> CsvGrid:
     by `csv.reader`, whose record numbers the notes need.
     """
     source = _source(path)
-    if not source.decoded.fixed_at and CONTROL.search(source.text) is None:
+    data = None if source.decoded.fixed_at else _utf8(source.text)
+    if data is not None and not _has_control_bytes(data):
         width = 1 + max(
             (max(c.values(), default=0) for c in _delimiter_counts(source.text[:_SNIFF_CHARS])),
             default=0,
         )
         if width <= FAST_MAX_COLUMNS:
-            cells = _fast_cells(source.text, source.delimiter, width)
+            cells = _fast_cells(source.text, source.delimiter, width, data)
             if cells is not None:  # the whole-file encoding note needs no record numbers
                 return CsvGrid(cells, source.first_record, source.decoded.notes(path.name, []))
     records = _records(source, path.name)
@@ -93,13 +94,20 @@ def read_csv_grid(path: Path) -> CsvGrid:
     return CsvGrid(cells, records.first_record, records.notes)
 
 
-def _fast_cells(text: str, delimiter: str, width: int) -> np.ndarray | None:
-    """All records as strings, `width` wide, by pandas' C tokenizer; None when it refuses."""
+def _fast_cells(
+    text: str, delimiter: str, width: int, data: bytes | None = None
+) -> np.ndarray | None:
+    """All records as strings, `width` wide, by pandas' C tokenizer; None when it refuses.
+
+    `data`: the text as UTF-8 (`_utf8`) when the caller has it. The parser reads bytes, which
+    it tokenises as they are, where a StringIO holds the text as 4 bytes a character (0.9 GB
+    for a 1,000,000-row file) and is encoded back to UTF-8 chunk by chunk. The cells are the
+    same (the parser drops a byte-order mark left at the start from either)."""
     import pandas as pd  # only the text path needs the parser
 
     try:
         frame = pd.read_csv(
-            io.StringIO(text),
+            io.BytesIO(_utf8(text) if data is None else data),
             sep=delimiter,
             header=None,
             names=range(width),
@@ -109,16 +117,31 @@ def _fast_cells(text: str, delimiter: str, width: int) -> np.ndarray | None:
             quoting=csv.QUOTE_MINIMAL,
             doublequote=True,
             engine="c",
+            encoding="utf-8",
+            encoding_errors="surrogatepass",
         )
     except (pd.errors.ParserError, ValueError):
         return None
     cells = frame.to_numpy(dtype=object)
     del frame
-    breaks = text.count("\n") + text.count("\r") - text.count("\r\n")
-    if breaks > len(cells) and "\r" in text:
+    if "\r" in text and text.count("\n") + text.count("\r") - text.count("\r\n") > len(cells):
         return None  # a quoted line break in a CRLF file: the C parser writes it as "\n"
     # One block comes back as a read-only view under copy-on-write; the reader cleans in place.
     return cells if cells.flags.writeable else cells.copy()
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")
+
+
+# Every byte but the ones CONTROL matches: deleting them leaves only control characters.
+_NOT_CONTROL = bytes(b for b in range(256) if not CONTROL.match(chr(b)))
+
+
+def _has_control_bytes(data: bytes) -> bool:
+    """`CONTROL.search(text) is not None`, on the text's UTF-8: its characters are ASCII,
+    whose bytes never occur inside a multi-byte sequence; one C-level pass, 5x the regex."""
+    return bool(data.translate(None, _NOT_CONTROL))
 
 
 @dataclass
@@ -137,11 +160,12 @@ def _source(path: Path) -> _Source:
     decoded = decode_text(data, path.name)
     del data
     text = decoded.text
-    if not text.strip():
+    if not text or text.isspace():  # `not text.strip()` without a copy of the text
         raise BadInputError(f"{path.name} is empty.")
     first_record = 1
     skipped = 0
-    hint = _SEP_LINE.match(text.split("\n", 1)[0])
+    end = text.find("\n")
+    hint = _SEP_LINE.match(text if end < 0 else text[:end])
     if hint and hint.group(1) in DELIMITERS:
         delimiter = hint.group(1)
         rest = text.split("\n", 1)[1] if "\n" in text else ""

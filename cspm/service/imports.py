@@ -27,6 +27,7 @@ from cspm.core.related.kinds import ACCOUNTS
 from cspm.core.settings import ReadingLimits, Settings
 from cspm.storage import imports_repo, settings_repo
 
+from .import_prefetch import stored_alongside
 from .import_results import (
     ImportOptions,
     ImportResult,
@@ -221,10 +222,22 @@ def prepare_any(
     if settings is None:
         settings = _settings(ctx)
     if isinstance(source, SheetCells):
-        cells = source
-    else:
+        return _prepare_cells_any(ctx, source, options, progress, settings)
+    # the stored accounts the import needs next are read while the file is (import_prefetch)
+    with stored_alongside(ctx, Path(source), check_kind(options.kind)):
         progress(0.02, f"Reading {Path(source).name}")
         cells = read_cells(source, options.sheet, settings.reading)
+        return _prepare_cells_any(ctx, cells, options, progress, settings)
+
+
+def _prepare_cells_any(
+    ctx: AppContext,
+    cells: SheetCells,
+    options: ImportOptions,
+    progress: Progress,
+    settings: Settings,
+) -> PreparedImport | PreparedRelated:
+    """`prepare_any` once the cells are read."""
     kind = check_kind(options.kind) or _profile_kind(ctx, options.profile)
     progress(0.35, "Finding the header row")
     table, notes = table_of(cells.raw, options)

@@ -129,3 +129,53 @@ def test_random_grids_read_alike(
     path = tmp_path_factory.mktemp("grid") / "g.csv"
     path.write_bytes(buf.getvalue().encode("utf-8"))
     _assert_fast_equals_reader(path)
+
+
+def test_any_encoding_reads_alike_through_utf8_bytes(tmp_path: Path) -> None:
+    """The C parser is given the decoded text as UTF-8 bytes (not a StringIO): accents,
+    characters beyond the BMP, UTF-16 and Windows-1252 files give the cells `csv.reader`
+    gives; a file saved with two byte-order marks loses both, as it did read from a
+    StringIO (csv.reader, for files the C parser refuses, keeps the second)."""
+    text = (
+        "Account ID,Account Name,ARR,Owner\r\n"
+        'ACC-1,Zoë Straße AG,"€ 1.234,50",Ünal\r\n'
+        "ACC-2,Acme 🚀 Inc.,$12,\r\n"
+        'ACC-3,"日本, 株式会社",,Łukasz\r\n'
+    )
+    files = {
+        "utf8.csv": text.encode("utf-8"),
+        "utf8-bom.csv": text.encode("utf-8-sig"),
+        "two-boms.csv": b"\xef\xbb\xbf" + text.encode("utf-8-sig"),
+        "utf16.csv": text.encode("utf-16"),
+        "cp1252.csv": text.replace("🚀 ", "")
+        .replace("日本", "Nihon")
+        .replace("Ł", "L")
+        .replace("株式会社", "KK")
+        .encode("cp1252"),
+    }
+    for name, data in files.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        if name != "two-boms.csv":
+            _assert_fast_equals_reader(path)
+        decoded = csv_reading._source(path).text
+        assert csv_reading._fast_cells(decoded, ",", 4) is not None  # the C parser read it
+    cells = read_csv_grid(tmp_path / "utf8.csv").cells
+    assert cells[2][1] == "Acme 🚀 Inc." and cells[3][1] == "日本, 株式会社"
+    assert read_csv_grid(tmp_path / "two-boms.csv").cells[0][0] == "Account ID"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFFF, blacklist_categories=("Cs",))))
+def test_control_bytes_found_as_the_regex_finds_them(text: str) -> None:
+    """The fast path's control-character check on UTF-8 bytes says what `CONTROL.search`
+    says on the text (which decides between the C parser and csv.reader)."""
+    data = csv_reading._utf8(text)
+    assert csv_reading._has_control_bytes(data) == (csv_reading.CONTROL.search(text) is not None)
+
+
+def test_every_code_point_below_256_checked_alike() -> None:
+    for code in range(256):
+        text = f"a,b{chr(code)}\n"
+        found = csv_reading._has_control_bytes(csv_reading._utf8(text))
+        assert found == (csv_reading.CONTROL.search(text) is not None), code
