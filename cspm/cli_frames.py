@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cspm.cli_format import cell_text, is_money_column, json_safe, record_columns
+from cspm.cli_format import (
+    ACCOUNT_JSON_COLUMNS,
+    cell_text,
+    is_money_column,
+    json_safe,
+    record_columns,
+)
 from cspm.core.money import USD, MoneyFormat
 
 FLOAT_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
@@ -181,6 +187,25 @@ def iter_csv(
         parts.append(_texts(frame[c], sep, _csv_field, ""))
     parts.append((np.zeros(n, dtype=np.intp), ["\n"]))
     yield from _joined(_merged(parts), n)
+
+
+def frame_pieces(
+    frame: pd.DataFrame,
+    fmt: str,
+    table_columns: Sequence[str],
+    money: MoneyFormat = USD,
+    columns: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """`format_records(frame_records(frame, columns), fmt, table_columns, money)` in pieces,
+    for a command's result frame; `columns`: the record keys' order (default: the account
+    output's, then the frame's other columns)."""
+    keys = ACCOUNT_JSON_COLUMNS if columns is None else columns
+    if fmt == "json":
+        yield from iter_json(frame, keys)
+    elif fmt == "csv":
+        yield from iter_csv(frame, keys, table_columns)
+    else:
+        yield table_text(frame, table_columns, money)
 
 
 def table_text(
