@@ -36,16 +36,35 @@ def _counts_contacts(rule: Rule) -> bool:
     return False
 
 
-class _RowFrame:
-    """The one-account portfolio `explain` builds, as a view of row `i`: its columns, and
-    each column as a one-row Series."""
+class _Cell:
+    """One account's value of a column, read the way `explain` reads its one-row Series
+    (`.dtype`, `.iloc[0]`)."""
 
-    def __init__(self, frame: pd.DataFrame, i: int) -> None:
-        self._frame, self._i = frame, i
+    def __init__(self, column: pd.Series, i: int) -> None:
+        self.dtype = column.dtype
+        self._column, self._i = column, i
+
+    @property
+    def iloc(self) -> _Cell:
+        return self
+
+    def __getitem__(self, j: int) -> Any:
+        return self._column.iloc[self._i + j]
+
+
+class _RowFrame:
+    """The one-account portfolio `explain` builds, as a view of row `i`: its columns (each
+    taken from the frame once for all rows), each cut to that account's value."""
+
+    def __init__(self, frame: pd.DataFrame, columns: dict[str, pd.Series], i: int) -> None:
+        self._frame, self._columns, self._i = frame, columns, i
         self.columns = frame.columns
 
-    def __getitem__(self, field: str) -> pd.Series:
-        return self._frame[field].iloc[self._i : self._i + 1]
+    def __getitem__(self, field: str) -> _Cell:
+        column = self._columns.get(field)
+        if column is None:
+            column = self._columns[field] = self._frame[field]
+        return _Cell(column, self._i)
 
 
 class _RowSnapshots:
@@ -63,10 +82,10 @@ class _RowContext:
     """What `explanation._walk` reads of an `EvalContext`, for row `i` of a whole-portfolio
     context: each array cut to that row (computed once for all rows)."""
 
-    def __init__(self, ctx: EvalContext, i: int) -> None:
+    def __init__(self, ctx: EvalContext, columns: dict[str, pd.Series], i: int) -> None:
         self._ctx, self._i = ctx, i
         self.today = ctx.today
-        self.portfolio = _RowFrame(ctx.portfolio, i)
+        self.portfolio = _RowFrame(ctx.portfolio, columns, i)
         self.snapshots = _RowSnapshots(ctx, i)
 
     def _cut(self, values: np.ndarray) -> np.ndarray:
@@ -113,9 +132,10 @@ def explain_each(
             explain(rule, portfolio, history, today, key, label, contacts=contacts) for key in keys
         ]
     ctx = EvalContext(portfolio, history, today, contacts)
+    columns: dict[str, pd.Series] = {}
     out: list[list[str]] = []
     for i in positions.tolist():
         lines: list[str] = []
-        _walk(rule, cast(EvalContext, _RowContext(ctx, i)), lines, label)
+        _walk(rule, cast(EvalContext, _RowContext(ctx, columns, i)), lines, label)
         out.append(lines)
     return out
