@@ -51,6 +51,7 @@ class ContextCache:
         """Forget what a change touching `touches` made stale."""
         with self.lock:
             if touches & READ_BY_ANALYSIS:
+                self.analysed_unsaved = None  # made for inputs that are gone: never read back
                 self.portfolio = None
                 self.history = None
                 self.outcome_states = None

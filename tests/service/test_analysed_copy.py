@@ -105,3 +105,17 @@ def test_an_analysis_given_its_inputs_leaves_no_copy(db: str) -> None:
     finally:
         ctx.close()
     assert not list(Path(frame_cache.cache_dir()).glob("analysed-*.pickle"))
+
+
+def test_an_analysis_a_later_change_made_stale_is_not_written(db: str) -> None:
+    """A long session (the window) that analysed and then changed what the analysis reads
+    holds no stale analysis (memory) for its close to write (a file never read back)."""
+    ctx = AppContext.open(db, today=TODAY)
+    try:
+        load_portfolio(ctx)
+        assert ctx.cache.analysed_unsaved is not None
+        ctx.cache.invalidate(frozenset({"settings"}))  # what every change of settings does
+        assert ctx.cache.analysed_unsaved is None
+    finally:
+        ctx.close()
+    assert not list(Path(frame_cache.cache_dir()).glob("analysed-*.pickle"))
