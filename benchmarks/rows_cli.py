@@ -4,12 +4,13 @@ argument error, each a whole process as the user types it, on a copy of the port
 
 What a user meets is their second command, not the very first on a new machine: every data
 command runs once untimed before its timed runs, so it finds the disk copies a previous command
-left (the stored frames, `service/frame_cache.py`; outcomes' analysed states,
-`service/outcome_states.py`), and the figure is the median of three runs. The window rows
-measure the start without the frames' copy. Outcomes' first run after an import is its own
-row: the states' copies are removed before each of its runs (the frames' copy stays, as the
-import leaves it). Baselines: `python -c "import cspm.cli"` (what any command pays before its
-work) and, for --help and the error, a bare `python -c pass`.
+left (the stored frames, `service/frame_cache.py`; the analysed portfolio,
+`service/analysed_copy.py`; outcomes' analysed states, `service/outcome_states.py`), and the
+figure is the median of three runs. The window rows measure the start without the frames'
+copy. Outcomes' first run after an import is its own row: the states' and the analysed
+portfolio's copies are removed before each of its runs (the frames' copy stays, as the import
+leaves it). Baselines: `python -c "import cspm.cli"` (what any command pays before its work)
+and, for --help and the error, a bare `python -c pass`.
 """
 
 from __future__ import annotations
@@ -62,10 +63,11 @@ def _row(
 
 
 def _forget_outcome_states() -> None:
-    """Remove outcomes' disk copies of past states (what an import makes stale)."""
+    """Remove outcomes' disk copies of past states and the analysed portfolio's (what an
+    import makes stale; the frames' copy an import leaves stays)."""
     folder = Path(os.environ.get("CSPM_CACHE_DIR", ""))
     if folder.is_dir():
-        for copy in folder.glob("outcomes-*.pkl"):
+        for copy in [*folder.glob("outcomes-*.pkl"), *folder.glob("analysed-*.pickle")]:
             copy.unlink()
 
 
@@ -109,7 +111,8 @@ def rows(db: Path, n: int) -> list[Figure]:
             base,
             2.0,
             base_what,
-            "no disk copy of the analysed past states (removed before each run); ",
+            "no disk copy of the analysed past states nor of today's analysis (removed "
+            "before each run); ",
         )
     )
     out.append(
