@@ -20,7 +20,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cspm.cli_format import cell_text, is_money_column, json_safe, record_columns
+from cspm.cli_format import (
+    ACCOUNT_JSON_COLUMNS,
+    cell_text,
+    is_money_column,
+    json_safe,
+    record_columns,
+)
 from cspm.core.money import USD, MoneyFormat
 
 FLOAT_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
@@ -29,25 +35,31 @@ CSV_SPECIAL = (",", '"', "\n", "\r")
 """Characters that make the csv module quote a field (QUOTE_MINIMAL, "\n" line ends)."""
 ROWS_PER_CHUNK = 5000
 """Rows joined into one piece of text at a time: the output never sits in memory whole."""
+MERGE_LIMIT = 1 << 16
+"""Neighbouring columns are written as one piece when their distinct texts multiplied stay
+within this (`_merged`): few enough combinations to join once each."""
 
 
 def distinct(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """(codes, values): the column's distinct values as plain Python values (as `json_safe`
-    gives them) and each row's index into them; -1 is missing (None)."""
+    gives them) and each row's index into them; -1 is missing (None).
+
+    Numbers and dates are told apart by their bits (so -0.0 stays apart from 0.0) in one hash
+    pass, not a sort: every NaN or NaT pattern becomes None through `json_safe` all the same."""
     dtype = col.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "fiubM":
         arr = col.to_numpy()
         if dtype.kind == "f":
             arr = arr.astype(np.float64, copy=False)
-            uniq, codes = np.unique(arr.view(np.int64), return_inverse=True)  # -0.0 apart from 0.0
-            values = uniq.view(np.float64).tolist()
+        bits = arr.view(np.int64) if dtype.kind in "fM" else arr
+        codes, uniq = pd.factorize(bits, use_na_sentinel=False)
+        if dtype.kind == "f":
+            values = np.asarray(uniq).view(np.float64).tolist()
         elif dtype.kind == "M":
-            uniq, codes = np.unique(arr.view(np.int64), return_inverse=True)
-            values = list(pd.DatetimeIndex(uniq.view(dtype)).astype(object))
+            values = list(pd.DatetimeIndex(np.asarray(uniq).view(dtype)).astype(object))
         else:
-            uniq, codes = np.unique(arr, return_inverse=True)
-            values = uniq.tolist()
-        return codes.reshape(-1), [json_safe(v) for v in values]
+            values = np.asarray(uniq).tolist()
+        return np.asarray(codes), [json_safe(v) for v in values]
     if isinstance(dtype, pd.Float64Dtype | pd.Float32Dtype):
         return distinct(pd.Series(col.to_numpy(dtype=np.float64, na_value=np.nan)))
     is_object = isinstance(dtype, np.dtype) and dtype.kind == "O"
@@ -75,11 +87,33 @@ def _distinct_by_type(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     return codes, uniques
 
 
-def _pieces(col: pd.Series, head: str, encode: Callable[[Any], str], missing: str) -> np.ndarray:
-    """Each row's `head` + encoded text of the column (an object array of shared strings)."""
+def _texts(
+    col: pd.Series, head: str, encode: Callable[[Any], str], missing: str
+) -> tuple[np.ndarray, list[str]]:
+    """(codes, texts): each row's `head` + encoded text of the column, as an index (>= 0)
+    into the distinct texts; the last text is the missing one."""
     codes, values = distinct(col)
-    texts = np.array([*(head + encode(v) for v in values), head + missing], dtype=object)
-    return texts[codes]  # code -1 takes the last entry: the missing text
+    texts = [*(head + encode(v) for v in values), head + missing]
+    return np.where(codes < 0, len(texts) - 1, codes), texts
+
+
+def _merged(columns: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
+    """Each row's text of neighbouring columns joined into one piece wherever the columns
+    together take few distinct values (a run of empty related fields, tier and its source):
+    fewer, shared strings for the row-by-row join, which costs per piece. The same text."""
+    out: list[np.ndarray] = []
+    codes, texts = columns[0]
+    for more_codes, more_texts in columns[1:]:
+        k = len(more_texts)
+        if len(texts) * k <= MERGE_LIMIT:
+            both, seen = pd.factorize(codes * k + more_codes)
+            texts = [texts[c // k] + more_texts[c % k] for c in np.asarray(seen).tolist()]
+            codes = np.asarray(both)
+        else:
+            out.append(np.array(texts, dtype=object)[codes])
+            codes, texts = more_codes, more_texts
+    out.append(np.array(texts, dtype=object)[codes])
+    return out
 
 
 def _joined(columns: list[np.ndarray], n: int) -> Iterator[str]:
@@ -113,12 +147,12 @@ def iter_json(frame: pd.DataFrame, columns: Sequence[str]) -> Iterator[str]:
     parts = []
     for i, c in enumerate(cols):
         head = ("\n  {" if i == 0 else ",") + "\n    " + json.dumps(c, ensure_ascii=False) + ": "
-        parts.append(_pieces(frame[c], head, _json_text, "null"))
-    ends = np.full(n, "\n  },", dtype=object)
-    ends[-1] = "\n  }"
-    parts.append(ends)
+        parts.append(_texts(frame[c], head, _json_text, "null"))
+    ends = np.zeros(n, dtype=np.intp)
+    ends[-1] = 1
+    parts.append((ends, ["\n  },", "\n  }"]))
     yield "["
-    yield from _joined(parts, n)
+    yield from _joined(_merged(parts), n)
     yield "\n]"
 
 
@@ -150,9 +184,28 @@ def iter_csv(
     parts = []
     for i, c in enumerate(cols):
         sep = "" if i == 0 else ","
-        parts.append(_pieces(frame[c], sep, _csv_field, ""))
-    parts.append(np.full(n, "\n", dtype=object))
-    yield from _joined(parts, n)
+        parts.append(_texts(frame[c], sep, _csv_field, ""))
+    parts.append((np.zeros(n, dtype=np.intp), ["\n"]))
+    yield from _joined(_merged(parts), n)
+
+
+def frame_pieces(
+    frame: pd.DataFrame,
+    fmt: str,
+    table_columns: Sequence[str],
+    money: MoneyFormat = USD,
+    columns: Sequence[str] | None = None,
+) -> Iterator[str]:
+    """`format_records(frame_records(frame, columns), fmt, table_columns, money)` in pieces,
+    for a command's result frame; `columns`: the record keys' order (default: the account
+    output's, then the frame's other columns)."""
+    keys = ACCOUNT_JSON_COLUMNS if columns is None else columns
+    if fmt == "json":
+        yield from iter_json(frame, keys)
+    elif fmt == "csv":
+        yield from iter_csv(frame, keys, table_columns)
+    else:
+        yield table_text(frame, table_columns, money)
 
 
 def table_text(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from cspm.cli_format import format_records, frame_records
+from . import CommandFactory, opened, out, out_pieces
 
-from . import CommandFactory, opened, out
+if TYPE_CHECKING:
+    import pandas as pd
 
 TABLE_COLUMNS = [
     "account_name",
@@ -52,6 +54,7 @@ def register(command: CommandFactory) -> None:
 
 
 def contacts(args: argparse.Namespace) -> int:
+    from cspm.cli_frames import frame_pieces
     from cspm.service.book import resolve_owner
     from cspm.service.contacts import CONTACT_COLUMNS, IMPORT_HINT, list_contacts
 
@@ -60,23 +63,38 @@ def contacts(args: argparse.Namespace) -> int:
         result = list_contacts(
             ctx, args.account, inactive_days=args.inactive_days, role=args.role, owner=owner
         )
-    records = frame_records(result.frame, CONTACT_COLUMNS)
-    for r in records:  # whole days read better than 3.0; missing stays missing (null)
-        if r["days_since_login"] is not None:
-            r["days_since_login"] = int(r["days_since_login"])
+    frame = _whole_days(result.frame)
     if args.format != "table":
-        out(format_records(records, args.format, TABLE_COLUMNS))
+        out_pieces(frame_pieces(frame, args.format, TABLE_COLUMNS, columns=CONTACT_COLUMNS))
         return 0
     if not result.imported:
         out(f"No contacts yet. {IMPORT_HINT}")
         return 0
-    for r in records:
-        if r["last_login"] is None:
-            r["last_login"] = "never"
-    out(format_records(records, "table", TABLE_COLUMNS))
+    if "last_login" in frame.columns:
+        logins = frame["last_login"]
+        frame = frame.assign(last_login=logins.astype(object).where(logins.notna(), "never"))
+    out_pieces(frame_pieces(frame, "table", TABLE_COLUMNS, columns=CONTACT_COLUMNS))
     if result.unlinked:
         out(
             f"({result.unlinked} contact(s) link to no account and are not listed; "
             "`cspm imports list` shows the import that reported them.)"
         )
     return 0
+
+
+def _whole_days(frame: pd.DataFrame) -> pd.DataFrame:
+    """Days since the last login as whole numbers (3, not 3.0), as `int()` makes them;
+    missing stays missing (null)."""
+    if "days_since_login" not in frame.columns:
+        return frame
+    import numpy as np
+    import pandas as pd
+
+    days = frame["days_since_login"]
+    if not pd.api.types.is_numeric_dtype(days.dtype) or pd.api.types.is_bool_dtype(days.dtype):
+        whole = [None if pd.isna(v) else int(v) for v in days.astype(object)]
+        return frame.assign(days_since_login=pd.Series(whole, index=frame.index, dtype=object))
+    floats = days.to_numpy(dtype=np.float64, na_value=np.nan)
+    return frame.assign(
+        days_since_login=pd.Series(np.trunc(floats), index=frame.index).astype("Int64")
+    )

@@ -6,9 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from cspm.cli_format import format_records, frame_records
+from cspm.cli_format import format_records
 
-from . import CommandFactory, opened, out, sub_command
+from . import CommandFactory, opened, out, out_pieces, sub_command
 
 LIST_COLUMNS = ["name", "count", "arr", "builtin", "rule_text"]
 MEMBER_COLUMNS = [
@@ -88,13 +88,14 @@ def list_command(args: argparse.Namespace) -> int:
 
 
 def show_command(args: argparse.Namespace) -> int:
+    from cspm.cli_frames import frame_pieces
     from cspm.service.segments import segment_members
     from cspm.service.settings import money_format
 
     with opened(args) as ctx:
         members = segment_members(ctx, args.name)
         money = money_format(ctx)
-    out(format_records(frame_records(members), args.format, MEMBER_COLUMNS, money))
+    out_pieces(frame_pieces(members, args.format, MEMBER_COLUMNS, money))
     return 0
 
 

@@ -40,6 +40,8 @@ class ContextCache:
     (`cspm.service.outcome_states`)."""
     contacts: tuple[Any, Any] | None = None
     """((revision, today), contact table) of the contacts in force (`service.contact_rows`)."""
+    analysed_unsaved: tuple[str, Any] | None = None
+    """(key, analysis) a read computed, to be copied to disk on close (`analysed_copy`)."""
     verified: str | None = None
     """The file fingerprint this context last found sound (meaningful when `checked`)."""
     checked: bool = False
@@ -49,6 +51,7 @@ class ContextCache:
         """Forget what a change touching `touches` made stale."""
         with self.lock:
             if touches & READ_BY_ANALYSIS:
+                self.analysed_unsaved = None  # made for inputs that are gone: never read back
                 self.portfolio = None
                 self.history = None
                 self.outcome_states = None
@@ -70,5 +73,5 @@ class ContextCache:
         """Forget everything (the verified fingerprint too): the next use reads and checks."""
         with self.lock:
             self.stored = self.unsaved = self.portfolio = self.history = self.outcome_states = None
-            self.contacts = None
+            self.contacts = self.analysed_unsaved = None
             self.verified, self.checked = None, False

@@ -66,6 +66,9 @@ class AppContext:
             from . import frame_cache
 
             frame_cache.store(self.db.url, *pending)
+        from . import analysed_copy
+
+        analysed_copy.store(self)
         self.db.dispose()
         from .store_guard import remember_sound
 

@@ -20,6 +20,7 @@ from cspm.core.field_labels import field_label
 from cspm.core.rules import BUILTIN_SEGMENTS, evaluate, explain, parse_rule, rule_to_json
 from cspm.core.rules import describe as describe_rule
 from cspm.core.rules.builtin import ADDED_IN, BUILTIN_REVISIONS, BUILTIN_VERSION
+from cspm.core.rules.explain_each import explain_each
 from cspm.storage import segments_repo
 
 from .changes import Outcome, RowWatch, perform
@@ -155,12 +156,10 @@ def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.
         scope = book_index(ctx).owner_mask(owner)
         mask = mask if scope is None else mask & scope
     members = sort_accounts(p.frame[mask]).copy()
-    members["why"] = [
-        "; ".join(
-            explain(d.rule, p.frame, p.history, p.today, key, field_label, contacts=p.contacts)
-        )
-        for key in members.index
-    ]
+    reasons = explain_each(
+        d.rule, p.frame, p.history, p.today, members.index, field_label, contacts=p.contacts
+    )
+    members["why"] = ["; ".join(lines) for lines in reasons]
     return members
 
 

@@ -99,3 +99,21 @@ def test_the_command_prints_every_account(
     rows = json.loads(text) if fmt == "json" else list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == expected
     assert all(r["key"] for r in rows)
+
+
+@pytest.mark.parametrize("limit", [1, 64, 1 << 40])
+def test_columns_joined_into_shared_pieces_or_not_write_the_same_text(
+    demo: AppContext,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    limit: int,
+) -> None:
+    """Neighbouring columns written as one piece (`MERGE_LIMIT`: never, some, every column of
+    a row) change nothing in the text."""
+    import cspm.cli_frames as frames
+
+    frame = list_accounts(demo)
+    columns = record_columns(frame)
+    joined = frame.assign(segments=frame["segments"].map(lambda t: "; ".join(t or ())))
+    monkeypatch.setattr(frames, "MERGE_LIMIT", limit)
+    assert "".join(iter_json(frame, columns)) + "\n" == _reference(frame, "json") + "\n"
+    assert "".join(iter_csv(joined, columns, [])) == _reference(frame, "csv")
