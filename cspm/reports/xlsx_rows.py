@@ -22,6 +22,9 @@ from xlsxwriter.worksheet import Worksheet
 from .safe_write import Cancelled, check_cancelled
 
 _STRING_LIMIT = 16_383  # longer text may need XlsxWriter's UTF-16 truncation
+_KEEP_TAILS = 20_000
+"""Distinct text values per column whose cell XML is kept (names and keys are all distinct:
+keeping theirs would cost memory and save nothing)."""
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")  # XlsxWriter writes these as _xHHHH_
 
 
@@ -58,7 +61,7 @@ def _streamable(ws: Worksheet, top: int, count: int, cells: Sequence[list[Any]])
     if any(top <= r < top + count for r in busy):
         return False
     for values in cells:
-        for v in values:
+        for v in set(values):  # each distinct value once (tiers, owners, stages repeat)
             if isinstance(v, str) and (
                 len(v) > _STRING_LIMIT
                 or "_x" in v
@@ -71,11 +74,13 @@ def _streamable(ws: Worksheet, top: int, count: int, cells: Sequence[list[Any]])
     return True
 
 
-def _text_cell(ref: str, style: str, value: str) -> str:
+def _text_tail(style: str, value: str) -> str:
+    """A text cell's XML after its reference (`<c r="B7"` + this): the same for every cell of
+    a column holding the same value, so it is made once per distinct value."""
     preserve = ' xml:space="preserve"' if xw_worksheet._preserve_whitespace(value) else ""
     if "&" in value or "<" in value or ">" in value:
         value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t{preserve}>{value}</t></is></c>'
+    return f'{style} t="inlineStr"><is><t{preserve}>{value}</t></is></c>'
 
 
 def write_cells(
@@ -100,7 +105,8 @@ def write_cells(
     ws._write_single_row(top)  # type: ignore[attr-defined]  # flushes the rows above (header)
     letters = [xl_col_to_name(left + c) for c in range(len(cells))]
     styles = [f' s="{f._get_xf_index()}"' if f is not None else "" for f in formats]
-    columns = list(zip(letters, styles, texts, strict=True))
+    tails: list[dict[str, str]] = [{} for _ in cells]
+    columns = list(zip(letters, styles, texts, tails, strict=True))
     write = ws.fh.write
     first, last = -1, -1
     parts: list[str] = []
@@ -109,11 +115,16 @@ def write_cells(
             check_cancelled(cancelled)
         number = top + i + 1
         parts.clear()
-        for (letter, style, text), value in zip(columns, row_values, strict=True):
+        for (letter, style, text, made), value in zip(columns, row_values, strict=True):
             if value is None:
                 continue
             if text:
-                parts.append(_text_cell(f"{letter}{number}", style, value))
+                tail_xml = made.get(value)
+                if tail_xml is None:
+                    tail_xml = _text_tail(style, value)
+                    if len(made) < _KEEP_TAILS:
+                        made[value] = tail_xml
+                parts.append(f'<c r="{letter}{number}"{tail_xml}')
             else:
                 parts.append(f'<c r="{letter}{number}"{style}><v>{value:.16G}</v></c>')
         if parts:
