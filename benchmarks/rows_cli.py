@@ -10,8 +10,8 @@ figure is the median of three runs. The window rows measure the start without th
 copy. Outcomes has three rows: right after importing a seventh month on a fresh copy (the
 copies its run before the import left in place: a user who looks at outcomes every month), with
 no copy at all (the states' and the analysed portfolio's copies removed before each run: the
-first look on a new machine), and a later run. Baselines: `python -c "import cspm.cli"` (what any command pays before its work)
-and, for --help and the error, a bare `python -c pass`.
+first look on a new machine), and a later run. Baselines: `python -c "import cspm.cli"` (what
+any command pays before its work) and, for --help and the error, a bare `python -c pass`.
 """
 
 from __future__ import annotations
