@@ -43,18 +43,41 @@ def _sqlite_scalar(value: Any, sqltype: Any) -> Any:
     return value
 
 
+_EXACT = (str, int, bool, type(None))
+"""Value types whose equality implies the same JSON text once the type is in the key too
+(1 == 1.0 == True, 0.0 == -0.0 and NaN != NaN are why floats and the rest are left out)."""
+
+
+def json_texts(values: np.ndarray) -> np.ndarray:
+    """Each value's JSON text (None stays None), in place on the object array given.
+
+    A column of custom fields repeats a handful of dicts (96,714 snapshot rows of the 100,000
+    portfolio held 12 distinct ones): a dict of plain str/int/bool/None values is encoded once
+    per distinct content (its items in order, keys and values with their types) and the text
+    reused; any other value (floats, dates, nesting) is encoded on its own, as before."""
+    encode = _JSON.encode
+    seen: dict[tuple[Any, ...], str] = {}
+    for i, v in enumerate(values):
+        if v is None:
+            continue
+        if type(v) is dict and all(type(x) in _EXACT for x in v.values()):
+            key = tuple((type(k), k, type(x), x) for k, x in v.items())
+            text = seen.get(key)
+            if text is None:
+                text = seen[key] = encode(v)
+            values[i] = text
+        else:
+            values[i] = encode(v)
+    return values
+
+
 def _sqlite_column(values: pd.Series, sqltype: Any) -> np.ndarray:
     """One column as an object array of values sqlite3 stores as SQLAlchemy would."""
     if isinstance(sqltype, Date | DateTime) and pd.api.types.is_datetime64_any_dtype(values.dtype):
         fmt = "%Y-%m-%d" if not isinstance(sqltype, DateTime) else "%Y-%m-%d %H:%M:%S.%f"
         return _iso(values, fmt)
     if isinstance(sqltype, JSON):
-        out = column_to_python(values)
-        encode = _JSON.encode
-        for i, v in enumerate(out):
-            if v is not None:
-                out[i] = encode(v)
-        return out
+        return json_texts(column_to_python(values))
     if isinstance(sqltype, Date | DateTime):
         return np.array(
             [_sqlite_scalar(v, sqltype) for v in column_to_python(values)], dtype=object
@@ -176,9 +199,7 @@ def _pg_column(values: pd.Series, sqltype: Any) -> np.ndarray:
         present = pd.notna(values).to_numpy()
         out[present] = values.to_numpy(dtype=float)[present].astype(np.int64).astype(object)
     elif isinstance(sqltype, JSON):
-        for i, v in enumerate(out):
-            if v is not None:
-                out[i] = _JSON.encode(v)
+        json_texts(out)
     return out
 
 
