@@ -115,11 +115,44 @@ def list_tasks(
     p = load_portfolio(ctx)
     statuses = list(OPEN_STATUSES) if include_snoozed else ["open"]
     with ctx.db.session() as s:
-        tasks = tasks_repo.load_tasks(s, statuses)
+        # With a limit, rank on the ranking columns and read whole rows for the head only.
+        tasks = (
+            tasks_repo.load_tasks(s, statuses)
+            if limit is None
+            else tasks_repo.load_ranking(s, statuses)
+        )
+        rows = _account_rows(ctx, p, accounts=accounts, segment=segment, tier=tier, owner=owner)
+        # One lookup of each task's account row; every filter is a mask over account rows
+        # taken at those positions (no hashing of 170,000 task keys once per filter).
+        pos = p.frame.index.get_indexer(tasks["account_key"])
+        keep = pos >= 0
+        keep[keep] = rows[pos[keep]]
+        tasks = tasks[keep]
+        if due_within is not None:
+            horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
+            tasks = tasks[tasks["due_date"] <= horizon]
+        weights, money = task_settings(ctx).weights, p.settings.money
+        if limit is None:
+            scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
+        else:  # rank every task, read and write the reasons of those shown only
+            ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
+            head = sort_tasks(ranked).head(limit)["id"].tolist()
+            top = tasks_repo.load_tasks_by_id(s, head)
+            scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
+    return _presented(scored, p.frame)
+
+
+def _account_rows(
+    ctx: AppContext,
+    p: Any,
+    *,
+    accounts: Collection[str] | None,
+    segment: str | None,
+    tier: str | None,
+    owner: str | None,
+) -> np.ndarray:
+    """Which rows of the portfolio frame pass the list's account filters (a bool per row)."""
     frame = p.frame
-    # One lookup of each task's account row; every filter below is a mask over account rows
-    # taken at those positions (no hashing of 170,000 task keys once per filter).
-    pos = frame.index.get_indexer(tasks["account_key"])
     rows = np.ones(len(frame), dtype=bool)
     if accounts is not None:
         rows &= frame.index.isin(list(accounts))
@@ -138,20 +171,7 @@ def list_tasks(
         rows &= (frame["tier"] == tiers[tier.casefold()]).to_numpy(dtype=bool, na_value=False)
     if owner:  # a name (any case) or book.UNASSIGNED: the accounts with no owner
         rows &= frame.index.isin(owner_keys(ctx, owner))
-    keep = pos >= 0
-    keep[keep] = rows[pos[keep]]
-    tasks = tasks[keep]
-    if due_within is not None:
-        horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
-        tasks = tasks[tasks["due_date"] <= horizon]
-    weights, money = task_settings(ctx).weights, p.settings.money
-    if limit is None:
-        scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
-    else:  # rank every task, write the reasons of those shown only
-        ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
-        top = sort_tasks(ranked).head(limit).drop(columns=["priority", "reasons"])
-        scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
-    return _presented(scored, frame)
+    return rows
 
 
 def _presented(tasks: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
