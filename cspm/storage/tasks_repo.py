@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Sequence
 from typing import Any, cast
 
@@ -89,19 +90,40 @@ def load_ranking(session: Session, statuses: Sequence[str]) -> pd.DataFrame:
 
 
 def load_tasks_by_id(session: Session, ids: Sequence[int]) -> pd.DataFrame:
-    """Whole rows (`load_tasks`' columns and types) of the tasks `ids`, in the order given."""
-    parts = []
-    for start in range(0, len(ids), BATCH):
-        chunk = [int(i) for i in ids[start : start + BATCH]]
-        stmt = select(*(TASKS.c[c] for c in TASK_COLUMNS)).where(TASKS.c.id.in_(chunk))
-        parts.append(fetch_frame(session, stmt))
-    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=TASK_COLUMNS)
+    """Whole rows (`load_tasks`' columns and types) of the tasks `ids`, in the order given.
+
+    An owner's 25,000 tasks of 170,000: the statement text is written here, once per batch
+    size, and run by the driver (SQLAlchemy's compile of an expanding IN per batch of 500 cost
+    more than the rows)."""
+    conn = session.connection()
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    batch = _id_batch(conn)
+    head = f"SELECT {', '.join(TASK_COLUMNS)} FROM {TASKS.name} WHERE id IN "
+    rows: list[Any] = []
+    for start in range(0, len(ids), batch):
+        chunk = tuple(int(i) for i in ids[start : start + batch])
+        result = conn.exec_driver_sql(head + "(" + ", ".join([mark] * len(chunk)) + ")", chunk)
+        rows.extend(result.cursor.fetchall() if result.cursor is not None else [])
+        result.close()
+    frame = pd.DataFrame.from_records(rows, columns=TASK_COLUMNS, coerce_float=False)
     frame = _dates(frame, DATE_COLUMNS)
     frame["id"] = frame["id"].astype("int64")
     frame["base_priority"] = frame["base_priority"].astype(float)
     frame["episode_open"] = frame["episode_open"].astype(bool)
     order = pd.Index(frame["id"]).get_indexer(pd.Index(ids, dtype="int64"))
     return frame.iloc[order].reset_index(drop=True)
+
+
+def _id_batch(conn: Any) -> int:
+    """Ids per statement: PostgreSQL takes 65,535 parameters; SQLite its compiled-in limit
+    (32,766 since 3.32, 999 before), asked of the connection where Python can."""
+    if conn.dialect.name != "sqlite":
+        return 10_000
+    raw = conn.connection.dbapi_connection
+    try:
+        return min(10_000, int(raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)))
+    except AttributeError:  # Python before 3.11
+        return BATCH
 
 
 def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:

@@ -23,6 +23,9 @@ def test_limited_list_is_the_head_of_the_full_ranking(demo: AppContext) -> None:
         pd.testing.assert_frame_equal(top, expected, check_dtype=False)  # values, not str vs object
     owner = full["owner"].dropna().iloc[0]
     mine = list_tasks(demo, owner=owner)
+    expected = full[full["owner"] == owner].reset_index(drop=True)
+    assert 0 < len(mine) * 4 <= len(full)  # a small share: its rows are read by id
+    pd.testing.assert_frame_equal(mine, expected, check_dtype=False)
     pd.testing.assert_frame_equal(
         list_tasks(demo, owner=owner, limit=5), mine.head(5), check_dtype=False
     )
@@ -100,6 +103,11 @@ def test_a_limited_list_on_postgres_is_the_head_of_the_full_ranking(pg_url: str)
             pd.testing.assert_frame_equal(
                 list_tasks(ctx, limit=n), full.head(n).reset_index(drop=True), check_dtype=False
             )
+        # An owner's tasks, a small share, are read by id (the driver's own IN statements).
+        owner = full["owner"].value_counts().index[-1]
+        mine = full[full["owner"] == owner].reset_index(drop=True)
+        assert 0 < len(mine) * 4 <= len(full)
+        pd.testing.assert_frame_equal(list_tasks(ctx, owner=owner), mine, check_dtype=False)
         tier = full["tier"].dropna().iloc[0]
         pd.testing.assert_frame_equal(
             list_tasks(ctx, tier=tier, due_within=30, limit=4),
