@@ -70,7 +70,7 @@ def regenerate_tasks(ctx: AppContext, *, force: bool = False) -> TaskChanges:
         if not force and row is not None and row.value == marker:
             return TaskChanges(0, 0, 0)
         _wake_snoozed(s, ctx.today)
-        existing = tasks_repo.load_tasks(s)
+        existing = tasks_repo.load_plan_inputs(s)  # the rows and columns a plan reads
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
         plan = plan_tasks(p.for_tasks, p.membership, existing, touches, ctx.today, settings)
         tasks_repo.set_status(

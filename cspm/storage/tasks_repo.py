@@ -126,6 +126,29 @@ def _id_batch(conn: Any) -> int:
         return BATCH
 
 
+PLAN_COLUMNS = ["id", "account_key", "template_id", "status", "due_date", "closed_on"]
+"""What task planning reads of a stored task (`core.tasks.plan_tasks`), with episode_open."""
+
+
+def load_plan_inputs(session: Session) -> pd.DataFrame:
+    """The stored tasks planning can act on or learn from, its columns only: those in an open
+    episode, and the done or dismissed ones (a cadence's next round counts from them).
+
+    A task whose episode ended and that was resolved or left open plays no part in a plan, and
+    titles, descriptions and notes none at all: every regeneration after an import read all
+    of them (230,000 rows at 100,000 accounts, a quarter of them resolved)."""
+    stmt = (
+        select(*(TASKS.c[c] for c in PLAN_COLUMNS), TASKS.c.episode_open)
+        .where(TASKS.c.episode_open.is_(True) | TASKS.c.status.in_(["done", "dismissed"]))
+        .order_by(TASKS.c.id)
+    )
+    frame = pd.DataFrame(fetch_columns(session, stmt, dates=["due_date", "closed_on"]))
+    frame = _dates(frame, ["due_date", "closed_on"])
+    frame["id"] = frame["id"].astype("int64")
+    frame["episode_open"] = frame["episode_open"].astype(bool)
+    return frame
+
+
 def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:
     """Insert new open tasks (account_key, template_id, trigger_kind, trigger, title,
     description, due_date, base_priority); logs a 'created' event for each.
