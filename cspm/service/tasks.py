@@ -25,6 +25,7 @@ from cspm.core.tasks import (
     plan_tasks,
     score_tasks,
     sort_tasks,
+    top_tasks,
 )
 from cspm.storage import accounts_repo, settings_repo, tasks_repo
 from cspm.storage.models import SettingRow
@@ -139,7 +140,7 @@ def list_tasks(
             scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
         else:  # rank every task, read and write the reasons of those shown only
             ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
-            head = sort_tasks(ranked).head(limit)["id"].tolist()
+            head = top_tasks(ranked, limit)["id"].tolist()
             top = tasks_repo.load_tasks_by_id(s, head)
             scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
     return _presented(scored, p.frame)
