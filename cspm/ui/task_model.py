@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, overload
 
+import numpy as np
 import pandas as pd
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
@@ -45,6 +46,7 @@ class Records(Sequence[dict[str, Any]]):
         self._names = [str(c) for c in frame.columns]
         self._columns = [frame[c].to_numpy(dtype=object) for c in frame.columns]
         self._len = len(frame)
+        self._by_name = dict(zip(self._names, self._columns, strict=True))
 
     def __len__(self) -> int:
         return self._len
@@ -60,6 +62,22 @@ class Records(Sequence[dict[str, Any]]):
             raise IndexError(i)
         return {name: col[i] for name, col in zip(self._names, self._columns, strict=True)}
 
+    def view(self, i: int) -> _Row:
+        """Row `i` read in place, for the cells (a sort asks for two rows per comparison)."""
+        return _Row(self._by_name, i)
+
+
+class _Row:
+    """One row's values by column name, read from the columns when asked for."""
+
+    __slots__ = ("_columns", "_i")
+
+    def __init__(self, columns: dict[str, np.ndarray], i: int) -> None:
+        self._columns, self._i = columns, i
+
+    def __getitem__(self, name: str) -> Any:
+        return self._columns[name][self._i]
+
 
 class TaskModel(QAbstractTableModel):
     HEADERS = ("Priority", "Due", "Account", "Owner", "Task", "Reasons")
@@ -68,7 +86,7 @@ class TaskModel(QAbstractTableModel):
         super().__init__()
         self.today = today
         self.frame = pd.DataFrame()
-        self._rows: Sequence[dict[str, Any]] = []
+        self._rows = Records(self.frame)
 
     def set_frame(self, frame: pd.DataFrame) -> None:
         self.beginResetModel()
@@ -91,7 +109,7 @@ class TaskModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        t, col = self._rows[index.row()], index.column()
+        t, col = self._rows.view(index.row()), index.column()
         due = as_date(t["due_date"])
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(t, col, due)
@@ -111,7 +129,7 @@ class TaskModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _text(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+    def _text(self, t: _Row, col: int, due: dt.date | None) -> str:
         if col == 0:
             return f"{t['priority']:.0f}"
         if col == 1:
@@ -124,7 +142,7 @@ class TaskModel(QAbstractTableModel):
             return str(t["title"])
         return "; ".join(t["reasons"])
 
-    def _tip(self, t: dict[str, Any], col: int, due: dt.date | None) -> str:
+    def _tip(self, t: _Row, col: int, due: dt.date | None) -> str:
         if col == 1:
             return due_words(due, self.today)
         if col == 2:
