@@ -8,7 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from cspm.service.context import AppContext
 from cspm.service.tasks import list_tasks
-from cspm.ui.task_model import TaskModel
+from cspm.ui.task_model import TaskModel, as_date
 from tests.demo_portfolio import demo, demo_db_file  # noqa: F401  (fixtures)
 
 
@@ -24,6 +24,10 @@ def test_rows_are_the_frames_records(qtbot: QtBot, demo: AppContext) -> None:  #
         assert rows == expected
         assert [[type(v) for v in r.values()] for r in rows] == [
             [type(v) for v in r.values()] for r in expected
+        ]
+        dues = [as_date(r["due_date"]) for r in expected]  # read once per reload, same dates
+        assert [model.data(model.index(i, 1)) for i in range(len(rows))] == [
+            d.isoformat() if d else "" for d in dues
         ]
         for i in range(min(3, len(rows))):  # cells read from the same values
             for col in range(model.columnCount()):
