@@ -26,9 +26,10 @@ from cspm.core.tasks import (
     plan_tasks,
     score_tasks,
     sort_tasks,
+    top_tasks,
 )
 from cspm.core.tasks.inputs import accounts_to_plan, trigger_digest
-from cspm.storage import accounts_repo, changes_repo, settings_repo, tasks_repo
+from cspm.storage import accounts_repo, changes_repo, settings_repo, task_reads, tasks_repo
 from cspm.storage.models import SettingRow
 from cspm.storage.upsert import put_setting
 
@@ -85,13 +86,11 @@ def regenerate_tasks(
         before = None if since is None else task_scope.previous_digest(ctx, s, since, settings)
         scope = None if before is None else accounts_to_plan(before, digest)
         _wake_snoozed(s, ctx.today)
-        existing = tasks_repo.load_tasks(s, accounts=scope)
+        existing = task_reads.load_plan_inputs(s, accounts=scope)  # what a plan reads
         touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
-        portfolio, membership = p.for_tasks, p.membership
-        if scope is not None:
-            rows = portfolio.index.isin(scope)  # keeps the portfolio's order: same task ids
-            portfolio = portfolio[rows]
-        plan = plan_tasks(portfolio, membership, existing, touches, ctx.today, settings)
+        portfolio = p.for_tasks  # a scope keeps the portfolio's order: the same task ids
+        portfolio = portfolio if scope is None else portfolio[portfolio.index.isin(scope)]
+        plan = plan_tasks(portfolio, p.membership, existing, touches, ctx.today, settings)
         log.info(
             "Task regeneration planned %s accounts",
             f"every one of {len(digest)}" if scope is None else f"{len(scope)} of {len(digest)}",
@@ -140,11 +139,56 @@ def list_tasks(
     p = load_portfolio(ctx)
     statuses = list(OPEN_STATUSES) if include_snoozed else ["open"]
     with ctx.db.session() as s:
-        tasks = tasks_repo.load_tasks(s, statuses)
+        # With a limit, rank on the ranking columns and read whole rows for the head only.
+        # Filters run on the ranking columns; whole rows are read for the tasks kept only
+        # (an owner's share of 170,000) or, with a limit, for the shown head only.
+        filtered = accounts is not None or bool(segment or tier or owner) or due_within is not None
+        whole = limit is None and not filtered  # every task shown: every row read at once
+        tasks = (tasks_repo.load_tasks if whole else task_reads.load_ranking)(s, statuses)
+        rows = _account_rows(ctx, p, accounts=accounts, segment=segment, tier=tier, owner=owner)
+        # One lookup of each task's account row; every filter is a mask over account rows
+        # taken at those positions (no hashing of 170,000 task keys once per filter).
+        pos = p.frame.index.get_indexer(tasks["account_key"])
+        keep = pos >= 0
+        keep[keep] = rows[pos[keep]]
+        if due_within is not None:
+            horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
+            keep &= (tasks["due_date"] <= horizon).to_numpy(dtype=bool)
+        if whole or limit is not None:
+            tasks = tasks[keep]
+        else:
+            tasks = _whole_rows(s, statuses, tasks["id"].to_numpy()[keep], len(tasks))
+        weights, money = task_settings(ctx).weights, p.settings.money
+        if limit is None:
+            scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
+        else:  # rank every task, read and write the reasons of those shown only
+            ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
+            head = top_tasks(ranked, limit)["id"].tolist()
+            top = task_reads.load_tasks_by_id(s, head)
+            scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
+    return _presented(scored, p.frame)
+
+
+def _whole_rows(s: Any, statuses: list[str], ids: np.ndarray, total: int) -> pd.DataFrame:
+    """Whole rows of the tasks `ids` (ascending, of `total` in `statuses`), in id order: read
+    by id when they are a small share, else all read and the rest dropped (fewer statements)."""
+    if len(ids) * 4 <= total:
+        return task_reads.load_tasks_by_id(s, ids.tolist())
+    every = tasks_repo.load_tasks(s, statuses)
+    return every[every["id"].isin(ids)]
+
+
+def _account_rows(
+    ctx: AppContext,
+    p: Any,
+    *,
+    accounts: Collection[str] | None,
+    segment: str | None,
+    tier: str | None,
+    owner: str | None,
+) -> np.ndarray:
+    """Which rows of the portfolio frame pass the list's account filters (a bool per row)."""
     frame = p.frame
-    # One lookup of each task's account row; every filter below is a mask over account rows
-    # taken at those positions (no hashing of 170,000 task keys once per filter).
-    pos = frame.index.get_indexer(tasks["account_key"])
     rows = np.ones(len(frame), dtype=bool)
     if accounts is not None:
         rows &= frame.index.isin(list(accounts))
@@ -163,20 +207,7 @@ def list_tasks(
         rows &= (frame["tier"] == tiers[tier.casefold()]).to_numpy(dtype=bool, na_value=False)
     if owner:  # a name (any case) or book.UNASSIGNED: the accounts with no owner
         rows &= frame.index.isin(owner_keys(ctx, owner))
-    keep = pos >= 0
-    keep[keep] = rows[pos[keep]]
-    tasks = tasks[keep]
-    if due_within is not None:
-        horizon = pd.Timestamp(ctx.today + dt.timedelta(days=due_within))
-        tasks = tasks[tasks["due_date"] <= horizon]
-    weights, money = task_settings(ctx).weights, p.settings.money
-    if limit is None:
-        scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
-    else:  # rank every task, write the reasons of those shown only
-        ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
-        top = sort_tasks(ranked).head(limit).drop(columns=["priority", "reasons"])
-        scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
-    return _presented(scored, frame)
+    return rows
 
 
 def _presented(tasks: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:

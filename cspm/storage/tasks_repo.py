@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any, cast
 
 import pandas as pd
@@ -39,10 +39,6 @@ TASK_COLUMNS = [
 ]
 DATE_COLUMNS = ("due_date", "created_on", "closed_on", "snoozed_until")
 BATCH = 500
-BY_KEYS = 5_000
-"""Account keys per IN list (well under SQLite's bound-parameter limit)."""
-ACCOUNTS_BY_QUERY = 30_000
-"""More accounts than this: one read of every task, filtered in memory, beats 6+ IN lists."""
 """Ids per UPDATE / event INSERT (SQLite's bound-parameter limit, short statements)."""
 COMPLETED_BY_TOUCH = "completed by a logged touchpoint"
 """The detail of a task the data completed because a touchpoint was logged."""
@@ -54,30 +50,15 @@ def _dates(frame: pd.DataFrame, cols: Sequence[str]) -> pd.DataFrame:
     return frame
 
 
-def load_tasks(
-    session: Session,
-    statuses: Sequence[str] | None = None,
-    *,
-    accounts: Collection[str] | None = None,
-) -> pd.DataFrame:
-    """Tasks as a frame; `accounts`: only these accounts' tasks (an incremental regeneration).
-
-    Through the driver's own rows (`fetch_frame`): every import and task look reads all of
-    them (4 per account: 400,000 at 100,000 accounts), and SQLAlchemy Row objects plus
-    per-value date processing cost seconds where the driver's tuples cost a fraction; dates
-    arrive as ISO text (SQLite) or dates and are typed column-wise here."""
-    stmt = select(*(TASKS.c[c] for c in TASK_COLUMNS))
+def load_tasks(session: Session, statuses: Sequence[str] | None = None) -> pd.DataFrame:
+    """Tasks as a frame. Through the driver's own rows (`fetch_frame`): every import and task
+    look reads all of them (4 per account: 400,000 at 100,000 accounts), and SQLAlchemy Row
+    objects plus per-value date processing cost seconds where the driver's tuples cost a
+    fraction; dates arrive as ISO text (SQLite) or dates and are typed column-wise here."""
+    stmt = select(*(TASKS.c[c] for c in TASK_COLUMNS)).order_by(TASKS.c.id)
     if statuses:
         stmt = stmt.where(TASKS.c.status.in_(list(statuses)))
-    if accounts is not None and len(accounts) <= ACCOUNTS_BY_QUERY:
-        keys = sorted(accounts)
-        chunks = [keys[i : i + BY_KEYS] for i in range(0, len(keys), BY_KEYS)] or [[]]
-        parts = [fetch_frame(session, stmt.where(TASKS.c.account_key.in_(c))) for c in chunks]
-        frame = parts[0] if len(parts) == 1 else pd.concat(parts, ignore_index=True)
-    else:
-        frame = fetch_frame(session, stmt)
-        if accounts is not None:  # most accounts: one read, filtered here
-            frame = frame[frame["account_key"].isin(list(accounts))].reset_index(drop=True)
+    frame = fetch_frame(session, stmt)
     frame = _dates(frame, DATE_COLUMNS)
     frame["id"] = frame["id"].astype("int64")
     frame["base_priority"] = frame["base_priority"].astype(float)

@@ -24,7 +24,7 @@ from cspm.core.tasks.models import (
     PriorityWeights,
 )
 from cspm.core.tasks.playbooks import DEFAULT_PLAYBOOKS, default_engagement
-from cspm.core.tasks.priority import score_tasks, sort_tasks
+from cspm.core.tasks.priority import score_tasks, sort_tasks, top_tasks
 
 __all__ = [
     "CADENCE_PREFIX",
@@ -52,4 +52,5 @@ __all__ = [
     "plan_tasks",
     "score_tasks",
     "sort_tasks",
+    "top_tasks",
 ]
