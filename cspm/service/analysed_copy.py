@@ -23,7 +23,6 @@ import hashlib
 import logging
 import os
 import pickle
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -100,26 +99,17 @@ def store(ctx: AppContext) -> Path | None:
     if pending is None:
         return None
     key, analysed = pending
-    folder = frame_cache.cache_dir()
     path = _path(ctx.db.url, key)
-    tmp: Path | None = None
+    if not frame_cache.dump_atomically(path, analysed, "analysed-portfolio cache"):
+        return None
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    stale_before = time.time() - frame_cache.STALE_DAYS * 86_400
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(analysed, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        prefix = path.name.rsplit("-", 1)[0] + "-"
-        stale_before = time.time() - frame_cache.STALE_DAYS * 86_400
-        for old in folder.glob("analysed-*.pickle"):  # this database's older inputs, and any
-            if old != path and (  # copy unused for a month (a database deleted long ago)
+        for old in path.parent.glob("analysed-*.pickle"):  # this database's older inputs, and
+            if old != path and (  # any copy unused for a month (a database deleted long ago)
                 old.name.startswith(prefix) or old.stat().st_mtime < stale_before
             ):
                 old.unlink(missing_ok=True)
-        return path
-    except OSError:
-        log.warning("Could not write the analysed-portfolio cache in %s", folder, exc_info=True)
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        return None
+    except OSError:  # another process swept it first: the copy written stands
+        pass
+    return path

@@ -150,27 +150,37 @@ def _remove_old_copies(folder: Path, db_url: str, kept: Path) -> None:
             partial.unlink(missing_ok=True)
 
 
-def store(db_url: str, token: str | None, frames: StoredFrames) -> Path | None:
-    """Keep a copy for the next start (large portfolios only); replaces older copies."""
-    if not token or len(frames.state) < MIN_ACCOUNTS:
-        return None
-    folder = cache_dir()
-    path = _path(db_url, token)
+def dump_atomically(path: Path, obj: object, what: str) -> bool:
+    """Pickle `obj` to `path` whole or not at all: into a temporary file in the same folder,
+    then renamed over `path`, so a reader never meets half a copy (a process killed mid-write
+    leaves a `.writing-*.tmp` that `_remove_old_copies` sweeps). False, logged, when the
+    folder cannot take it: every copy in the cache folder is only a cache."""
+    folder = path.parent
     tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
         tmp = Path(name)
         with os.fdopen(fd, "wb") as f:
-            compact = StoredFrames(
-                _compact(frames.state), _compact(frames.custom), frames.custom_types, frames.history
-            )
-            pickle.dump(compact, f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
-        _remove_old_copies(folder, db_url, path)
-        return path
+        return True
     except OSError:
-        log.warning("Could not write the portfolio cache in %s", folder, exc_info=True)
+        log.warning("Could not write the %s in %s", what, folder, exc_info=True)
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+        return False
+
+
+def store(db_url: str, token: str | None, frames: StoredFrames) -> Path | None:
+    """Keep a copy for the next start (large portfolios only); replaces older copies."""
+    if not token or len(frames.state) < MIN_ACCOUNTS:
         return None
+    path = _path(db_url, token)
+    compact = StoredFrames(
+        _compact(frames.state), _compact(frames.custom), frames.custom_types, frames.history
+    )
+    if not dump_atomically(path, compact, "portfolio cache"):
+        return None
+    _remove_old_copies(path.parent, db_url, path)
+    return path

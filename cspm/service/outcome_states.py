@@ -23,9 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import pickle
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,31 +218,20 @@ def write_disk(ctx: AppContext, keep: Held) -> None:
         rules = keep.rules
     if keep.inputs is None or not states or not keep.large:
         return
-    folder = frame_cache.cache_dir()
     path = _path(ctx.db.url, keep.inputs)
-    tmp: Path | None = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
-        tmp = Path(name)
-        doc = {
-            "rules": rules,
-            "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
-            "knobs": keep.knobs,
-            "imports": keep.imports,
-        }
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(doc, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        prefix = path.name.rsplit("-", 1)[0] + "-"
-        for old in folder.glob("outcomes-*.pkl"):  # this database's older inputs
-            if old != path and old.name.startswith(prefix):
-                old.unlink(missing_ok=True)
-        keep.on_disk = True
-    except OSError:
-        log.warning("Could not write the outcomes cache in %s", folder, exc_info=True)
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    doc = {
+        "rules": rules,
+        "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
+        "knobs": keep.knobs,
+        "imports": keep.imports,
+    }
+    if not frame_cache.dump_atomically(path, doc, "outcomes cache"):
+        return
+    prefix = path.name.rsplit("-", 1)[0] + "-"
+    for old in path.parent.glob("outcomes-*.pkl"):  # this database's older inputs
+        if old != path and old.name.startswith(prefix):
+            old.unlink(missing_ok=True)
+    keep.on_disk = True
 
 
 def states_at(

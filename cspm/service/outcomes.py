@@ -116,14 +116,23 @@ def _state_at(
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
+    return _analysed_as_of(state, h.history, day, h, rules)
+
+
+def _analysed_as_of(
+    state: pd.DataFrame, history: pd.DataFrame, day: dt.date, knobs: Any, rules: dict[str, Rule]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(frame with `churned`, membership) of `state` analysed as of `day` with the snapshot
+    history up to it; `knobs`: settings, overrides, touchpoints and health (a Knobs or a
+    _History)."""
     analysed = analyse_portfolio(
         state,
-        h.history[h.history["as_of"] <= stamp],
+        history[history["as_of"] <= pd.Timestamp(day)],
         day,
-        settings=h.settings,
-        overrides=h.overrides,
-        touchpoints=h.touchpoints,
-        health=h.health,
+        settings=knobs.settings,
+        overrides=knobs.overrides,
+        touchpoints=knobs.touchpoints,
+        health=knobs.health,
         rules=rules,
     )
     frame = analysed.frame
@@ -141,20 +150,7 @@ def _state_newest(
     with ctx.db.session() as s:
         stored = stored_frames(ctx, s)
         knobs = load_knobs(s)
-    state = stored.state.drop(columns=["id"])
-    analysed = analyse_portfolio(
-        state,
-        stored.history[stored.history["as_of"] <= pd.Timestamp(day)],
-        day,
-        settings=knobs.settings,
-        overrides=knobs.overrides,
-        touchpoints=knobs.touchpoints,
-        health=knobs.health,
-        rules=rules,
-    )
-    frame = analysed.frame
-    frame["churned"] = (frame["lifecycle_stage"] == "Churned").to_numpy()
-    return frame, analysed.membership
+    return _analysed_as_of(stored.state.drop(columns=["id"]), stored.history, day, knobs, rules)
 
 
 def _groups(

@@ -23,9 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,7 +33,7 @@ import cspm
 from cspm.core.tasks import TaskSettings
 from cspm.storage import changes_repo
 
-from .frame_cache import cache_dir
+from .frame_cache import cache_dir, dump_atomically
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -94,20 +92,9 @@ def keep_digest(
     ctx: AppContext, change_id: int | None, settings: TaskSettings, digest: pd.Series
 ) -> None:
     """Keep the digest of a committed run for the next one; replaces this database's older."""
-    folder = cache_dir()
     path = _path(ctx.db.url, change_id, ctx.today, settings)
-    tmp: Path | None = None
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(dir=folder, prefix=".writing-", suffix=".tmp")
-        tmp = Path(name)
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(digest, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        for old in folder.glob(f"{_prefix(ctx.db.url)}-*{SUFFIX}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        log.warning("Could not keep the task inputs in %s", folder, exc_info=True)
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    if not dump_atomically(path, digest, "task inputs"):
+        return
+    for old in path.parent.glob(f"{_prefix(ctx.db.url)}-*{SUFFIX}"):
+        if old != path:
+            old.unlink(missing_ok=True)
