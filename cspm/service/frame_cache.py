@@ -67,7 +67,7 @@ class StoredFrames:
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns with few distinct values as categories (for writing)."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns replaced below, none copied
     for col in frame.columns:
         values = frame[col]
         if (
@@ -81,7 +81,7 @@ def _compact(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _restore(frame: pd.DataFrame) -> pd.DataFrame:
     """Categories back to object columns of str and None, exactly as read from the database."""
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns replaced below, none copied
     for col in frame.columns:
         values = frame[col]
         if isinstance(values.dtype, pd.CategoricalDtype):
