@@ -50,10 +50,13 @@ INCREMENTAL_TOUCHES = frozenset({"accounts", "imports", "overrides", "segments"}
 digest sees it); one touching tasks, touchpoints or settings needs a full run."""
 
 
-def _code() -> str:
-    folder = Path(__file__).resolve().parent.parent / "core" / "tasks"
+def code_fingerprint() -> str:
+    """The task code's version: the task generator and ranking (`core/tasks`) and the
+    service that presents them, by size and time of change (an edit invalidates copies)."""
+    here = Path(__file__).resolve().parent
+    files = [*sorted((here.parent / "core" / "tasks").glob("*.py")), here / "tasks.py"]
     parts = [cspm.__version__, pd.__version__]
-    for path in sorted(folder.glob("*.py")):
+    for path in files:
         st = path.stat()
         parts.append(f"{path.name}:{st.st_size}:{st.st_mtime_ns}")
     return "|".join(parts)
@@ -64,7 +67,9 @@ def _prefix(db_url: str) -> str:
 
 
 def _path(db_url: str, change_id: int | None, today: dt.date, settings: TaskSettings) -> Path:
-    key = json.dumps([change_id, today.isoformat(), settings.to_dict(), _code()], default=str)
+    key = json.dumps(
+        [change_id, today.isoformat(), settings.to_dict(), code_fingerprint()], default=str
+    )
     digest = hashlib.sha1(key.encode()).hexdigest()[:20]
     return cache_dir() / f"{_prefix(db_url)}-{digest}{SUFFIX}"
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Collection
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,103 +20,30 @@ from cspm.core.tasks import (
     OPEN_STATUSES,
     TOUCH_KINDS,
     CapacityReport,
-    TaskSettings,
     capacity_summary,
-    plan_tasks,
     score_tasks,
     sort_tasks,
     top_tasks,
 )
-from cspm.core.tasks.inputs import accounts_to_plan, trigger_digest
-from cspm.storage import accounts_repo, changes_repo, settings_repo, task_reads, tasks_repo
-from cspm.storage.models import SettingRow
-from cspm.storage.upsert import put_setting
+from cspm.storage import (
+    accounts_repo,
+    task_reads,
+    tasks_repo,
+)
 
-from . import task_scope
+from . import task_list_copy
 from .book import owner_keys
 from .changes import Change, Outcome, RowWatch, perform
 from .personal import current_user
 from .portfolio import load_portfolio, resolve_account
+from .task_regeneration import GENERATED_KEY as GENERATED_KEY
+from .task_regeneration import TaskChanges as TaskChanges
+from .task_regeneration import regenerate_tasks, task_settings
 
 if TYPE_CHECKING:
     from .context import AppContext
 
 log = logging.getLogger(__name__)
-
-GENERATED_KEY = "tasks_generated_for"
-
-
-@dataclass(frozen=True)
-class TaskChanges:
-    created: int
-    resolved: int
-    completed: int
-
-
-def task_settings(ctx: AppContext) -> TaskSettings:
-    with ctx.db.session() as s:
-        return settings_repo.load_tasks(s)
-
-
-def regenerate_tasks(
-    ctx: AppContext, *, force: bool = False, since: int | None = None
-) -> TaskChanges:
-    """Bring stored tasks in line with today's triggers (no-op when nothing changed).
-
-    since: the change record this run follows (an import, an override) when that change
-    reached the tasks through portfolio rows only: then only the accounts whose trigger inputs
-    changed are planned, when the last run's digest of them is at hand (`task_scope`);
-    otherwise, and always without `since`, every account is planned.
-
-    Two regenerations may run at once (two processes on one database, two CSMs on one
-    server): each plans from what it read, and the database keeps the plans from adding up.
-    A task already created by the other is not inserted again (`uq_tasks_open_episode`, see
-    tasks_repo.insert_tasks), a task both close ends closed (its log shows the action twice),
-    and both store the same marker. Episodes end before new tasks go in, so a new task never
-    meets the one whose episode this run ends."""
-    p = load_portfolio(ctx)
-    marker = {"revision": p.revision, "today": ctx.today.isoformat()}
-    settings = task_settings(ctx)
-    with ctx.db.session() as s:
-        row = s.get(SettingRow, GENERATED_KEY)
-        if not force and row is not None and row.value == marker:
-            return TaskChanges(0, 0, 0)
-        digest = trigger_digest(p.for_tasks, p.membership, settings)
-        before = None if since is None else task_scope.previous_digest(ctx, s, since, settings)
-        scope = None if before is None else accounts_to_plan(before, digest)
-        _wake_snoozed(s, ctx.today)
-        existing = task_reads.load_plan_inputs(s, accounts=scope)  # what a plan reads
-        touches = tasks_repo.load_touchpoints(s)[["account_key", "kind", "date"]]
-        portfolio = p.for_tasks  # a scope keeps the portfolio's order: the same task ids
-        portfolio = portfolio if scope is None else portfolio[portfolio.index.isin(scope)]
-        plan = plan_tasks(portfolio, p.membership, existing, touches, ctx.today, settings)
-        log.info(
-            "Task regeneration planned %s accounts",
-            f"every one of {len(digest)}" if scope is None else f"{len(scope)} of {len(digest)}",
-        )
-        tasks_repo.set_status(
-            s,
-            plan.resolve,
-            "resolved",
-            today=ctx.today,
-            detail="resolved by data: the trigger no longer holds",
-        )
-        tasks_repo.set_status(
-            s, plan.complete, "done", today=ctx.today, detail=tasks_repo.COMPLETED_BY_TOUCH
-        )
-        tasks_repo.end_episodes(s, plan.end_episode)
-        created = tasks_repo.insert_tasks(s, plan.create, ctx.today)
-        put_setting(s, GENERATED_KEY, marker)
-        newest = changes_repo.latest_id(s)
-    task_scope.keep_digest(ctx, newest, settings, digest)
-    return TaskChanges(created, len(plan.resolve), len(plan.complete))
-
-
-def _wake_snoozed(s: Any, today: dt.date) -> None:
-    """Snoozed tasks whose date has come are open again (same task, same episode)."""
-    snoozed = tasks_repo.load_tasks(s, ["snoozed"])
-    due = snoozed.loc[snoozed["snoozed_until"] <= pd.Timestamp(today), "id"].tolist()
-    tasks_repo.set_status(s, due, "open", today=today, detail="snooze ended", close=False)
 
 
 def list_tasks(
@@ -136,13 +62,20 @@ def list_tasks(
     `accounts`: only these accounts' tasks (an account page, a QBR pack), ranked as in the
     whole list: a task's score depends on the task and the portfolio only."""
     regenerate_tasks(ctx)
-    p = load_portfolio(ctx)
     statuses = list(OPEN_STATUSES) if include_snoozed else ["open"]
+    filtered = accounts is not None or bool(segment or tier or owner) or due_within is not None
+    copy = None  # the head of the whole list, kept on disk (`task_list_copy`)
+    if limit is not None and not filtered:
+        with ctx.db.session() as s:
+            copy = task_list_copy.copy_path(ctx.db.url, s, ctx.today, statuses, task_settings(ctx))
+        kept = task_list_copy.load(copy, limit)
+        if kept is not None:
+            return kept
+    p = load_portfolio(ctx)
     with ctx.db.session() as s:
         # With a limit, rank on the ranking columns and read whole rows for the head only.
         # Filters run on the ranking columns; whole rows are read for the tasks kept only
         # (an owner's share of 170,000) or, with a limit, for the shown head only.
-        filtered = accounts is not None or bool(segment or tier or owner) or due_within is not None
         whole = limit is None and not filtered  # every task shown: every row read at once
         tasks = (tasks_repo.load_tasks if whole else task_reads.load_ranking)(s, statuses)
         rows = _account_rows(ctx, p, accounts=accounts, segment=segment, tier=tier, owner=owner)
@@ -163,10 +96,15 @@ def list_tasks(
             scored = sort_tasks(score_tasks(tasks, p.for_tasks, ctx.today, weights, money))
         else:  # rank every task, read and write the reasons of those shown only
             ranked = score_tasks(tasks, p.for_tasks, ctx.today, weights, money, reasons=False)
-            head = top_tasks(ranked, limit)["id"].tolist()
+            shown = limit if copy is None else max(limit, task_list_copy.HEAD)
+            head = top_tasks(ranked, shown)["id"].tolist()
             top = task_reads.load_tasks_by_id(s, head)
             scored = score_tasks(top, p.for_tasks, ctx.today, weights, money)
-    return _presented(scored, p.frame)
+    presented = _presented(scored, p.frame)
+    if copy is not None and limit is not None:
+        task_list_copy.keep(copy, presented, len(tasks), len(p.frame))
+        return presented.head(limit).reset_index(drop=True)
+    return presented
 
 
 def _whole_rows(s: Any, statuses: list[str], ids: np.ndarray, total: int) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-import cspm.service.tasks as tasks_service
+import cspm.service.task_regeneration as tasks_service
 from cspm.cli import main
 from cspm.service.context import AppContext
 from cspm.storage import tasks_repo

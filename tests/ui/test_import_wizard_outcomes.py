@@ -8,7 +8,7 @@ import datetime as dt
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QWizard
 
-import cspm.service.tasks as tasks_service
+import cspm.service.task_regeneration as tasks_service
 from cspm.service.imports import ImportOptions, import_file
 from cspm.service.imports_list import list_imports
 from cspm.ui.import_wizard import ImportWizard
