@@ -71,25 +71,27 @@ def session(
     engine.dispose()
 
 
-def test_values_are_the_drivers_and_repeats_are_shared(session: Session) -> None:
+@pytest.mark.parametrize("shared", [True, False])
+def test_values_are_the_drivers_and_repeats_are_shared(session: Session, shared: bool) -> None:
     stmt = select(ROWS.c.id, ROWS.c.owner, ROWS.c.mixed, ROWS.c.name, ROWS.c.custom)
     stmt = stmt.order_by(ROWS.c.id)
     raw_rows = session.connection().exec_driver_sql(
         "SELECT id, owner, mixed, name, custom FROM shared_values_probe ORDER BY id"
     )
     expected = list(zip(*raw_rows.fetchall(), strict=True))
-    got = fetch_columns(session, stmt)
+    got = fetch_columns(session, stmt, shared=shared)
     for name, want in zip(("id", "owner", "mixed", "name", "custom"), expected, strict=True):
         values = got[name].tolist()
         assert values == list(want), name
         assert [type(v) for v in values] == [type(v) for v in want], name
     owners = got["owner"]
-    assert owners[0] is owners[len(OWNERS)] is owners[4 * len(OWNERS)]  # one "Ana" object
+    if shared:
+        assert owners[0] is owners[len(OWNERS)] is owners[4 * len(OWNERS)]  # one "Ana" object
 
 
 def test_json_texts_decode_as_each_alone(session: Session) -> None:
     stmt = select(ROWS.c.custom).order_by(ROWS.c.id)
-    column = pd.Series(fetch_columns(session, stmt)["custom"], dtype=object)
+    column = pd.Series(fetch_columns(session, stmt, shared=True)["custom"], dtype=object)
     decoded = decode_json_column(column).tolist()
     one_by_one = [json.loads(v) if isinstance(v, str) else v for v in column]
     assert decoded == one_by_one
