@@ -1,10 +1,13 @@
 """The 100k-account workbook (`cspm export big.xlsx`) beside a bare XlsxWriter dump of the same
 cells, measured in the same run (issue 16 item 4: within 1.5x, peak memory under 1 GB).
 
-The export runs as a whole process on a copy of the generated portfolio; its wall time, CPU
-time and peak memory are printed. The baseline gathers the same workbook data (not timed),
-then times only writing every table cell (Accounts, each segment's members, Tasks) with
-XlsxWriter's `write_row` and default options: no formats, charts or other sheets.
+The export runs as a whole process on a copy of the generated portfolio, twice: first with no
+disk copies of the frames and outcome states (a fresh cache folder: what `run_all.py`
+measures), then again with the copies the first run left (a user's later export); each run's
+wall time and its own peak memory (GNU time) are printed. The baseline gathers the same
+workbook data (not timed), then times only writing every table cell (Accounts, each
+segment's members, Tasks) with XlsxWriter's `write_row` and default options: no formats,
+charts or other sheets.
 
     python benchmarks/bench_reports_workbook.py [--accounts 100000] [--db PATH]
 """
@@ -16,27 +19,24 @@ import datetime as dt
 import os
 import resource
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import _here  # measure the cspm beside this script
+import _here  # noqa: F401  (measure the cspm beside this script)
+from measuring import cspm
 from portfolio import TODAY, build_portfolio, fresh_copy
 
 
-def run_export(db: Path, out: Path) -> tuple[float, float, float]:
-    """(wall s, CPU s, peak MB) of `cspm export` as a user runs it."""
+def run_export(db: Path, out: Path, cache: Path) -> tuple[float, float, float]:
+    """(wall s, CPU s, peak MB) of `cspm export` as a user runs it: the peak is this process's
+    own (`measuring.run`), not the largest of every child so far (`RUSAGE_CHILDREN`)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    start = time.perf_counter()
-    env = {**os.environ, "PYTHONPATH": str(_here.ROOT)}
-    command = [sys.executable, "-m", "cspm", "--db", str(db), "--today", TODAY.isoformat()]
-    subprocess.run([*command, "export", str(out)], check=True, env=env, capture_output=True)
-    wall = time.perf_counter() - start
+    args = ("--db", str(db), "--today", TODAY.isoformat(), "export", str(out))
+    done = cspm(*args, env={"CSPM_CACHE_DIR": str(cache)}).check()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, after.ru_maxrss / 1024
+    return done.seconds, cpu, done.peak_mb
 
 
 def bare_dump(db: Path, out: Path) -> tuple[float, float, int]:
@@ -84,16 +84,18 @@ def main() -> None:
         db = fresh_copy(source, "workbook") if args.db is None else out / "p.sqlite3"
         if args.db is not None:
             shutil.copyfile(args.db, db)
-        run_export(db, out / "warm.xlsx")  # the frame cache on disk, as a user's second export
-        wall, cpu, peak = run_export(db, out / "big.xlsx")
+        cache = out / "cache"  # empty: no disk copy of the frames or outcome states yet
+        wall, cpu, peak = run_export(db, out / "big.xlsx", cache)
+        warm_wall, _, warm_peak = run_export(db, out / "again.xlsx", cache)
         base_wall, base_cpu, cells = bare_dump(db, out / "bare.xlsx")
         size = (out / "big.xlsx").stat().st_size / 1e6
     print(f"{dt.datetime.now():%Y-%m-%d %H:%M}, load {os.getloadavg()[0]:.1f}, {cells:,} cells")
     print(f"cspm export big.xlsx:     {wall:6.1f} s wall, {cpu:6.1f} s CPU, peak {peak:,.0f} MB")
+    print(f"  again (disk copies):    {warm_wall:6.1f} s wall, peak {warm_peak:,.0f} MB")
     print(f"bare XlsxWriter dump:     {base_wall:6.1f} s wall, {base_cpu:6.1f} s CPU")
     print(f"workbook size:            {size:.0f} MB")
     print(f"ratio (wall; CPU):        {wall / base_wall:6.2f}x; {cpu / base_cpu:.2f}x  target 1.5x")
-    print(f"peak memory target < 1,024 MB: {'met' if peak < 1024 else 'MISSED'}")
+    print(f"peak memory target < 1,000 MB: {'met' if peak < 1000 else 'MISSED'}")
 
 
 if __name__ == "__main__":

@@ -22,24 +22,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cspm.core.money import USD, MoneyFormat, compact_one
 
-INK = "#2F3B45"
-MUTED = "#7A8793"
-GRID = "#E4E9EE"
-MONEY = "#3E6A8A"
-COUNT = "#6F9E8B"
-PALETTE: tuple[str, ...] = (
-    "#3E6A8A",
-    "#7FA7C4",
-    "#6F9E8B",
-    "#C9A66B",
-    "#B5736A",
-    "#8C7BA8",
-    "#9AA5AE",
-    "#5F8F9F",
-)
-BAND_COLOURS: dict[str, str] = {"red": "#C8553D", "yellow": "#E3B04B", "green": "#5E9E7E"}
-BAND_TINTS: dict[str, str] = {"red": "#F6E0DB", "yellow": "#FBF0D9", "green": "#E1EFE7"}
-NO_SCORE = "#C9D1D8"
+# the colours live in `palette` (no matplotlib); named here too for the charts' users
+from .palette import BAND_COLOURS, BAND_TINTS, COUNT, GRID, INK, MONEY, MUTED, PALETTE
+
 FONT = 8.0
 TITLE = 9.5
 

@@ -7,7 +7,7 @@ import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from .charts import PALETTE
+from .palette import PALETTE
 from .workbook_common import (
     Column,
     Styles,

@@ -12,8 +12,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from cspm.core.settings import UNASSIGNED_TIER
 
-from .charts import BAND_COLOURS, COUNT, MONEY, NO_SCORE
 from .data import WorkbookData
+from .palette import BAND_COLOURS, COUNT, MONEY, NO_SCORE
 from .workbook_common import Styles, money_chart_format, print_wide, write_pairs, write_text
 
 SHEET = "Summary"

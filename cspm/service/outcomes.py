@@ -107,11 +107,17 @@ def _state_at(
     """(analysed portfolio frame, segment membership) as of the end of `day`; no rules: no
     membership columns (the tier, stage and health of an account do not depend on them)."""
     stamp = pd.Timestamp(day)
-    snaps = h.snapshots[h.snapshots["as_of"] <= stamp]
+    as_of = h.snapshots["as_of"]
+    if as_of.is_monotonic_increasing:  # as loaded, oldest first: a prefix, not a copy of it
+        snaps = h.snapshots.iloc[: int(as_of.searchsorted(stamp, side="right"))]
+    else:
+        snaps = h.snapshots[as_of <= stamp]
     # One import's snapshots all carry the same fields, so of an account's snapshots from one
     # import only the latest can decide a value: a derived monthly history (one related import,
     # dozens of dates per account) shrinks to one row per account and import.
-    snaps = snaps.drop_duplicates(["account_id", "import_id"], keep="last")
+    repeated = snaps.duplicated(["account_id", "import_id"], keep="last").to_numpy()
+    if repeated.any():  # none (monthly account files): no second copy of every snapshot
+        snaps = snaps[~repeated]
     derived = derive_state(snaps, h.carried, FIELD_NAMES)
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))

@@ -33,12 +33,13 @@ def load_accounts(session: Session) -> pd.DataFrame:
     return _read_typed(session, select(*(ACCOUNTS.c[c] for c in cols)).order_by(ACCOUNTS.c.id))
 
 
-def _read_typed(session: Session, stmt: Select[Any]) -> pd.DataFrame:
+def _read_typed(session: Session, stmt: Select[Any], *, shared: bool = False) -> pd.DataFrame:
     """`typed_account_columns` of a select of account or snapshot columns, the numbers and
-    dates converted chunk by chunk as they are fetched (`fetch.fetch_columns`)."""
+    dates converted chunk by chunk as they are fetched (`fetch.fetch_columns`; `shared`:
+    repeated text one object, for snapshots)."""
     cols = [str(c.key) for c in stmt.selected_columns]
     dates = {c for c in cols if c in DATE_FIELDS or c == "as_of"}
-    raw = fetch_columns(session, stmt, floats=NUMERIC_FIELDS, dates=dates)
+    raw = fetch_columns(session, stmt, floats=NUMERIC_FIELDS, dates=dates, shared=shared)
     return typed_account_columns(raw, cols)
 
 
@@ -138,11 +139,13 @@ def load_snapshots(
     cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
     stmt = select(*(SNAPSHOTS.c[c] for c in cols))
     if account_ids is None:
-        frame = _read_typed(session, stmt)
+        frame = _read_typed(session, stmt, shared=True)  # each account's text, 6 times
     else:
         ids = list(account_ids)
         parts = [
-            _read_typed(session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500])))
+            _read_typed(
+                session, stmt.where(SNAPSHOTS.c.account_id.in_(ids[i : i + 500])), shared=True
+            )
             for i in range(0, len(ids), 500)
         ]
         frame = (
