@@ -1,5 +1,5 @@
 """`python -m cspm` is the command line."""
 
-from cspm.cli import main
+from cspm.cli import run
 
-raise SystemExit(main())
+run()

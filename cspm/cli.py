@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 from collections.abc import Sequence
 
 from cspm.commands import (
@@ -102,8 +103,30 @@ def _one_line(exc: BaseException) -> str:
     return text.split("[SQL:")[0].strip().splitlines()[0] if text.strip() else ""
 
 
+def run() -> None:
+    """The `cspm` console script: `main`, then, for a command that printed its answer, an
+    exit without the interpreter's teardown.
+
+    Freeing a 100,000-account portfolio object by object at exit took a quarter of a second
+    after the answer was complete. Everything that must be kept is kept before this point:
+    the context is closed (database released, disk copies written) and the output is
+    flushed here. Only when nothing else could still be running: not the window (Qt saves
+    settings as its objects are destroyed), not any other thread, not when flushing fails
+    (a closed pipe is then reported as Python reports it)."""
+    code = main()
+    if "PySide6.QtCore" not in sys.modules and threading.active_count() == 1:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except OSError:
+            raise SystemExit(code) from None
+        logging.shutdown()
+        os._exit(code)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()
 
 
 def gui_main() -> int:

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections.abc import Callable, Iterator, Sequence
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any
@@ -33,8 +34,10 @@ FLOAT_TEXT = {math.inf: "Infinity", -math.inf: "-Infinity"}
 """The JSON encoder's words for the floats it does not write by `repr` (NaN is None here)."""
 CSV_SPECIAL = (",", '"', "\n", "\r")
 """Characters that make the csv module quote a field (QUOTE_MINIMAL, "\n" line ends)."""
-ROWS_PER_CHUNK = 5000
-"""Rows joined into one piece of text at a time: the output never sits in memory whole."""
+ROWS_PER_CHUNK = 1000
+"""Rows joined into one piece of text at a time: the output never sits in memory whole, and a
+piece (2.5 MB of JSON) stays small enough for the allocator to reuse its memory: 12 MB pieces
+were fresh pages every time, 0.2 s more for 100,000 accounts."""
 MERGE_LIMIT = 1 << 16
 """Neighbouring columns are written as one piece when their distinct texts multiplied stay
 within this (`_merged`): few enough combinations to join once each."""
@@ -71,13 +74,15 @@ def distinct(col: pd.Series) -> tuple[np.ndarray, list[Any]]:
 
 def _distinct_by_type(values: np.ndarray) -> tuple[np.ndarray, list[Any]]:
     """Mixed Python objects: 1, 1.0 and True are equal as keys but print apart, lists are
-    unhashable; so the key is (type, value) and a list is keyed by its tuple."""
+    unhashable; so the key is (type, value), and a list or tuple is keyed by the (type,
+    value) of its items ((1,) and (1.0,) print apart too)."""
     index: dict[Any, int] = {}
     uniques: list[Any] = []
     codes = np.empty(len(values), dtype=np.intp)
     for i, v in enumerate(values):
         try:
-            key = (v.__class__, tuple(v) if isinstance(v, list) else v)
+            items = isinstance(v, list | tuple)
+            key = (v.__class__, tuple((x.__class__, x) for x in v) if items else v)
             code = index.setdefault(key, len(uniques))
         except TypeError:
             code = len(uniques)
@@ -91,10 +96,62 @@ def _texts(
     col: pd.Series, head: str, encode: Callable[[Any], str], missing: str
 ) -> tuple[np.ndarray, list[str]]:
     """(codes, texts): each row's `head` + encoded text of the column, as an index (>= 0)
-    into the distinct texts; the last text is the missing one."""
-    codes, values = distinct(col)
-    texts = [*(head + encode(v) for v in values), head + missing]
+    into the distinct texts; the last text is the missing one.
+
+    Floats and text, most of a record's distinct values (ARRs, scores, names, IDs), skip the
+    per-value `json_safe` and type dispatch: the same encoder functions mapped over the
+    distinct values at once (a third of the time at 100,000 accounts)."""
+    plain = _plain_distinct(col)
+    if plain is not None and encode in BULK:
+        codes, values, kind = plain
+        body = BULK[encode][kind](values)
+    else:
+        codes, values = distinct(col)
+        body = [encode(v) for v in values]
+    texts = [*(head + t for t in body), head + missing]
     return np.where(codes < 0, len(texts) - 1, codes), texts
+
+
+def _plain_distinct(col: pd.Series) -> tuple[np.ndarray, list[Any], str] | None:
+    """(codes, values, kind) as `distinct` gives them for the columns most of a record's
+    distinct values are in: float64 ("float": the non-NaN floats; NaN is missing), int64
+    ("int"), text only ("str"), and tuples of text ("tuple", segment lists). None for any
+    other column."""
+    dtype = col.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        arr = col.to_numpy().astype(np.float64, copy=False)
+        codes, uniq = pd.factorize(arr.view(np.int64), use_na_sentinel=False)
+        floats = np.asarray(uniq).view(np.float64)
+        nan = np.isnan(floats)
+        if nan.any():  # every NaN pattern is missing (code -1); the others keep their order
+            keep = np.cumsum(~nan) - 1
+            codes = np.where(nan[codes], -1, keep[codes])
+            floats = floats[~nan]
+        return np.asarray(codes), floats.tolist(), "float"
+    if isinstance(dtype, np.dtype) and dtype.kind == "i":
+        codes, uniq = pd.factorize(col.to_numpy(), use_na_sentinel=False)
+        return np.asarray(codes), np.asarray(uniq).tolist(), "int"
+    if isinstance(dtype, pd.StringDtype):
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        return np.asarray(codes), np.asarray(uniques, dtype=object).tolist(), "str"
+    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+        return None
+    inferred = pd.api.types.infer_dtype(col, skipna=True)
+    if inferred == "string":
+        codes, uniques = pd.factorize(col, use_na_sentinel=True)
+        return np.asarray(codes), np.asarray(uniques, dtype=object).tolist(), "str"
+    if inferred == "mixed":
+        # Tuples hash by their items: one of text equals only a tuple of the same text, so
+        # when every distinct value is a tuple of str no row was merged with one that
+        # prints differently (1 == 1.0 == True would be: `_distinct_by_type`).
+        try:
+            codes, uniques = pd.factorize(col.to_numpy(), use_na_sentinel=True)
+        except TypeError:  # lists
+            return None
+        values = np.asarray(uniques, dtype=object).tolist()
+        if all(type(v) is tuple and all(type(x) is str for x in v) for v in values):
+            return np.asarray(codes), values, "tuple"
+    return None
 
 
 def _merged(columns: list[tuple[np.ndarray, list[str]]]) -> list[np.ndarray]:
@@ -250,3 +307,32 @@ def table_text(
     out.extend("".join(row).rstrip() for row in block)
     out.append(f"({n} rows)")
     return "\n".join(out)
+
+
+def _json_floats(values: list[float]) -> list[str]:
+    texts = list(map(float.__repr__, values))
+    for i in np.flatnonzero(np.isinf(np.asarray(values, dtype=np.float64))).tolist():
+        texts[i] = FLOAT_TEXT[values[i]]
+    return texts
+
+
+def _csv_texts(values: list[str]) -> list[str]:
+    return [_csv_field(v) if _CSV_SPECIAL_SEARCH(v) else v for v in values]
+
+
+_CSV_SPECIAL_SEARCH = re.compile("[" + re.escape("".join(CSV_SPECIAL)) + "]").search
+BULK: dict[Callable[[Any], str], dict[str, Callable[[list[Any]], list[str]]]] = {
+    _json_text: {
+        "float": _json_floats,
+        "int": lambda v: list(map(int.__repr__, v)),
+        "str": lambda v: list(map(encode_basestring, v)),
+        "tuple": lambda v: list(map(_json_text, v)),
+    },
+    _csv_field: {
+        "float": lambda v: list(map(float.__repr__, v)),
+        "int": lambda v: list(map(int.__repr__, v)),
+        "str": _csv_texts,
+        "tuple": lambda v: list(map(_csv_field, v)),
+    },
+}
+"""Per encoder, what it writes for many distinct floats or texts at once (`_texts`)."""

@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from . import frame_cache
@@ -34,12 +35,15 @@ from .outcome_states import inputs_key
 
 if TYPE_CHECKING:
     from .context import AppContext
+    from .portfolio import Portfolio
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
-Analysed = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]
-"""(analysed frame, segment membership, custom field types)."""
+FORMAT = 2
+"""Bumped whenever the copy's content changes (2: the display rank is kept too)."""
+Analysed = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray]
+"""(analysed frame, segment membership, custom field types, each row's place in display
+order: `portfolio.display_rank`, a sort of 100,000 names a listing need not repeat)."""
 
 
 def copy_key(token: str | None, knobs: Any, today: dt.date, accounts: int) -> str | None:
@@ -68,27 +72,37 @@ def load(db_url: str, key: str | None) -> Analysed | None:
         return None
     try:
         with path.open("rb") as f:
-            frame, membership, custom_types = pickle.load(f)
-        if not isinstance(frame, pd.DataFrame) or not isinstance(membership, pd.DataFrame):
+            frame, membership, custom_types, rank = pickle.load(f)
+        if (
+            not isinstance(frame, pd.DataFrame)
+            or not isinstance(membership, pd.DataFrame)
+            or not isinstance(rank, np.ndarray)
+            or rank.shape != (len(frame),)
+        ):
             raise TypeError("unexpected content")
         os.utime(path)
-        return frame, membership, dict(custom_types)
+        return frame, membership, dict(custom_types), rank
     except Exception:
         log.warning("Ignoring an unreadable analysed-portfolio cache %s", path, exc_info=True)
         path.unlink(missing_ok=True)
         return None
 
 
-def remember(ctx: AppContext, key: str | None, analysed: Analysed) -> None:
+def remember(ctx: AppContext, key: str | None, portfolio: Portfolio) -> None:
     """Keep this analysis to be written when the context closes (shallow copies: with
-    copy-on-write, a later change to the live frame never reaches them)."""
+    copy-on-write, a later change to the live frame never reaches them; the display rank
+    is taken then, so a command that listed accounts does not sort them twice)."""
     if key is None:
         return
-    frame, membership, custom_types = analysed
     with ctx.cache.lock:
         ctx.cache.analysed_unsaved = (
             key,
-            (frame.copy(deep=False), membership.copy(deep=False), dict(custom_types)),
+            (
+                portfolio.frame.copy(deep=False),
+                portfolio.membership.copy(deep=False),
+                dict(portfolio.custom_types),
+                portfolio,
+            ),
         )
 
 
@@ -98,7 +112,8 @@ def store(ctx: AppContext) -> Path | None:
         pending, ctx.cache.analysed_unsaved = ctx.cache.analysed_unsaved, None
     if pending is None:
         return None
-    key, analysed = pending
+    key, (frame, membership, custom_types, portfolio) = pending
+    analysed = (frame, membership, custom_types, portfolio.display_rank)
     path = _path(ctx.db.url, key)
     if not frame_cache.dump_atomically(path, analysed, "analysed-portfolio cache"):
         return None

@@ -20,7 +20,7 @@ from cspm.core.errors import BadInputError
 from cspm.storage import imports_repo
 
 from .personal import ME, my_owner, set_personal
-from .portfolio import Portfolio, load_portfolio, sort_accounts
+from .portfolio import Portfolio, load_portfolio
 from .summary import PortfolioSummary
 
 if TYPE_CHECKING:
@@ -124,9 +124,7 @@ def filter_accounts(ctx: AppContext, f: BookFilter) -> pd.DataFrame:
     """The accounts `f` keeps, in display order (name, then ID)."""
     p = load_portfolio(ctx)
     index = book_index(ctx)
-    mask = index.mask(_checked(index, f))
-    frame = p.frame if mask is None else p.frame[mask]
-    return sort_accounts(frame)
+    return p.in_display_order(index.mask(_checked(index, f)))
 
 
 def owner_keys(ctx: AppContext, owner: str | None) -> pd.Index | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
@@ -51,6 +52,20 @@ class Portfolio:
     health: HealthConfig
     # the contact table (service.contact_rows) when a segment counts contacts, else None
     contacts: pd.DataFrame | None = None
+    # each row's place in display order, when read back with the analysis (`analysed_copy`)
+    kept_rank: np.ndarray | None = None
+
+    @cached_property
+    def display_rank(self) -> np.ndarray:
+        """Each row's place in the display order (`display_rank`), sorted once per portfolio
+        (or read back with its analysis): every listing after that takes an integer sort."""
+        return self.kept_rank if self.kept_rank is not None else display_rank(self.frame)
+
+    def in_display_order(self, mask: np.ndarray | None = None) -> pd.DataFrame:
+        """The rows `mask` keeps (all when None), as `sort_accounts` orders them."""
+        rank = self.display_rank
+        rows = np.arange(len(rank)) if mask is None else np.flatnonzero(mask)
+        return self.frame.iloc[rows[np.argsort(rank[rows], kind="stable")]]
 
     @property
     def catalog(self) -> dict[str, FieldType]:
@@ -137,8 +152,9 @@ def build_portfolio(
         )
         frame, membership, custom_types = analysed.frame, analysed.membership, analysed.custom_types
         rules, errors = analysed.rules, analysed.rule_errors
+        rank = None
     else:
-        frame, membership, custom_types = kept
+        frame, membership, custom_types, rank = kept
         rules, errors = check_rules(sources, build_catalog(custom_types))
     defs = [replace(d, rule=rules.get(d.name), error=errors.get(d.name)) for d in knobs.segments]
     return Portfolio(
@@ -152,6 +168,7 @@ def build_portfolio(
         rev,
         knobs.health,
         contacts,
+        rank,
     )
 
 
@@ -201,21 +218,28 @@ def load_portfolio(ctx: AppContext, *, knobs: Knobs | None = None) -> Portfolio:
     kept = analysed_copy.load(ctx.db.url, key)
     portfolio = build_portfolio(stored, knobs, ctx.today, rev, contacts, kept)
     if kept is None:
-        analysed_copy.remember(
-            ctx, key, (portfolio.frame, portfolio.membership, portfolio.custom_types)
-        )
+        analysed_copy.remember(ctx, key, portfolio)
     with ctx.cache.lock:
         ctx.cache.portfolio = portfolio
     return portfolio
 
 
 def sort_accounts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Stable display order: casefolded name, then external_id (then frame order). One sort
-    of (name, id, position) tuples: half the time of a two-key DataFrame sort at 100k."""
+    """Stable display order: casefolded name, then external_id (then frame order). For rows
+    of a portfolio, `Portfolio.in_display_order` gives the same order without sorting names."""
+    order = np.argsort(display_rank(frame), kind="stable")
+    return frame.iloc[order]
+
+
+def display_rank(frame: pd.DataFrame) -> np.ndarray:
+    """Each row's place in display order. One sort of (name, id, position) tuples: half the
+    time of a two-key DataFrame sort at 100k."""
     name = frame["name"].fillna("").astype(str).str.casefold().tolist()
     ext = frame["external_id"].fillna("").astype(str).tolist()
     order = [i for _, _, i in sorted(zip(name, ext, range(len(name)), strict=True))]
-    return frame.iloc[order]
+    rank = np.empty(len(order), dtype=np.intp)
+    rank[order] = np.arange(len(order))
+    return rank
 
 
 def _known(value: str, options: list[str] | tuple[str, ...], what: str) -> str:
@@ -236,18 +260,25 @@ def list_accounts(
     """Accounts, optionally of one tier / stage / segment / owner (case-insensitive)."""
     p = load_portfolio(ctx)
     frame = p.frame
+    mask: np.ndarray | None = None
+
+    def keep(rows: pd.Series | np.ndarray) -> None:
+        nonlocal mask
+        kept = np.asarray(rows, dtype=bool)
+        mask = kept if mask is None else mask & kept
+
     if tier:
-        frame = frame[frame["tier"] == _known(tier, p.settings.tier_names, "tier")]
+        keep(frame["tier"] == _known(tier, p.settings.tier_names, "tier"))
     if stage:
-        frame = frame[frame["lifecycle_stage"] == _known(stage, LIFECYCLE_STAGES, "stage")]
+        keep(frame["lifecycle_stage"] == _known(stage, LIFECYCLE_STAGES, "stage"))
     if segment:
         name = _known(segment, [d.name for d in p.segments], "segment")
         if name not in p.membership.columns:
             raise BadInputError(f"Segment '{name}' has an invalid rule; fix it first.")
-        frame = frame[p.membership.loc[frame.index, name].to_numpy(dtype=bool)]
+        keep(p.membership.loc[frame.index, name].to_numpy(dtype=bool))
     if owner:
-        frame = frame[frame["owner"].fillna("").str.casefold() == owner.strip().casefold()]
-    return sort_accounts(frame)
+        keep(frame["owner"].fillna("").str.casefold() == owner.strip().casefold())
+    return p.in_display_order(mask)
 
 
 def resolve_account(frame: pd.DataFrame, ref: str) -> str:

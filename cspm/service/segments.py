@@ -26,7 +26,7 @@ from cspm.storage import segments_repo
 from .changes import Outcome, RowWatch, perform
 from .contact_rows import contacts_for_rule
 from .files import write_text_atomically
-from .portfolio import load_portfolio, resolve_account, sort_accounts
+from .portfolio import load_portfolio, resolve_account
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -155,7 +155,7 @@ def segment_members(ctx: AppContext, name: str, owner: str | None = None) -> pd.
 
         scope = book_index(ctx).owner_mask(owner)
         mask = mask if scope is None else mask & scope
-    members = sort_accounts(p.frame[mask]).copy()
+    members = p.in_display_order(mask).copy()
     reasons = explain_each(
         d.rule, p.frame, p.history, p.today, members.index, field_label, contacts=p.contacts
     )

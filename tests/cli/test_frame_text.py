@@ -77,6 +77,12 @@ def test_awkward_values_survive_exactly() -> None:
             "flag": pd.array([True, None, False, True], dtype="boolean"),
             "renewal_date": pd.to_datetime(["2026-01-31", None, "1999-12-31", "2030-02-28"]),
             "segments": [("At risk", "Renewing"), (), ("Ünïcode",), ()],
+            # equal as keys, printed apart: 1 / 1.0 / True, and (1,) / (1.0,) / ("1",)
+            "mixed": np.array([1, 1.0, True, None], dtype=object),
+            "tuples": np.array([(1,), (1.0,), ("1",), None] + [None] * 0, dtype=object),
+            "some_tags": np.array([("a", "b"), np.nan, None, ("a", "b")], dtype=object),
+            "listed": np.array([["x"], ("x",), ["x"], None], dtype=object),
+            "count": np.array([3, -1, 3, 2**62], dtype="int64"),
         }
     )
     columns = record_columns(frame)

@@ -119,3 +119,28 @@ def test_an_analysis_a_later_change_made_stale_is_not_written(db: str) -> None:
     finally:
         ctx.close()
     assert not list(Path(frame_cache.cache_dir()).glob("analysed-*.pickle"))
+
+
+def test_a_later_listing_keeps_the_display_order(db: str, analyses: list[int]) -> None:
+    """The copy carries each account's place in display order, so a later `accounts` lists
+    without sorting names again, in exactly the order a sort gives (filters included)."""
+    from cspm.service.portfolio import display_rank, list_accounts, sort_accounts
+
+    first = _portfolio(db)
+    ctx = AppContext.open(db, today=TODAY)
+    try:
+        again = load_portfolio(ctx)
+        assert len(analyses) == 1 and again.kept_rank is not None  # read back
+        assert (again.kept_rank == display_rank(first.frame)).all()
+        tier = str(first.frame["tier"].mode()[0])
+        listed = list_accounts(ctx, tier=tier)
+        owner = str(first.frame["owner"].dropna().iloc[0])
+        by_owner = list_accounts(ctx, owner=owner.upper())
+    finally:
+        ctx.close()
+    expected = sort_accounts(first.frame[first.frame["tier"] == tier])
+    assert list(listed.index) == list(expected.index) and len(listed) > 1
+    names = listed["name"].fillna("").str.casefold().tolist()
+    assert names == sorted(names)
+    mine = first.frame[first.frame["owner"].fillna("").str.casefold() == owner.casefold()]
+    assert list(by_owner.index) == list(sort_accounts(mine).index)
