@@ -121,11 +121,17 @@ def main() -> None:
         print(note)
 
 
+def forget_copies(cache: Path) -> None:
+    """What a change in another process makes stale: the stored frames' disk copy and the
+    analysed portfolio's (with the latter in place the window would not read the frames)."""
+    for copy in [*cache.glob("*.pkl"), *cache.glob("analysed-*.pickle")]:
+        copy.unlink()
+
+
 def measure(db: Path, hist_db: Path, cache: Path) -> tuple[list[Line], list[str]]:
     """Every figure of the window on `db` (trends and the views that reload on an owner switch
     on `hist_db`, which may be the same database): the printed lines and notes."""
-    for built in cache.glob("*.pkl"):  # building wrote a disk copy: "no disk copy" must have none
-        built.unlink()
+    forget_copies(cache)  # building wrote a disk copy: "no disk copy" must have none
 
     import numpy as np
     import pandas as pd
@@ -313,8 +319,7 @@ def measure(db: Path, hist_db: Path, cache: Path) -> tuple[list[Line], list[str]
     hist_window.close()
     hist_ctx.close()
 
-    for cached in cache.glob("*.pkl"):
-        cached.unlink()
+    forget_copies(cache)
     window, ctx, visible_no_copy = open_window()
     window.close()
     ctx.close()

@@ -46,9 +46,10 @@ Analysed = tuple[pd.DataFrame, pd.DataFrame, dict[str, Any], np.ndarray]
 order: `portfolio.display_rank`, a sort of 100,000 names a listing need not repeat)."""
 
 
-def copy_key(token: str | None, knobs: Any, today: dt.date, accounts: int) -> str | None:
-    """The name of the analysis of these inputs on `today`, or None when it is not copied."""
-    if not token or accounts < frame_cache.MIN_ACCOUNTS:
+def copy_key(token: str | None, knobs: Any, today: dt.date) -> str | None:
+    """The name of the analysis of these inputs on `today`, or None when it is not copied
+    (small portfolios are not either: the caller knows their size once it has read them)."""
+    if not token:
         return None
     from cspm.core.rules.contact_count import uses_contacts
 

@@ -8,6 +8,8 @@ or a new day can never leave a stale classification behind.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -36,6 +38,8 @@ from .segment_defs import SegmentDef, load_segment_defs
 if TYPE_CHECKING:
     from .context import AppContext
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Portfolio:
@@ -44,7 +48,8 @@ class Portfolio:
     frame: pd.DataFrame  # index = account key; see cspm.core.analysis
     membership: pd.DataFrame  # bool, one column per (valid) segment
     segments: list[SegmentDef]
-    history: pd.DataFrame
+    # the stored snapshots, or how to read them when first used (`history`)
+    snapshots: pd.DataFrame | Callable[[], pd.DataFrame]
     custom_types: dict[str, FieldType]
     settings: Settings
     today: dt.date
@@ -54,6 +59,13 @@ class Portfolio:
     contacts: pd.DataFrame | None = None
     # each row's place in display order, when read back with the analysis (`analysed_copy`)
     kept_rank: np.ndarray | None = None
+
+    @cached_property
+    def history(self) -> pd.DataFrame:
+        """The stored snapshots. A portfolio whose analysis was read back from its disk copy
+        reads them on first use: listing accounts never needs 600,000 snapshot rows."""
+        held = self.snapshots
+        return held if isinstance(held, pd.DataFrame) else held()
 
     @cached_property
     def display_rank(self) -> np.ndarray:
@@ -125,7 +137,7 @@ def load_knobs(s: Session, settings: Settings | None = None) -> Knobs:
 
 
 def build_portfolio(
-    stored: StoredFrames,
+    stored: StoredFrames | Callable[[], pd.DataFrame],
     knobs: Knobs,
     today: dt.date,
     rev: int,
@@ -135,9 +147,11 @@ def build_portfolio(
     """The analysed portfolio of stored frames on `today`: `cspm.core.pipeline`, once.
 
     contacts: the contact table on `today`, when a segment counts contacts; kept: the
-    analysis of exactly these inputs, read back from its disk copy (`analysed_copy`)."""
+    analysis of exactly these inputs, read back from its disk copy (`analysed_copy`), and
+    then `stored` may be how to read the snapshots when they are first used."""
     sources = {d.name: d.rule_json for d in knobs.segments}
     if kept is None:
+        assert isinstance(stored, StoredFrames), "an analysis needs the stored frames"
         analysed = analyse_portfolio(
             stored.state,
             stored.history,
@@ -161,7 +175,7 @@ def build_portfolio(
         frame,
         membership,
         defs,
-        stored.history,
+        stored.history if isinstance(stored, StoredFrames) else stored,
         custom_types,
         knobs.settings,
         today,
@@ -206,22 +220,39 @@ def load_portfolio(ctx: AppContext, *, knobs: Knobs | None = None) -> Portfolio:
         cached = cached_portfolio(ctx, rev)
         if cached is not None:
             return cached
-        stored = stored_frames(ctx, s)
+        token = revision.accounts_token(s)
         key = None  # a read's analysis is kept on disk (`analysed_copy`); an import's is not
         if knobs is None:
             knobs = load_knobs(s)
-            token = revision.accounts_token(s)
-            key = analysed_copy.copy_key(token, knobs, ctx.today, len(stored.state))
+            key = analysed_copy.copy_key(token, knobs, ctx.today)
+        kept = analysed_copy.load(ctx.db.url, key)
+        stored: StoredFrames | Callable[[], pd.DataFrame] = _history_later(ctx, token)
+        if kept is None:
+            stored = stored_frames(ctx, s)
+            if len(stored.state) < frame_cache.MIN_ACCOUNTS:
+                key = None  # analysed in milliseconds: not copied
     contacts = None
     if any(uses_contacts(d.rule_json) for d in knobs.segments):
         contacts = contacts_table(ctx)
-    kept = analysed_copy.load(ctx.db.url, key)
     portfolio = build_portfolio(stored, knobs, ctx.today, rev, contacts, kept)
     if kept is None:
         analysed_copy.remember(ctx, key, portfolio)
     with ctx.cache.lock:
         ctx.cache.portfolio = portfolio
     return portfolio
+
+
+def _history_later(ctx: AppContext, token: str | None) -> Callable[[], pd.DataFrame]:
+    """How a portfolio read back from its analysis' copy reads its snapshots on first use:
+    the stored frames of this data state (held, or their disk copy, else the database)."""
+
+    def read() -> pd.DataFrame:
+        with ctx.db.session() as s:
+            if revision.accounts_token(s) != token:  # written since: the copy is stale too
+                log.info("Accounts changed since the portfolio was read; reading them now")
+            return stored_frames(ctx, s).history
+
+    return read
 
 
 def sort_accounts(frame: pd.DataFrame) -> pd.DataFrame:

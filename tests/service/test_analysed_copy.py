@@ -144,3 +144,23 @@ def test_a_later_listing_keeps_the_display_order(db: str, analyses: list[int]) -
     assert names == sorted(names)
     mine = first.frame[first.frame["owner"].fillna("").str.casefold() == owner.casefold()]
     assert list(by_owner.index) == list(sort_accounts(mine).index)
+
+
+def test_a_listing_from_the_copy_reads_no_snapshots(db: str, analyses: list[int]) -> None:
+    """Read back from the copy, a portfolio lists accounts without the 600,000 snapshot rows
+    of a large portfolio; its history is read when first used, and is the stored one."""
+    from cspm.service.portfolio import list_accounts
+
+    first = _portfolio(db)
+    ctx = AppContext.open(db, today=TODAY)
+    try:
+        again = load_portfolio(ctx)
+        listed = list_accounts(ctx)
+        assert len(analyses) == 1 and len(listed) == len(first.frame)
+        assert ctx.cache.stored is None  # no stored frames read
+        pd.testing.assert_frame_equal(again.history, first.history)
+        assert ctx.cache.stored is not None and len(again.history) > len(first.frame)
+        health_change = again.for_tasks["health_change"]
+    finally:
+        ctx.close()
+    pd.testing.assert_series_equal(health_change, first.for_tasks["health_change"])
