@@ -156,6 +156,7 @@ def import_command(args: argparse.Namespace) -> int:
         prepared = prepare_any(ctx, args.file, options)
         if isinstance(prepared, PreparedRelated):
             return _related_import(args, ctx, prepared, options)
+        prepared = prepared.without_cells()  # planned: the cells are not shown again
         changes = big_changes(ctx, prepared, options.as_of)
         result = apply_prepared(ctx, prepared, options)
     if args.format == "json":

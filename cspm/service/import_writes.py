@@ -122,7 +122,7 @@ def apply_prepared(
             result,
             {"op": "import_undo", "import_id": result.import_id},
             live=live,
-            then=lambda: _after_commit(ctx, written[0], result),
+            then=lambda: _after_commit(ctx, written.pop(), result),
         )
 
     change = perform(
@@ -136,7 +136,9 @@ def apply_prepared(
 
 def _after_commit(ctx: AppContext, given: Written, result: ImportResult) -> None:
     """After the commit, before task regeneration: the portfolio after the import is formed
-    once from what it wrote (moves and task regeneration both use it)."""
+    once from what it wrote (moves and task regeneration both use it). `given` is handed
+    over (popped from the writer's list): what it holds (the frames before and after the
+    import) is let go before the tasks are regenerated."""
     with ctx.db.session() as s:
         token = revision.accounts_token(s)
     result.moves = _moves_after(ctx, dataclasses.replace(given, token_after=token), result)

@@ -303,6 +303,7 @@ def import_file(
         from .related_writes import apply_related  # the related kinds' writer
 
         return apply_related(ctx, prepared, options, progress, cancelled, settings=settings)
+    prepared = prepared.without_cells()  # planned: only the plan is written
     return apply_prepared(ctx, prepared, options, progress, cancelled, settings=settings)
 
 
