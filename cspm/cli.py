@@ -1,7 +1,7 @@
 """The `cspm` command line: argparse, printing, exit codes. All work is done by cspm.service.
 
-Exit codes: 0 ok, 2 bad input (one sentence on stderr), 1 internal error. Command groups live
-in `cspm.commands`, one module each.
+Exit codes: 0 ok, 2 bad input (one sentence on stderr), 1 internal error, 141 the reader of
+the output left (`| head`). Command groups live in `cspm.commands`, one module each.
 """
 
 from __future__ import annotations
@@ -32,6 +32,9 @@ from cspm.commands import settings as settings_cmd
 from cspm.core.errors import CspmError
 
 EXIT_OK, EXIT_INTERNAL, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a program its pipe's reader left (128 + SIGPIPE), as `git log |
+head` ends: quietly, not as an internal error."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,11 +93,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("cspm: interrupted; nothing was changed.", file=sys.stderr)
         return EXIT_INTERNAL
+    except BrokenPipeError:  # the reader of the output left (`cspm accounts | head`): fine
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as exc:  # a bug: one line, and the traceback when CSPM_DEBUG is set
         if os.environ.get("CSPM_DEBUG"):
             raise
         print(f"cspm: internal error: {type(exc).__name__}: {_one_line(exc)}", file=sys.stderr)
         return EXIT_INTERNAL
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so the output still buffered is not flushed into
+    the closed pipe at exit (Python would report that as one more error)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError):  # stdout is no file (captured in-process): nothing to do
+        pass
 
 
 def _one_line(exc: BaseException) -> str:

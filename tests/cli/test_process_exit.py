@@ -55,3 +55,23 @@ def test_bad_input_still_exits_2_with_its_sentence(demo: AppContext, tmp_path: P
     done = _cspm("--db", url, "accounts", "--tier", "Platinum", cache=tmp_path / "cache")
     assert done.returncode == 2
     assert done.stderr.startswith("cspm: Unknown tier 'Platinum'") and done.stdout == ""
+
+
+def test_a_reader_that_leaves_early_is_no_error(demo: AppContext, tmp_path: Path) -> None:  # noqa: F811
+    """`cspm accounts --format json | head -1`: the reader closes the pipe after a line. The
+    command ends quietly with the shell's broken-pipe status, not "internal error"."""
+    url = demo.db.url
+    demo.close()
+    env = {**os.environ, "CSPM_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("PYTHONUNBUFFERED", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cspm", "--db", url, "--today", TODAY.isoformat(),
+         "accounts", "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.readline() == b"[\n"
+    proc.stdout.close()  # the reader leaves; the rest (over 64 KB) meets a closed pipe
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 141
+    assert err == ""
