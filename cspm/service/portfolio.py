@@ -76,6 +76,8 @@ class Portfolio:
     def in_display_order(self, mask: np.ndarray | None = None) -> pd.DataFrame:
         """The rows `mask` keeps (all when None), as `sort_accounts` orders them."""
         rank = self.display_rank
+        if mask is not None and len(mask) != len(rank):  # a mask of another portfolio
+            raise ValueError(f"a mask of {len(mask)} rows for {len(rank)} accounts")
         rows = np.arange(len(rank)) if mask is None else np.flatnonzero(mask)
         return self.frame.iloc[rows[np.argsort(rank[rows], kind="stable")]]
 
