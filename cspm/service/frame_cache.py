@@ -31,8 +31,10 @@ import os
 import pickle
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -148,6 +150,24 @@ def _remove_old_copies(folder: Path, db_url: str, kept: Path) -> None:
     for partial in folder.glob(".writing-*.tmp"):  # left by a process killed mid-write
         if partial.stat().st_mtime < time.time() - 3_600:
             partial.unlink(missing_ok=True)
+
+
+def load_pickled(path: Path, what: str, valid: Callable[[Any], bool]) -> Any | None:
+    """What `dump_atomically` wrote at `path`, or None: no file, or one that does not unpickle
+    into something `valid` accepts (then it is logged as `what` and removed, so the next
+    writer replaces it). Every copy in the cache folder is only a cache."""
+    try:
+        with path.open("rb") as f:
+            obj = pickle.load(f)
+        if not valid(obj):
+            raise TypeError(f"unexpected {type(obj).__name__}")
+    except FileNotFoundError:
+        return None
+    except Exception:
+        log.warning("Ignoring an unreadable %s %s", what, path, exc_info=True)
+        path.unlink(missing_ok=True)
+        return None
+    return obj
 
 
 def dump_atomically(path: Path, obj: object, what: str) -> bool:

@@ -20,11 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import pickle
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -39,7 +37,6 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-log = logging.getLogger(__name__)
 
 HEAD = 200
 """Rows kept: any `--limit` up to this is served from the copy."""
@@ -76,20 +73,22 @@ def copy_path(
 
 def load(path: Path, limit: int) -> pd.DataFrame | None:
     """The first `limit` rows of the list kept at `path`, when it holds them."""
-    try:
-        with path.open("rb") as f:
-            head, ranked = pickle.load(f)
-        if not isinstance(head, pd.DataFrame) or not isinstance(ranked, int):
-            raise TypeError("unexpected content")
-    except FileNotFoundError:
+    kept = frame_cache.load_pickled(path, "task-list copy", _is_head)
+    if kept is None:
         return None
-    except Exception:
-        log.warning("Ignoring an unreadable task-list copy %s", path, exc_info=True)
-        path.unlink(missing_ok=True)
-        return None
+    head, ranked = kept
     if limit > len(head) and len(head) < ranked:
         return None  # more rows asked for than kept
     return head.head(limit).reset_index(drop=True)
+
+
+def _is_head(obj: Any) -> bool:
+    return (
+        isinstance(obj, tuple)
+        and len(obj) == 2
+        and isinstance(obj[0], pd.DataFrame)
+        and isinstance(obj[1], int)
+    )
 
 
 def keep(path: Path, head: pd.DataFrame, ranked: int, accounts: int) -> None:

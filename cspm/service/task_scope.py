@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,7 +31,7 @@ import cspm
 from cspm.core.tasks import TaskSettings
 from cspm.storage import changes_repo
 
-from .frame_cache import cache_dir, dump_atomically
+from .frame_cache import cache_dir, dump_atomically, load_pickled
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -42,7 +40,6 @@ if TYPE_CHECKING:
 
     from .context import AppContext
 
-log = logging.getLogger(__name__)
 
 SUFFIX = ".taskdigest"
 INCREMENTAL_TOUCHES = frozenset({"accounts", "imports", "overrides", "segments"})
@@ -79,18 +76,10 @@ def previous_digest(
 ) -> pd.Series | None:
     """The digest the last run kept, if nothing but change `since` happened after it."""
     path = _path(ctx.db.url, changes_repo.latest_id(s, before=since), ctx.today, settings)
-    try:
-        with path.open("rb") as f:
-            digest = pickle.load(f)
-        if not isinstance(digest, pd.Series):
-            raise TypeError(f"unexpected {type(digest).__name__}")
-        return digest
-    except FileNotFoundError:
-        return None
-    except Exception:
-        log.warning("Ignoring an unreadable task-inputs copy %s", path, exc_info=True)
-        path.unlink(missing_ok=True)
-        return None
+    digest: pd.Series | None = load_pickled(
+        path, "task-inputs copy", lambda obj: isinstance(obj, pd.Series)
+    )
+    return digest
 
 
 def keep_digest(
