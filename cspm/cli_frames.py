@@ -131,12 +131,10 @@ def _plain_distinct(col: pd.Series) -> tuple[np.ndarray, list[Any], str] | None:
     if isinstance(dtype, np.dtype) and dtype.kind == "i":
         codes, uniq = pd.factorize(col.to_numpy(), use_na_sentinel=False)
         return np.asarray(codes), np.asarray(uniq).tolist(), "int"
-    if isinstance(dtype, pd.StringDtype):
-        codes, uniques = pd.factorize(col, use_na_sentinel=True)
-        return np.asarray(codes), np.asarray(uniques, dtype=object).tolist(), "str"
-    if not (isinstance(dtype, np.dtype) and dtype.kind == "O"):
+    is_object = isinstance(dtype, np.dtype) and dtype.kind == "O"
+    if not (is_object or isinstance(dtype, pd.StringDtype)):
         return None
-    inferred = pd.api.types.infer_dtype(col, skipna=True)
+    inferred = pd.api.types.infer_dtype(col, skipna=True) if is_object else "string"
     if inferred == "string":
         codes, uniques = pd.factorize(col, use_na_sentinel=True)
         return np.asarray(codes), np.asarray(uniques, dtype=object).tolist(), "str"

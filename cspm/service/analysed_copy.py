@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 import os
-import pickle
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +35,6 @@ if TYPE_CHECKING:
     from .context import AppContext
     from .portfolio import Portfolio
 
-log = logging.getLogger(__name__)
 
 FORMAT = 2
 """Bumped whenever the copy's content changes (2: the display rank is kept too)."""
@@ -69,24 +66,23 @@ def load(db_url: str, key: str | None) -> Analysed | None:
     if key is None:
         return None
     path = _path(db_url, key)
-    if not path.exists():
+    kept = frame_cache.load_pickled(path, "analysed-portfolio cache", _is_analysed)
+    if kept is None:
         return None
-    try:
-        with path.open("rb") as f:
-            frame, membership, custom_types, rank = pickle.load(f)
-        if (
-            not isinstance(frame, pd.DataFrame)
-            or not isinstance(membership, pd.DataFrame)
-            or not isinstance(rank, np.ndarray)
-            or rank.shape != (len(frame),)
-        ):
-            raise TypeError("unexpected content")
-        os.utime(path)
-        return frame, membership, dict(custom_types), rank
-    except Exception:
-        log.warning("Ignoring an unreadable analysed-portfolio cache %s", path, exc_info=True)
-        path.unlink(missing_ok=True)
-        return None
+    os.utime(path)  # in use: not stale
+    frame, membership, custom_types, rank = kept
+    return frame, membership, dict(custom_types), rank
+
+
+def _is_analysed(obj: Any) -> bool:
+    return (
+        isinstance(obj, tuple)
+        and len(obj) == 4
+        and isinstance(obj[0], pd.DataFrame)
+        and isinstance(obj[1], pd.DataFrame)
+        and isinstance(obj[3], np.ndarray)
+        and obj[3].shape == (len(obj[0]),)
+    )
 
 
 def remember(ctx: AppContext, key: str | None, portfolio: Portfolio) -> None:

@@ -170,6 +170,18 @@ def load_pickled(path: Path, what: str, valid: Callable[[Any], bool]) -> Any | N
     return obj
 
 
+def replace_older(path: Path, older: str) -> None:
+    """After `path` is written: remove the copies the glob `older` names in its folder (the
+    same database's copies for earlier inputs) other than `path` itself; one that another
+    process removed first is fine."""
+    try:
+        for old in path.parent.glob(older):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
 def dump_atomically(path: Path, obj: object, what: str) -> bool:
     """Pickle `obj` to `path` whole or not at all: into a temporary file in the same folder,
     then renamed over `path`, so a reader never meets half a copy (a process killed mid-write

@@ -227,10 +227,7 @@ def write_disk(ctx: AppContext, keep: Held) -> None:
     }
     if not frame_cache.dump_atomically(path, doc, "outcomes cache"):
         return
-    prefix = path.name.rsplit("-", 1)[0] + "-"
-    for old in path.parent.glob("outcomes-*.pkl"):  # this database's older inputs
-        if old != path and old.name.startswith(prefix):
-            old.unlink(missing_ok=True)
+    frame_cache.replace_older(path, path.name.rsplit("-", 1)[0] + "-*.pkl")  # older inputs
     keep.on_disk = True
 
 

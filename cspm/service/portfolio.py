@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from cspm.core.analysis import expand_custom
+from cspm.core.book import combine
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
 from cspm.core.health import HealthConfig
@@ -293,25 +294,21 @@ def list_accounts(
     """Accounts, optionally of one tier / stage / segment / owner (case-insensitive)."""
     p = load_portfolio(ctx)
     frame = p.frame
-    mask: np.ndarray | None = None
-
-    def keep(rows: pd.Series | np.ndarray) -> None:
-        nonlocal mask
-        kept = np.asarray(rows, dtype=bool)
-        mask = kept if mask is None else mask & kept
-
+    masks: list[np.ndarray] = []
     if tier:
-        keep(frame["tier"] == _known(tier, p.settings.tier_names, "tier"))
+        masks.append((frame["tier"] == _known(tier, p.settings.tier_names, "tier")).to_numpy())
     if stage:
-        keep(frame["lifecycle_stage"] == _known(stage, LIFECYCLE_STAGES, "stage"))
+        stage = _known(stage, LIFECYCLE_STAGES, "stage")
+        masks.append((frame["lifecycle_stage"] == stage).to_numpy())
     if segment:
         name = _known(segment, [d.name for d in p.segments], "segment")
         if name not in p.membership.columns:
             raise BadInputError(f"Segment '{name}' has an invalid rule; fix it first.")
-        keep(p.membership.loc[frame.index, name].to_numpy(dtype=bool))
+        masks.append(p.membership.loc[frame.index, name].to_numpy(dtype=bool))
     if owner:
-        keep(frame["owner"].fillna("").str.casefold() == owner.strip().casefold())
-    return p.in_display_order(mask)
+        mine = frame["owner"].fillna("").str.casefold() == owner.strip().casefold()
+        masks.append(mine.to_numpy(dtype=bool))
+    return p.in_display_order(combine(*masks))
 
 
 def resolve_account(frame: pd.DataFrame, ref: str) -> str:

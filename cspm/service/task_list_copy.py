@@ -95,12 +95,5 @@ def keep(path: Path, head: pd.DataFrame, ranked: int, accounts: int) -> None:
     """Keep the first `HEAD` rows of a list of `ranked` tasks; replaces the database's older."""
     if accounts < frame_cache.MIN_ACCOUNTS:
         return
-    if not frame_cache.dump_atomically(path, (head.head(HEAD), ranked), "task list"):
-        return
-    prefix = path.name.rsplit("-", 1)[0] + "-"
-    try:
-        for old in path.parent.glob(f"{prefix}*{SUFFIX}"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:  # another process swept it first
-        pass
+    if frame_cache.dump_atomically(path, (head.head(HEAD), ranked), "task list"):
+        frame_cache.replace_older(path, path.name.rsplit("-", 1)[0] + f"-*{SUFFIX}")

@@ -31,7 +31,7 @@ import cspm
 from cspm.core.tasks import TaskSettings
 from cspm.storage import changes_repo
 
-from .frame_cache import cache_dir, dump_atomically, load_pickled
+from .frame_cache import cache_dir, dump_atomically, load_pickled, replace_older
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -87,8 +87,5 @@ def keep_digest(
 ) -> None:
     """Keep the digest of a committed run for the next one; replaces this database's older."""
     path = _path(ctx.db.url, change_id, ctx.today, settings)
-    if not dump_atomically(path, digest, "task inputs"):
-        return
-    for old in path.parent.glob(f"{_prefix(ctx.db.url)}-*{SUFFIX}"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    if dump_atomically(path, digest, "task inputs"):
+        replace_older(path, f"{_prefix(ctx.db.url)}-*{SUFFIX}")
