@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -16,7 +16,7 @@ class Account(AccountFieldsMixin, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Identity across imports: trimmed external_id, else casefolded name (core.plan.account_key).
-    key: Mapped[str] = mapped_column(String(500), unique=True)
+    key: Mapped[str] = mapped_column(Text, unique=True)
     first_import_id: Mapped[int | None] = mapped_column(
         ForeignKey("imports.id", ondelete="SET NULL")
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, Integer, String, Text
+from sqlalchemy import JSON, DateTime, Index, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -22,7 +22,7 @@ class ChangeRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, naive
-    user: Mapped[str] = mapped_column(String(255))
+    user: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(Text)
     touches: Mapped[list[str]] = mapped_column(JSON)
     inverse: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

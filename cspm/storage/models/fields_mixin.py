@@ -9,24 +9,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Float, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 
 class AccountFieldsMixin:
-    external_id: Mapped[str | None] = mapped_column(String(255))
-    name: Mapped[str | None] = mapped_column(String(500))
-    owner: Mapped[str | None] = mapped_column(String(255))
-    owner_id: Mapped[str | None] = mapped_column(String(255))
-    industry: Mapped[str | None] = mapped_column(String(255))
-    region: Mapped[str | None] = mapped_column(String(255))
-    country: Mapped[str | None] = mapped_column(String(255))
-    plan: Mapped[str | None] = mapped_column(String(255))
+    external_id: Mapped[str | None] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str | None] = mapped_column(Text)
+    owner_id: Mapped[str | None] = mapped_column(Text)
+    industry: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(Text)
+    plan: Mapped[str | None] = mapped_column(Text)
     arr: Mapped[float | None] = mapped_column(Float)
     mrr: Mapped[float | None] = mapped_column(Float)
     potential_arr: Mapped[float | None] = mapped_column(Float)
     company_revenue: Mapped[float | None] = mapped_column(Float)
-    currency: Mapped[str | None] = mapped_column(String(16))
+    currency: Mapped[str | None] = mapped_column(Text)
     fx_rate: Mapped[float | None] = mapped_column(Float)
     arr_unconverted: Mapped[float | None] = mapped_column(Float)
     seats_purchased: Mapped[float | None] = mapped_column(Float)
@@ -44,10 +44,10 @@ class AccountFieldsMixin:
     last_login: Mapped[dt.date | None] = mapped_column(Date)
     open_tickets: Mapped[float | None] = mapped_column(Float)
     unpaid_invoices: Mapped[float | None] = mapped_column(Float)
-    status: Mapped[str | None] = mapped_column(String(255))
-    lifecycle_stage: Mapped[str | None] = mapped_column(String(255))
-    crm_lifecycle_stage: Mapped[str | None] = mapped_column(String(255))
-    tier: Mapped[str | None] = mapped_column(String(255))
+    status: Mapped[str | None] = mapped_column(Text)
+    lifecycle_stage: Mapped[str | None] = mapped_column(Text)
+    crm_lifecycle_stage: Mapped[str | None] = mapped_column(Text)
+    tier: Mapped[str | None] = mapped_column(Text)
     is_reference: Mapped[bool | None] = mapped_column(Boolean)
     churn_flag: Mapped[bool | None] = mapped_column(Boolean)
     website: Mapped[str | None] = mapped_column(Text)

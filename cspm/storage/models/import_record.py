@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Integer, String
+from sqlalchemy import JSON, Date, DateTime, Integer, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -16,12 +16,12 @@ class ImportRecord(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # What the file was: "accounts" or a related kind (cspm.core.related.kinds.KIND_NAMES).
-    kind: Mapped[str] = mapped_column(String(32), default="accounts", server_default="accounts")
-    file_name: Mapped[str] = mapped_column(String(1000))
-    sha256: Mapped[str] = mapped_column(String(64))
-    sheet: Mapped[str | None] = mapped_column(String(255))
+    kind: Mapped[str] = mapped_column(Text, default="accounts", server_default="accounts")
+    file_name: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(Text)
+    sheet: Mapped[str | None] = mapped_column(Text)
     header_row: Mapped[int | None] = mapped_column(Integer)
-    profile_name: Mapped[str | None] = mapped_column(String(255))
+    profile_name: Mapped[str | None] = mapped_column(Text)
     # source header -> canonical field name, or "custom:<header>" for kept unmapped columns
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON)
     # canonical field names and custom column names the file carried (state derivation needs it)
@@ -29,7 +29,7 @@ class ImportRecord(Base):
     as_of: Mapped[dt.date] = mapped_column(Date)
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    status: Mapped[str] = mapped_column(String(32))  # "committed" | "undone"
+    status: Mapped[str] = mapped_column(Text)  # "committed" | "undone"
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     new_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_count: Mapped[int] = mapped_column(Integer, default=0)

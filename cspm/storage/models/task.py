@@ -16,7 +16,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    String,
     Text,
     text,
 )
@@ -47,15 +46,15 @@ class Task(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_key: Mapped[str] = mapped_column(String(500))
-    template_id: Mapped[str] = mapped_column(String(255))
-    trigger_kind: Mapped[str] = mapped_column(String(32))  # segment | stage | cadence
-    trigger: Mapped[str] = mapped_column(String(255))
-    title: Mapped[str] = mapped_column(String(500))
+    account_key: Mapped[str] = mapped_column(Text)
+    template_id: Mapped[str] = mapped_column(Text)
+    trigger_kind: Mapped[str] = mapped_column(Text)  # segment | stage | cadence
+    trigger: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
     description: Mapped[str] = mapped_column(Text, default="")
     due_date: Mapped[dt.date | None] = mapped_column(Date)
     base_priority: Mapped[float] = mapped_column(Float, default=50.0)
-    status: Mapped[str] = mapped_column(String(32))  # open|snoozed|done|dismissed|resolved
+    status: Mapped[str] = mapped_column(Text)  # open|snoozed|done|dismissed|resolved
     created_on: Mapped[dt.date] = mapped_column(Date)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     snoozed_until: Mapped[dt.date | None] = mapped_column(Date)
@@ -68,10 +67,10 @@ class TaskEvent(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"), index=True)
-    action: Mapped[str] = mapped_column(String(32))  # created|done|snoozed|dismissed|resolved
+    action: Mapped[str] = mapped_column(Text)  # created|done|snoozed|dismissed|resolved
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     detail: Mapped[str | None] = mapped_column(Text)
-    user: Mapped[str | None] = mapped_column(String(255))  # who acted; NULL: the data did
+    user: Mapped[str | None] = mapped_column(Text)  # who acted; NULL: the data did
 
 
 class Touchpoint(Base):
@@ -79,8 +78,8 @@ class Touchpoint(Base):
     __table_args__ = (Index("ix_touchpoints_account", "account_key", "date"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    account_key: Mapped[str] = mapped_column(String(500))
-    kind: Mapped[str] = mapped_column(String(16))  # call|email|meeting|qbr|note
+    account_key: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)  # call|email|meeting|qbr|note
     date: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)

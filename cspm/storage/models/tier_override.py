@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, String, Text
+from sqlalchemy import DateTime, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import Base
@@ -14,7 +14,7 @@ from .base import Base
 class TierOverride(Base):
     __tablename__ = "tier_overrides"
 
-    account_key: Mapped[str] = mapped_column(String(500), primary_key=True)
-    tier: Mapped[str] = mapped_column(String(255))
+    account_key: Mapped[str] = mapped_column(Text, primary_key=True)
+    tier: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
