@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError
-from cspm.storage import changes_repo, revision, row_state
+from cspm.storage import changes_repo, locks, revision, row_state
 
 from .cache import READ_BY_ANALYSIS
 from .personal import current_user
@@ -126,12 +126,16 @@ def perform(
     guard: str | None = None,
     verb: str = "saved",
     undo_of: int | None = None,
+    exclusive: bool = False,
 ) -> Change:
     """Run one mutation in one write transaction and record it; see the module docstring.
 
     guard: the write's name for `store_guard.guard_write` (damaged-file check, rolling backup,
     write lock taken at the start), or None to skip it. undo_of: the record this change reverts
-    (undo/redo); refused when another change reverted it first.
+    (undo/redo); refused when another change reverted it first. exclusive: the work reads
+    then writes what another process may be writing at the same moment (seeding): it runs
+    alone, under the write lock from its first statement (SQLite) or a lock named for the
+    action (PostgreSQL, `storage.locks`), and its reads see what the other committed.
     """
     touched = frozenset(touches)
     unknown = touched - TOUCHES
@@ -140,8 +144,12 @@ def perform(
     user, at = current_user(), utc_now()
     if guard is not None:
         guard_write(ctx, guard)
+    if exclusive:
+        ctx.db.begin_immediate_next()
     with ctx.db.sessions() as s:
         try:
+            if exclusive:
+                locks.hold(s, action)
             outcome = work(s)
             if not outcome.changed:
                 s.rollback()

@@ -94,7 +94,7 @@ def ensure_builtin_segments(ctx: AppContext) -> None:
         segments_repo.mark_builtin_version(s, BUILTIN_VERSION)
         return Outcome(None)
 
-    perform(ctx, "Add the built-in segments", {"segments"}, work)
+    perform(ctx, "Add the built-in segments", {"segments"}, work, exclusive=True)
 
 
 def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentSummary]:

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -18,6 +18,37 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).with_name("migrations")
 _REVISION = re.compile(r"^revision\b[^=\n]*=\s*['\"]([^'\"]+)['\"]", re.M)
 _DOWN = re.compile(r"^down_revision\b[^=\n]*=\s*(.+)$", re.M)
+
+
+MIGRATION_LOCK_KEY = 0x6373706D  # "cspm": one advisory lock per PostgreSQL database
+MIGRATION_LOCK_WAIT = 300.0
+"""Seconds a first open waits for another process's migration on SQLite."""
+
+
+def hold_migration_lock(connection: Connection) -> None:
+    """Take the database's migration lock for the rest of `connection`'s transaction.
+
+    Four colleagues opening a new team database at once all ran the migrations: three failed
+    on "duplicate key ... pg_type_typname_nsp_index" (two CREATE TABLEs of one name). Under the
+    lock one process migrates; the others wait, then find the schema at head (Alembic reads the
+    stamp after the lock is held) and do nothing. PostgreSQL: a transaction-level advisory lock,
+    released at commit or rollback, so a crashed migration never leaves it held. SQLite: the
+    write lock (BEGIN IMMEDIATE) at the start, so the DDL, which the sqlite3 module would
+    otherwise run outside any transaction, is one transaction under that lock."""
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    elif dialect == "sqlite":
+        raw = connection.connection.driver_connection
+        if raw is None or raw.in_transaction:
+            return
+        from .db import FIRST_WAIT
+
+        raw.execute(f"PRAGMA busy_timeout={int(MIGRATION_LOCK_WAIT * 1000)}")
+        try:
+            raw.execute("BEGIN IMMEDIATE")
+        finally:
+            raw.execute(f"PRAGMA busy_timeout={int(FIRST_WAIT * 1000)}")
 
 
 class UnknownRevisionError(Exception):

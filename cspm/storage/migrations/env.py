@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+from cspm.storage.migrate import hold_migration_lock
 from cspm.storage.models import Base
 
 config = context.config
@@ -16,6 +17,7 @@ def run_migrations_online() -> None:
     if engine is None:  # `alembic` command line: sqlalchemy.url from the ini/config
         engine = create_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.begin() as connection:
+        hold_migration_lock(connection)  # any number of first opens at once: one migrates
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
