@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from cspm.core.tasks import TaskSettings, plan_tasks
+from cspm.core.tasks import OPEN_STATUSES, TaskSettings, plan_tasks
 from cspm.core.tasks.inputs import accounts_to_plan, trigger_digest
 from cspm.storage import changes_repo, revision, settings_repo, task_reads, tasks_repo
 from cspm.storage.models import SettingRow
@@ -88,9 +88,15 @@ def regenerate_tasks(
             "resolved",
             today=ctx.today,
             detail="resolved by data: the trigger no longer holds",
+            only_from=OPEN_STATUSES,
         )
         tasks_repo.set_status(
-            s, plan.complete, "done", today=ctx.today, detail=tasks_repo.COMPLETED_BY_TOUCH
+            s,
+            plan.complete,
+            "done",
+            today=ctx.today,
+            detail=tasks_repo.COMPLETED_BY_TOUCH,
+            only_from=OPEN_STATUSES,
         )
         tasks_repo.end_episodes(s, plan.end_episode)
         created = tasks_repo.insert_tasks(s, plan.create, ctx.today)
@@ -113,4 +119,6 @@ def _wake_snoozed(s: Any, today: dt.date) -> None:
     """Snoozed tasks whose date has come are open again (same task, same episode)."""
     snoozed = tasks_repo.load_tasks(s, ["snoozed"])
     due = snoozed.loc[snoozed["snoozed_until"] <= pd.Timestamp(today), "id"].tolist()
-    tasks_repo.set_status(s, due, "open", today=today, detail="snooze ended", close=False)
+    tasks_repo.set_status(
+        s, due, "open", today=today, detail="snooze ended", close=False, only_from=["snoozed"]
+    )

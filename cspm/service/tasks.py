@@ -192,6 +192,19 @@ def _open_task(s: Any, task_id: int) -> Any:
     return task
 
 
+def _close_open_task(s: Any, task_id: int, status: str, **how: Any) -> None:
+    """Move an open or snoozed task to `status` as the current user, only while it is still
+    open or snoozed: a colleague (or the data) that closed it since it was read wins, and this
+    action says so instead of overwriting their status and note."""
+    _open_task(s, task_id)
+    if not tasks_repo.set_status(
+        s, [task_id], status, user=current_user(), only_from=OPEN_STATUSES, **how
+    ):
+        raise BadInputError(
+            f"Task {task_id} was closed by someone else a moment ago; nothing was changed."
+        )
+
+
 def _named(s: Any, verb: str, task: Any) -> str:
     """ "Complete 'Renewal plan' for Lumen Capital": the action as the user knows it."""
     name = accounts_repo.name_of(s, task.account_key) or task.account_key
@@ -232,10 +245,7 @@ def complete_task(
         )
 
     def act(s: Any, task: Any, watch: RowWatch) -> None:
-        _open_task(s, task_id)
-        tasks_repo.set_status(
-            s, [task_id], "done", today=ctx.today, detail=note, user=current_user()
-        )
+        _close_open_task(s, task_id, "done", today=ctx.today, detail=note)
         if touchpoint is not None:
             tp = tasks_repo.add_touchpoint(
                 s, task.account_key, touchpoint, on or ctx.today, note, task_id=task_id
@@ -251,16 +261,14 @@ def snooze_task(ctx: AppContext, task_id: int, until: dt.date) -> Change:
         raise BadInputError("Snooze until a date after today.")
 
     def act(s: Any, task: Any, watch: RowWatch) -> None:
-        _open_task(s, task_id)
-        tasks_repo.set_status(
+        _close_open_task(
             s,
-            [task_id],
+            task_id,
             "snoozed",
             today=ctx.today,
             detail=f"until {until.isoformat()}",
             snoozed_until=until,
             close=False,
-            user=current_user(),
         )
 
     return _task_change(ctx, "Snooze", task_id, act)
@@ -271,10 +279,7 @@ def dismiss_task(ctx: AppContext, task_id: int, reason: str) -> Change:
         raise BadInputError("Say why the task is dismissed (--reason).")
 
     def act(s: Any, task: Any, watch: RowWatch) -> None:
-        _open_task(s, task_id)
-        tasks_repo.set_status(
-            s, [task_id], "dismissed", today=ctx.today, detail=reason.strip(), user=current_user()
-        )
+        _close_open_task(s, task_id, "dismissed", today=ctx.today, detail=reason.strip())
 
     return _task_change(ctx, "Dismiss", task_id, act)
 

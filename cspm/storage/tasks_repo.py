@@ -116,20 +116,36 @@ def set_status(
     snoozed_until: dt.date | None = None,
     close: bool = True,
     user: str | None = None,
-) -> None:
-    """Change status of tasks and log the action once per task (`user`: who; None: the data)."""
+    only_from: Sequence[str] | None = None,
+) -> list[int]:
+    """Change status of tasks and log the action once per task changed (`user`: who; None:
+    the data). Returns the ids changed.
+
+    only_from: the statuses the caller read the tasks in. The UPDATE then changes a task only
+    while it is still in one of them (a compare-and-set), so a task a colleague completed
+    after this caller read it as open keeps its "done" and its note, and is not logged as
+    resolved. On PostgreSQL the guard is re-checked on the committed row after a concurrent
+    writer's commit; on SQLite writers queue, so the guard sees the other's commit."""
     ids = [int(i) for i in ids]
     if not ids:
-        return
+        return []
     values: dict[str, Any] = {"status": status, "snoozed_until": snoozed_until}
     if close:
         values["closed_on"] = today
     if detail is not None:
         values["note"] = detail
+    changed: list[int] = []
     for start in range(0, len(ids), BATCH):
         part = ids[start : start + BATCH]
-        session.execute(update(TASKS).where(TASKS.c.id.in_(part)).values(**values))
-    log_events(session, ids, status, detail=detail, user=user)
+        stmt = update(TASKS).where(TASKS.c.id.in_(part)).values(**values)
+        if only_from is None:
+            session.execute(stmt)
+            changed += part
+        else:
+            stmt = stmt.where(TASKS.c.status.in_(list(only_from))).returning(TASKS.c.id)
+            changed += [int(i) for i in session.execute(stmt).scalars()]
+    log_events(session, changed, status, detail=detail, user=user)
+    return changed
 
 
 def log_events(
