@@ -101,7 +101,9 @@ def apply_prepared(
         )
         if same is not None:
             return Outcome(_already_imported(result, same, len(plan.frame)), changed=False)
-        written.append(_write(ctx, s, prepared, as_of, result, settings, progress, cancelled))
+        written.append(
+            _write(ctx, s, prepared, as_of, result, settings, progress, cancelled, options.dry_run)
+        )
         if options.dry_run:
             result.status = "dry_run"
             result.import_id = None
@@ -232,8 +234,13 @@ def _write(
     settings: Settings,
     progress: Progress,
     cancelled: Cancelled,
+    dry_run: bool = False,
 ) -> Written:
-    """Write the import; returns what the moves are worked out from after the commit."""
+    """Write the import; returns what the moves are worked out from after the commit.
+
+    A dry run writes under a provisional import id (`imports_repo.provisional_id`) and is
+    rolled back: on PostgreSQL a sequence number once drawn is gone even after a rollback, so
+    drawing one would make the next real import skip a number."""
     plan = prepared.plan
     custom_names = list(plan.custom_types)
     carried = [*plan.carried, *(CUSTOM_PREFIX + c for c in custom_names)]
@@ -245,6 +252,7 @@ def _write(
     existing = stored.state.set_index("id")
     record = imports_repo.create_import(
         s,
+        **({"id": imports_repo.provisional_id()} if dry_run else {}),
         file_name=prepared.path.name,
         sha256=prepared.sha256,
         sheet=prepared.raw.sheet,

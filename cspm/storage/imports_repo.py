@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,12 @@ def info_of(r: ImportRecord) -> ImportInfo:
         list(r.carried_fields or []),
         r.kind or "accounts",
     )
+
+
+def provisional_id() -> int:
+    """An import id for work that is rolled back (a dry run): negative, so it never meets a
+    real one, and random, so two dry runs at once do not wait on each other's row."""
+    return -secrets.randbelow(2**31 - 1) - 1
 
 
 def create_import(session: Session, **values: Any) -> ImportRecord:
