@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from cspm.core.errors import BadInputError
 from cspm.storage import changes_repo, locks, revision, row_state
+from cspm.storage.actor import act_as
 
 from .cache import READ_BY_ANALYSIS
 from .personal import current_user
@@ -147,6 +148,7 @@ def perform(
     if exclusive:
         ctx.db.begin_immediate_next()
     with ctx.db.sessions() as s:
+        act_as(s, user)
         try:
             if exclusive:
                 locks.hold(s, action)

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from .models import ChangeRecord
@@ -58,6 +58,8 @@ def add(
         inverse=inverse,
         undo_of=undo_of,
     )
+    if session.get_bind().dialect.name == "postgresql":
+        row.db_user = literal_column("session_user")  # type: ignore[assignment]
     session.add(row)
     session.flush()
     return row.id

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from .actor import acting_user
 from .models import ImportRecord
 
 
@@ -32,6 +33,7 @@ class ImportInfo:
     warning_count: int
     carried_fields: list[str]
     kind: str = "accounts"  # or a related kind (cspm.core.related.kinds.KIND_NAMES)
+    user: str | None = None  # who imported it (None: before cspm recorded it)
 
 
 def info_of(r: ImportRecord) -> ImportInfo:
@@ -51,6 +53,7 @@ def info_of(r: ImportRecord) -> ImportInfo:
         r.warning_count,
         list(r.carried_fields or []),
         r.kind or "accounts",
+        r.user,
     )
 
 
@@ -61,7 +64,7 @@ def provisional_id() -> int:
 
 
 def create_import(session: Session, **values: Any) -> ImportRecord:
-    record = ImportRecord(**values)
+    record = ImportRecord(**values, user=acting_user(session))
     session.add(record)
     session.flush()
     return record

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from . import settings_repo
+from .actor import acting_user
 from .models import Segment, SettingRow
 
 SEEDED_KEY = "builtin_segments_seeded"
@@ -60,6 +61,7 @@ def add(
         builtin=builtin,
         created_at=now,
         updated_at=now,
+        user=acting_user(session),
     )
     session.add(seg)
     session.flush()
@@ -70,6 +72,7 @@ def update(session: Session, seg: Segment, **values: Any) -> SegmentRow:
     for k, v in values.items():
         setattr(seg, k, v)
     seg.updated_at = dt.datetime.now()
+    seg.user = acting_user(session)
     session.flush()
     return _row(seg)
 

@@ -21,6 +21,7 @@ from cspm.core.settings import Settings
 from cspm.core.settings_upgrade import SCHEMA_VERSION, upgrade, version_of
 from cspm.core.tasks import TaskSettings
 
+from .actor import acting_user
 from .models import MappingProfile, SettingRow, TierOverride
 
 APP_KEY = "app"
@@ -135,9 +136,13 @@ def set_override(session: Session, key: str, tier: str | None, reason: str = "")
         return
     now = dt.datetime.now()
     if row is None:
-        session.add(TierOverride(account_key=key, tier=tier, reason=reason, updated_at=now))
+        user = acting_user(session)
+        session.add(
+            TierOverride(account_key=key, tier=tier, reason=reason, updated_at=now, user=user)
+        )
     else:
         row.tier, row.reason, row.updated_at = tier, reason, now
+        row.user = acting_user(session)
 
 
 def rename_override_tier(session: Session, old: str, new: str) -> None:

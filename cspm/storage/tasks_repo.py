@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import CursorResult, DateTime, String, Table, Text, func, literal, select, update
 from sqlalchemy.orm import Session
 
+from .actor import acting_user
 from .bulk import bulk_insert
 from .fetch import fetch_frame
 from .models import Task, TaskEvent, Touchpoint
@@ -248,6 +249,7 @@ def add_touchpoint(
         note=note,
         created_at=dt.datetime.now(),
         task_id=task_id,
+        user=acting_user(session),
     )
     session.add(tp)
     session.flush()

@@ -23,6 +23,7 @@ class ChangeRecord(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, naive
     user: Mapped[str] = mapped_column(Text)
+    db_user: Mapped[str | None] = mapped_column(Text)  # PostgreSQL: the session's login role
     action: Mapped[str] = mapped_column(Text)
     touches: Mapped[list[str]] = mapped_column(JSON)
     inverse: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))

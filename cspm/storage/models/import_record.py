@@ -30,6 +30,7 @@ class ImportRecord(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     status: Mapped[str] = mapped_column(Text)  # "committed" | "undone"
+    user: Mapped[str | None] = mapped_column(Text)  # who imported it (NULL: not recorded)
     rows_total: Mapped[int] = mapped_column(Integer, default=0)
     new_count: Mapped[int] = mapped_column(Integer, default=0)
     updated_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -22,3 +22,4 @@ class Segment(Base):
     builtin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user: Mapped[str | None] = mapped_column(Text)  # who added or last changed it

@@ -18,3 +18,4 @@ class TierOverride(Base):
     tier: Mapped[str] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    user: Mapped[str | None] = mapped_column(Text)  # who pinned it last
