@@ -79,10 +79,16 @@ def register(command: CommandFactory, date_type: Any) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(handler=import_command)
 
-    p = command("imports", "List past imports, undo the latest one, or re-date one.")
+    p = command("imports", "List past imports, undo your latest one, or re-date one.")
     p.add_argument("action", nargs="?", choices=["list", "undo", "redate"], default="list")
     p.add_argument("import_id", nargs="?", type=int, help="for redate: the import's id")
     p.add_argument("as_of", nargs="?", type=date_type, help="for redate: its new as-of date")
+    p.add_argument(
+        "--anyway",
+        action="store_true",
+        help="for undo: undo your latest import even though a colleague's later import holds "
+        "the same accounts (theirs stays; the accounts follow the snapshots that remain)",
+    )
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.set_defaults(handler=imports_command)
 
@@ -209,6 +215,7 @@ def _refusal(result: Any) -> str:
 
 
 def imports_command(args: argparse.Namespace) -> int:
+    from cspm.service.import_undo import BuiltOnError
     from cspm.service.imports import set_import_as_of, undo_latest_import
     from cspm.service.imports_list import list_imports
 
@@ -220,7 +227,10 @@ def imports_command(args: argparse.Namespace) -> int:
             out(f"Import {info.id} ({info.file_name}) is now as of {info.as_of}.")
             return 0
         if args.action == "undo":
-            info = undo_latest_import(ctx)
+            try:
+                info = undo_latest_import(ctx, anyway=args.anyway)
+            except BuiltOnError as exc:  # the window asks; here the option says how
+                raise BadInputError(f"{str(exc).rstrip('.')} with --anyway.") from None
             out(f"Undid import {info.id} ({info.file_name}, as of {info.as_of}).")
             return 0
         infos = list_imports(ctx)
@@ -230,6 +240,7 @@ def imports_command(args: argparse.Namespace) -> int:
         "file_name",
         "as_of",
         "status",
+        "user",
         "rows_total",
         "new_count",
         "updated_count",

@@ -173,6 +173,18 @@ def snapshot_account_ids(session: Session, import_id: int) -> list[int]:
     return [int(i) for i in session.scalars(q)]
 
 
+def imports_share_accounts(session: Session, first: int, second: int) -> bool:
+    """Whether two imports hold a snapshot of at least one same account (one indexed probe)."""
+    other = SNAPSHOTS.alias("other")
+    q = (
+        select(SNAPSHOTS.c.account_id)
+        .join(other, other.c.account_id == SNAPSHOTS.c.account_id)
+        .where(SNAPSHOTS.c.import_id == first, other.c.import_id == second)
+        .limit(1)
+    )
+    return session.execute(q).first() is not None
+
+
 def set_snapshot_as_of(session: Session, import_id: int, as_of: dt.date) -> None:
     session.execute(update(SNAPSHOTS).where(SNAPSHOTS.c.import_id == import_id).values(as_of=as_of))
 

@@ -1,7 +1,9 @@
-"""Past imports (newest first) with their counts and status, and undo of the latest one."""
+"""Past imports (newest first) with their counts, status and who made each, and undo of the
+user's own latest import (never a colleague's; "undo anyway" when a later import stands on it)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
@@ -19,8 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from cspm.service.context import AppContext
+from cspm.service.import_undo import BuiltOnError
 from cspm.service.imports import set_import_as_of, undo_latest_import
 from cspm.service.imports_list import list_imports
+from cspm.service.personal import current_user
 
 from .busy import run, show_error
 from .import_wizard import RowsModel
@@ -55,7 +59,7 @@ class ImportsView(QWidget):
         self.title = QLabel("Imports")
         self.title.setStyleSheet("font-size: 14pt; font-weight: 600;")
         self.import_button = QPushButton("Import a file…")
-        self.undo_button = QPushButton("Undo latest import…")
+        self.undo_button = QPushButton("Undo my latest import…")
         self.undo_button.setEnabled(False)
         # Re-dating: the date a file describes decides where it sits in history (trends,
         # "dropped by" rules), whatever order files were loaded in.
@@ -90,6 +94,7 @@ class ImportsView(QWidget):
                 "Rejected",
                 "Warnings",
                 "Status",
+                "By",
                 "Kind",
             ]
         )
@@ -128,6 +133,7 @@ class ImportsView(QWidget):
                     f"{i.rejected_count:,}",
                     f"{i.warning_count:,}",
                     STATUS_TEXT.get(i.status, i.status.capitalize()),
+                    i.user or "",
                     KIND_TEXTS[i.kind].title if i.kind in KIND_TEXTS else i.kind,
                 )
                 for i in imports
@@ -188,8 +194,10 @@ class ImportsView(QWidget):
         self.data_changed.emit()
 
     def latest(self) -> Any:
+        """The user's own newest committed import (or one from before cspm recorded who)."""
+        me = current_user()
         committed = [i for i in self.imports or [] if i.status == "committed"]
-        return committed[0] if committed else None
+        return next((i for i in committed if i.user is None or i.user == me), None)
 
     @Slot()
     def undo_latest(self) -> None:
@@ -204,9 +212,28 @@ class ImportsView(QWidget):
             self._undo,
         )
 
-    def _undo(self) -> None:
+    def _undo(self, anyway: bool = False) -> None:
         self.undo_button.setEnabled(False)
-        run(self, undo_latest_import, self.ctx, on_done=self._undone, on_error=self._error)
+        run(
+            self,
+            partial(undo_latest_import, anyway=anyway),
+            self.ctx,
+            on_done=self._undone,
+            on_error=self._undo_refused,
+        )
+
+    def _undo_refused(self, exc: BaseException) -> None:
+        """A colleague's later import of the same accounts stands on it: say which, and offer
+        to undo anyway (their import stays; the accounts follow the snapshots that remain)."""
+        if not isinstance(exc, BuiltOnError):
+            self._error(exc)
+            return
+        if self.imports is not None:
+            self._show(self.imports)
+        text = str(exc)
+        confirm(
+            self, "Undo anyway?", f"{text}\n\nUndo your import anyway?", lambda: self._undo(True)
+        )
 
     def _undone(self, info: Any) -> None:
         self.message.setText(f"Undid the import of {info.file_name} (as of {info.as_of}).")
