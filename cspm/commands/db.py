@@ -1,7 +1,8 @@
-"""`cspm db`: check the database, list its automatic backups, restore one.
+"""`cspm db`: check the database, list its automatic backups, restore one; set up a team one.
 
-These work on the file itself, not through the usual open (which refuses a damaged file), so
-they are the way out when a database is damaged.
+check, backups and restore work on the file itself, not through the usual open (which refuses
+a damaged file), so they are the way out when a database is damaged. init-team sets up a
+PostgreSQL database a CS team shares (`cspm.storage.team_setup`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,17 @@ def register(command: CommandFactory) -> None:
     )
     s.add_argument("backup", help="a number or file name from `cspm db backups`, or a path")
     s.set_defaults(handler=restore)
+    s = sub_command(
+        sub,
+        "init-team",
+        "set up a PostgreSQL team database: its schema, and a group role with what a CSM needs "
+        "(run as the database's owner, again after upgrading cspm)",
+    )
+    s.add_argument("url", nargs="?", help="the team database's URL (default: --db)")
+    s.add_argument(
+        "--role", default="cspm_team", help="the group role to create or grant (cspm_team)"
+    )
+    s.set_defaults(handler=init_team)
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -85,4 +97,35 @@ def restore(args: argparse.Namespace) -> int:
     out(f"Restored {result.database} from {result.restored.name}.")
     if result.replaced_copy is not None:
         out(f"The file it replaced is kept as {result.replaced_copy}.")
+    return 0
+
+
+def init_team(args: argparse.Namespace) -> int:
+    from cspm.storage.team_setup import init_team as set_up
+
+    url = args.url if args.url else _url(args)
+    done = set_up(url if "://" in url else _url(args), args.role)
+    role = done.role
+    how = "created (it cannot log in)" if done.role_created else "already there"
+    out(
+        f"Team database {done.database} on {done.server} is ready "
+        f"(schema {done.revision or 'current'}, in schema {done.schema})."
+    )
+    out(f"Group role {role}: {how}; it may read and write cspm's tables.")
+    out("")
+    out("For each colleague, as the server's administrator (psql):")
+    out(f"  CREATE ROLE name LOGIN PASSWORD 'their password' IN ROLE {role};")
+    out("")
+    out("Then tell each colleague:")
+    host, port = done.server.rsplit(":", 1)
+    out("  1. Keep the password out of commands: put it in ~/.pgpass (chmod 600; on Windows")
+    out("     %APPDATA%\\postgresql\\pgpass.conf), one line:")
+    out(f"       {host}:{port}:{done.database}:NAME:PASSWORD")
+    out("  2. Open the team database (the URL carries no password):")
+    out(f"       cspm --db {done.url_for} accounts")
+    out("     or set CSPM_DB to that URL (in the window: Settings > Database > Open another")
+    out("     database...).")
+    out('  3. Say who you are once: cspm me "Your Name" (recorded with every change you make).')
+    out("")
+    out("Run this again as the owner after upgrading cspm: it upgrades the schema and the grants.")
     return 0

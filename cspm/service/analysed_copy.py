@@ -57,7 +57,7 @@ def copy_key(token: str | None, knobs: Any, today: dt.date) -> str | None:
 
 
 def _path(db_url: str, key: str) -> Path:
-    prefix = hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    prefix = frame_cache.database_key(db_url)
     return frame_cache.cache_dir() / f"analysed-{prefix}-{key}.pickle"
 
 

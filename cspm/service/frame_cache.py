@@ -39,9 +39,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import platformdirs
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 import cspm
 from cspm.core.fields import FieldType
+from cspm.storage.db import without_password
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +111,18 @@ def _code_fingerprint() -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
+def database_key(db_url: str) -> str:
+    """What names a database's cache files: a hash of its URL without the password, so a
+    password never shapes a file name and a changed password keeps the copies."""
+    try:
+        plain = without_password(make_url(db_url)).render_as_string(hide_password=False)
+    except ArgumentError:  # a bare path: nothing secret in it
+        plain = db_url
+    return hashlib.sha1(plain.encode()).hexdigest()[:16]
+
+
 def _prefix(db_url: str) -> str:
-    return hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    return database_key(db_url)
 
 
 def _path(db_url: str, token: str) -> Path:

@@ -121,7 +121,7 @@ def _code_fingerprint() -> str:
 
 
 def _path(db_url: str, inputs: str) -> Path:
-    prefix = hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    prefix = frame_cache.database_key(db_url)
     return frame_cache.cache_dir() / f"outcomes-{prefix}-{inputs}.pkl"
 
 

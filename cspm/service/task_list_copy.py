@@ -45,7 +45,7 @@ FORMAT = 1
 
 
 def _prefix(db_url: str) -> str:
-    return "taskhead-" + hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    return "taskhead-" + frame_cache.database_key(db_url)
 
 
 def copy_path(

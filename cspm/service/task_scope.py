@@ -31,7 +31,7 @@ import cspm
 from cspm.core.tasks import TaskSettings
 from cspm.storage import changes_repo
 
-from .frame_cache import cache_dir, dump_atomically, load_pickled, replace_older
+from .frame_cache import cache_dir, database_key, dump_atomically, load_pickled, replace_older
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -60,7 +60,7 @@ def code_fingerprint() -> str:
 
 
 def _prefix(db_url: str) -> str:
-    return "tasks-" + hashlib.sha1(db_url.encode()).hexdigest()[:16]
+    return "tasks-" + database_key(db_url)
 
 
 def _path(db_url: str, change_id: int | None, today: dt.date, settings: TaskSettings) -> Path:

@@ -31,7 +31,7 @@ from typing import Any
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.engine import URL, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -93,6 +93,18 @@ def sqlite_file(url: str) -> Path | None:
     if not name or name == ":memory:" or "mode=memory" in str(parsed.query):
         return None
     return Path(name)
+
+
+def without_password(url: URL) -> URL:
+    """The same URL with no password in it (`URL.set(password=None)` keeps the old one)."""
+    return URL.create(
+        url.drivername,
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
 
 
 def portfolio_name(url: str) -> str:
@@ -203,9 +215,12 @@ class Database:
             raw.execute(f"PRAGMA busy_timeout={int(FIRST_WAIT * 1000)}")
 
     def _on_error(self, context: ExceptionContext) -> BaseException | None:
-        """Engine hook: a SQLite failure a user can act on becomes one sentence (StoreError)."""
+        """Engine hook: a store failure a user can act on becomes one sentence (StoreError)."""
         if isinstance(context.original_exception, CspmError):
             return None
+        if not self.is_sqlite:
+            role = make_url(self.url).username
+            return store_errors.translate_server(context.original_exception, self.name, role)
         return store_errors.translate(context.original_exception, self.name, self.lock_wait)
 
 
@@ -236,7 +251,7 @@ def open_database(url: str, *, migrate: bool = True) -> Database:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", database._on_begin)
         event.listen(engine, "before_cursor_execute", database._before_execute)
-        event.listen(engine, "handle_error", database._on_error)
+    event.listen(engine, "handle_error", database._on_error)
     if migrate:
         from .migrate import UnknownRevisionError, upgrade_to_head
 

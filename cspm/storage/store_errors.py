@@ -66,6 +66,56 @@ def locked(name: str, waited: float) -> StoreError:
     )
 
 
+INIT_TEAM = "cspm db init-team --role GROUP"
+
+
+def translate_server(exc: BaseException, name: str, role: str | None) -> StoreError | None:
+    """The StoreError for a PostgreSQL failure a user can act on, by its SQLSTATE, or None.
+
+    A team database fails in ways a laptop file does not: a role without the grants cspm
+    needs, a schema only its owner may upgrade, a dropped connection, a colleague's write that
+    met this one. Each becomes one sentence naming the database and what to do; the SQL stays
+    in the log. Anything not recognised stays what it was: a bug, reported as one."""
+    orig = getattr(exc, "orig", None) or exc
+    state = str(getattr(orig, "sqlstate", "") or "")
+    said = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    who = f"role {role}" if role else "your role"
+    if state == "42501" and "must be owner" in said:
+        return StoreError(
+            f"{name}: this cspm needs the database's tables upgraded, which only their owner "
+            f"may do ({said}); ask the owner to run `{INIT_TEAM}` with this cspm.",
+            "privileges",
+        )
+    if state == "42501":
+        return StoreError(
+            f"{name}: the database {who} lacks a grant cspm needs ({said}); ask the team "
+            f"database's owner to run `{INIT_TEAM}` and grant GROUP to {role or 'your role'}.",
+            "privileges",
+        )
+    if state in ("40001", "40P01"):
+        return StoreError(
+            f"{name}: a colleague's change met this one at the same moment ({said}); nothing "
+            "was written, try again.",
+            "conflict",
+        )
+    if state.startswith("08") or state in ("57P01", "57P02", "57P03"):
+        return StoreError(
+            f"Lost the connection to {name} ({said}); nothing was written, try again when the "
+            "server is reachable.",
+            "connection",
+        )
+    if state == "53100":
+        return disk_full(name)
+    if state == "25006":
+        return StoreError(
+            f"{name} is read-only (a standby server?); point cspm at the primary server.",
+            "read_only",
+        )
+    if state.startswith("22"):
+        return StoreError(f"{name} refused a value ({said}); nothing was written.", "value")
+    return None
+
+
 def translate(exc: BaseException, name: str, lock_wait: float) -> StoreError | None:
     """The StoreError for a SQLite failure a user can act on, or None (a bug, left as is)."""
     text = str(getattr(exc, "orig", None) or exc).lower()
