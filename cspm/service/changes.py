@@ -134,9 +134,13 @@ def perform(
     guard: the write's name for `store_guard.guard_write` (damaged-file check, rolling backup,
     write lock taken at the start), or None to skip it. undo_of: the record this change reverts
     (undo/redo); refused when another change reverted it first. exclusive: the work reads
-    then writes what another process may be writing at the same moment (seeding): it runs
-    alone, under the write lock from its first statement (SQLite) or a lock named for the
-    action (PostgreSQL, `storage.locks`), and its reads see what the other committed.
+    then writes what another process may be writing at the same moment (seeding): on SQLite
+    it takes the write lock at its first statement, not its first write.
+
+    On PostgreSQL every change runs under one advisory lock (`storage.locks.WRITES`),
+    as every SQLite write runs under the file's write lock: two colleagues' imports at once
+    each planned the same new account and one failed on the unique key after the other
+    committed. Readers do not wait.
     """
     touched = frozenset(touches)
     unknown = touched - TOUCHES
@@ -150,8 +154,7 @@ def perform(
     with ctx.db.sessions() as s:
         act_as(s, user)
         try:
-            if exclusive:
-                locks.hold(s, action)
+            locks.hold(s, locks.WRITES)
             outcome = work(s)
             if not outcome.changed:
                 s.rollback()

@@ -17,7 +17,7 @@ import pandas as pd
 
 from cspm.core.tasks import OPEN_STATUSES, TaskSettings, plan_tasks
 from cspm.core.tasks.inputs import accounts_to_plan, trigger_digest
-from cspm.storage import changes_repo, revision, settings_repo, task_reads, tasks_repo
+from cspm.storage import changes_repo, locks, revision, settings_repo, task_reads, tasks_repo
 from cspm.storage.models import SettingRow
 from cspm.storage.upsert import put_setting
 
@@ -66,6 +66,7 @@ def regenerate_tasks(
     marker = {"revision": p.revision, "today": ctx.today.isoformat()}
     settings = task_settings(ctx)
     with ctx.db.session() as s:
+        locks.hold(s, locks.WRITES)  # PostgreSQL: after another's run, its marker is seen
         row = s.get(SettingRow, GENERATED_KEY)
         if not force and row is not None and row.value == marker:
             return TaskChanges(0, 0, 0)

@@ -34,6 +34,10 @@ RACE_DAY = TODAY + dt.timedelta(days=30)
 """A new day for the demo (built on TODAY): cadences fall due, ~115 tasks to create."""
 BARRIER_WAIT = 120.0
 _WRITES = ("INSERT", "UPDATE", "DELETE")
+_PG_WRITERS_LOCK = "SELECT PG_ADVISORY_XACT_LOCK"
+"""On PostgreSQL a regeneration takes the writers' lock before it writes (storage.locks): the
+racers line up there, else the first would wait at its write holding the lock the second
+needs to get there."""
 
 
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -56,8 +60,9 @@ def copy_database(source: Path, target: Path) -> Path:
 
 
 class FirstWriteBarrier:
-    """Holds each thread of `database` at its first INSERT/UPDATE/DELETE until every party of
-    `barrier` (a threading or multiprocessing Barrier) got there.
+    """Holds each thread of `database` at its first INSERT/UPDATE/DELETE (or, on PostgreSQL,
+    the writers' lock it takes before) until every party of `barrier` (a threading or
+    multiprocessing Barrier) got there.
 
     It must run before cspm's own SQLite listener, which takes the write lock at the first
     write: a racer waiting here while holding that lock would stop the other short of it.
@@ -76,7 +81,8 @@ class FirstWriteBarrier:
             event.listen(engine, "before_cursor_execute", database._before_execute)
 
     def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip()[:7].upper().startswith(_WRITES):
+        head = statement.lstrip()[:40].upper()
+        if not head.startswith((*_WRITES, _PG_WRITERS_LOCK)):
             return
         me = threading.get_ident()
         with self._lock:

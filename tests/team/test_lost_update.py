@@ -4,9 +4,12 @@ The fault: a regeneration (after an import, a logged touchpoint) reads the open 
 then writes. A colleague's `tasks done 1930 --note "B did the outreach"` committed in between
 was overwritten: the data's "resolved" replaced their "done" and their note, which survived
 only in the event log. Here the race is made certain, not left to the scheduler: CSM A's
-import runs in a thread whose task regeneration is held at its first UPDATE of the tasks table
-(after it read and planned) while CSM B completes the task through their own context; then A
-goes on. Real stores, real import files, the real service calls.
+import runs in a thread whose task regeneration is held while CSM B completes the task through
+their own context; then A goes on. On SQLite A is held at its first UPDATE of the tasks table,
+after it read and planned: the compare-and-set keeps B's close. On PostgreSQL a regeneration
+runs under the writers' advisory lock (`storage.locks.WRITES`), so B could not write while A
+held it; A is held just before it takes the lock, then reads B's close and leaves it alone.
+Real stores, real import files, the real service calls.
 """
 
 from __future__ import annotations
@@ -30,11 +33,14 @@ WAIT = 120.0
 
 
 class HoldAtTaskUpdate:
-    """Holds the first `UPDATE tasks` run on `database` until `go` is set; `reached` says it
-    got there. Runs before cspm's own SQLite listener (which takes the write lock at the first
-    write), so the held writer holds no lock and the colleague can write."""
+    """Holds the regeneration's first `UPDATE tasks` (SQLite) or its writers' lock (PostgreSQL:
+    the second one this thread takes, the import's own being the first) until `go` is set;
+    `reached` says it got there. Runs before cspm's own SQLite listener (which takes the write
+    lock at the first write), so the held writer holds no lock and the colleague can write."""
 
     def __init__(self, database: Database) -> None:
+        self.pattern = "UPDATE TASKS" if database.is_sqlite else "SELECT PG_ADVISORY_XACT_LOCK"
+        self.skip = 0 if database.is_sqlite else 1
         self.reached = threading.Event()
         self.go = threading.Event()
         engine = database.engine
@@ -45,7 +51,10 @@ class HoldAtTaskUpdate:
             event.listen(engine, "before_cursor_execute", database._before_execute)
 
     def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if self.reached.is_set() or not statement.lstrip().upper().startswith("UPDATE TASKS"):
+        if self.reached.is_set() or not statement.lstrip().upper().startswith(self.pattern):
+            return
+        if self.skip:
+            self.skip -= 1
             return
         self.reached.set()
         assert self.go.wait(WAIT), "the colleague never finished"
