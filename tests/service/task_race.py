@@ -59,6 +59,19 @@ def copy_database(source: Path, target: Path) -> Path:
     return target
 
 
+def listen_before_write_lock(database: Database, listener: Any) -> None:
+    """Add a `before_cursor_execute` listener that runs before cspm's own SQLite one (which
+    takes the write lock at the first write), so a thread held in it holds no lock.
+    SQLAlchemy's `insert=True` is not honoured for this event: cspm's listener is taken off
+    and put back after this one."""
+    engine = database.engine
+    if database.is_sqlite:
+        event.remove(engine, "before_cursor_execute", database._before_execute)
+    event.listen(engine, "before_cursor_execute", listener)
+    if database.is_sqlite:
+        event.listen(engine, "before_cursor_execute", database._before_execute)
+
+
 class FirstWriteBarrier:
     """Holds each thread of `database` at its first INSERT/UPDATE/DELETE (or, on PostgreSQL,
     the writers' lock it takes before) until every party of `barrier` (a threading or
@@ -73,12 +86,7 @@ class FirstWriteBarrier:
         self.barrier = barrier
         self.waited: set[int] = set()
         self._lock = threading.Lock()
-        engine = database.engine
-        if database.is_sqlite:
-            event.remove(engine, "before_cursor_execute", database._before_execute)
-        event.listen(engine, "before_cursor_execute", self._before)
-        if database.is_sqlite:
-            event.listen(engine, "before_cursor_execute", database._before_execute)
+        listen_before_write_lock(database, self._before)
 
     def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         head = statement.lstrip()[:40].upper()

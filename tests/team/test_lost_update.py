@@ -18,8 +18,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
-
 from cspm.service.context import AppContext
 from cspm.service.imports import import_file
 from cspm.service.tasks import complete_task, list_tasks
@@ -27,6 +25,7 @@ from cspm.storage import tasks_repo
 from cspm.storage.db import Database
 from tests.conftest import TODAY, drain_workers
 from tests.files import write_csv
+from tests.service.task_race import listen_before_write_lock
 from tests.service.test_tasks_service import HEADER, ROWS
 
 WAIT = 120.0
@@ -43,12 +42,7 @@ class HoldAtTaskUpdate:
         self.skip = 0 if database.is_sqlite else 1
         self.reached = threading.Event()
         self.go = threading.Event()
-        engine = database.engine
-        if database.is_sqlite:
-            event.remove(engine, "before_cursor_execute", database._before_execute)
-        event.listen(engine, "before_cursor_execute", self._before)
-        if database.is_sqlite:
-            event.listen(engine, "before_cursor_execute", database._before_execute)
+        listen_before_write_lock(database, self._before)
 
     def _before(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if self.reached.is_set() or not statement.lstrip().upper().startswith(self.pattern):
