@@ -1,11 +1,9 @@
-"""Writing an import in one transaction, and undoing or re-dating one.
+"""Writing an import in one transaction (undoing and re-dating one: `import_undo`).
 
 `apply_prepared` writes the import record, one snapshot per account and the new current state
 in ONE transaction: a failure or a cancel leaves the database exactly as it was. A file that
 merely repeats the last import of its date (same hash, sheet, header row and mapping) writes
 nothing and says so. Task regeneration runs after the commit and cannot fail it (see `hooks`).
-Undo and re-dating remove or move one import's snapshots and re-derive the affected accounts'
-state from the snapshots that remain, so both are exact.
 """
 
 from __future__ import annotations
@@ -236,11 +234,8 @@ def _write(
     cancelled: Cancelled,
     dry_run: bool = False,
 ) -> Written:
-    """Write the import; returns what the moves are worked out from after the commit.
-
-    A dry run writes under a provisional import id (`imports_repo.provisional_id`) and is
-    rolled back: on PostgreSQL a sequence number once drawn is gone even after a rollback, so
-    drawing one would make the next real import skip a number."""
+    """Write the import; returns what the moves are worked out from after the commit. A dry
+    run writes under a provisional id (a rolled-back sequence number is lost on PostgreSQL)."""
     plan = prepared.plan
     custom_names = list(plan.custom_types)
     carried = [*plan.carried, *(CUSTOM_PREFIX + c for c in custom_names)]

@@ -42,13 +42,12 @@ def hold_migration_lock(connection: Connection) -> None:
         raw = connection.connection.driver_connection
         if raw is None or raw.in_transaction:
             return
-        from .db import FIRST_WAIT
-
+        (before,) = raw.execute("PRAGMA busy_timeout").fetchone()
         raw.execute(f"PRAGMA busy_timeout={int(MIGRATION_LOCK_WAIT * 1000)}")
         try:
             raw.execute("BEGIN IMMEDIATE")
         finally:
-            raw.execute(f"PRAGMA busy_timeout={int(FIRST_WAIT * 1000)}")
+            raw.execute(f"PRAGMA busy_timeout={int(before)}")
 
 
 class UnknownRevisionError(Exception):
