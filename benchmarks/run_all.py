@@ -6,12 +6,15 @@ that cannot run is FAILED with its error, and the other rows still run. Each gro
 in its own process, and every user path that is a command is timed as a fresh `cspm` process
 (start-up included) with its own peak memory.
 
-    python benchmarks/run_all.py [--accounts 100000] [--only import,cli] [--large] [--json FILE]
+    python benchmarks/run_all.py [--accounts 100000] [--only import,cli] [--large] [--team]
+                                 [--json FILE]
                                  [--portfolio PREBUILT.sqlite3]
 
 Groups: import (the 7th monthly xlsx into the portfolio and into an empty store), csv, cli
 (accounts json/csv, tasks, outcomes, --help, an argument error), workbook, qbr, gui, segments,
-guard; --large adds large (1,000,000 CSV rows into an empty store). The portfolio is built once
+guard; --large adds large (1,000,000 CSV rows into an empty store); --team adds team (those
+1,000,000 accounts on the PostgreSQL server CSPM_BENCH_PG_URL names, and the commands a CSM runs
+on them). The portfolio is built once
 per checkout by benchmarks/portfolio.py (or copied from --portfolio, with the month-end CSV
 beside it). Timings on a busy machine are upper bounds: the load average is printed at the
 start and the end.
@@ -100,6 +103,7 @@ def _rows(group: str, db: Path, n: int) -> list[Figure]:
     import rows_cli
     import rows_import
     import rows_reports
+    import rows_team
 
     table = {
         "import": rows_import.xlsx_rows,
@@ -111,6 +115,7 @@ def _rows(group: str, db: Path, n: int) -> list[Figure]:
         "segments": _segments,
         "guard": _guard,
         "large": lambda _db, n: rows_import.large_rows(n),
+        "team": lambda _db, n: rows_team.team_rows(n),
     }
     return table[group](db, n)
 
@@ -200,8 +205,13 @@ def header(info: dict[str, object], n: int) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accounts", type=int, default=100_000)
-    ap.add_argument("--only", help="comma-separated groups: " + ", ".join(GROUPS) + ", large")
+    ap.add_argument("--only", help="comma-separated groups: " + ", ".join(GROUPS) + ", large, team")
     ap.add_argument("--large", action="store_true", help="add the 1,000,000-row import")
+    ap.add_argument(
+        "--team",
+        action="store_true",
+        help="add the 1,000,000 accounts on PostgreSQL (server: CSPM_BENCH_PG_URL)",
+    )
     ap.add_argument("--json", metavar="FILE", help="also write the rows and the machine as JSON")
     ap.add_argument("--portfolio", type=Path, help="a prebuilt portfolio database to copy")
     ap.add_argument("--timeout", type=float, default=1800, help="seconds per group")
@@ -214,7 +224,9 @@ def main() -> int:
     groups = args.only.split(",") if args.only else list(GROUPS)
     if args.large and "large" not in groups:
         groups.append("large")
-    unknown = set(groups) - set(GROUPS) - {"large"}
+    if args.team and "team" not in groups:
+        groups.append("team")
+    unknown = set(groups) - set(GROUPS) - {"large", "team"}
     if unknown:
         ap.error(f"unknown group(s): {', '.join(sorted(unknown))}")
     info = machine()
