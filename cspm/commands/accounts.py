@@ -121,8 +121,8 @@ def _table(frame: pd.DataFrame, money: MoneyFormat) -> str:
 def me_command(args: argparse.Namespace) -> int:
     """Show, set (checked against the owners in the data) or clear "I am"."""
     from cspm.core.errors import BadInputError
-    from cspm.service.book import set_me
-    from cspm.service.personal import my_owner
+    from cspm.service.book import my_owner_in, set_me
+    from cspm.service.personal import current_user, my_owner
 
     if args.clear and args.name:
         raise BadInputError("Give a NAME or --clear, not both.")
@@ -135,8 +135,13 @@ def me_command(args: argparse.Namespace) -> int:
             name = set_me(ctx, args.name)
         out(f'You are {name}: --owner me and the window\'s "Me" show their accounts.')
     else:
-        me = my_owner()
-        out(f"You are {me}." if me else "You have not said who you are: run `cspm me NAME`.")
+        with opened(args) as ctx:
+            me = my_owner_in(ctx)
+        if me is None:
+            out("You have not said who you are: run `cspm me NAME`.")
+        else:
+            how = "" if my_owner() else f" (the owner named as you, {current_user()})"
+            out(f"You are {me}{how}.")
     return 0
 
 

@@ -19,7 +19,7 @@ from cspm.core.currency import unconverted_mask
 from cspm.core.errors import BadInputError
 from cspm.storage import imports_repo
 
-from .personal import ME, my_owner, set_personal
+from .personal import ME, current_user, my_owner, set_personal
 from .portfolio import Portfolio, load_portfolio
 from .summary import PortfolioSummary
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .context import AppContext
 
 __all__ = ["UNASSIGNED", "BookFilter", "BookIndex", "OwnerCount", "book_index", "book_summary",
-           "filter_accounts", "me_in", "owner_keys", "owners", "owners_of",
+           "filter_accounts", "me_in", "my_owner_in", "owner_keys", "owners", "owners_of",
            "portfolio_book_index", "resolve_owner", "set_me"]  # fmt: skip
 
 
@@ -72,17 +72,28 @@ def owners_of(index: BookIndex) -> list[OwnerCount]:
 
 
 def me_in(ctx: AppContext) -> str | None:
-    """The chosen "I am" owner as spelled in the data, or None (not chosen, or no such owner
-    in this database)."""
-    me = my_owner()
+    """The "I am" owner as spelled in the data (`my_owner_in`), or None (not chosen and no
+    owner has the user's name, or no such owner in this database)."""
+    me = my_owner_in(ctx)
     return book_index(ctx).owner_name(me) if me else None
+
+
+def my_owner_in(ctx: AppContext) -> str | None:
+    """The owner chosen as "I am"; else, by default, the owner in this database whose name is
+    the user's (the name changes are recorded under, else the login), so a colleague whose
+    login or recorded name is their owner name has "Me" without choosing; else None."""
+    chosen = my_owner()
+    if chosen is not None:
+        return chosen
+    spelled = book_index(ctx).owner_name(current_user())
+    return None if spelled in (None, UNASSIGNED) else spelled
 
 
 def resolve_owner(ctx: AppContext, owner: str | None) -> str | None:
     """An --owner as typed on the command line: "me" is the owner chosen as "I am"."""
     if owner is None or owner.strip().casefold() != "me":
         return owner
-    me = my_owner()
+    me = my_owner_in(ctx)
     if me is None:
         names = ", ".join(o.name for o in owners(ctx) if o.name != UNASSIGNED) or "none"
         raise BadInputError(

@@ -77,10 +77,14 @@ def set_personal(key: str, value: Any) -> None:
 
 
 def current_user() -> str:
-    """Who is making changes: the chosen name, else the login name, else "unknown"."""
-    chosen = get_personal(USER)
-    if isinstance(chosen, str) and chosen.strip():
-        return chosen.strip()
+    """Who is making changes: the chosen name; else the owner chosen as "I am" (`cspm me`:
+    a CSM who said who they are is recorded under that name, not a laptop login); else the
+    login name; else "unknown"."""
+    data = load_personal()
+    for key in (USER, ME):
+        chosen = data.get(key)
+        if isinstance(chosen, str) and chosen.strip():
+            return chosen.strip()
     try:
         return getpass.getuser() or "unknown"
     except Exception:  # no login name (some containers): still record something honest

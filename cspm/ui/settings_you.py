@@ -12,9 +12,9 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QWidget
 
 from cspm.core.book import UNASSIGNED
-from cspm.service.book import owners
+from cspm.service.book import my_owner_in, owners
 from cspm.service.context import AppContext
-from cspm.service.personal import ME, my_owner, set_personal
+from cspm.service.personal import ME, set_personal
 
 from .busy import run
 
@@ -22,8 +22,9 @@ NOT_CHOSEN = "Not chosen"
 
 
 def _owners_and_me(ctx: AppContext) -> tuple[list[str], str | None]:
-    """The owner names in the data and the chosen one (in a worker: reads a file)."""
-    return [o.name for o in owners(ctx) if o.name != UNASSIGNED], my_owner()
+    """The owner names in the data and "I am": the chosen one, else the owner named as the
+    user (`book.my_owner_in`) (in a worker: reads a file)."""
+    return [o.name for o in owners(ctx) if o.name != UNASSIGNED], my_owner_in(ctx)
 
 
 def _save(name: str | None) -> str | None:
