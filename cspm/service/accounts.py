@@ -127,7 +127,9 @@ def account_detail(ctx: AppContext, ref: str, tasks: pd.DataFrame | None = None)
         for t in mine.itertuples()
     ]
     touches = [
-        f"{_day(t.date)} · {t.kind}" + (f" · {t.note}" if t.note else "")
+        f"{_day(t.date)} · {t.kind}"
+        + (f" · {t.note}" if t.note else "")
+        + (f" · by {t.user}" if t.user else "")
         for t in touchpoints_of(ctx, key).head(20).itertuples()
     ]
     return AccountDetail(

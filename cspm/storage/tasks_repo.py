@@ -298,7 +298,7 @@ def task_history(session: Session, statuses: Sequence[str]) -> pd.DataFrame:
 
 
 def load_touchpoints(session: Session, key: str | None = None) -> pd.DataFrame:
-    cols = ["id", "account_key", "kind", "date", "note", "task_id"]
+    cols = ["id", "account_key", "kind", "date", "note", "task_id", "user"]
     stmt = select(*(TOUCHPOINTS.c[c] for c in cols))
     if key is not None:
         stmt = stmt.where(TOUCHPOINTS.c.account_key == key)

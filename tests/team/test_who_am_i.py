@@ -3,12 +3,15 @@ said who they are (`cspm me`) is recorded under that name, not under a laptop lo
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
 from cspm.cli import main
+from cspm.service.accounts import account_detail
+from cspm.service.context import AppContext
 from cspm.service.personal import USER, set_personal
 from cspm.storage.db import resolve_url
 from tests.files import write_csv
@@ -51,3 +54,9 @@ def test_a_csm_who_said_who_they_are_is_recorded_under_that_name(
     engine.dispose()
     assert latest is not None and latest[0] == "Dana Lee"
     assert touch == "Dana Lee"
+    ctx = AppContext.open(store_url, today=dt.date(2026, 11, 23))
+    try:
+        detail = account_detail(ctx, DANA_ROWS[0][0])
+    finally:
+        ctx.close()
+    assert detail.touchpoints == ["2026-11-23 · call · by Dana Lee"]
