@@ -123,7 +123,7 @@ def init_team(args: argparse.Namespace) -> int:
     out(f"       {host}:{port}:{done.database}:NAME:PASSWORD")
     out("  2. Open the team database (the URL carries no password):")
     out(f"       cspm --db {done.url_for} accounts")
-    out("     or set CSPM_DB to that URL (in the window: Settings > Database > Open another")
+    out("     or set CSPM_DB to that URL (in the window: Settings > Database > Open team")
     out("     database...).")
     out('  3. Say who you are once: cspm me "Your Name" (recorded with every change you make).')
     out("")

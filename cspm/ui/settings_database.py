@@ -1,5 +1,5 @@
-"""Settings tab part: the database (back up, open another, create a new one; the automatic
-backups, restoring one, a full integrity check).
+"""Settings tab part: the database (back up, open another file or a team database on a
+server, create a new one; the automatic backups, restoring one, a full integrity check).
 
 These act at once, unlike the rest of Settings (which waits for Save): backing up changes
 nothing, and switching databases is the main window's job, asked for by `database_requested`.
@@ -58,6 +58,8 @@ class DatabasePanel(QGroupBox):
         if not ctx.db.is_sqlite:
             self.backup_button.setToolTip("Back up a PostgreSQL database with pg_dump.")
         self.open_db_button = QPushButton("Open another database…")
+        self.team_db_button = QPushButton("Open team database…")
+        self.team_db_button.setToolTip("A PostgreSQL database your team shares")
         self.new_db_button = QPushButton("Create a new database…")
         self.db_message = QLabel()
         self.db_message.setWordWrap(True)
@@ -67,7 +69,7 @@ class DatabasePanel(QGroupBox):
         form.addRow("Current database", self.db_label)
         layout.addLayout(form)
         buttons = QHBoxLayout()
-        for b in (self.backup_button, self.open_db_button, self.new_db_button):
+        for b in (self.backup_button, self.open_db_button, self.team_db_button, self.new_db_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
@@ -79,6 +81,7 @@ class DatabasePanel(QGroupBox):
 
         self.backup_button.clicked.connect(self.back_up)
         self.open_db_button.clicked.connect(self.open_database)
+        self.team_db_button.clicked.connect(self.open_team_database)
         self.new_db_button.clicked.connect(self.new_database)
 
     @Slot()
@@ -101,6 +104,16 @@ class DatabasePanel(QGroupBox):
         self.db_message.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
         self.db_message.setText(text)
         self.db_message.setVisible(bool(text))
+
+    @Slot()
+    def open_team_database(self) -> None:
+        from .team_database_dialog import TeamDatabaseDialog
+
+        dialog = TeamDatabaseDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.chosen.connect(self.database_requested)
+        self.team_dialog = dialog
+        dialog.open()
 
     @Slot()
     def open_database(self) -> None:
