@@ -46,6 +46,8 @@ import cspm
 from cspm.core.fields import FieldType
 from cspm.storage.db import without_password
 
+from .personal import DISK_COPIES, get_personal
+
 log = logging.getLogger(__name__)
 
 FORMAT = 3
@@ -97,6 +99,33 @@ def _restore(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+DISK_COPIES_ENV = "CSPM_DISK_COPIES"
+
+
+def copies_allowed() -> bool:
+    """Whether cspm may keep disk copies of portfolios on this computer: the personal
+    setting (Settings > Database; on unless switched off), which CSPM_DISK_COPIES=off
+    overrides for a command line. Off, nothing of a team's portfolio is written to the cache
+    folder, and every start reads the database (slower at 100,000 accounts and more)."""
+    forced = os.environ.get(DISK_COPIES_ENV, "").strip().lower()
+    if forced in ("0", "off", "no", "false"):
+        return False
+    return get_personal(DISK_COPIES, True) is not False
+
+
+def forget_copies(db_url: str) -> int:
+    """Remove every disk copy of this database's data (all kinds); how many files went."""
+    key = database_key(db_url)
+    gone = 0
+    folder = cache_dir()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            if key in path.name:
+                path.unlink(missing_ok=True)
+                gone += 1
+    return gone
+
+
 def cache_dir() -> Path:
     override = os.environ.get("CSPM_CACHE_DIR")
     return Path(override) if override else Path(platformdirs.user_cache_dir("cspm", False))
@@ -131,7 +160,7 @@ def _path(db_url: str, token: str) -> Path:
 
 def load(db_url: str, token: str | None) -> StoredFrames | None:
     """The frames stored for exactly this data state, or None (no copy, or unreadable)."""
-    if not token:
+    if not token or not copies_allowed():
         return None
     path = _path(db_url, token)
     if not path.exists():
@@ -169,6 +198,8 @@ def load_pickled(path: Path, what: str, valid: Callable[[Any], bool]) -> Any | N
     """What `dump_atomically` wrote at `path`, or None: no file, or one that does not unpickle
     into something `valid` accepts (then it is logged as `what` and removed, so the next
     writer replaces it). Every copy in the cache folder is only a cache."""
+    if not copies_allowed():
+        return None
     try:
         with path.open("rb") as f:
             obj = pickle.load(f)
@@ -199,7 +230,10 @@ def dump_atomically(path: Path, obj: object, what: str) -> bool:
     """Pickle `obj` to `path` whole or not at all: into a temporary file in the same folder,
     then renamed over `path`, so a reader never meets half a copy (a process killed mid-write
     leaves a `.writing-*.tmp` that `_remove_old_copies` sweeps). False, logged, when the
-    folder cannot take it: every copy in the cache folder is only a cache."""
+    folder cannot take it (or disk copies are switched off, `copies_allowed`): every copy in
+    the cache folder is only a cache."""
+    if not copies_allowed():
+        return False
     folder = path.parent
     tmp: Path | None = None
     try:

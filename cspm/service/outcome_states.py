@@ -146,7 +146,7 @@ def _restore(frame: pd.DataFrame) -> pd.DataFrame:
 
 def read_disk(ctx: AppContext, keep: Held) -> None:
     """Fill `keep` from the disk copy made for its inputs, if there is one."""
-    if keep.inputs is None or keep.on_disk:
+    if keep.inputs is None or keep.on_disk or not frame_cache.copies_allowed():
         return
     path = _path(ctx.db.url, keep.inputs)
     exact = path.exists()

@@ -29,6 +29,8 @@ FILE_NAME = "personal.json"
 
 ME = "me"
 """The owner name the user works as ("My book"); None or missing: not chosen."""
+DISK_COPIES = "disk_copies"
+"""False: keep no disk copies of portfolios on this computer (`frame_cache.copies_allowed`)."""
 USER = "user"
 """The name changes are recorded under; missing: the operating-system login name."""
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QPalette, QShowEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -35,6 +36,8 @@ from cspm.service.backup import (
     restore_backup,
 )
 from cspm.service.context import AppContext
+from cspm.service.frame_cache import copies_allowed, forget_copies
+from cspm.service.personal import DISK_COPIES, set_personal
 from cspm.service.store_guard import CheckResult, check_database
 
 from .busy import run
@@ -42,6 +45,15 @@ from .messages import confirm
 from .segments_view import message_of
 
 DB_FILTER = "cspm databases (*.sqlite3 *.sqlite *.db);;All files (*)"
+
+
+def _set_disk_copies(url: str, on: bool) -> str:
+    """The personal setting, and (off) this database's copies removed (in a worker)."""
+    set_personal(DISK_COPIES, None if on else False)
+    if on:
+        return "Copies of large portfolios are kept on this computer again."
+    gone = forget_copies(url)
+    return f"No copies are kept on this computer now ({gone} removed)."
 
 
 class DatabasePanel(QGroupBox):
@@ -61,6 +73,15 @@ class DatabasePanel(QGroupBox):
         self.team_db_button = QPushButton("Open team database…")
         self.team_db_button.setToolTip("A PostgreSQL database your team shares")
         self.new_db_button = QPushButton("Create a new database…")
+        self.copies_box = QCheckBox(
+            "Keep copies of large portfolios on this computer (faster start)"
+        )
+        self.copies_box.setObjectName("disk-copies")
+        self.copies_box.setToolTip(
+            "Off: nothing of a portfolio is written to this computer's cache folder (a team's "
+            "shared portfolio included) and each start reads the database. Yours only."
+        )
+        self.copies_box.setEnabled(False)  # until the personal setting is read (a worker)
         self.db_message = QLabel()
         self.db_message.setWordWrap(True)
         self.db_message.hide()  # shown when there is something to say: no blank line till then
@@ -73,6 +94,7 @@ class DatabasePanel(QGroupBox):
             buttons.addWidget(b)
         buttons.addStretch(1)
         layout.addLayout(buttons)
+        layout.addWidget(self.copies_box)
         layout.addWidget(self.db_message)
         self.hint = QLabel("These act at once; Save is not needed for them.")
         self.hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # light or dark palette
@@ -82,6 +104,8 @@ class DatabasePanel(QGroupBox):
         self.backup_button.clicked.connect(self.back_up)
         self.open_db_button.clicked.connect(self.open_database)
         self.team_db_button.clicked.connect(self.open_team_database)
+        self.copies_box.toggled.connect(self.set_disk_copies)
+        run(self, copies_allowed, on_done=self._show_copies)
         self.new_db_button.clicked.connect(self.new_database)
 
     @Slot()
@@ -104,6 +128,25 @@ class DatabasePanel(QGroupBox):
         self.db_message.setStyleSheet("color: #c62828; font-weight: 600;" if error else "")
         self.db_message.setText(text)
         self.db_message.setVisible(bool(text))
+
+    def _show_copies(self, on: bool) -> None:
+        self.copies_box.blockSignals(True)
+        self.copies_box.setChecked(on)
+        self.copies_box.blockSignals(False)
+        self.copies_box.setEnabled(True)
+
+    @Slot(bool)
+    def set_disk_copies(self, on: bool) -> None:
+        """Saved at once, for this person on this computer; off also removes this database's
+        copies already on disk."""
+        run(
+            self,
+            _set_disk_copies,
+            self.ctx.db.url,
+            on,
+            on_done=self._say,
+            on_error=lambda exc: self._say(message_of(exc), error=True),
+        )
 
     @Slot()
     def open_team_database(self) -> None:
