@@ -76,6 +76,7 @@ class WorkbookData:
     outcomes: pd.DataFrame | None = None
     money: MoneyFormat = USD  # the portfolio currency every amount is in
     left_out: int = 0  # accounts whose currency had no rate: in no total (cspm.core.currency)
+    generated_by: str = ""  # who exported it (the recorded user name)
 
 
 Audience = Literal["customer", "internal"]

@@ -25,6 +25,7 @@ from cspm.reports.data import ACCOUNT_COLUMNS, Audience, WorkbookData
 from cspm.storage import imports_repo
 
 from .export_cleanup import clean_up_interrupted_exports as clean_up_interrupted_exports
+from .personal import current_user
 from .portfolio import Portfolio, list_accounts, load_portfolio
 from .progress import Cancelled, Progress, never_cancelled, no_progress
 
@@ -123,8 +124,11 @@ def workbook_data(
     with ctx.db.session() as s:
         done = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
     last = f"{done[0].file_name}, as of {done[0].as_of.isoformat()}" if done else None
+    if done and done[0].user:
+        last = f"{last}, by {done[0].user}"
     return WorkbookData(
         generated_at=dt.datetime.now().replace(microsecond=0),
+        generated_by=current_user(),
         database=ctx.db.portfolio_name,
         last_import=last,
         filters=_filters(segment, owner, tier),
