@@ -1,15 +1,20 @@
 """Open a team database on a PostgreSQL server: its URL, and its password once if needed.
 
-The password is best kept in `~/.pgpass`, which the PostgreSQL driver reads by itself (the
-README's team section and `cspm db init-team` say how); then the box stays empty. Typed here,
-it travels only in memory with this window's connection: never saved, never shown (window
-titles and messages name the database, not the URL).
+The password is best kept in the PostgreSQL password file (`~/.pgpass`), which the driver
+reads by itself; then the box stays empty. Typed here, it is used in memory for this window's
+connection only, unless "Remember" writes it to that file (`service.pgpass`), where the
+command line and `psql` find it too. It is never shown: window titles and messages name the
+database, not the URL. (The system keyring was not used: the PostgreSQL driver cannot read it,
+so every command would need code of ours, and a headless Linux has none to offer.)
 """
 
 from __future__ import annotations
 
+import functools
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -20,6 +25,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+
+from cspm.core.errors import CspmError
+from cspm.service import pgpass
+
+from .busy import run
 
 EXAMPLE = "postgresql://you@db.example.com:5432/cs_team"
 
@@ -53,9 +63,14 @@ class TeamDatabaseDialog(QDialog):
         self.password_edit = QLineEdit()
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
         self.password_edit.setPlaceholderText("empty when it is in your .pgpass")
+        self.remember_box = QCheckBox("Remember it in my PostgreSQL password file (.pgpass)")
+        self.remember_box.setToolTip(
+            "Written to the file every PostgreSQL tool reads (private to you): the next open, "
+            "the command line and psql need no password."
+        )
         self.message = QLabel(
             "Ask the team database's owner for the URL (`cspm db init-team` prints it). "
-            "A password typed here is used for this window only, never saved."
+            "A password typed here is used for this window only, unless you ask to remember it."
         )
         self.message.setWordWrap(True)
         self.buttons = QDialogButtonBox(
@@ -64,6 +79,7 @@ class TeamDatabaseDialog(QDialog):
         form = QFormLayout()
         form.addRow("Server URL:", self.url_edit)
         form.addRow("Password:", self.password_edit)
+        form.addRow("", self.remember_box)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.message)
@@ -72,12 +88,27 @@ class TeamDatabaseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def _open(self) -> None:
+        password = self.password_edit.text()
+        remember = self.remember_box.isChecked() and bool(password)
         try:
-            url = team_url(self.url_edit.text(), self.password_edit.text())
+            url = team_url(self.url_edit.text(), "" if remember else password)
         except ValueError as exc:
-            self.message.setText(str(exc))
-            self.message.setStyleSheet("color: #c62828; font-weight: 600;")
+            self._failed(exc)
             return
+        if remember:  # a file write: in a worker, then open
+            self.buttons.setEnabled(False)
+            on_done = functools.partial(self._chosen, url)
+            run(self, pgpass.remember, url, password, on_done=on_done, on_error=self._failed)
+            return
+        self._chosen(url)
+
+    def _chosen(self, url: str, *_: object) -> None:
         self.password_edit.clear()
         self.chosen.emit(url)
         self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.buttons.setEnabled(True)
+        text = str(exc) if isinstance(exc, ValueError | CspmError | OSError) else repr(exc)
+        self.message.setText(text)
+        self.message.setStyleSheet("color: #c62828; font-weight: 600;")
