@@ -144,13 +144,15 @@ def analyse(
     rules: dict[str, Rule] | None = None,
     override_tiers: pd.Series | None = None,
     override_notes: pd.Series | None = None,
+    override_by: pd.Series | None = None,
     health: HealthConfig | None = None,
     custom: tuple[pd.DataFrame, dict[str, FieldType]] | None = None,
     snapshots: SnapshotIndex | None = None,
 ) -> AnalysedPortfolio:
     """Classify and segment every account of `state` (columns key, canonical fields, custom).
 
-    override_tiers/notes are indexed like `state`. History: key, as_of, import_id, numeric fields.
+    override_tiers/notes/by are indexed like `state`. History: key, as_of, import_id and the
+    numeric fields.
     custom: the `expand_custom` result of state's custom column when the caller already has
     it (the service keeps it with the stored frames), aligned with `state`'s rows.
     snapshots: `history` prepared for `state`'s accounts (in its row order) and `today`, when
@@ -168,6 +170,7 @@ def analyse(
         settings,
         override_tiers,
         override_notes=override_notes,
+        override_by=override_by,
         last_arr=_last_arr_of_churned(state, history, churned, today),
     )
     frame = state.drop(columns=["custom"], errors="ignore").rename(columns=IMPORTED_RENAMES)

@@ -45,14 +45,16 @@ class Analysed(AnalysedPortfolio):
 
 def override_series(
     state: pd.DataFrame, overrides: pd.DataFrame
-) -> tuple[pd.Series | None, pd.Series | None]:
-    """Pinned tier and its reason per account of `state` (indexed by key), or (None, None).
+) -> tuple[pd.Series | None, pd.Series | None, pd.Series | None]:
+    """Pinned tier, its reason and who pinned it per account of `state` (indexed by key), or
+    Nones.
 
-    overrides: indexed by account key, columns tier and reason."""
+    overrides: indexed by account key, columns tier, reason and (optionally) user."""
     if not len(overrides):
-        return None, None
+        return None, None, None
     keys = state.set_index("key", drop=False)["key"]
-    return keys.map(overrides["tier"]), keys.map(overrides["reason"])
+    by = keys.map(overrides["user"]) if "user" in overrides.columns else None
+    return keys.map(overrides["tier"]), keys.map(overrides["reason"]), by
 
 
 def check_rules(
@@ -97,7 +99,7 @@ def analyse_portfolio(
     """
     state = with_all_fields(state)  # every field present, so the touch dates can be layered
     state = layer_touchpoints(state, last_touch_dates(touchpoints, today))
-    tiers, notes = override_series(state, overrides)
+    tiers, notes, by = override_series(state, overrides)
     snapshots = snapshot_index(history, state, today)  # one per load: analysis and segments
     base = analyse(
         state,
@@ -106,6 +108,7 @@ def analyse_portfolio(
         today,
         override_tiers=tiers,
         override_notes=notes,
+        override_by=by,
         health=health,
         custom=custom,
         snapshots=snapshots,

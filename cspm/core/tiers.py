@@ -146,6 +146,7 @@ def assign_tiers(
     overrides: pd.Series | None = None,
     *,
     override_notes: pd.Series | None = None,
+    override_by: pd.Series | None = None,
     last_arr: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Tier, tier_source and tier_reason for every account in `frame`.
@@ -155,6 +156,7 @@ def assign_tiers(
     naming no configured tier (say, a band renamed since) is ignored and the reason says so,
     rather than inventing a tier nobody configured.
     override_notes: optional free text per account ("strategic logo") shown in the reason.
+    override_by: optional name per account of who pinned it ("(by Dana Lee)"; else "(by user)").
     last_arr: indexed like `frame`; where given (churned accounts) and the account's own ARR is
     0 or missing, the band is taken from it and the reason says so.
     With `settings.tier_source == "imported"`, the frame's own `tier` column is used where it
@@ -206,10 +208,14 @@ def assign_tiers(
             note_series = override_notes.reindex(index)[use]
             has_note = note_series.notna().to_numpy(dtype=bool)
             note[has_note] = np.strings.strip(note_series[has_note].to_numpy(dtype=str))
-        by_name = np.strings.add(
-            np.strings.add("override: set to ", matched[use].astype(str)), " (by user)"
-        )
-        by_note = np.strings.add(np.strings.add("override: ", note.astype(str)), " (by user)")
+        who = np.full(int(use.sum()), " (by user)", dtype=object)
+        if override_by is not None:
+            by = override_by.reindex(index)[use]
+            named = by.map(lambda v: isinstance(v, str) and bool(v.strip())).to_numpy(dtype=bool)
+            who[named] = [f" (by {v.strip()})" for v in by[named]]
+        who = who.astype(str)
+        by_name = np.strings.add(np.strings.add("override: set to ", matched[use].astype(str)), who)
+        by_note = np.strings.add(np.strings.add("override: ", note.astype(str)), who)
         reason[use] = np.where(note != "", by_note, by_name).astype(object)
         ignored = present & ~use
         prefix = _quote("override ", raw[ignored], " ignored (not a configured tier); ")

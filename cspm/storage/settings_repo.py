@@ -120,11 +120,11 @@ def save_profile(
 
 
 def load_overrides(session: Session) -> pd.DataFrame:
-    """account_key -> tier, reason."""
+    """account_key -> tier, reason, user (who pinned it; None before cspm recorded it)."""
     rows = session.execute(
-        select(TierOverride.account_key, TierOverride.tier, TierOverride.reason)
+        select(TierOverride.account_key, TierOverride.tier, TierOverride.reason, TierOverride.user)
     ).all()
-    return pd.DataFrame(rows, columns=["key", "tier", "reason"]).set_index("key")
+    return pd.DataFrame(rows, columns=["key", "tier", "reason", "user"]).set_index("key")
 
 
 def set_override(session: Session, key: str, tier: str | None, reason: str = "") -> None:

@@ -12,6 +12,7 @@ reloads the portfolio. Sections live in their own modules (`account_detail_healt
 from __future__ import annotations
 
 import html
+import re
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFont
@@ -189,7 +190,7 @@ class AccountDetailDialog(QDialog):
         self.reason_edit = QLineEdit()
         self.reason_edit.setPlaceholderText("Reason for the override (required)")
         if d.tier_source == "override" and d.tier_reason.startswith("override: "):
-            note = d.tier_reason.removeprefix("override: ").removesuffix(" (by user)")
+            note = re.sub(r" \(by [^()]*\)$", "", d.tier_reason.removeprefix("override: "))
             if not note.startswith("set to "):
                 self.reason_edit.setText(note)
         self.save_button = QPushButton("Save override")

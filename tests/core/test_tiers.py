@@ -143,6 +143,22 @@ def test_override_note_in_reason() -> None:
     ]
 
 
+def test_override_reason_names_who_pinned_it_when_known() -> None:
+    frame = pd.DataFrame({"arr": [1_000.0, 2_000.0, 3_000.0]})
+    out = assign_tiers(
+        frame,
+        DEFAULT,
+        pd.Series(["Enterprise", "Enterprise", np.nan]),
+        override_notes=pd.Series(["strategic logo", np.nan, np.nan]),
+        override_by=pd.Series(["Dana Lee", None, "Robin Park"]),
+    )
+    assert out["tier_reason"].tolist()[:2] == [
+        "override: strategic logo (by Dana Lee)",
+        "override: set to Enterprise (by user)",  # pinned before cspm recorded who
+    ]
+    assert out["tier_source"].iloc[2] == "arr_band"  # a name without a pin pins nothing
+
+
 def test_override_to_unassigned_is_allowed() -> None:
     out = assign_tiers(pd.DataFrame({"arr": [500_000.0]}), DEFAULT, pd.Series(["unassigned"]))
     assert out["tier"].tolist() == [UNASSIGNED_TIER]

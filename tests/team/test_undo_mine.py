@@ -150,3 +150,12 @@ def make_login(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     return str(make_url(url).username)
+
+
+def test_a_pinned_tier_says_who_pinned_it(team, tmp_path: Path) -> None:
+    dana, robin = team
+    dana.ok("import", str(write_csv(tmp_path / "dana.csv", [HEADER, *DANA_ROWS])))
+    robin.ok("override", "Globex", "Enterprise", "--reason", "strategic logo")
+    accounts = {r["name"]: r for r in json.loads(dana.ok("accounts", "--format", "json"))}
+    assert accounts["Globex"]["tier"] == "Enterprise"
+    assert accounts["Globex"]["tier_reason"] == "override: strategic logo (by Robin Park)"

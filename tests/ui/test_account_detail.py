@@ -109,6 +109,8 @@ def test_saving_and_clearing_a_tier_override_updates_the_table(qtbot, view, ctx)
     assert list_accounts(ctx).at[key, "tier"] == target
     qtbot.waitUntil(lambda: dialog.detail is not None and dialog.detail.tier == target)
     assert "Strategic logo" in dialog.tier_reason.text()
+    assert dialog.tier_reason.text().endswith(")") and "(by " in dialog.tier_reason.text()
+    assert dialog.reason_edit.text() == "Strategic logo"  # who pinned it is not the reason
     assert dialog.clear_button.isEnabled()
 
     with qtbot.waitSignal(view.loaded, timeout=30_000):
