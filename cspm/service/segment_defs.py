@@ -27,6 +27,7 @@ class SegmentDef:
     builtin: bool
     rule: Rule | None = None  # parsed; None when the rule does not fit the catalogue
     error: str | None = None
+    changed_by: str | None = None  # who added or last changed it
 
     def checked(self, catalog: dict[str, FieldType]) -> SegmentDef:
         try:
@@ -37,6 +38,6 @@ class SegmentDef:
 
 def load_segment_defs(session: Session) -> list[SegmentDef]:
     return [
-        SegmentDef(r.name, r.description, r.rule, r.colour, r.builtin)
+        SegmentDef(r.name, r.description, r.rule, r.colour, r.builtin, changed_by=r.user)
         for r in segments_repo.list_segments(session)
     ]

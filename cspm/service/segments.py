@@ -46,6 +46,7 @@ class SegmentSummary:
     arr: float
     error: str | None
     text: str  # the rule in words
+    changed_by: str | None = None  # who added or last changed it
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +59,7 @@ class SegmentSummary:
             "rule": self.rule,
             "rule_text": self.text,
             "error": self.error,
+            "changed_by": self.changed_by,
         }
 
 
@@ -128,6 +130,7 @@ def list_segments(ctx: AppContext, *, owner: str | None = None) -> list[SegmentS
                 round(total, 2),
                 d.error,
                 text,
+                d.changed_by,
             )
         )
     return out

@@ -28,10 +28,13 @@ class SegmentRow:
     colour: str | None
     builtin: bool
     updated_at: dt.datetime
+    user: str | None = None  # who added or last changed it (None: before cspm recorded it)
 
 
 def _row(s: Segment) -> SegmentRow:
-    return SegmentRow(s.id, s.name, s.description, dict(s.rule), s.colour, s.builtin, s.updated_at)
+    return SegmentRow(
+        s.id, s.name, s.description, dict(s.rule), s.colour, s.builtin, s.updated_at, s.user
+    )
 
 
 def list_segments(session: Session) -> list[SegmentRow]:

@@ -50,7 +50,8 @@ class SegmentListModel(QAbstractTableModel):
                 return "invalid" if col == 1 else ""
             return f"{s.count:,}" if col == 1 else compact_one(s.arr, self.money)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"This rule no longer fits the data: {s.error}" if s.error else s.text
+            tip = f"This rule no longer fits the data: {s.error}" if s.error else s.text
+            return tip + (f"\nLast changed by {s.changed_by}" if s.changed_by else "")
         if role == Qt.ItemDataRole.ForegroundRole and s.error:
             return RED
         if role == Qt.ItemDataRole.TextAlignmentRole and col > 0:

@@ -188,7 +188,10 @@ class SegmentMembers(QWidget):
             "invalid" if s.error else f"{s.count:,} accounts · {compact_one(s.arr, self.money)} ARR"
         )
         self.title.setText(f"{s.name}  ·  {count}")
-        self.rule_label.setText((s.description + "\n" if s.description else "") + f"Rule: {s.text}")
+        by = f"\nLast changed by {s.changed_by}" if s.changed_by else ""
+        self.rule_label.setText(
+            (s.description + "\n" if s.description else "") + f"Rule: {s.text}" + by
+        )
         self.error_label.setVisible(bool(s.error))
         if s.error:
             self.error_label.setText(

@@ -127,6 +127,8 @@ def test_touchpoints_overrides_segments_and_changes_name_who(
     dana.ok("override", "Globex", "Enterprise", "--reason", "strategic logo")
     rule = json.dumps({"field": "arr", "op": ">=", "value": 100000})
     robin.ok("segments", "add", "Big renewals", "--rule", rule)
+    listed = {s["name"]: s for s in json.loads(dana.ok("segments", "--format", "json"))}
+    assert listed["Big renewals"]["changed_by"] == "Robin Park"
     engine = create_engine(resolve_url(store_url))
     with engine.connect() as conn:
         touch = conn.execute(text('SELECT "user" FROM touchpoints')).scalars().all()
