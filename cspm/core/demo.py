@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.demo_dates import next_anniversary, snapshot_dates, to_dates
+from cspm.core.demo_effects import planted_industry
 from cspm.core.demo_names import (
     COUNTRIES,
     COUNTRY_WEIGHTS,
@@ -344,7 +345,9 @@ def generate_demo(
     static = {
         "Account ID": pd.array(account_ids(rng, accounts.created), dtype="str"),
         "Account Name": pd.array(names, dtype="str"),
-        "Industry": _vocabulary(INDUSTRIES).take(rng.integers(0, len(INDUSTRIES), n)),
+        "Industry": _vocabulary(INDUSTRIES).take(
+            planted_industry(rng.integers(0, len(INDUSTRIES), n), ~np.isnan(accounts.churn), seed)
+        ),
         "Region": _vocabulary(tuple(c[1] for c in COUNTRIES)).take(country_code),
         "Country": _vocabulary(tuple(c[0] for c in COUNTRIES)).take(country_code),
         "Plan": _vocabulary(PLANS).take(accounts.plan_code),
