@@ -19,8 +19,10 @@ from cspm.commands import (
     app,
     contacts,
     db,
+    evidence,
     export,
     fields,
+    forecast,
     imports,
     outcomes,
     parse_date,
@@ -62,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     app.register(command)
     db.register(command)
     undo.register(command)
+    forecast.register(command)
+    evidence.register(command)
     return parser
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .declared import Declared, Pattern, declare, setting
 from .health import COMPONENTS, HealthConfig
+from .renewal_forecast import ForecastSettings
 from .settings import Settings
 from .tasks import TOUCH_MODELS, TaskSettings
 
@@ -47,11 +48,18 @@ DOCUMENTS: dict[str, type] = {
     "app": Settings,
     "health": HealthConfig,
     "tasks": TaskSettings,
+    "forecast": ForecastSettings,
     "personal": PersonalSettings,
 }
 """Settings document -> the dataclass it is read into."""
 
-PREFIXES: dict[str, str] = {"app": "", "health": "health.", "tasks": "tasks.", "personal": ""}
+PREFIXES: dict[str, str] = {
+    "app": "",
+    "health": "health.",
+    "tasks": "tasks.",
+    "forecast": "forecast.",
+    "personal": "",
+}
 
 DECLARED: dict[str, Declared] = {
     key: d for doc, cls in DOCUMENTS.items() for key, d in declare(cls, doc, PREFIXES[doc]).items()

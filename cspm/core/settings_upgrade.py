@@ -42,6 +42,7 @@ UPGRADES: dict[str, dict[int, Step]] = {
     "app": {1: _app_1},
     "health": {},
     "tasks": {},
+    "forecast": {},
 }
 """document -> {version a step produces: the step}."""
 

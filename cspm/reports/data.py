@@ -77,6 +77,8 @@ class WorkbookData:
     money: MoneyFormat = USD  # the portfolio currency every amount is in
     left_out: int = 0  # accounts whose currency had no rate: in no total (cspm.core.currency)
     generated_by: str = ""  # who exported it (the recorded user name)
+    forecast_totals: pd.DataFrame | None = None  # by tier (service.forecast.forecast_totals)
+    forecast_rows: pd.DataFrame | None = None  # one row per renewal in the next four quarters
 
 
 Audience = Literal["customer", "internal"]

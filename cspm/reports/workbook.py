@@ -24,6 +24,7 @@ from .safe_write import (
     report_progress,
 )
 from .workbook_common import IN_MEMORY_OPTIONS, WORKBOOK_OPTIONS, Styles
+from .workbook_forecast import write_forecast
 from .workbook_outcomes import write_outcomes
 from .workbook_sheets import write_about, write_accounts, write_segments, write_tasks
 from .workbook_summary import write_summary
@@ -69,6 +70,8 @@ def write_workbook(
         sheets = ["Summary", "Accounts", "Segments", "Tasks"]
         if data.outcomes is not None:
             sheets.append("Outcomes")
+        if data.forecast_rows is not None and data.forecast_totals is not None:
+            sheets.append("Forecast")
         sheets.append("About")
         segment_names = [str(n) for n in data.segments.get("name", pd.Series(dtype=object))]
 
@@ -88,6 +91,9 @@ def write_workbook(
             report_progress(progress, 0.7, "Writing outcomes")
             check_cancelled(cancelled)
             write_outcomes(wb, styles, data.outcomes, list(data.tiers), segment_names)
+        if data.forecast_rows is not None and data.forecast_totals is not None:
+            check_cancelled(cancelled)
+            write_forecast(wb, styles, data.forecast_totals, data.forecast_rows)
         check_cancelled(cancelled)
         write_about(wb, styles, data, sheets)
         report_progress(progress, 0.75, "Saving the workbook")

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TOUCHES = frozenset(
-    {"accounts", "overrides", "settings", "segments", "tasks", "touchpoints", "imports"}
+    {"accounts", "overrides", "settings", "segments", "tasks", "touchpoints", "imports", "forecast"}
 )
 """What a change can touch; views and caches refresh from these words."""
 

@@ -17,6 +17,7 @@ import hashlib
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -109,9 +110,11 @@ def load_demo(
             if result.status != "imported":
                 raise RuntimeError(f"demo snapshot {snap.as_of} was refused: {result.problems[:3]}")
         related = _import_exports(ctx, generate_exports(snapshots), today, progress)
+        _past_touchpoints(ctx, today)
         from .tasks import regenerate_tasks
 
         regenerate_tasks(ctx, force=True)  # once, on the finished history
+        _old_pins(ctx, today)
         frame = load_portfolio(ctx).frame
         return DemoSummary(
             url=url,
@@ -123,6 +126,68 @@ def load_demo(
         )
     finally:
         ctx.close()
+
+
+TOUCHES_PER_MONTH = {"Enterprise": 2.5, "Mid-Market": 1.6, "SMB": 0.4}
+"""The demo's logged calls, emails and meetings per account per month, by tier: Mid-Market gets
+four times SMB's attention and (in the generated history) churns about the same, the story
+Insights' engagement table is there to tell."""
+
+
+def _past_touchpoints(ctx: AppContext, today: dt.date) -> None:
+    """A year of logged touchpoints, each dated no later than the account's last activity in
+    the CRM, so no account's current last interaction, health or tasks change."""
+    from sqlalchemy import insert
+
+    from cspm.storage.tasks_repo import TOUCHPOINTS
+
+    from .changes import Outcome, perform
+
+    frame = load_portfolio(ctx).frame
+    rng = np.random.default_rng(11)
+    last = pd.to_datetime(frame["last_interaction"], errors="coerce")
+    first = pd.Timestamp(today - dt.timedelta(days=365))
+    rate = frame["tier"].astype(object).map(TOUCHES_PER_MONTH).fillna(0.0).to_numpy(float)
+    span = ((last - first).dt.days.clip(lower=0).fillna(0)).to_numpy(float)
+    counts = rng.poisson(rate * span / 30.4375)
+    keys = np.repeat(frame.index.to_numpy(dtype=object), counts)
+    days = np.floor(rng.random(len(keys)) * np.repeat(span, counts)).astype(np.int64)
+    dates = [(first + pd.Timedelta(days=int(d))).date() for d in days]
+    kinds = rng.choice(["call", "email", "meeting"], len(keys), p=[0.35, 0.45, 0.2])
+    created = dt.datetime.combine(today, dt.time(8, 0))
+    rows = [
+        {"account_key": k, "kind": str(kind), "date": d, "note": None, "created_at": created,
+         "user": None, "task_id": None}
+        for k, kind, d in zip(keys, kinds, dates, strict=True)
+    ]  # fmt: skip
+
+    def work(s: Any) -> Outcome[int]:
+        if rows:
+            s.execute(insert(TOUCHPOINTS), rows)
+        return Outcome(len(rows), None, changed=bool(rows))
+
+    perform(ctx, "Log the demo's past touchpoints", {"touchpoints"}, work)
+
+
+def _old_pins(ctx: AppContext, today: dt.date) -> None:
+    """Two tiers a CSM pinned two quarters ago (to the tier they have), so the quarterly tier
+    review has a pin to question on first open. Their tiers do not change."""
+    from sqlalchemy import update
+
+    from cspm.storage.models import TierOverride
+
+    from .portfolio import set_tier_override
+
+    frame = load_portfolio(ctx).frame
+    live = frame[(frame["lifecycle_stage"] != "Churned") & frame["arr"].notna()]
+    picked = live.sort_values("arr", ascending=False).index[[3, 17]] if len(live) > 17 else []
+    for key in picked:
+        set_tier_override(ctx, str(key), str(frame.at[key, "tier"]), "strategic logo")
+    # pinned two quarters ago (when is not read by the analysis: no change to record)
+    then = dt.datetime.combine(today - dt.timedelta(days=190), dt.time(9, 30))
+    with ctx.db.sessions() as s:
+        s.execute(update(TierOverride).values(updated_at=then))
+        s.commit()
 
 
 def _import_exports(

@@ -142,7 +142,18 @@ def workbook_data(
         outcomes=outcome_frame,
         money=p.settings.money,
         left_out=int(unconverted_mask(frame).sum()),
+        **_forecast_for_workbook(ctx, keys),
     )
+
+
+def _forecast_for_workbook(ctx: AppContext, keys: pd.Index) -> dict[str, pd.DataFrame]:
+    """The forecast of the exported accounts: totals by tier and every renewal."""
+    from .forecast import forecast_rows, forecast_totals
+
+    rows = forecast_rows(ctx)
+    rows = rows[rows["key"].isin(keys)].reset_index(drop=True)
+    totals = forecast_totals(ctx, by="tier", rows=rows)
+    return {"forecast_rows": rows, "forecast_totals": totals}
 
 
 def _outcomes_for_workbook(ctx: AppContext) -> pd.DataFrame | None:

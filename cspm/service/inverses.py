@@ -35,6 +35,7 @@ def _conflict(table: str, key: Any, stored: dict[str, Any] | None) -> str:
         "segments": f"Segment '{name or key}' was changed since; nothing was changed.",
         "settings": "The settings were changed since; nothing was changed.",
         "tier_overrides": f"The tier override of {key} was changed since; nothing was changed.",
+        "forecast_overrides": f"The forecast of {key} was changed since; nothing was changed.",
         "touchpoints": "That touchpoint was changed or deleted since; nothing was changed.",
     }[table]
 

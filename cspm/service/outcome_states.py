@@ -70,16 +70,18 @@ class Held:
     large: bool = False  # worth a disk copy (MIN_ACCOUNTS, MIN_SNAPSHOTS)
     knobs: str | None = None  # `knobs_key`: the inputs but the stored accounts and snapshots
     imports: list[Signed] | None = None  # committed imports; None: a related kind among them
+    kind: str = "outcomes"  # what the states are kept for: the disk file's name
+    memo: dict[Any, Any] = field(default_factory=dict)  # what users derive from the states
 
 
-def held(ctx: AppContext, revision: int) -> Held:
-    """This revision's states (a fresh, empty set when the data changed)."""
+def held(ctx: AppContext, revision: int, kind: str = "outcomes") -> Held:
+    """This revision's states of one kind (a fresh, empty set when the data changed)."""
     with ctx.cache.lock:
         cached = ctx.cache.outcome_states
-        if cached is None or cached[0] != revision or "held" not in cached[1]:
-            cached = (revision, {"held": Held(revision)})
+        if cached is None or cached[0] != revision:
+            cached = (revision, {})
             ctx.cache.outcome_states = cached
-        keep: Held = cached[1]["held"]
+        keep: Held = cached[1].setdefault(kind, Held(revision, kind=kind))
     return keep
 
 
@@ -120,9 +122,9 @@ def _code_fingerprint() -> str:
     return hashlib.sha1("|".join(parts).encode()).hexdigest()[:12]
 
 
-def _path(db_url: str, inputs: str) -> Path:
+def _path(db_url: str, inputs: str, kind: str = "outcomes") -> Path:
     prefix = frame_cache.database_key(db_url)
-    return frame_cache.cache_dir() / f"outcomes-{prefix}-{inputs}.pkl"
+    return frame_cache.cache_dir() / f"{kind}-{prefix}-{inputs}.pkl"
 
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:
@@ -148,7 +150,7 @@ def read_disk(ctx: AppContext, keep: Held) -> None:
     """Fill `keep` from the disk copy made for its inputs, if there is one."""
     if keep.inputs is None or keep.on_disk or not frame_cache.copies_allowed():
         return
-    path = _path(ctx.db.url, keep.inputs)
+    path = _path(ctx.db.url, keep.inputs, keep.kind)
     exact = path.exists()
     if not exact:
         older = _older_copy(ctx.db.url, keep)
@@ -185,7 +187,7 @@ def _older_copy(db_url: str, keep: Held) -> Path | None:
     """This database's copy from before its latest change, if its states may still hold."""
     if keep.knobs is None or keep.imports is None:
         return None
-    prefix = _path(db_url, "").name.removesuffix(".pkl")
+    prefix = _path(db_url, "", keep.kind).name.removesuffix(".pkl")
     copies = list(frame_cache.cache_dir().glob(prefix + "*.pkl"))
     return max(copies, key=lambda p: p.stat().st_mtime) if copies else None
 
@@ -218,7 +220,7 @@ def write_disk(ctx: AppContext, keep: Held) -> None:
         rules = keep.rules
     if keep.inputs is None or not states or not keep.large:
         return
-    path = _path(ctx.db.url, keep.inputs)
+    path = _path(ctx.db.url, keep.inputs, keep.kind)
     doc = {
         "rules": rules,
         "states": {day: (_compact(slim), m) for day, (slim, m) in states.items()},
@@ -237,9 +239,12 @@ def states_at(
     days: Iterable[dt.date],
     segments: bool,
     compute: Callable[[dt.date, bool], tuple[pd.DataFrame, pd.DataFrame | None]],
+    columns: Iterable[str] = COLUMNS,
 ) -> dict[dt.date, State]:
     """(slim frame, membership) as of each day, computed once per data revision (and kept on
-    disk); `segments`: membership is needed."""
+    disk); `segments`: membership is needed; `columns`: what is kept of each analysed frame
+    (the same for every call on one `keep`: its kind decides)."""
+    kept = list(columns)
     days = list(dict.fromkeys(days))
 
     def missing() -> list[dt.date]:
@@ -252,7 +257,7 @@ def states_at(
     todo = missing()
     for day in todo:
         frame, membership = compute(day, segments)
-        slim = frame[[c for c in COLUMNS if c in frame.columns]].copy()
+        slim = frame[[c for c in kept if c in frame.columns]].copy()
         with ctx.cache.lock:
             keep.states[day] = (slim, membership)
     if todo:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -174,11 +174,11 @@ def _groups(
     return pd.DataFrame(index=frame.index)
 
 
-def _held(ctx: AppContext) -> Held:
-    """This revision's kept states, with what telling periods and groups apart needs (the
-    snapshot dates, the tier names, the disk key) read cheaply once per revision."""
+def held_states(ctx: AppContext, kind: str = "outcomes") -> Held:
+    """This revision's kept states of one kind, with what telling periods and groups apart
+    needs (the snapshot dates, the tier names, the disk key) read cheaply once per revision."""
     with ctx.db.session() as s:
-        keep = held(ctx, revision.current(s))
+        keep = held(ctx, revision.current(s), kind)
         if keep.dates is None:
             token = revision.accounts_token(s)
             knobs = load_knobs(s)
@@ -195,6 +195,34 @@ def _held(ctx: AppContext) -> Held:
             )
             keep.dates = sorted(days.date.tolist())
     return keep
+
+
+def state_computer(
+    ctx: AppContext, keep: Held
+) -> Callable[[dt.date, bool], tuple[pd.DataFrame, pd.DataFrame | None]]:
+    """How `states_at` analyses the portfolio as of a day it does not hold yet: from the
+    stored accounts for a day on or after the newest snapshot (when only account imports made
+    them), else re-derived from the snapshots up to that day."""
+    last = (keep.dates or [dt.date.max])[-1]
+
+    def compute(day: dt.date, with_segments: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+        rules = _rules(ctx) if with_segments else {}
+        log.info("Outcomes: analysing the portfolio as of %s", day)
+        if day >= last and keep.imports is not None:  # every snapshot is dated by then
+            frame, members = _state_newest(ctx, day, rules)
+            keep.large = keep.large or len(frame) >= outcome_states.MIN_ACCOUNTS
+        else:
+            h = _load(ctx)
+            keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
+                len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
+            )
+            frame, members = _state_at(h, day, rules)
+        if not with_segments:
+            return frame, None
+        keep.rules = list(rules)
+        return frame, members
+
+    return compute
 
 
 def outcomes(
@@ -217,7 +245,7 @@ def outcomes(
     """
     if by not in ("tier", "stage", "segment", "owner", "portfolio"):
         raise BadInputError(f"Cannot group outcomes by '{by}'; use tier, stage, segment or owner.")
-    keep = _held(ctx)
+    keep = held_states(ctx)
     dates = keep.dates or []
     if len(dates) < 2:
         return pd.DataFrame(columns=OUTCOME_FIELDS)
@@ -232,25 +260,8 @@ def outcomes(
     # it needs, is analysed already): so a switch to segments in Trends analyses nothing again.
     segments = by == "segment" or cached_portfolio(ctx, keep.revision) is not None
 
-    def compute(day: dt.date, with_segments: bool) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-        rules = _rules(ctx) if with_segments else {}
-        log.info("Outcomes: analysing the portfolio as of %s", day)
-        if day >= last and keep.imports is not None:  # every snapshot is dated by then
-            frame, members = _state_newest(ctx, day, rules)
-            keep.large = keep.large or len(frame) >= outcome_states.MIN_ACCOUNTS
-        else:
-            h = _load(ctx)
-            keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
-                len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
-            )
-            frame, members = _state_at(h, day, rules)
-        if not with_segments:
-            return frame, None
-        keep.rules = list(rules)
-        return frame, members
-
     days = [d for p in periods for d in (p.opening_as_of, p.closing_as_of)]
-    states = states_at(ctx, keep, days, segments, compute)
+    states = states_at(ctx, keep, days, segments, state_computer(ctx, keep))
     scope = _scope(ctx, owner, keys)
 
     def analysed(day: dt.date) -> tuple[pd.DataFrame, pd.DataFrame | None]:

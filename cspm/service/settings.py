@@ -23,6 +23,7 @@ from cspm.core.declared import Declared, check_all, replace_path
 from cspm.core.errors import BadInputError
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 from cspm.core.money import MoneyFormat
+from cspm.core.renewal_forecast import ForecastSettings
 from cspm.core.setting_keys import DECLARED, PersonalSettings, in_document
 from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
 from cspm.core.tasks import TaskSettings
@@ -61,7 +62,12 @@ def save_settings(ctx: AppContext, settings: Settings) -> Settings:
     return settings
 
 
-SETTINGS_ROWS = (settings_repo.APP_KEY, settings_repo.TASKS_KEY, settings_repo.HEALTH_KEY)
+SETTINGS_ROWS = (
+    settings_repo.APP_KEY,
+    settings_repo.TASKS_KEY,
+    settings_repo.HEALTH_KEY,
+    settings_repo.FORECAST_KEY,
+)
 """The settings rows a settings save may write (restored whole by its undo)."""
 
 
@@ -102,7 +108,7 @@ def _validate(settings: Settings) -> None:
 
 def set_value(
     ctx: AppContext, key: str, value: str
-) -> Settings | TaskSettings | HealthConfig | PersonalSettings:
+) -> Settings | TaskSettings | HealthConfig | ForecastSettings | PersonalSettings:
     """Set one setting by its dotted key (`cspm settings keys` lists them).
 
     Declared keys are parsed and checked against their declaration (type, range, choices);
@@ -130,7 +136,7 @@ def set_value(
 
 def _set_declared(
     ctx: AppContext, declared: Declared, value: Any
-) -> Settings | TaskSettings | HealthConfig | PersonalSettings:
+) -> Settings | TaskSettings | HealthConfig | ForecastSettings | PersonalSettings:
     """Store one checked value in the document it belongs to (or the personal file)."""
     if declared.scope == "personal":
         set_personal(declared.key, value)
@@ -139,6 +145,10 @@ def _set_declared(
         return save_settings(ctx, replace_path(get_settings(ctx), declared.path, value))
     if declared.document == "health":
         return save_health_config(ctx, replace_path(health_config(ctx), declared.path, value))
+    if declared.document == "forecast":
+        return save_forecast_settings(
+            ctx, replace_path(forecast_settings(ctx), declared.path, value)
+        )
     current = load_all(ctx)
     tasks = replace_path(current.tasks, declared.path, value)
     return save_all(ctx, dataclasses.replace(current, tasks=tasks)).tasks
@@ -170,6 +180,18 @@ def save_health_config(ctx: AppContext, config: HealthConfig) -> HealthConfig:
     validate_health(config)
     _save_rows(ctx, "Change health settings", lambda s: settings_repo.save_health(s, config))
     return config
+
+
+def forecast_settings(ctx: AppContext) -> ForecastSettings:
+    with ctx.db.session() as s:
+        return settings_repo.load_forecast(s)
+
+
+def save_forecast_settings(ctx: AppContext, settings: ForecastSettings) -> ForecastSettings:
+    """Validate and store the forecast's probabilities and thresholds."""
+    check_all(settings, in_document("forecast"))
+    _save_rows(ctx, "Change forecast settings", lambda s: settings_repo.save_forecast(s, settings))
+    return settings
 
 
 def validate_health(config: HealthConfig) -> None:

@@ -15,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Date, DateTime, Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from .models import Segment, SettingRow, Task, TierOverride, Touchpoint
+from .models import ForecastOverride, Segment, SettingRow, Task, TierOverride, Touchpoint
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ TASK_STATE = ("status", "closed_on", "snoozed_until", "note", "episode_open")
 SPECS: dict[str, TableSpec] = {
     "settings": _spec(SettingRow, "key"),
     "tier_overrides": _spec(TierOverride, "account_key"),
+    "forecast_overrides": _spec(ForecastOverride, "id"),
     "segments": _spec(Segment, "id", compared=("name", "description", "rule", "colour")),
     # Regeneration may end a closed task's episode after the change: not a conflict.
     "tasks": _spec(Task, "id", ("id", *TASK_STATE), ("status", "closed_on", "snoozed_until")),

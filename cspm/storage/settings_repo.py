@@ -1,6 +1,6 @@
 """Settings, mapping profiles and tier overrides: small tables read and written whole.
 
-The settings table holds JSON values by key: the three settings documents (app, health, tasks),
+The settings table holds JSON values by key: the settings documents (app, health, tasks, forecast),
 each stamped with its schema version, and a few markers. `get` and `put` are the only way a
 value is read or written (one upsert); `upgrade_stored` brings documents written by older
 versions up to the current schema when a database is opened.
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from cspm.core.health import HealthConfig
 from cspm.core.profiles import ProfileDocument
+from cspm.core.renewal_forecast import ForecastSettings
 from cspm.core.settings import Settings
 from cspm.core.settings_upgrade import SCHEMA_VERSION, upgrade, version_of
 from cspm.core.tasks import TaskSettings
@@ -27,7 +28,13 @@ from .models import MappingProfile, SettingRow, TierOverride
 APP_KEY = "app"
 HEALTH_KEY = "health"
 TASKS_KEY = "tasks"
-DOCUMENT_KEYS: dict[str, str] = {"app": APP_KEY, "health": HEALTH_KEY, "tasks": TASKS_KEY}
+FORECAST_KEY = "forecast"
+DOCUMENT_KEYS: dict[str, str] = {
+    "app": APP_KEY,
+    "health": HEALTH_KEY,
+    "tasks": TASKS_KEY,
+    "forecast": FORECAST_KEY,
+}
 """Settings document (as `cspm.core.settings_upgrade` names it) -> its row key."""
 
 
@@ -60,6 +67,14 @@ def load_health(session: Session) -> HealthConfig:
 
 def save_health(session: Session, config: HealthConfig) -> None:
     put(session, HEALTH_KEY, config.to_dict())
+
+
+def load_forecast(session: Session) -> ForecastSettings:
+    return ForecastSettings.from_dict(get(session, FORECAST_KEY))
+
+
+def save_forecast(session: Session, settings: ForecastSettings) -> None:
+    put(session, FORECAST_KEY, {**settings.to_dict(), "version": SCHEMA_VERSION})
 
 
 def load_tasks(session: Session) -> TaskSettings:

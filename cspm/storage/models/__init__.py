@@ -3,6 +3,7 @@
 from .account import Account
 from .base import Base
 from .change_record import ChangeRecord
+from .forecast_override import ForecastOverride
 from .import_record import ImportRecord
 from .profile import MappingProfile
 from .related import (
@@ -25,6 +26,7 @@ __all__ = [
     "AccountSnapshot",
     "Base",
     "ChangeRecord",
+    "ForecastOverride",
     "ImportRecord",
     "MappingProfile",
     "RelatedChurnEvent",
