@@ -44,6 +44,7 @@ from .navigation import Navigator
 from .portfolio_view import PortfolioData, PortfolioView
 from .prefs import qsettings
 from .shortcut_guard import ShortcutGuard
+from .tier_review_dialog import review_action
 from .undo_actions import UndoActions, shows
 from .views_registry import VIEWS, Placeholder, ViewSpec
 from .views_registry import module_exists as _module_exists  # tests patch it here
@@ -111,6 +112,7 @@ class MainWindow(FileDropTarget, QMainWindow):
             self, "Open the demo portfolio", self.open_demo, tip="Build and open a demo portfolio"
         )
         self.find_action = window_action(self, "Find account", self.focus_search, "Ctrl+F")
+        self.review_action = review_action(self)  # Edit > Review tiers
         self.refresh_action = window_action(self, "Reload", self.reload, "F5")
         self.quit_action = window_action(self, "Quit", self.close, "Ctrl+Q")
         self.about_action = window_action(self, "About cspm", lambda: show_about(self))

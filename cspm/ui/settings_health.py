@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -74,7 +74,11 @@ class OverrideRow:
 
 
 class HealthEditor(QWidget):
-    """Default weights, bands, imported-score preference and per-tier weight overrides."""
+    """Default weights, bands, imported-score preference and per-tier weight overrides.
+
+    `changed()` on every edit (the what-if beside it follows the unsaved values)."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -182,6 +186,12 @@ class HealthEditor(QWidget):
 
         self.add_button.clicked.connect(self.add_override)
         self.remove_button.clicked.connect(self.remove_override)
+        for weight in self.weights.values():
+            weight.valueChanged.connect(self.changed)
+        for whole in (self.red_below, self.green_from, self.trend_days, self.min_signals):
+            whole.valueChanged.connect(self.changed)
+        self.satisfaction_max.valueChanged.connect(self.changed)
+        self.prefer_imported.toggled.connect(self.changed)
 
     # -- loading --
     def load(self, config: HealthConfig, tiers: TierKeys) -> None:
@@ -213,6 +223,7 @@ class HealthEditor(QWidget):
             self.table.setItem(r, 0, item)
             for col, c in enumerate(COMPONENTS, start=1):
                 self.table.setCellWidget(r, col, row.spins[c])
+                row.spins[c].valueChanged.connect(self.changed)
         taken = {row.key for row in self.overrides}
         self.add_tier.clear()
         for key, label in tiers:
@@ -222,6 +233,20 @@ class HealthEditor(QWidget):
         fit_rows(self.table, max(len(self.overrides), 2))
         self.add_button.setEnabled(self.add_tier.count() > 0)
         self.remove_button.setEnabled(bool(self.overrides))
+        self.changed.emit()
+
+    def take_weights(self, tier: str, weights: HealthWeights) -> None:
+        """Show `weights` as the tier's own (unsaved: Save applies them)."""
+        names = {label: key for key, label in self.tiers}
+        key = names.get(tier, tier)
+        rows = [row for row in self.overrides if row.key == key]
+        if rows:
+            for c, spin in rows[0].spins.items():
+                spin.setValue(getattr(weights, c))
+            self.changed.emit()
+            return
+        self.overrides.append(OverrideRow(key, weights))
+        self.set_tiers(self.tiers)
 
     @Slot()
     def _show_shares(self) -> None:

@@ -40,6 +40,7 @@ from cspm.service.context import AppContext
 from cspm.service.settings import AllSettings, load_all, save_all
 
 from .busy import run
+from .health_evidence import HealthEvidence
 from .segments_view import message_of
 from .setting_widgets import add_row, bind_spin, fill_combo
 from .settings_currency import CurrencyEditor
@@ -165,6 +166,11 @@ class SettingsView(QWidget):
 
         self.engagement = EngagementEditor()
         self.health = HealthEditor()
+        self.health_evidence = HealthEvidence(
+            ctx, lambda: self.health.edited() if self.health.config else None, self
+        )
+        self.health.changed.connect(self.health_evidence.edits_changed)
+        self.health_evidence.use_weights.connect(self.health.take_weights)
         self.currency = CurrencyEditor(ctx.today)
         self.database = DatabasePanel(ctx)
         # the database widgets, reachable as before the tabs
@@ -178,7 +184,7 @@ class SettingsView(QWidget):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(scrolled(tiers, lifecycle), "Tiers && lifecycle")
         self.tabs.addTab(scrolled(self.engagement), "Engagement && capacity")
-        self.tabs.addTab(scrolled(self.health), "Health score")
+        self.tabs.addTab(scrolled(self.health, self.health_evidence), "Health score")
         self.tabs.addTab(scrolled(self.currency), "Currency")
         self.tabs.addTab(scrolled(reading, self.database), "Files && database")
         self.you = YouPanel(ctx)  # personal: saves at once, outside Save / Revert
@@ -238,6 +244,7 @@ class SettingsView(QWidget):
         tiers = self.tier_keys()
         self.engagement.load(saved.tasks, tiers)
         self.health.load(saved.health, tiers)
+        self.health_evidence.refresh()
         self.save_button.setEnabled(True)
 
     def tier_keys(self) -> TierKeys:

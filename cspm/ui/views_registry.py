@@ -29,6 +29,8 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("tasks", "Tasks", "tasks_view", "TasksView", optional=True),
     ViewSpec("contacts", "Contacts", "contacts_view", "ContactsView"),
     ViewSpec("trends", "Trends", "trends_view", "TrendsView", optional=True),
+    ViewSpec("forecast", "Forecast", "forecast_view", "ForecastView"),
+    ViewSpec("insights", "Insights", "insights_view", "InsightsView"),
     ViewSpec("imports", "Imports", "imports_view", "ImportsView"),
     ViewSpec("settings", "Settings", "settings_view", "SettingsView"),
 )

@@ -85,6 +85,8 @@ def build_menus(window: MainWindow) -> QMenu:
     edit_menu.addAction(window.undo_actions.redo_action)
     edit_menu.addSeparator()
     edit_menu.addAction(window.find_action)
+    edit_menu.addSeparator()
+    edit_menu.addAction(window.review_action)
     view_menu = menus.addMenu("&View")
     help_menu = menus.addMenu("&Help")
     help_menu.addAction(window.about_action)
