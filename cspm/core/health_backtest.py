@@ -68,7 +68,7 @@ def horizon_pairs(opening: pd.DataFrame, closing: pd.DataFrame, as_of: dt.date) 
         else None,
         "imported_health_score": _floats(live, "imported_health_score"),
     }
-    data.update({c: _floats(live, c).astype(np.float32) for c in PART_COLUMNS})
+    data.update({c: _floats(live, c) for c in PART_COLUMNS})
     data.update(arr_then=arr_then, arr_after=arr_after, churned=churned, outcome=outcome)
     return pd.DataFrame(data)
 

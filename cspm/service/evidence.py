@@ -213,6 +213,7 @@ class InsightsReport:
     insights: Insights | None
     engagement: list[TierEngagement] = field(default_factory=list)
     note: str | None = None
+    names: dict[str, str] = field(default_factory=dict)  # account key -> name, of the findings
 
     def to_dict(self) -> dict[str, Any]:
         body = self.insights.to_dict() if self.insights is not None else {}
@@ -264,7 +265,10 @@ def insights(ctx: AppContext, *, min_group: int = 30) -> InsightsReport:
         end=end,
     )
     engagement = engagement_effectiveness(opening, closing, touches, months)
-    return InsightsReport(start, end, found, engagement)
+    listed = {k for f in found.findings for k in f.group.keys}
+    names = opening["name"].astype(object) if "name" in opening else pd.Series(dtype=object)
+    shown = {str(k): str(v) for k, v in names.items() if k in listed and isinstance(v, str)}
+    return InsightsReport(start, end, found, engagement, names=shown)
 
 
 def _touches(ctx: AppContext, start: dt.date, end: dt.date) -> pd.Series:

@@ -43,9 +43,12 @@ def test_a_call_is_saved_with_who_and_why_and_undone(demo: AppContext) -> None: 
     assert row["expected_arr"] == round(round(arr / 2, 2) * 0.5, 2)
     assert (row["override_by"], row["override_reason"]) == ("Dana Lee", "budget cut")
     after = forecast_totals(demo).set_index(["quarter", "category"])
-    assert after.loc[(quarter, "At risk"), "accounts"] == before.loc[
-        (quarter, "At risk"), "accounts"
-    ] + 1 if (quarter, "At risk") in before.index else 1
+    assert (
+        after.loc[(quarter, "At risk"), "accounts"]
+        == before.loc[(quarter, "At risk"), "accounts"] + 1
+        if (quarter, "At risk") in before.index
+        else 1
+    )
     history = forecast_history(demo, key)
     assert len(history) == 1 and history[0].user == "Dana Lee"
     assert f"in {quarter}: At risk" in history[0].action
