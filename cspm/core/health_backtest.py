@@ -33,7 +33,7 @@ import pandas as pd
 
 from cspm.core.columns import as_float
 from cspm.core.evidence_stats import roc_auc
-from cspm.core.health import COMPONENTS, HealthConfig, _weight_matrix, health_band
+from cspm.core.health import COMPONENTS, HealthConfig, health_band, tier_weights_of
 
 BANDS = ("red", "yellow", "green")
 OUTCOMES = ("churned", "contracted", "flat", "expanded")
@@ -79,7 +79,9 @@ def concat_pairs(frames: list[pd.DataFrame]) -> pd.DataFrame:
         pd.DataFrame(columns=["churned", "arr"]), pd.DataFrame(columns=["churned"]), dt.date.min
     )  # fmt: skip
     return pairs.assign(
-        tier=pairs["tier"].astype("category"), outcome=pairs["outcome"].astype("category")
+        key=pairs["key"].astype("category"),  # counting distinct accounts hashes codes only
+        tier=pairs["tier"].astype("category"),
+        outcome=pairs["outcome"].astype("category"),
     )
 
 
@@ -144,7 +146,7 @@ def backtest(
     without a score are left out of every figure."""
     values = _floats(pairs, "health_score") if score is None else np.asarray(score, float)
     scored = ~np.isnan(values)
-    keys = pairs["key"].to_numpy(dtype=object)
+    keys = _key_codes(pairs["key"])
     churned = pairs["churned"].to_numpy(dtype=bool)
     tiers = pairs["tier"].astype(object).to_numpy()
     bands = health_band(pd.Series(values), config.red_below, config.green_from).to_numpy()
@@ -153,6 +155,17 @@ def backtest(
     for name, mask in [*((t, scored & (tiers == t)) for t in sorted(names)), (total, scored)]:
         out.append(_one(name, values[mask], churned[mask], keys[mask], bands[mask], min_events))
     return out
+
+
+def _key_codes(keys: pd.Series) -> np.ndarray:
+    """Integer codes of the account keys (distinct accounts are distinct codes)."""
+    if isinstance(keys.dtype, pd.CategoricalDtype):
+        return keys.cat.codes.to_numpy()
+    return pd.factorize(keys)[0]
+
+
+def _distinct(codes: np.ndarray) -> int:
+    return int(np.unique(codes).size)
 
 
 def _one(
@@ -177,9 +190,9 @@ def _one(
     for band in BANDS:
         inside = bands == band
         k, m = int(churned[inside].sum()), int(inside.sum())
-        band_rows.append(Band(band, len(pd.unique(keys[inside])), m, k, _rate(k, m)))
+        band_rows.append(Band(band, _distinct(keys[inside]), m, k, _rate(k, m)))
     return TierBacktest(
-        tier, auc, len(pd.unique(keys)), n, events, band_rows, _lift(score, churned), note
+        tier, auc, _distinct(keys), n, events, band_rows, _lift(score, churned), note
     )
 
 
@@ -228,7 +241,7 @@ def rescore_computed(frame: pd.DataFrame, config: HealthConfig) -> np.ndarray:
     values = np.column_stack([_floats(frame, c) for c in PART_COLUMNS]) if len(frame) else (
         np.empty((0, len(COMPONENTS)))
     )  # fmt: skip
-    tier_weights = _weight_matrix(frame, config)
+    tier_weights = weight_matrix(frame, config)
     weighed = tier_weights > 0
     present = (~np.isnan(values) & weighed).sum(axis=1)
     weights = np.where(np.isnan(values), 0.0, tier_weights)
@@ -238,6 +251,21 @@ def rescore_computed(frame: pd.DataFrame, config: HealthConfig) -> np.ndarray:
         return np.where(
             enough & (total > 0), (np.nan_to_num(values) * weights).sum(axis=1) / total, np.nan
         )
+
+
+def weight_matrix(frame: pd.DataFrame, config: HealthConfig) -> np.ndarray:
+    """Per row, its tier's weights per component (`health._weight_matrix`'s result), looked
+    up once per distinct tier: a million account-dates hold a handful of tiers."""
+    if "tier" not in frame.columns or not config.tier_weights:
+        base = np.array([getattr(config.weights, c) for c in COMPONENTS], dtype=float)
+        return np.tile(base, (len(frame), 1))
+    codes, tiers = pd.factorize(frame["tier"].astype(object), use_na_sentinel=True)
+    table = np.array(
+        [[getattr(tier_weights_of(config, t), c) for c in COMPONENTS] for t in tiers]
+        + [[getattr(config.weights, c) for c in COMPONENTS]],
+        dtype=float,
+    )
+    return table[codes]  # a missing tier (-1) takes the last row: the weights for every tier
 
 
 @dataclass(frozen=True)

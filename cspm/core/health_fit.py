@@ -33,6 +33,9 @@ from cspm.core.health_backtest import PART_COLUMNS, rescore_computed
 MIN_EVENTS = 10
 MIN_PAIRS = 30
 FOLDS = 3
+MAX_FIT_ROWS = 120_000
+"""A fit reads at most this many account-dates (every k-th, in a fixed order): eleven weights
+are settled long before that, and a 100,000-account history has over a million."""
 
 
 def _logistic_fit(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 50) -> np.ndarray:
@@ -49,7 +52,7 @@ def _logistic_fit(x: np.ndarray, y: np.ndarray, l2: float, steps: int = 50) -> n
         hessian = (design * w[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hessian + 1e-9 * np.eye(len(beta)), gradient)
         beta = beta + step
-        if np.max(np.abs(step)) < 1e-8:
+        if np.max(np.abs(step)) < 1e-6:
             break
     return beta
 
@@ -58,6 +61,8 @@ def fit_weights(
     pairs: pd.DataFrame, *, l2: float = 1.0, components: Sequence[str] = COMPONENTS
 ) -> HealthWeights | None:
     """Weights fitted to `pairs` (None when no component carries any information)."""
+    if len(pairs) > MAX_FIT_ROWS:
+        pairs = pairs.iloc[:: -(-len(pairs) // MAX_FIT_ROWS)]
     raw = np.column_stack(
         [pairs[f"health_{c}"].to_numpy(dtype=float, na_value=np.nan) for c in components]
     )
