@@ -100,6 +100,13 @@ def _print_accuracy(closed: list[Any], fmt: str, money: Any) -> None:
             f"actual {full_one(d['actual_arr'], money)} "
             f"({d['accounts']} renewals, {full_one(d['arr_up'], money)} up)"
         )
+        lines += [
+            f"  {c['category']}: {c['accounts']} renewals, {c['churned']} churned, "
+            f"{full_one(c['expected_arr'], money)} expected, "
+            f"{full_one(c['actual_arr'], money)} kept"
+            for c in d["categories"]
+            if c["accounts"]
+        ]
     out("\n".join(lines))
 
 

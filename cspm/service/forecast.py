@@ -220,9 +220,9 @@ class QuarterAccuracy:
 
 
 def forecast_accuracy(ctx: AppContext) -> list[QuarterAccuracy]:
-    """For every quarter the history covers from start to end: the forecast as it stood at the
-    quarter's start (the rules on the portfolio as of the day before, with the calls made
-    before then) against each account's ARR at the quarter's end."""
+    """For every quarter the history covers from start to end, with renewals on record at its
+    start: the forecast as it stood then (the rules on the portfolio as of the day before, with
+    the calls made before it) against each account's ARR at the quarter's end."""
     from .evidence import _states, snapshot_dates
 
     dates = snapshot_dates(ctx)
@@ -246,6 +246,8 @@ def forecast_accuracy(ctx: AppContext) -> list[QuarterAccuracy]:
             pd.to_datetime(overrides["updated_at"]) < pd.Timestamp(period.start)
         ]
         rows = forecast(opening, period.start, settings, made_before, quarters=1)
+        if rows.empty:  # no renewal dates known then (e.g. only usage history that far back)
+            continue
         closing = states[period.closing_as_of]
         out.append(
             QuarterAccuracy(
