@@ -27,7 +27,8 @@ import _here  # noqa: F401 (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
 
-from cspm.core.group_insights import engagement_effectiveness, find_insights
+from cspm.core.engagement_effect import engagement_effectiveness
+from cspm.core.group_insights import find_insights
 from cspm.core.health import COMPONENTS, HealthConfig, HealthWeights
 from cspm.core.health_backtest import backtest, band_spread, concat_pairs, horizon_pairs, rescore
 from cspm.core.health_fit import suggest

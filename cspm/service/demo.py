@@ -109,12 +109,14 @@ def load_demo(
             result = apply_prepared(ctx, prepared, options)
             if result.status != "imported":
                 raise RuntimeError(f"demo snapshot {snap.as_of} was refused: {result.problems[:3]}")
-        related = _import_exports(ctx, generate_exports(snapshots), today, progress)
+        # a CSM's past work before the related exports, so the demo's latest change (the
+        # first thing Undo offers) is still an import
         _past_touchpoints(ctx, today)
+        _old_pins(ctx, today)
+        related = _import_exports(ctx, generate_exports(snapshots), today, progress)
         from .tasks import regenerate_tasks
 
         regenerate_tasks(ctx, force=True)  # once, on the finished history
-        _old_pins(ctx, today)
         frame = load_portfolio(ctx).frame
         return DemoSummary(
             url=url,

@@ -24,13 +24,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cspm.core.engagement_effect import TierEngagement, engagement_effectiveness
 from cspm.core.errors import BadInputError
-from cspm.core.group_insights import (
-    Insights,
-    TierEngagement,
-    engagement_effectiveness,
-    find_insights,
-)
+from cspm.core.group_insights import Insights, find_insights
 from cspm.core.health import COMPONENTS, HealthConfig
 from cspm.core.health_backtest import (
     BandSpread,

@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cspm.core.group_insights import engagement_effectiveness, find_insights
+from cspm.core.engagement_effect import engagement_effectiveness
+from cspm.core.group_insights import find_insights
 from cspm.core.rules import parse_rule
 from cspm.core.rules.catalog import build_catalog
 from cspm.core.rules.engine import evaluate
