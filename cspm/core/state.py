@@ -42,10 +42,7 @@ def derive_state(
     # Fields carried by the same imports share one pass (an import usually carries a whole
     # file's columns): one selection and one "latest per account" per carrier set instead of
     # per field, each reading only its own columns (600,000 snapshot rows at 100,000 accounts).
-    by_carriers: dict[frozenset[int], list[str]] = {}
-    for f in fields:
-        carriers = frozenset(i for i, carried in carried_by_import.items() if f in carried)
-        by_carriers.setdefault(carriers, []).append(f)
+    by_carriers = _fields_by_carriers(carried_by_import, fields)
     columns: dict[str, pd.Series] = {}
     for carriers, group in by_carriers.items():
         rows = ordered.loc[np.isin(import_ids, list(carriers)), ["account_id", *group]]
@@ -58,6 +55,33 @@ def derive_state(
     out = pd.DataFrame({f: columns[f] for f in fields}, index=accounts)
     out["custom"] = _derive_custom(ordered, carried_by_import).reindex(accounts)
     return out
+
+
+def _fields_by_carriers(
+    carried_by_import: Mapping[int, Sequence[str]], fields: Sequence[str]
+) -> dict[frozenset[int], list[str]]:
+    """The fields grouped by the set of imports that carried them."""
+    by_carriers: dict[frozenset[int], list[str]] = {}
+    for f in fields:
+        carriers = frozenset(i for i, carried in carried_by_import.items() if f in carried)
+        by_carriers.setdefault(carriers, []).append(f)
+    return by_carriers
+
+
+def deciding_import_sets(
+    carried_by_import: Mapping[int, Sequence[str]], fields: Sequence[str]
+) -> list[frozenset[int]]:
+    """The sets of imports within which `derive_state` takes each account's latest snapshot
+    (one per group of fields, and per group of custom fields, carried by the same imports).
+
+    Of all of an account's snapshots only those latest rows can decide its state, so a reader
+    may fetch just them (`accounts_repo.load_deciding_snapshots`): `derive_state` of those
+    rows (plus each account's latest row of any import, which keeps every account present)
+    equals `derive_state` of every row. At 100,000 accounts x 6 imports that is a sixth of
+    the rows to fetch and type."""
+    sets = set(_fields_by_carriers(carried_by_import, fields))
+    sets.update(_carriers_of(n, carried_by_import) for n in _custom_names(carried_by_import))
+    return sorted((s for s in sets if s), key=sorted)
 
 
 def _in_order(snapshots: pd.DataFrame) -> bool:

@@ -72,6 +72,7 @@ class Held:
     imports: list[Signed] | None = None  # committed imports; None: a related kind among them
     kind: str = "outcomes"  # what the states are kept for: the disk file's name
     memo: dict[Any, Any] = field(default_factory=dict)  # what users derive from the states
+    todo: list[dt.date] = field(default_factory=list)  # the days `states_at` computes now
 
 
 def held(ctx: AppContext, revision: int, kind: str = "outcomes") -> Held:
@@ -255,6 +256,7 @@ def states_at(
     if missing():
         read_disk(ctx, keep)
     todo = missing()
+    keep.todo = todo  # a computer may read differently for a few days than for many
     for day in todo:
         frame, membership = compute(day, segments)
         slim = frame[[c for c in kept if c in frame.columns]].copy()

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES
@@ -26,7 +27,7 @@ from cspm.core.periods import clip_periods, periods_between
 from cspm.core.pipeline import analyse_portfolio
 from cspm.core.rules import Rule
 from cspm.core.settings import LIFECYCLE_STAGES, Settings
-from cspm.core.state import derive_state
+from cspm.core.state import deciding_import_sets, derive_state
 from cspm.storage import accounts_repo, imports_repo, revision
 from cspm.storage.accounts_repo import SNAPSHOTS
 
@@ -45,11 +46,18 @@ OUTCOME_FIELDS = PERIOD_COLUMNS  # group, period, its bounds, then every metric
 SUMMARY_FIELDS = ["group", "period", *SUMMARY_METRICS]  # what a table of outcomes shows
 
 
+PER_DAY_READS = 2
+"""Past states worth reading each from its own deciding snapshots (`_History.rows_until`):
+at 100,000 accounts x 6 months one such read takes about a third of reading every
+snapshot, so for up to two days (a quarter's outcomes, the changes between two imports) it
+is faster; more days read every snapshot once and share it."""
+
+
 @dataclass
 class _History:
-    """Everything needed to rebuild the portfolio at any date, loaded once per revision."""
+    """Everything needed to rebuild the portfolio at any date, loaded once per revision; the
+    snapshots themselves are read when a past state is first asked for (`rows_until`)."""
 
-    snapshots: pd.DataFrame
     carried: dict[int, list[str]]
     keys: pd.Series  # account_id -> key
     history: pd.DataFrame
@@ -59,6 +67,30 @@ class _History:
     as_of_dates: list[dt.date]
     revision: int
     health: HealthConfig
+    snapshot_rows: int
+    snapshots: pd.DataFrame | None = None  # every snapshot, once read
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def rows_until(self, ctx: AppContext, day: dt.date, *, few: bool) -> pd.DataFrame:
+        """Snapshots dated on or before `day` from which its state derives exactly: only the
+        deciding ones (`load_deciding_snapshots`) when `few` past days are wanted and every
+        snapshot was not read yet, else a prefix of every snapshot (read once, then held)."""
+        fields = accounts_repo.carried_fields(self.carried)
+        with self.lock:
+            if self.snapshots is None and few:
+                sets = deciding_import_sets(self.carried, FIELD_NAMES)
+                with ctx.db.session() as s:
+                    return accounts_repo.load_deciding_snapshots(s, sets, fields, until=day)
+            if self.snapshots is None:
+                with ctx.db.session() as s:
+                    # only the fields some import carried: derive_state reads nothing else
+                    self.snapshots = accounts_repo.load_snapshots(s, fields=fields)
+            snapshots = self.snapshots
+        stamp = pd.Timestamp(day)
+        as_of = snapshots["as_of"]
+        if as_of.is_monotonic_increasing:  # as loaded, oldest first: a prefix, not a copy of it
+            return snapshots.iloc[: int(as_of.searchsorted(stamp, side="right"))]
+        return snapshots[as_of <= stamp]
 
 
 def _load(ctx: AppContext) -> _History:
@@ -69,17 +101,16 @@ def _load(ctx: AppContext) -> _History:
         if cached is not None and cached.revision == rev:
             return cached
         carried = imports_repo.carried_by_import(s)
-        # only the fields some import carried: derive_state reads nothing else
-        snapshots = accounts_repo.load_snapshots(s, fields=accounts_repo.carried_fields(carried))
         stored = stored_frames(ctx, s)  # the disk copy when there is one
         accounts, history = stored.state, stored.history
         knobs = load_knobs(s)
         # every snapshot date, not only import dates: a related import derives month-end
         # snapshots from one file (cspm.service.related_derive)
-        dates = sorted(pd.to_datetime(snapshots["as_of"].dropna().unique()).date.tolist())
+        days = s.execute(select(SNAPSHOTS.c.as_of).distinct()).scalars().all()
+        dates = sorted(pd.to_datetime(pd.Series(days, dtype=object).dropna()).dt.date.tolist())
+        rows = int(s.scalar(select(func.count()).select_from(SNAPSHOTS)) or 0)
     keys = pd.Series(accounts["key"].to_numpy(), index=accounts["id"].to_numpy())
     loaded = _History(
-        snapshots,
         carried,
         keys,
         history,
@@ -89,6 +120,7 @@ def _load(ctx: AppContext) -> _History:
         dates,
         rev,
         knobs.health,
+        rows,
     )
     with ctx.cache.lock:
         ctx.cache.history = loaded
@@ -102,23 +134,21 @@ def _rules(ctx: AppContext) -> dict[str, Rule]:
 
 
 def _state_at(
-    h: _History, day: dt.date, rules: dict[str, Rule]
+    ctx: AppContext, h: _History, day: dt.date, rules: dict[str, Rule], *, few: bool = False
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(analysed portfolio frame, segment membership) as of the end of `day`; no rules: no
-    membership columns (the tier, stage and health of an account do not depend on them)."""
-    stamp = pd.Timestamp(day)
-    as_of = h.snapshots["as_of"]
-    if as_of.is_monotonic_increasing:  # as loaded, oldest first: a prefix, not a copy of it
-        snaps = h.snapshots.iloc[: int(as_of.searchsorted(stamp, side="right"))]
-    else:
-        snaps = h.snapshots[as_of <= stamp]
+    membership columns (the tier, stage and health of an account do not depend on them).
+    `few`: one of at most `PER_DAY_READS` past days wanted now (`_History.rows_until`)."""
+    snaps = h.rows_until(ctx, day, few=few)
     # One import's snapshots all carry the same fields, so of an account's snapshots from one
     # import only the latest can decide a value: a derived monthly history (one related import,
     # dozens of dates per account) shrinks to one row per account and import.
     repeated = snaps.duplicated(["account_id", "import_id"], keep="last").to_numpy()
     if repeated.any():  # none (monthly account files): no second copy of every snapshot
         snaps = snaps[~repeated]
-    derived = derive_state(snaps, h.carried, FIELD_NAMES)
+    # in account id order (the stored accounts' order, as `_state_newest` has it), whichever
+    # rows it was derived from: every snapshot or only the deciding ones
+    derived = derive_state(snaps, h.carried, FIELD_NAMES).sort_index(kind="stable")
     state = derived.reset_index()
     state.insert(0, "key", state["account_id"].map(h.keys).astype(object))
     state = state.drop(columns=["account_id"])
@@ -214,9 +244,10 @@ def state_computer(
         else:
             h = _load(ctx)
             keep.large = len(h.keys) >= outcome_states.MIN_ACCOUNTS or (
-                len(h.snapshots) >= outcome_states.MIN_SNAPSHOTS
+                h.snapshot_rows >= outcome_states.MIN_SNAPSHOTS
             )
-            frame, members = _state_at(h, day, rules)
+            past = [d for d in keep.todo if d < last or keep.imports is None]
+            frame, members = _state_at(ctx, h, day, rules, few=len(past) <= PER_DAY_READS)
         if not with_segments:
             return frame, None
         keep.rules = list(rules)
@@ -342,8 +373,8 @@ def changes(
     if start >= after:
         raise BadInputError("--from must be before --to.")
     rules = _rules(ctx)
-    before_frame, before_members = _state_at(h, start, rules)
-    after_frame, after_members = _state_at(h, after, rules)
+    before_frame, before_members = _state_at(ctx, h, start, rules, few=True)
+    after_frame, after_members = _state_at(ctx, h, after, rules, few=True)
     moves = movements(
         before_frame,
         after_frame,

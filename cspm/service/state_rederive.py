@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.fields import FIELD_NAMES
-from cspm.core.state import derive_state
+from cspm.core.state import deciding_import_sets, derive_state
 from cspm.storage import accounts_repo, imports_repo
 from cspm.storage.frames import values_equal
 
@@ -30,8 +30,9 @@ def rederive(s: Any, affected: Collection[int], extra: pd.DataFrame | None = Non
         return
     carried = imports_repo.carried_by_import(s)
     fields = accounts_repo.carried_fields(carried)
-    if len(ids) > MOST:
-        history = accounts_repo.load_snapshots(s, fields=fields)
+    if len(ids) > MOST:  # only the rows that can decide a state (a sixth of them, monthly)
+        sets = deciding_import_sets(carried, FIELD_NAMES)
+        history = accounts_repo.load_deciding_snapshots(s, sets, fields=fields)
         history = history[history["account_id"].isin(ids)]
     else:
         history = accounts_repo.load_snapshots(s, ids, fields=fields)

@@ -12,7 +12,7 @@ from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Select, Table, delete, func, select, update
+from sqlalchemy import Select, Table, delete, func, select, union, update
 from sqlalchemy.orm import Session
 
 from cspm.core.fields import DATE_FIELDS, FIELD_NAMES, NUMERIC_FIELDS
@@ -153,10 +153,56 @@ def load_snapshots(
             if parts
             else _read_typed(session, stmt.where(SNAPSHOTS.c.account_id.in_([])))
         )
-    if len(cols) < len(every):  # the fields not read: missing, typed as a read types them
+    return _as_loaded(frame, cols, every)
+
+
+def _as_loaded(frame: pd.DataFrame, cols: list[str], every: list[str]) -> pd.DataFrame:
+    """The fields not read added as missing values (typed as a read types them), the rows
+    oldest first (equal dates: by import, then as read)."""
+    if len(cols) < len(every):
         empty = {c: np.full(len(frame), None, dtype=object) for c in every if c not in cols}
         frame = pd.concat([frame, typed_account_columns(empty, list(empty))], axis=1)[every]
     return frame.sort_values(["as_of", "import_id"], kind="stable").reset_index(drop=True)
+
+
+def load_deciding_snapshots(
+    session: Session,
+    import_sets: Sequence[Collection[int]],
+    fields: Collection[str] | None = None,
+    until: dt.date | None = None,
+) -> pd.DataFrame:
+    """`load_snapshots` of only the rows that can decide a derived state (of the snapshots
+    dated on or before `until`, when given): for each set of
+    imports (`core.state.deciding_import_sets`) each account's latest snapshot among them,
+    and each account's latest snapshot of all. Latest is `derive_state`'s order: by date,
+    then import, then row id (the order a whole-table read leaves equal ones in).
+
+    One window-function pass in the database instead of fetching every snapshot: undoing a
+    100,000-account import re-derived from 650,000 rows (9 s); this fetches 100,000."""
+    every = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
+    cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
+    chosen = [_latest_ids(None, until), *(_latest_ids(ids, until) for ids in import_sets)]
+    stmt = (
+        select(*(SNAPSHOTS.c[c] for c in cols))
+        .where(SNAPSHOTS.c.id.in_(union(*chosen)))
+        .order_by(SNAPSHOTS.c.id)
+    )
+    return _as_loaded(_read_typed(session, stmt, shared=True), cols, every)
+
+
+def _latest_ids(import_ids: Collection[int] | None, until: dt.date | None) -> Select[Any]:
+    """The id of each account's latest snapshot (of these imports; None: of any), dated on
+    or before `until` (None: any date)."""
+    c = SNAPSHOTS.c
+    latest = [c.as_of.desc(), c.import_id.desc(), c.id.desc()]
+    rank = func.row_number().over(partition_by=c.account_id, order_by=latest).label("rank")
+    ranked = select(c.id, rank)
+    if import_ids is not None:
+        ranked = ranked.where(c.import_id.in_(sorted(import_ids)))
+    if until is not None:
+        ranked = ranked.where(c.as_of <= until)
+    inner = ranked.subquery()
+    return select(inner.c.id).where(inner.c.rank == 1)
 
 
 def carried_fields(carried_by_import: Mapping[int, Sequence[str]]) -> set[str]:

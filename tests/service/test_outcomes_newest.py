@@ -136,7 +136,7 @@ def test_the_newest_state_from_the_stored_accounts_is_the_state_derived_from_sna
         h = outcomes_module._load(ctx)
         rules = outcomes_module._rules(ctx)
         for day in (h.as_of_dates[-1], h.as_of_dates[-1] + dt.timedelta(days=40)):
-            derived, members = outcomes_module._state_at(h, day, rules)
+            derived, members = outcomes_module._state_at(ctx, h, day, rules)
             stored, stored_members = outcomes_module._state_newest(ctx, day, rules)
             _same(derived, members, stored, stored_members)
     finally:
