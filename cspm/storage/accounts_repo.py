@@ -172,16 +172,23 @@ def load_deciding_snapshots(
     until: dt.date | None = None,
 ) -> pd.DataFrame:
     """`load_snapshots` of only the rows that can decide a derived state (of the snapshots
-    dated on or before `until`, when given): for each set of
-    imports (`core.state.deciding_import_sets`) each account's latest snapshot among them,
-    and each account's latest snapshot of all. Latest is `derive_state`'s order: by date,
-    then import, then row id (the order a whole-table read leaves equal ones in).
+    dated on or before `until`, when given): for each set of imports
+    (`core.state.deciding_import_sets`) each account's latest snapshot among them, and each
+    account's latest snapshot of any other import (so no account goes missing). Latest is
+    `derive_state`'s order: by date, then import, then row id (the order a whole-table read
+    leaves equal ones in).
 
-    One window-function pass in the database instead of fetching every snapshot: undoing a
+    Window functions in the database instead of fetching every snapshot: undoing a
     100,000-account import re-derived from 650,000 rows (9 s); this fetches 100,000."""
     every = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
     cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
-    chosen = [_latest_ids(None, until), *(_latest_ids(ids, until) for ids in import_sets)]
+    # every account is present: through one of the sets, or (having only rows of imports in
+    # none of them) through its latest row outside them all: a pass over no rows, usually
+    deciding = {i for ids in import_sets for i in ids}
+    chosen = [
+        _latest_ids(deciding, until, outside=True),
+        *(_latest_ids(ids, until) for ids in import_sets),
+    ]
     stmt = (
         select(*(SNAPSHOTS.c[c] for c in cols))
         .where(SNAPSHOTS.c.id.in_(union(*chosen)))
@@ -190,15 +197,17 @@ def load_deciding_snapshots(
     return _as_loaded(_read_typed(session, stmt, shared=True), cols, every)
 
 
-def _latest_ids(import_ids: Collection[int] | None, until: dt.date | None) -> Select[Any]:
-    """The id of each account's latest snapshot (of these imports; None: of any), dated on
-    or before `until` (None: any date)."""
+def _latest_ids(
+    import_ids: Collection[int], until: dt.date | None, *, outside: bool = False
+) -> Select[Any]:
+    """The id of each account's latest snapshot of these imports (`outside`: of any other
+    import), dated on or before `until` (None: any date)."""
     c = SNAPSHOTS.c
     latest = [c.as_of.desc(), c.import_id.desc(), c.id.desc()]
     rank = func.row_number().over(partition_by=c.account_id, order_by=latest).label("rank")
     ranked = select(c.id, rank)
-    if import_ids is not None:
-        ranked = ranked.where(c.import_id.in_(sorted(import_ids)))
+    chosen = sorted(import_ids)
+    ranked = ranked.where(c.import_id.not_in(chosen) if outside else c.import_id.in_(chosen))
     if until is not None:
         ranked = ranked.where(c.as_of <= until)
     inner = ranked.subquery()
