@@ -13,8 +13,16 @@ from typing import TYPE_CHECKING, Any
 
 from cspm.core.errors import BadInputError
 from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
-from cspm.storage import accounts_repo, changes_repo, imports_repo, related_writes, settings_repo
+from cspm.storage import (
+    accounts_repo,
+    changes_repo,
+    imports_repo,
+    related_writes,
+    revision,
+    settings_repo,
+)
 
+from . import undo_frames
 from .changes import Outcome, perform
 from .import_writes import refuse_future_as_of
 from .personal import current_user
@@ -43,7 +51,7 @@ def undo_latest_import(ctx: AppContext, *, anyway: bool = False) -> imports_repo
         ctx,
         "Undo import",
         {"imports", "accounts"},
-        undo_import_work(mine.id, anyway=anyway),
+        undo_frames.handing_over(ctx, undo_import_work(mine.id, anyway=anyway)),
         guard="undo",
         verb="undone",
         undo_of=_record_of(ctx, mine.id),
@@ -81,6 +89,7 @@ def undo_import_work(import_id: int, *, anyway: bool = False) -> Any:
     """The work of undoing import `import_id` (the inverse the undo stack applies too)."""
 
     def work(s: Any) -> Outcome[imports_repo.ImportInfo]:
+        token_before = revision.accounts_token(s)
         imports = [i for i in imports_repo.all_imports(s) if i.status == "committed"]
         target = next((i for i in imports if i.id == import_id), None)
         if target is None:
@@ -97,9 +106,12 @@ def undo_import_work(import_id: int, *, anyway: bool = False) -> Any:
         assert record is not None
         record.status = "undone"
         s.flush()
-        rederive(s, affected)
+        accounts = rederive(s, affected)
         if related:  # the history derived from the rows still in force, linked to what stays
             relink_and_derive(s, settings_repo.load_settings(s))
+        elif accounts is not None:  # the frames after: these accounts, the history without it
+            handed = undo_frames.Handed(accounts, token_before, frozenset([target.id]))
+            undo_frames.note(s, handed)
         return Outcome(target, None, action=f"Undo import {target.file_name}")
 
     return work

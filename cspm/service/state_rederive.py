@@ -18,16 +18,20 @@ MOST = 5_000
 """Past this many accounts one read of every snapshot beats hundreds of IN lists."""
 
 
-def rederive(s: Any, affected: Collection[int], extra: pd.DataFrame | None = None) -> None:
+def rederive(
+    s: Any, affected: Collection[int], extra: pd.DataFrame | None = None
+) -> pd.DataFrame | None:
     """Recompute the stored state of these accounts from their remaining snapshots; accounts
     left with no snapshot are removed (their overrides and tasks, keyed by account key, stay).
+    Returns every account after it, as `accounts_repo.load_accounts` would read them back,
+    when it read them all to compare (None when no account is left to compare).
 
     `extra`: snapshot rows not stored yet that count too (account_id, import_id, as_of and
     fields): the derived history passes only each account's latest derived snapshot, which is
     all the rule reads of it, instead of writing then reading back hundreds of thousands."""
     ids = sorted({int(i) for i in affected})
     if not ids:
-        return
+        return None
     carried = imports_repo.carried_by_import(s)
     fields = accounts_repo.carried_fields(carried)
     if len(ids) > MOST:  # only the rows that can decide a state (a sixth of them, monthly)
@@ -52,3 +56,8 @@ def rederive(s: Any, affected: Collection[int], extra: pd.DataFrame | None = Non
         for col in columns:
             changed |= ~values_equal(before[col], kept[col]).to_numpy()
         accounts_repo.update_accounts(s, kept.loc[changed], columns)
+        after = existing.copy()
+        for col in columns:  # the same dtypes: `kept` was typed as `existing`
+            after.loc[kept.index, col] = kept[col]
+        return after.sort_index().reset_index(names="id")
+    return None

@@ -18,7 +18,7 @@ from cspm.core.errors import BadInputError
 from cspm.storage import changes_repo
 from cspm.storage.changes_repo import StoredChange
 
-from . import inverses
+from . import inverses, undo_frames
 from .changes import Change, Outcome, from_record, perform
 from .personal import current_user
 
@@ -125,7 +125,10 @@ def _revert(ctx: AppContext, record: StoredChange, action: str) -> Change:
     # A rolling backup (as `cspm imports undo` takes) only where stored accounts change: one per
     # undone task action would soon push the backup taken before an import out of the rotation.
     guard = "undo" if record.touches & {"accounts", "imports"} else None
-    return perform(ctx, action, record.touches, work, guard=guard, verb="undone", undo_of=record.id)
+    handed = undo_frames.handing_over(ctx, work)  # an undone import's frames, formed not read
+    return perform(
+        ctx, action, record.touches, handed, guard=guard, verb="undone", undo_of=record.id
+    )
 
 
 def undo(ctx: AppContext, change_id: int | None = None) -> Change:
