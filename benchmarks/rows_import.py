@@ -1,5 +1,5 @@
 """Import rows: `cspm import` of the seventh monthly file (xlsx and csv) into a copy of the
-portfolio, the first import of that file into an empty store, and (--large) 1,000,000 CSV rows
+portfolio and its undo, the first import of that file into an empty store, and (--large) 1,000,000 CSV rows
 into an empty store, each beside a bare pandas read of the same file in a fresh process.
 
 The import is dated its today (NEXT), so it regenerates tasks, and runs every guard a user's
@@ -65,21 +65,24 @@ def xlsx_rows(db: Path, n: int) -> list[Figure]:
     read = python(XLSX_READ.format(path=str(path))).check()
     copy = _as_left(portfolio.fresh_copy(db, "run-all-import"))
     full = _import(copy, path)
+    size = f"{n:,} accounts"
+    imported = _figure(
+        f"Import the 7th monthly xlsx ({size}, 10% changed) into the portfolio, dated "
+        "today, tasks included (`cspm import`)",
+        full,
+        read,
+        copy,
+        1.5,
+        base,
+    )
+    undone = _undo_figure(copy, full)
     read2 = python(XLSX_READ.format(path=str(path))).check()
     empty = copy.with_name("run-all-empty.sqlite3")
     portfolio.clear(empty)
     first = _import(empty, path)
-    size = f"{n:,} accounts"
     return [
-        _figure(
-            f"Import the 7th monthly xlsx ({size}, 10% changed) into the portfolio, dated "
-            "today, tasks included (`cspm import`)",
-            full,
-            read,
-            copy,
-            1.5,
-            base,
-        ),
+        imported,
+        undone,
         _figure(
             f"First import of that xlsx into an empty store ({size}, every task new)",
             first,
@@ -89,6 +92,26 @@ def xlsx_rows(db: Path, n: int) -> list[Figure]:
             base,
         ),
     ]
+
+
+def _undo_figure(db: Path, imported: Run) -> Figure:
+    """`cspm imports undo` of the import just made (its wrong mapping noticed at once),
+    tasks included, beside that import's own time: taking a file back should cost no more
+    than bringing it in. It must leave no snapshot of NEXT."""
+    day = str(portfolio.NEXT)
+    run = cspm("--db", str(db), "--today", day, "imports", "undo").check()
+    left = _stored(db)
+    return Figure(
+        "... that import undone (`cspm imports undo`: snapshots removed, every account "
+        "re-derived, tasks included)",
+        seconds=run.seconds,
+        baseline=imported.seconds,
+        baseline_what="the import it takes back",
+        peak_mb=run.peak_mb,
+        targets=[("x", 1.0)],
+        mismatch=None if left == 0 else f"{left:,} snapshot rows of the undone import left",
+        note=f"peak {run.peak_mb:,.0f} MB",
+    )
 
 
 def csv_rows(db: Path, n: int) -> list[Figure]:
