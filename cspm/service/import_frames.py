@@ -32,7 +32,7 @@ from .frame_cache import StoredFrames
 STATE_COLUMNS = ["id", "key", *FIELD_NAMES]
 
 
-def _as_read(rows: pd.DataFrame) -> pd.DataFrame:
+def as_read(rows: pd.DataFrame) -> pd.DataFrame:
     """Rows (columns id, key and the canonical fields, some maybe absent) typed exactly as
     `accounts_repo.load_accounts` would read them back."""
     full = rows.reindex(columns=STATE_COLUMNS)
@@ -140,7 +140,7 @@ def frames_after_import(
     if len(added):
         rows.append(added.rename(columns={"account_id": "id"}))
     if rows:
-        fresh = _as_read(pd.concat(rows, ignore_index=True))
+        fresh = as_read(pd.concat(rows, ignore_index=True))
         kept = state[~state["id"].isin(fresh["id"])] if len(state) else None
         parts = [kept, fresh] if kept is not None and len(kept) else [fresh]
         state = pd.concat(parts, ignore_index=True) if len(parts) > 1 else fresh

@@ -14,6 +14,8 @@ from cspm.core.state import deciding_import_sets, derive_state
 from cspm.storage import accounts_repo, imports_repo
 from cspm.storage.frames import values_equal
 
+from .import_frames import as_read
+
 MOST = 5_000
 """Past this many accounts one read of every snapshot beats hundreds of IN lists."""
 
@@ -56,8 +58,16 @@ def rederive(
         for col in columns:
             changed |= ~values_equal(before[col], kept[col]).to_numpy()
         accounts_repo.update_accounts(s, kept.loc[changed], columns)
-        after = existing.copy()
-        for col in columns:  # the same dtypes: `kept` was typed as `existing`
-            after.loc[kept.index, col] = kept[col]
-        return after.sort_index().reset_index(names="id")
+        return _accounts_after(existing, kept)
     return None
+
+
+def _accounts_after(existing: pd.DataFrame, kept: pd.DataFrame) -> pd.DataFrame:
+    """Every account after the re-derivation as `load_accounts` reads it back: the rows
+    re-derived (`kept`) typed as a read types what was written (a blank text is None, not
+    the NaN a derivation leaves), the others as they were read (`existing`), by id."""
+    fresh = as_read(kept.drop(columns=["custom"]).reset_index(names="id"))
+    fresh["custom"] = [v if isinstance(v, dict) else None for v in kept["custom"]]
+    others = existing[~existing.index.isin(kept.index)].reset_index(names="id")
+    after = pd.concat([others, fresh], ignore_index=True) if len(others) else fresh
+    return after.sort_values("id", kind="stable", ignore_index=True)
