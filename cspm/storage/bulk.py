@@ -113,11 +113,16 @@ def bulk_insert(
     constants: dict[str, Any] | None = None,
     *,
     statement: Insert | None = None,
+    in_order_of: Sequence[str] = (),
 ) -> None:
     """Insert every row of `frame` (the given columns) plus constant values for all rows.
 
     `statement`: the INSERT to run instead of the plain one, e.g. the dialect's insert with
-    `on_conflict_do_nothing(...)` (cspm.storage.upsert); the fast SQLite path runs its SQL."""
+    `on_conflict_do_nothing(...)` (cspm.storage.upsert); the fast SQLite path runs its SQL.
+    `in_order_of`: on SQLite, insert the rows sorted by these columns (the row ids follow
+    that order): the leading columns of an index, so each row lands next to the one before
+    in its B-tree instead of on a random page. 756,000 tasks in an account's file order
+    took 9.5 s against their (account, template) indexes; sorted, 4.2 s."""
     if frame.empty:
         return
     constants = constants or {}
@@ -139,13 +144,27 @@ def bulk_insert(
     if sorted(order) != sorted(names):  # a column default the driver path would not fill
         raise ValueError(f"bulk insert into {table.name} binds {order}, given {names}")
     fixed = {c: _sqlite_scalar(v, table.c[c].type) for c, v in constants.items()}
+    rows = _sorted_positions(frame, in_order_of)
     # Converted a chunk at a time: a million rows as Python values at once took gigabytes.
     for start in range(0, len(frame), CHUNK):
-        part = frame.iloc[start : start + CHUNK]
+        part = (
+            frame.iloc[start : start + CHUNK]
+            if rows is None
+            else frame.take(rows[start : start + CHUNK])
+        )
         values = {c: _sqlite_column(part[c], table.c[c].type) for c in columns}
         for c, v in fixed.items():
             values[c] = np.full(len(part), v, dtype=object)
         conn.exec_driver_sql(compiled.string, list(zip(*(values[c] for c in order), strict=True)))
+
+
+def _sorted_positions(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray | None:
+    """The row positions of `frame` sorted by `columns` (first the first; stable), or None
+    for none: sorted codes, not a sorted copy of the frame (a million tasks' texts)."""
+    if not columns:
+        return None
+    keys = [pd.factorize(frame[c], sort=True, use_na_sentinel=True)[0] for c in columns]
+    return np.lexsort(keys[::-1])
 
 
 def bulk_update(

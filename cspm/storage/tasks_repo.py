@@ -98,7 +98,15 @@ def insert_tasks(session: Session, frame: pd.DataFrame, today: dt.date) -> int:
         # highest id before: this transaction is SQLite's only writer from its first write on,
         # and a writer that committed since our read makes our write fail, never interleave.
         before = session.execute(select(func.max(TASKS.c.id))).scalar() or 0
-        bulk_insert(session, TASKS, frame, cols, constants, statement=keep_existing)
+        bulk_insert(
+            session,
+            TASKS,
+            frame,
+            cols,
+            constants,
+            statement=keep_existing,
+            in_order_of=["account_key", "template_id"],
+        )
         created = select(TASKS.c.id, literal("created", String), literal(now, DateTime)).where(
             TASKS.c.id > before
         )
