@@ -87,6 +87,7 @@ def insert_accounts(session: Session, frame: pd.DataFrame, import_id: int) -> di
         frame,
         cols,
         {"first_import_id": import_id, "updated_at": dt.datetime.now()},
+        in_order_of=["key"],  # new ids in key order: the unique key index fills in sequence
     )
     wanted = set(frame["key"].tolist())
     # Only the rows added now (ids above the largest before), not every key -> id again.
@@ -121,7 +122,8 @@ def insert_snapshots(session: Session, frame: pd.DataFrame) -> None:
         *[c for c in FIELD_NAMES if c in frame.columns],
         "custom",
     ]
-    bulk_insert(session, SNAPSHOTS, frame, cols)
+    # by account (then as the file had them): the (account, date) index fills in sequence
+    bulk_insert(session, SNAPSHOTS, frame, cols, in_order_of=["account_id"])
 
 
 def load_snapshots(
