@@ -6,10 +6,8 @@ dates, skip accounts and hold undated rows, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pandas as pd
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert
@@ -19,8 +17,6 @@ from cspm.core.state import deciding_import_sets, derive_state
 from cspm.service.context import AppContext
 from cspm.storage import accounts_repo, imports_repo
 from cspm.storage.models import Account, AccountSnapshot, ImportRecord
-from tests.conftest import TODAY
-from tests.storage.test_postgres import pg_url  # noqa: F401  (fixture)
 
 CARRIABLE = ["arr", "owner", "health_score", "custom:Region code", "custom:Plan"]
 DAYS = [dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 3, 31)]
@@ -34,18 +30,6 @@ an_import = st.tuples(
         max_size=8,
     ),
 )
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[AppContext]:
-    url = (
-        f"sqlite:///{tmp_path / 'deciding.sqlite3'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
-    context = AppContext.open(url, today=TODAY)
-    yield context
-    context.close()
 
 
 def _store_history(ctx: AppContext, imports: list) -> None:

@@ -6,29 +6,14 @@ inserted again and logs no event."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pandas as pd
-import pytest
 from sqlalchemy import select
 
 from cspm.service.context import AppContext
 from cspm.storage import tasks_repo
 from cspm.storage.models.task import TaskEvent
-from tests.storage.test_postgres import pg_url  # noqa: F401  (fixture)
 from tests.storage.test_tasks_repo import TODAY, _new_tasks
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path) -> Iterator[AppContext]:
-    url = (
-        f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
-        if request.param == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
-    context = AppContext.open(url, today=TODAY)
-    yield context
-    context.close()
 
 
 def _events(s) -> list[tuple[int, str, str | None, str | None]]:
