@@ -43,6 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 import cspm
+from cspm.core.analysis import expand_custom
 from cspm.core.fields import FieldType
 from cspm.storage.db import without_password
 
@@ -70,6 +71,13 @@ class StoredFrames:
     custom: pd.DataFrame
     custom_types: dict[str, FieldType]
     history: pd.DataFrame
+
+    @classmethod
+    def of(cls, accounts: pd.DataFrame, history: pd.DataFrame) -> StoredFrames:
+        """The frames of `accounts` as `load_accounts` reads them (custom fields as dicts)
+        and their `history`: what a read forms, and what an undo forms without reading."""
+        custom, custom_types = expand_custom(accounts["custom"])
+        return cls(accounts.drop(columns=["custom"]), custom, custom_types, history)
 
 
 def _compact(frame: pd.DataFrame) -> pd.DataFrame:

@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from cspm.core.analysis import expand_custom
 from cspm.core.book import combine
 from cspm.core.errors import BadInputError, NotFoundError
 from cspm.core.fields import FieldType
@@ -106,9 +105,7 @@ def stored_frames(ctx: AppContext, s: Session) -> StoredFrames:
     if frames is None:
         state = accounts_repo.load_accounts(s)
         history = accounts_repo.load_history(s, accounts=state)
-        custom, custom_types = expand_custom(state["custom"])
-        state = state.drop(columns=["custom"])
-        frames = StoredFrames(state, custom, custom_types, history)
+        frames = StoredFrames.of(state, history)
         with ctx.cache.lock:
             ctx.cache.unsaved = (token, frames)
     with ctx.cache.lock:

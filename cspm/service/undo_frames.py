@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, TypeVar
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from cspm.core.analysis import expand_custom
 from cspm.storage import revision
 
 from . import frame_cache
@@ -89,9 +88,5 @@ def _adopt(ctx: AppContext, handed: Handed, held: tuple[str | None, StoredFrames
         token = revision.accounts_token(s)
     history = before.history
     history = history[~history["import_id"].isin(list(handed.removed_imports))]
-    accounts = handed.accounts
-    custom, custom_types = expand_custom(accounts["custom"])
-    state = accounts.drop(columns=["custom"])
-    frames = StoredFrames(state, custom, custom_types, history.reset_index(drop=True))
-    adopt_frames(ctx, token, frames)
+    adopt_frames(ctx, token, StoredFrames.of(handed.accounts, history.reset_index(drop=True)))
     log.info("Undo: the stored frames after it formed from the ones before (%s)", token)
