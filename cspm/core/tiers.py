@@ -29,6 +29,7 @@ import pandas as pd
 
 from cspm.core.columns import as_float, numeric_column
 from cspm.core.money import USD, MoneyFormat, full_one, money_full
+from cspm.core.object_arrays import repeated
 from cspm.core.settings import UNASSIGNED_TIER, Settings, TierBand
 
 TIER_SOURCES: tuple[str, ...] = ("override", "imported", "arr_band", "none")
@@ -102,7 +103,7 @@ def _band_reasons(
     account: a few whole-column string operations, whatever the number of bands.
     """
     if not ordered:
-        return np.full(arr.shape, "no tier bands configured", dtype=object)
+        return repeated("no tier bands configured", len(arr))
     lowest = ordered[-1]
     tails = [f" >= {full_one(b.min_arr, money, cents='auto')} ({b.name} band)" for b in ordered]
     tails.append(f" is below every band minimum; counted in the lowest band ({lowest.name})")

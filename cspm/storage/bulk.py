@@ -18,6 +18,8 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Table, bindparam,
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
+from cspm.core.object_arrays import repeated
+
 from .frames import column_to_python, frame_to_rows
 
 CHUNK = 20_000
@@ -154,7 +156,7 @@ def bulk_insert(
         )
         values = {c: _sqlite_column(part[c], table.c[c].type) for c in columns}
         for c, v in fixed.items():
-            values[c] = np.full(len(part), v, dtype=object)
+            values[c] = repeated(v, len(part))
         conn.exec_driver_sql(compiled.string, list(zip(*(values[c] for c in order), strict=True)))
 
 

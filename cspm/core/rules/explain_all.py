@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cspm.core.field_labels import is_percent, percent_text
+from cspm.core.object_arrays import repeated
 
 from .engine import EvalContext, Today
 from .explanation import Labeller, describe, same_name
@@ -72,7 +73,7 @@ def explain_all(
             counts = matched.astype(str).astype(object) + " of " + total.astype(str) + " contacts"
             part = text + " (" + counts + ")"
         else:
-            part = np.full(n, text, dtype=object)
+            part = repeated(text, n)
         joined = np.where(out == "", part, out.astype(str) + "; " + part.astype(str))
         out = np.where(hit, joined, out)
     return pd.Series(out, index=portfolio.index, dtype=object)

@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from cspm.core.object_arrays import repeated
 from cspm.core.tasks.config import TaskSettings
 from cspm.core.tasks.frames import (
     CREATE_COLUMNS,
@@ -154,11 +155,11 @@ def _creations(trig: Triggers, in_episode: np.ndarray, index: pd.Index) -> pd.Da
             pd.DataFrame(
                 {
                     "account_key": keys[rows],
-                    "template_id": np.full(m, t.id, dtype=object),
-                    "trigger_kind": np.full(m, t.trigger_kind, dtype=object),
-                    "trigger": np.full(m, piece.trigger, dtype=object),
-                    "title": np.full(m, piece.title, dtype=object),
-                    "description": np.full(m, piece.description, dtype=object),
+                    "template_id": repeated(t.id, m),
+                    "trigger_kind": repeated(t.trigger_kind, m),
+                    "trigger": repeated(piece.trigger, m),
+                    "title": repeated(piece.title, m),
+                    "description": repeated(piece.description, m),
                     "due_date": to_datetime(piece.due[new]),
                     "base_priority": np.full(m, float(piece.base_priority)),
                 }
