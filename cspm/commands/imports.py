@@ -164,7 +164,7 @@ def import_command(args: argparse.Namespace) -> int:
             return _related_import(args, ctx, prepared, options)
         prepared = prepared.without_cells()  # planned: the cells are not shown again
         changes = big_changes(ctx, prepared, options.as_of)
-        result = apply_prepared(ctx, prepared, options)
+        result = apply_prepared(ctx, prepared, options, keep_plan=False)
     if args.format == "json":
         record = {**result.to_dict(), "big_changes": changes.frame.to_dict("records")}
         out(json.dumps(record, indent=2, default=str, ensure_ascii=False))

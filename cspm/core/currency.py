@@ -117,7 +117,7 @@ def convert_plan(
             else:
                 converted[str(code)] = (found, int(mask.sum()))
                 rate[mask] = found.rate
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: only the columns set below are new
     no_rate = np.isnan(rate)
     if "arr" in out.columns:
         unconverted[no_rate] = out["arr"].to_numpy(dtype=np.float64, na_value=np.nan)[no_rate]

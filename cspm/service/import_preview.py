@@ -22,7 +22,6 @@ import pandas as pd
 
 from cspm.core.big_changes import CHANGE_COLUMNS
 from cspm.core.big_changes import big_changes as compare
-from cspm.core.currency import convert_plan
 from cspm.core.fields import FIELDS
 from cspm.core.related.kinds import ACCOUNTS, RELATED_KINDS
 from cspm.core.state import overlay_newest
@@ -124,8 +123,7 @@ def big_changes(
         knobs = load_knobs(s, settings)
         rev = revision.current(s)
         # amounts in the portfolio currency at the as-of date's rates, as the import writes them
-        header = prepared.mapping.field_columns().get("currency")
-        plan, _ = convert_plan(prepared.plan, settings.currency, as_of or ctx.today, header)
+        plan = prepared.in_currency(settings.currency, as_of or ctx.today).plan
         # the stored accounts as the portfolio holds them (a cache hit once the window has
         # loaded the portfolio; read from the database otherwise)
         stored = stored_frames(ctx, s)

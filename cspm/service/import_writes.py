@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cspm.core.currency import convert_plan
 from cspm.core.errors import BadInputError
 from cspm.core.fields import FIELD_NAMES, normalise_header
 from cspm.core.plan import Problem
@@ -50,16 +49,19 @@ def apply_prepared(
     cancelled: Cancelled = never_cancelled,
     *,
     settings: Settings | None = None,
+    keep_plan: bool = True,
 ) -> ImportResult:
     """Decide (refuse / dry run / import) and, for an import, write it in one transaction.
 
-    `settings`: the team settings when the caller has read them already (`import_file`)."""
+    `settings`: the team settings when the caller has read them already (`import_file`).
+    `keep_plan=False`: the caller has no further use for `prepared`; its rows are let go
+    once committed, before the task regeneration (`PreparedImport.let_go_of_rows`)."""
     as_of = options.as_of or ctx.today
     refuse_future_as_of(as_of, ctx.today)
     if settings is None:
         with ctx.db.session() as s:
             settings = settings_repo.load_settings(s)
-    prepared = _in_portfolio_currency(settings, prepared, as_of)
+    given, prepared = prepared, prepared.in_currency(settings.currency, as_of)
     plan = prepared.plan
     result = first_result(prepared, as_of)
     if plan.rejected_rows and not options.skip_invalid:
@@ -76,6 +78,7 @@ def apply_prepared(
     if not options.dry_run:  # the backup is copied while the import is worked out
         pending = guard_write(ctx, "import", settings.db.backups_kept, overlap=True)
     written: list[Written] = []
+    rows = [given, prepared]  # whose plan rows are let go after the commit (keep_plan=False)
 
     def work(s: Any) -> Outcome[ImportResult]:
         try:
@@ -122,7 +125,7 @@ def apply_prepared(
             result,
             {"op": "import_undo", "import_id": result.import_id},
             live=live,
-            then=lambda: _after_commit(ctx, written.pop(), result),
+            then=lambda: _after_commit(ctx, written.pop(), result, [] if keep_plan else rows),
         )
 
     change = perform(
@@ -134,11 +137,15 @@ def apply_prepared(
     return result
 
 
-def _after_commit(ctx: AppContext, given: Written, result: ImportResult) -> None:
+def _after_commit(
+    ctx: AppContext, given: Written, result: ImportResult, done: list[PreparedImport]
+) -> None:
     """After the commit, before task regeneration: the portfolio after the import is formed
     once from what it wrote (moves and task regeneration both use it). `given` is handed
     over (popped from the writer's list): what it holds (the frames before and after the
-    import) is let go before the tasks are regenerated."""
+    import) is let go before the tasks are regenerated, as are the rows of `done`."""
+    for prepared in done:
+        prepared.let_go_of_rows()
     with ctx.db.session() as s:
         token = revision.accounts_token(s)
     result.moves = _moves_after(ctx, dataclasses.replace(given, token_after=token), result)
@@ -153,17 +160,6 @@ def _moves_after(ctx: AppContext, given: Written, result: ImportResult) -> list[
         log.warning("Working out the tier and stage moves failed", exc_info=True)
         result.notices.append("the list of accounts that changed tier or stage is unavailable")
         return []
-
-
-def _in_portfolio_currency(
-    settings: Settings, prepared: PreparedImport, as_of: dt.date
-) -> PreparedImport:
-    """Amounts converted at the rates in effect on the as-of date (known only now, after the
-    wizard's preview), with a note per currency and a warning naming rows without a rate."""
-    currency = settings.currency
-    header = prepared.mapping.field_columns().get("currency")
-    plan, _ = convert_plan(prepared.plan, currency, as_of, header)
-    return dataclasses.replace(prepared, plan=plan)
 
 
 def _already_imported(
@@ -215,8 +211,6 @@ def _custom_dicts(frame: pd.DataFrame, names: list[str]) -> list[dict[str, Any] 
         s = frame[n]
         if pd.api.types.is_datetime64_any_dtype(s.dtype):
             vals = s.dt.strftime("%Y-%m-%d").astype(object).where(s.notna(), None)
-        elif pd.api.types.is_numeric_dtype(s.dtype) and str(s.dtype) != "boolean":
-            vals = s.astype(object).where(s.notna(), None)
         else:
             vals = s.astype(object).where(s.notna(), None)
         arrays.append(vals.to_numpy(dtype=object))

@@ -304,7 +304,9 @@ def import_file(
 
         return apply_related(ctx, prepared, options, progress, cancelled, settings=settings)
     prepared = prepared.without_cells()  # planned: only the plan is written
-    return apply_prepared(ctx, prepared, options, progress, cancelled, settings=settings)
+    return apply_prepared(
+        ctx, prepared, options, progress, cancelled, settings=settings, keep_plan=False
+    )
 
 
 def sheet_names(path: str | Path) -> list[str]:

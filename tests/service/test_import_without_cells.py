@@ -1,7 +1,9 @@
 """The command line and `import_file` write a prepared import without its read cells
 (`PreparedImport.without_cells`), letting a large file's cells go before the writes and task
 regeneration; the window's wizard keeps them (it shows them). Both must write the same store
-and report the same result, problems and their rows included: writing needs only the plan."""
+and report the same result, problems and their rows included: writing needs only the plan.
+They also hand the plan over (`keep_plan=False`): its rows are let go once committed, before
+the task regeneration (a 1,000,000-row plan is hundreds of MB of the import's peak)."""
 
 from __future__ import annotations
 
@@ -34,7 +36,11 @@ def _import(db: str, path: Path, *, cells: bool) -> tuple[dict[str, object], App
         assert len(lean.raw.cells) == 0 and len(lean.table.data) == 0
         assert len(prepared.raw.cells) > 0  # the wizard's copy is untouched
         prepared = lean
-    result = apply_prepared(ctx, prepared, options)
+    planned = len(prepared.plan.frame)
+    result = apply_prepared(ctx, prepared, options, keep_plan=cells)
+    # the wizard still shows its plan after the import; a handed-over plan is emptied
+    assert len(prepared.plan.frame) == (planned if cells else 0)
+    assert planned > 0 and list(prepared.plan.frame.columns)
     record = result.to_dict()
     record.pop("import_id", None)
     return record, ctx
@@ -64,10 +70,12 @@ def test_import_file_hands_over_no_cells(tmp_path: Path, monkeypatch) -> None:  
     import cspm.service.imports as imports
 
     seen: list[int] = []
+    handed: list[object] = []
     real = imports.apply_prepared
 
     def recording(ctx, prepared, *args, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(len(prepared.raw.cells) + len(prepared.table.data))
+        handed.append(prepared)
         return real(ctx, prepared, *args, **kwargs)
 
     monkeypatch.setattr(imports, "apply_prepared", recording)
@@ -78,3 +86,4 @@ def test_import_file_hands_over_no_cells(tmp_path: Path, monkeypatch) -> None:  
     finally:
         ctx.close()
     assert result.status == "imported" and seen == [0]
+    assert result.new == 4 and len(handed[0].plan.frame) == 0  # type: ignore[attr-defined]
