@@ -3,7 +3,7 @@
 An import knows exactly which accounts it changed (and to what) and which snapshot rows it
 added, so the portfolio after it need not read 100,000 accounts and their history back from the
 database. The rows it wrote are typed by the same storage functions that type a read
-(`frame_to_rows` is what the write sent, `typed_account_frame` what a read makes of it), so the
+(`frame_to_rows` is what the write sent, `typed_account_columns` what a read makes of it), so the
 result equals a fresh read (tests/service/test_import_analysis_runs.py compares them).
 
 Only the common case is formed: the newest snapshot (state is the old state with the carried
@@ -25,7 +25,7 @@ import pandas as pd
 from cspm.core.analysis import expand_custom
 from cspm.core.fields import DATE_FIELDS, FIELD_NAMES, NUMERIC_FIELDS
 from cspm.storage.accounts_repo import HISTORY_FIELDS
-from cspm.storage.frames import column_to_python, typed_account_frame
+from cspm.storage.frames import column_to_python, typed_account_columns
 
 from .frame_cache import StoredFrames
 
@@ -39,8 +39,9 @@ def as_read(rows: pd.DataFrame) -> pd.DataFrame:
     # Column by column, the values the write sent (`column_to_python`), except where a typed
     # column already is what the typing makes of them: floats stay a float array, dates the
     # day's midnight. A million new accounts as parameter dicts took gigabytes.
-    raw = pd.DataFrame({c: _sent(full[c], c) for c in STATE_COLUMNS})
-    typed = typed_account_frame(raw, STATE_COLUMNS)
+    sent = {c: _sent(full[c], c) for c in STATE_COLUMNS}
+    # not copied into blocks: 1,000,000 new accounts' columns twice over set the import's peak
+    typed = typed_account_columns(sent, STATE_COLUMNS, copy=False)
     typed["id"] = typed["id"].astype("int64")
     return typed
 
@@ -140,11 +141,13 @@ def frames_after_import(
     if len(added):
         rows.append(added.rename(columns={"account_id": "id"}))
     if rows:
-        fresh = as_read(pd.concat(rows, ignore_index=True))
+        fresh = as_read(pd.concat(rows, ignore_index=True) if len(rows) > 1 else rows[0])
         kept = state[~state["id"].isin(fresh["id"])] if len(state) else None
         parts = [kept, fresh] if kept is not None and len(kept) else [fresh]
         state = pd.concat(parts, ignore_index=True) if len(parts) > 1 else fresh
-        state = state.sort_values("id", kind="stable").reset_index(drop=True)
+        if not state["id"].is_monotonic_increasing:  # a first import's are in order already
+            state = state.sort_values("id", kind="stable")
+        state = state.reset_index(drop=True)
     if needs_custom and custom is not None:
         custom_frame, custom_types = expand_custom(custom.reset_index(drop=True))
     elif len(added):  # no custom fields anywhere: none now either

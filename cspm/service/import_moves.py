@@ -31,12 +31,13 @@ if TYPE_CHECKING:
     from .context import AppContext
 
 
-@dataclass(frozen=True)
+@dataclass
 class Written:
     """What an import wrote, for the work after its commit: the changed existing accounts
     before and after it (indexed by id; key, name and the canonical fields; same rows in the
     same order), the new accounts, its snapshot rows shaped like the stored history, and the
-    inputs it analysed with."""
+    inputs it analysed with. Handed over, not shared: `portfolio_after` lets go of the new
+    accounts and custom dicts once the frames after the import hold them."""
 
     before: pd.DataFrame
     after: pd.DataFrame
@@ -115,6 +116,9 @@ def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
         carries_custom=given.carries_custom,
         custom=given.custom,
     )
+    # What the frames now hold is let go before the analysis: a first import of 1,000,000
+    # accounts held its new rows and their custom dicts twice through it (~400 MB).
+    given.added, given.custom = given.added.iloc[:0], None
     if frames is not None:
         adopt_frames(ctx, given.token_after, frames)
     return load_portfolio(ctx, knobs=given.knobs)
