@@ -146,7 +146,7 @@ def bulk_insert(
     if sorted(order) != sorted(names):  # a column default the driver path would not fill
         raise ValueError(f"bulk insert into {table.name} binds {order}, given {names}")
     fixed = {c: _sqlite_scalar(v, table.c[c].type) for c, v in constants.items()}
-    rows = _sorted_positions(frame, in_order_of)
+    rows = sorted_positions(frame, in_order_of) if in_order_of else None
     # Converted a chunk at a time: a million rows as Python values at once took gigabytes.
     for start in range(0, len(frame), CHUNK):
         part = (
@@ -160,11 +160,9 @@ def bulk_insert(
         conn.exec_driver_sql(compiled.string, list(zip(*(values[c] for c in order), strict=True)))
 
 
-def _sorted_positions(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray | None:
-    """The row positions of `frame` sorted by `columns` (first the first; stable), or None
-    for none: sorted codes, not a sorted copy of the frame (a million tasks' texts)."""
-    if not columns:
-        return None
+def sorted_positions(frame: pd.DataFrame, columns: Sequence[str]) -> np.ndarray:
+    """The row positions of `frame` sorted by `columns` (first the first; stable): sorted
+    codes, not a sorted copy of the frame (a million tasks' texts)."""
     keys = [pd.factorize(frame[c], sort=True, use_na_sentinel=True)[0] for c in columns]
     return np.lexsort(keys[::-1])
 
