@@ -230,7 +230,7 @@ def test_cancel_during_import_changes_nothing(qtbot, ctx, tmp_path, monkeypatch)
     import cspm.ui.import_wizard.plans as module
     from cspm.service.progress import check
 
-    def slow_apply(ctx, prepared, options, progress, cancelled):
+    def slow_apply(ctx, prepared, options, progress, cancelled, keep_plan=True):
         progress(0.5, "Writing accounts")
         while not cancelled():
             threading.Event().wait(0.01)  # the fake import's own polling, in the worker

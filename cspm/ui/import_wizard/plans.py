@@ -59,10 +59,14 @@ def apply_plan(
     progress: Progress = no_progress,
     cancelled: Cancelled = never_cancelled,
 ) -> ImportResult:
-    """In a worker: write the planned import in one transaction, as what was planned."""
+    """In a worker: write the planned import in one transaction, as what was planned.
+
+    The plan is handed over: the run page is a commit page, so once an import is written the
+    wizard never shows its plan again and its rows are let go before the task regeneration.
+    A refusal, a file already imported on that date or a failure keeps them for another try."""
     if isinstance(prepared, PreparedRelated):
         return apply_related(ctx, prepared, options, progress, cancelled)
-    return apply_prepared(ctx, prepared, options, progress, cancelled)
+    return apply_prepared(ctx, prepared, options, progress, cancelled, keep_plan=False)
 
 
 def link_preview(ctx: AppContext, prepared: Any, kind: str) -> ImportResult:
