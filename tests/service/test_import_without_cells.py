@@ -38,7 +38,7 @@ def _import(db: str, path: Path, *, cells: bool) -> tuple[dict[str, object], App
         prepared = lean
     planned = len(prepared.plan.frame)
     result = apply_prepared(ctx, prepared, options, keep_plan=cells)
-    # the wizard still shows its plan after the import; a handed-over plan is emptied
+    # a plan kept (the default) is whole after the import; a handed-over plan is emptied
     assert len(prepared.plan.frame) == (planned if cells else 0)
     assert planned > 0 and list(prepared.plan.frame.columns)
     record = result.to_dict()
