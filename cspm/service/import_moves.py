@@ -118,7 +118,7 @@ def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
     )
     # What the frames now hold is let go before the analysis: a first import of 1,000,000
     # accounts held its new rows and their custom dicts twice through it (~400 MB).
-    given.added, given.custom = given.added.iloc[:0], None
+    given.added, given.custom = given.added.iloc[:0].copy(), None  # a bare slice keeps them
     if frames is not None:
         adopt_frames(ctx, given.token_after, frames)
     return load_portfolio(ctx, knobs=given.knobs)

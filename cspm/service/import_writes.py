@@ -77,7 +77,7 @@ def apply_prepared(
     if not options.dry_run:  # the backup is copied while the import is worked out
         pending = guard_write(ctx, "import", settings.db.backups_kept, overlap=True)
     written: list[Written] = []
-    rows = [given, prepared]  # whose plan rows are let go after the commit (keep_plan=False)
+    handed = [given, prepared]  # whose plan rows are let go after the commit (keep_plan=False)
 
     def work(s: Any) -> Outcome[ImportResult]:
         try:
@@ -124,7 +124,7 @@ def apply_prepared(
             result,
             {"op": "import_undo", "import_id": result.import_id},
             live=live,
-            then=lambda: _after_commit(ctx, written.pop(), result, [] if keep_plan else rows),
+            then=lambda: _after_commit(ctx, written.pop(), result, [] if keep_plan else handed),
         )
 
     change = perform(
