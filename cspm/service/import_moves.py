@@ -24,7 +24,7 @@ from cspm.core.state import overlay_newest
 
 from .frame_cache import StoredFrames
 from .import_frames import frames_after_import
-from .import_results import Move
+from .import_results import Move, emptied
 from .portfolio import Knobs, Portfolio, adopt_frames, cached_portfolio, load_portfolio
 
 if TYPE_CHECKING:
@@ -118,7 +118,7 @@ def portfolio_after(ctx: AppContext, given: Written) -> Portfolio:
     )
     # What the frames now hold is let go before the analysis: a first import of 1,000,000
     # accounts held its new rows and their custom dicts twice through it (~400 MB).
-    given.added, given.custom = given.added.iloc[:0].copy(), None  # a bare slice keeps them
+    given.added, given.custom = emptied(given.added), None
     if frames is not None:
         adopt_frames(ctx, given.token_after, frames)
     return load_portfolio(ctx, knobs=given.knobs)

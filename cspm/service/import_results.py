@@ -75,8 +75,8 @@ class PreparedImport:
         writes and task regeneration, they were a third of the import's peak memory."""
         return replace(
             self,
-            raw=replace(self.raw, cells=_emptied(self.raw.cells)),
-            table=replace(self.table, data=_emptied(self.table.data)),
+            raw=replace(self.raw, cells=emptied(self.raw.cells)),
+            table=replace(self.table, data=emptied(self.table.data)),
         )
 
     def in_currency(self, currency: CurrencySettings, as_of: dt.date) -> PreparedImport:
@@ -92,10 +92,10 @@ class PreparedImport:
         """Empty the plan's rows in place, once written, for a caller that has said it has no
         further use for them (`apply_prepared(keep_plan=False)`): a 1,000,000-row plan held
         through the task regeneration after its import was about 500 MB of its peak."""
-        self.plan.frame = _emptied(self.plan.frame)
+        self.plan.frame = emptied(self.plan.frame)
 
 
-def _emptied(frame: pd.DataFrame) -> pd.DataFrame:
+def emptied(frame: pd.DataFrame) -> pd.DataFrame:
     """No rows, the same columns, sharing no memory with `frame` (a slice of it would)."""
     return frame.iloc[:0].copy(deep=True)
 
