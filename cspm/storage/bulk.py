@@ -54,22 +54,32 @@ def json_texts(values: np.ndarray) -> np.ndarray:
     """Each value's JSON text (None stays None), in place on the object array given.
 
     A column of custom fields repeats a handful of dicts (96,714 snapshot rows of the 100,000
-    portfolio held 12 distinct ones): a dict of plain str/int/bool/None values is encoded once
-    per distinct content (its items in order, keys and values with their types) and the text
-    reused; any other value (floats, dates, nesting) is encoded on its own, as before."""
+    portfolio held 12 distinct ones): a dict of plain str/int/bool/None values under str keys
+    is encoded once per distinct content and the text reused; any other value (floats, dates,
+    nesting, other keys) is encoded on its own, as before. The look-up key is the dict's items
+    in order plus the type of each value, both made by C-level calls (a tuple per item built
+    in Python cost a third more): equal items with equal types encode alike, and 1, 1.0 and
+    True differ in type."""
     encode = _JSON.encode
     seen: dict[tuple[Any, ...], str] = {}
     for i, v in enumerate(values):
         if v is None:
             continue
-        if type(v) is dict and all(type(x) in _EXACT for x in v.values()):
-            key = tuple((type(k), k, type(x), x) for k, x in v.items())
-            text = seen.get(key)
-            if text is None:
-                text = seen[key] = encode(v)
-            values[i] = text
-        else:
+        if type(v) is not dict:
             values[i] = encode(v)
+            continue
+        types = tuple(map(type, v.values()))
+        key = (tuple(v.items()), types)
+        try:
+            text = seen.get(key)
+        except TypeError:  # an unhashable value (a list, a dict): encoded on its own
+            values[i] = encode(v)
+            continue
+        if text is None:
+            text = encode(v)
+            if all(t in _EXACT for t in types) and all(type(k) is str for k in v):
+                seen[key] = text
+        values[i] = text
     return values
 
 
@@ -102,9 +112,14 @@ def _zero_one(values: pd.Series) -> np.ndarray:
 
 
 def _iso(values: pd.Series, fmt: str) -> np.ndarray:
-    out = values.dt.strftime(fmt).astype(object).to_numpy().copy()
-    out[values.isna().to_numpy()] = None
-    return out
+    """Each datetime as text in `fmt` (None where missing), formatted once per distinct value:
+    a column of dates repeats a few thousand days (4x to 8x faster than formatting every row
+    at 100,000 rows), and the rows share their day's str."""
+    codes, uniques = pd.factorize(values)
+    texts = np.empty(len(uniques) + 1, dtype=object)
+    texts[:-1] = pd.Series(uniques).dt.strftime(fmt).to_numpy(dtype=object)
+    texts[-1] = None  # code -1: missing
+    return texts[codes]
 
 
 def bulk_insert(
