@@ -1,13 +1,16 @@
 """The floors under the rows `run_all.py` still misses: what the storage itself costs.
 
-Issue 16 asks for a start without the disk copy in under 2 s and a first 100,000-account xlsx
-import within 2.5x of `pandas.read_excel(calamine)`. This measures, on the same generated
-portfolio and in the same run, what any code reading and writing this storage (one SQLite row
-per account, one per account and snapshot) pays before its own work:
+Issue 16 asks for a start without the disk copy and a first outcomes with no copy in under 2 s,
+and a first 100,000-account xlsx import within 2.5x of `pandas.read_excel(calamine)`. This
+measures, on the same generated portfolio and in the same run, what any code reading and
+writing this storage (one SQLite row per account, one per account and snapshot) pays before
+its own work:
 
 - reading: the driver's fetch of every stored account and of the snapshot history columns a
   portfolio load reads, as the plain Python tuples `sqlite3` returns (nothing typed, nothing
   analysed), beside cspm's own read of the same frames (`load_accounts`, `load_history`);
+- the past states of outcomes with no copy: the driver's tuples of the deciding snapshots
+  (`load_deciding_snapshots`) of its two past quarter ends, beside cspm's read of them;
 - writing: the rows a first import stores (accounts, snapshots, tasks and their events)
   copied by SQLite alone from an imported store into an empty one (`INSERT ... SELECT`, no
   Python value at all), and inserted by the driver from ready-made tuples of the columns that
@@ -23,6 +26,7 @@ everything else a start or an import does (start-up, parsing, analysis, tasks).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sqlite3
 import tempfile
 import time
@@ -72,6 +76,43 @@ def read_floor(db: Path) -> dict[str, float]:
     ours = _best(typed)
     database.dispose()
     return {"accounts": accounts, "history": history, "cspm": ours}
+
+
+def outcomes_floor(db: Path, days: list[dt.date]) -> dict[str, float]:
+    """The rows `cspm outcomes` derives each past day's state from when it has no copy
+    (`load_deciding_snapshots`: each account's deciding snapshots up to that day): the
+    driver's tuples of that select for all `days`, and cspm's typed read of the same."""
+    from sqlalchemy.dialects import sqlite as sqlite_dialect
+
+    from cspm.core.fields import FIELD_NAMES
+    from cspm.core.state import deciding_import_sets
+    from cspm.storage import accounts_repo, imports_repo
+    from cspm.storage.db import open_database
+
+    database = open_database(f"sqlite:///{db}", migrate=False)
+    with database.session() as s:
+        carried = imports_repo.carried_by_import(s)
+    sets = deciding_import_sets(carried, FIELD_NAMES)
+    fields = accounts_repo.carried_fields(carried)
+    dialect = sqlite_dialect.dialect()
+    texts = [
+        str(
+            accounts_repo.deciding_snapshots_select(sets, fields, day).compile(
+                dialect=dialect, compile_kwargs={"literal_binds": True}
+            )
+        )
+        for day in days
+    ]
+
+    def typed() -> None:
+        with database.session() as s:
+            for day in days:
+                accounts_repo.load_deciding_snapshots(s, sets, fields, until=day)
+
+    tuples = _best(lambda: [_fetch(db, text) for text in texts])
+    ours = _best(typed)
+    database.dispose()
+    return {"tuples": tuples, "cspm": ours}
 
 
 def _held_columns(con: sqlite3.Connection, table: str) -> str:
@@ -136,6 +177,14 @@ def main() -> None:
     print(f"  floor: the driver's tuples alone take {tuples:.2f} s, {tuples / 2:.0%} of the 2 s"
           " target of a start without the disk copy, before any typing, analysis or"
           " window")  # fmt: skip
+
+    days = [dt.date(2026, 6, 30), dt.date(2026, 9, 30)]  # the quarter ends before TODAY
+    past = outcomes_floor(db, days)
+    print("`cspm outcomes --by tier --period quarter` with no copy: its two past quarter ends")
+    print(f"  driver tuples of the deciding snapshots  {past['tuples']:6.2f} s")
+    print(f"  cspm's typed read of them                {past['cspm']:6.2f} s")
+    print(f"  floor: those tuples take {past['tuples']:.2f} s, {past['tuples'] / 2:.0%} of the"
+          " 2 s target, before any typing, the three analyses or the newest state")  # fmt: skip
 
     folder = Path(tempfile.mkdtemp(prefix="cspm-floor-"))
     first = folder / "first.sqlite3"

@@ -183,6 +183,19 @@ def load_deciding_snapshots(
     Window functions in the database instead of fetching every snapshot: undoing a
     100,000-account import re-derived from 650,000 rows (9 s); this fetches 100,000."""
     every = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
+    stmt = deciding_snapshots_select(import_sets, fields, until)
+    cols = [str(c.key) for c in stmt.selected_columns]
+    return _as_loaded(_read_typed(session, stmt, shared=True), cols, every)
+
+
+def deciding_snapshots_select(
+    import_sets: Sequence[Collection[int]],
+    fields: Collection[str] | None = None,
+    until: dt.date | None = None,
+) -> Select[Any]:
+    """The select `load_deciding_snapshots` reads (benchmarks/bench_floors.py times the
+    driver alone on it)."""
+    every = ["account_id", "import_id", "as_of", "source_row", *FIELD_NAMES, "custom"]
     cols = every if fields is None else [*every[:4], *(c for c in every[4:] if c in fields)]
     # every account is present: through one of the sets, or (having only rows of imports in
     # none of them) through its latest row outside them all: a pass over no rows, usually
@@ -191,12 +204,11 @@ def load_deciding_snapshots(
         _latest_ids(deciding, until, outside=True),
         *(_latest_ids(ids, until) for ids in import_sets),
     ]
-    stmt = (
+    return (
         select(*(SNAPSHOTS.c[c] for c in cols))
         .where(SNAPSHOTS.c.id.in_(union(*chosen)))
         .order_by(SNAPSHOTS.c.id)
     )
-    return _as_loaded(_read_typed(session, stmt, shared=True), cols, every)
 
 
 def _latest_ids(
