@@ -17,11 +17,11 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 
 import _here  # noqa: F401  (measure the cspm beside this script)
 import numpy as np
 import pandas as pd
+from measuring import fastest as best
 
 TODAY = dt.date(2026, 11, 23)
 RUNS = 5
@@ -32,15 +32,6 @@ KEY_FIELD = {
     "tickets": "ticket_id",
     "contacts": "email",
 }
-
-
-def best(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def frame_of(kind: str, n_accounts: int, rng: np.random.Generator) -> pd.DataFrame:

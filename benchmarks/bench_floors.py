@@ -30,26 +30,16 @@ import datetime as dt
 import sqlite3
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import portfolio
-from measuring import cspm, python
+from measuring import cspm, fastest, python
 
 HISTORY = "account_id, as_of, import_id, arr, mrr, mau, health_score, nps, seats_active, "
 HISTORY += "seats_purchased"
 """The snapshot columns a portfolio load reads (`accounts_repo.load_history`)."""
 COPIED = ("imports", "accounts", "account_snapshots", "tasks", "task_events")
 """What a first import writes, in foreign-key order."""
-
-
-def _best(fn: Callable[[], object], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def _fetch(db: Path, sql: str) -> int:
@@ -65,15 +55,15 @@ def read_floor(db: Path) -> dict[str, float]:
     from cspm.storage import accounts_repo
     from cspm.storage.db import open_database
 
-    accounts = _best(lambda: _fetch(db, "SELECT * FROM accounts ORDER BY id"))
-    history = _best(lambda: _fetch(db, f"SELECT {HISTORY} FROM account_snapshots"))
+    accounts = fastest(lambda: _fetch(db, "SELECT * FROM accounts ORDER BY id"), 3)
+    history = fastest(lambda: _fetch(db, f"SELECT {HISTORY} FROM account_snapshots"), 3)
     database = open_database(f"sqlite:///{db}", migrate=False)
 
     def typed() -> None:
         with database.session() as s:
             accounts_repo.load_history(s, accounts=accounts_repo.load_accounts(s))
 
-    ours = _best(typed)
+    ours = fastest(typed, 3)
     database.dispose()
     return {"accounts": accounts, "history": history, "cspm": ours}
 
@@ -109,8 +99,8 @@ def outcomes_floor(db: Path, days: list[dt.date]) -> dict[str, float]:
             for day in days:
                 accounts_repo.load_deciding_snapshots(s, sets, fields, until=day)
 
-    tuples = _best(lambda: [_fetch(db, text) for text in texts])
-    ours = _best(typed)
+    tuples = fastest(lambda: [_fetch(db, text) for text in texts], 3)
+    ours = fastest(typed, 3)
     database.dispose()
     return {"tuples": tuples, "cspm": ours}
 

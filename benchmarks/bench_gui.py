@@ -38,6 +38,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from measuring import fastest as best
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -75,15 +77,6 @@ def build_database(n: int, snapshots: int = 1) -> Path:
         ctx.close()
     print(f"  imported {snapshots} snapshot(s) in {time.perf_counter() - t0:.1f} s")
     return db
-
-
-def best(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def line(label: str, seconds: float, target: float | None, baseline: float | None) -> None:

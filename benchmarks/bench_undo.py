@@ -15,21 +15,12 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 
 import _here  # noqa: F401  (measure the cspm beside this script)
+from measuring import fastest as best
 
 TODAY = dt.date(2026, 11, 23)
 RUNS = 5
-
-
-def best(fn: Callable[[], object], runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def main(n: int) -> None:

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -148,6 +149,17 @@ class Figure:
 
     def to_dict(self) -> dict[str, object]:
         return {**asdict(self), "ratio": self.ratio, "status": self.status}
+
+
+def fastest(fn: Callable[[], object], runs: int = 5) -> float:
+    """The best of `runs` in-process timings of `fn()` in seconds (for steps inside one
+    process; whole commands are `run` and `best`)."""
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return min(times)
 
 
 def best(runs: list[Run]) -> Run:
