@@ -219,7 +219,7 @@ def bulk_update(
     values = {c: _sqlite_column(frame[c], table.c[c].type) for c in cols}
     values["_key"] = column_to_python(frame[key])
     for c, v in constants.items():
-        values[c] = np.full(n, _sqlite_scalar(v, table.c[c].type), dtype=object)
+        values[c] = repeated(_sqlite_scalar(v, table.c[c].type), n)
     rows: list[Any] = list(zip(*(values[c] for c in order), strict=True))
     for start in range(0, n, CHUNK):
         conn.exec_driver_sql(compiled.string, rows[start : start + CHUNK])
@@ -262,6 +262,6 @@ def copy_rows(
         for start in range(0, len(frame), CHUNK):  # converted a chunk at a time (memory)
             part = frame.iloc[start : start + CHUNK]
             arrays = [_pg_column(part[c], table.c[c].type) for c in columns]
-            arrays += [np.full(len(part), v, dtype=object) for v in fixed]
+            arrays += [repeated(v, len(part)) for v in fixed]
             for row in zip(*arrays, strict=True):
                 copy.write_row(row)
